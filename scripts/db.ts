@@ -1,0 +1,41 @@
+/**
+ * Standalone engine: `npm run db -- --dbpath DIR --port PORT [--host H | --socket PATH]`.
+ * Prints one line with the mongodb:// URI once it accepts connections; SIGTERM / SIGINT
+ * flush, checkpoint and exit 0.
+ */
+import { parseArgs } from 'node:util';
+import { startServer } from '../server/db/engine';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dbpath: { type: 'string', default: './data/db' },
+      port: { type: 'string', default: '27017' },
+      host: { type: 'string', default: '127.0.0.1' },
+      socket: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
+  const log = values.quiet ? () => {} : (msg: string) => process.stderr.write(`[engine] ${msg}\n`);
+  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, log });
+  process.stdout.write(`engine listening: ${server.uri}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: flushing and stopping`);
+    server.close().then(() => process.exit(0), (e: Error) => {
+      process.stderr.write(`stop failed: ${e.message}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`engine failed to start: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * One collection: its documents (original BSON bytes keyed by the canonical `_id` key)
+ * and its indexes. These are the low-level mutations; validation, unique checks and
+ * journaling happen in the write path (../write/), which calls these last.
+ */
+import { deserialize, Binary, UUID, type Document } from 'bson';
+import { BTreeIndex, type IndexSpec } from './btree-index';
+import { errors, EngineError } from '../errors';
+import { formatKeyValue } from './dup-key';
+import { canonicalKey } from '../query/compare';
+
+export interface CollectionOptions {
+  [k: string]: unknown;
+}
+
+export class Collection {
+  readonly docs = new Map<string, Buffer>();
+  readonly indexes = new Map<string, BTreeIndex>();
+  readonly uuid: Binary;
+
+  constructor(readonly db: string, readonly name: string, readonly options: CollectionOptions = {}, uuid?: Binary) {
+    this.uuid = uuid ?? new UUID().toBinary();
+    this.indexes.set('_id_', new BTreeIndex({ name: '_id_', key: { _id: 1 } }));
+  }
+
+  get ns(): string { return `${this.db}.${this.name}`; }
+
+  /** Decoded form for matching (numbers promoted). */
+  static decode(buf: Buffer): Document {
+    return deserialize(buf, { promoteBuffers: false });
+  }
+
+  get(key: string): Buffer | undefined {
+    return this.docs.get(key);
+  }
+
+  /** Inserts or replaces a document and maintains every index. `oldDoc` is the decoded previous version, if any. */
+  put(key: string, buf: Buffer, doc: Document, oldDoc?: Document): void {
+    if (oldDoc) for (const ix of this.indexes.values()) ix.remove(oldDoc, key);
+    this.docs.set(key, buf);
+    for (const ix of this.indexes.values()) ix.add(doc, key);
+  }
+
+  delete(key: string, oldDoc: Document): void {
+    for (const ix of this.indexes.values()) ix.remove(oldDoc, key);
+    this.docs.delete(key);
+  }
+
+  /**
+   * Throws MongoDB's duplicate-key error if `doc` would collide in a unique index.
+   * `ignore` holds keys whose stored version does not count (being replaced or deleted
+   * in the same transaction); `extra` are additional (pending) documents to check against.
+   */
+  checkUnique(doc: Document, key: string, ignore?: ReadonlySet<string>, extra?: Iterable<[string, Document]>): void {
+    for (const ix of this.indexes.values()) {
+      if (!ix.spec.unique && ix.name !== '_id_') continue;
+      const clash = ix.conflicts(doc, key).find((k) => !ignore?.has(k));
+      if (clash !== undefined) throw this.duplicateKey(ix, doc);
+      if (extra) {
+        const mine = new Set(ix.keysOf(doc).map(tupleKey));
+        for (const [otherKey, other] of extra) {
+          if (otherKey !== key && ix.keysOf(other).some((k) => mine.has(tupleKey(k)))) throw this.duplicateKey(ix, doc);
+        }
+      }
+    }
+  }
+
+  duplicateKey(ix: BTreeIndex, doc: Document): EngineError {
+    const keyValue: Record<string, unknown> = {};
+    const keyPattern: Record<string, number> = {};
+    const first = ix.keysOf(doc)[0] ?? [];
+    ix.pattern.forEach(([field, dir], i) => {
+      keyPattern[field] = dir;
+      keyValue[field] = first[i] ?? null;
+    });
+    const msg = `E11000 duplicate key error collection: ${this.ns} index: ${ix.name} dup key: ${formatKeyValue(keyValue)}`;
+    return new EngineError(11000, 'DuplicateKey', msg, { keyPattern, keyValue });
+  }
+
+  createIndex(spec: IndexSpec): BTreeIndex {
+    const ix = new BTreeIndex(spec);
+    this.loadIndexes([ix]);
+    if (spec.unique) {
+      // reject (and do not keep) a unique index the existing data violates
+      for (const [key, buf] of this.docs) {
+        const doc = Collection.decode(buf);
+        if (ix.conflicts(doc, key).length > 0) throw this.duplicateKey(ix, doc);
+      }
+    }
+    this.indexes.set(spec.name, ix);
+    return ix;
+  }
+
+  /** Fills the given (empty) indexes from the stored documents, decoding each document once. */
+  loadIndexes(targets: BTreeIndex[]): void {
+    const entries = targets.map(() => [] as unknown[][]);
+    for (const [key, buf] of this.docs) {
+      const doc = Collection.decode(buf);
+      targets.forEach((ix, i) => {
+        for (const e of ix.entriesOf(doc, key)) entries[i].push(e);
+      });
+    }
+    targets.forEach((ix, i) => ix.loadEntries(entries[i]));
+  }
+
+  dropIndex(name: string): void {
+    if (name === '_id_') throw errors.invalidOptions('cannot drop _id index');
+    if (!this.indexes.delete(name)) throw errors.indexNotFound(`index not found with name [${name}]`);
+  }
+}
+
+/** Pending transaction documents are few, so comparing canonical tuple strings is enough. */
+function tupleKey(tuple: unknown[]): string {
+  return tuple.map(canonicalKey).join('\u0001');
+}

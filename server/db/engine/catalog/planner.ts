@@ -1,0 +1,122 @@
+/**
+ * Chooses an index for a filter and sort. The index only narrows the candidates: every
+ * candidate is re-checked against the full filter, so a plan may be loose (a superset)
+ * but never misses a document. Only plain equality, `$in` and range predicates on
+ * top-level fields (or inside a top-level `$and`) drive index selection.
+ */
+import type { Document } from 'bson';
+import type { BTreeIndex, Direction } from './btree-index';
+
+interface FieldPredicate {
+  points?: unknown[];
+  lo?: unknown;
+  hi?: unknown;
+}
+
+export interface Plan {
+  index: BTreeIndex | null;
+  /** One interval list per combination of `$in` points; each is per index field. */
+  intervalSets: Array<Array<[unknown, unknown]>>;
+  walk: Direction;
+  /** The index walk yields documents already in the requested sort order. */
+  providesSort: boolean;
+}
+
+const MAX_POINT_COMBINATIONS = 500;
+
+function isOperatorObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys[0].startsWith('$');
+}
+
+/** Values whose equality semantics differ from plain index equality (regex match, array element or whole). */
+function indexableValue(v: unknown): boolean {
+  if (v instanceof RegExp || Array.isArray(v)) return false;
+  if (v !== null && typeof v === 'object' && (v as { _bsontype?: string })._bsontype === 'BSONRegExp') return false;
+  return true;
+}
+
+function collectPredicates(filter: Document, out: Map<string, FieldPredicate>): void {
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(cond)) {
+      for (const sub of cond) if (sub && typeof sub === 'object') collectPredicates(sub as Document, out);
+      continue;
+    }
+    if (field.startsWith('$')) continue;
+    const pred = out.get(field) ?? {};
+    if (!isOperatorObject(cond)) {
+      if (indexableValue(cond)) pred.points = [cond];
+    } else {
+      for (const [op, arg] of Object.entries(cond)) {
+        if (op === '$eq' && indexableValue(arg)) pred.points = [arg];
+        else if (op === '$in' && Array.isArray(arg) && arg.every(indexableValue)) pred.points = arg;
+        else if ((op === '$gt' || op === '$gte') && indexableValue(arg)) pred.lo = arg;
+        else if ((op === '$lt' || op === '$lte') && indexableValue(arg)) pred.hi = arg;
+      }
+    }
+    if (pred.points || pred.lo !== undefined || pred.hi !== undefined) out.set(field, pred);
+  }
+}
+
+interface Candidate extends Plan { score: number }
+
+function planFor(index: BTreeIndex, preds: Map<string, FieldPredicate>, sort: Array<[string, Direction]>): Candidate {
+  const fields = index.pattern;
+  let combos: unknown[][] = [[]];
+  let eqPrefix = 0;
+  let singlePointPrefix = 0;
+  for (const [field] of fields) {
+    const p = preds.get(field);
+    if (!p?.points || combos.length * p.points.length > MAX_POINT_COMBINATIONS) break;
+    combos = combos.flatMap((c) => p.points!.map((v) => [...c, v]));
+    if (p.points.length === 1 && singlePointPrefix === eqPrefix) singlePointPrefix++;
+    eqPrefix++;
+  }
+  const next = fields[eqPrefix] && preds.get(fields[eqPrefix][0]);
+  const range: [unknown, unknown] | null = next && (next.lo !== undefined || next.hi !== undefined) ? [next.lo, next.hi] : null;
+  const intervalSets = combos.map((c) => {
+    const iv: Array<[unknown, unknown]> = c.map((v) => [v, v]);
+    if (range) iv.push(range);
+    return iv;
+  });
+
+  // Sort order from the index: the sort fields follow the single-point prefix in index order.
+  let walk: Direction = 1;
+  let providesSort = false;
+  if (sort.length > 0 && !index.multikey && intervalSets.length === 1) {
+    const rest = fields.slice(singlePointPrefix);
+    if (sort.length <= rest.length && sort.every(([f], i) => rest[i][0] === f)) {
+      const same = sort.every(([, d], i) => d === rest[i][1]);
+      const opposite = sort.every(([, d], i) => d === -rest[i][1]);
+      if (same || opposite) {
+        providesSort = true;
+        walk = same ? 1 : -1;
+      }
+    }
+  }
+  let score = eqPrefix * 10 + (range ? 5 : 0) + (providesSort ? 3 : 0);
+  if (score > 0 && (index.spec.unique || index.name === '_id_') && eqPrefix === fields.length) score += 2;
+  return { index, intervalSets, walk, providesSort, score };
+}
+
+/** Picks the best usable index, or a collection scan when none helps. */
+export function choosePlan(indexes: Iterable<BTreeIndex>, filter: Document, sort: Array<[string, Direction]>, hint?: BTreeIndex): Plan {
+  const preds = new Map<string, FieldPredicate>();
+  collectPredicates(filter, preds);
+  if (hint) return planFor(hint, preds, sort);
+  let best: Candidate | null = null;
+  for (const ix of indexes) {
+    // sparse and partial indexes do not hold every document: only a hint may choose them
+    if (ix.spec.sparse || ix.spec.partialFilterExpression) continue;
+    const c = planFor(ix, preds, sort);
+    if (c.score > 0 && (!best || c.score > best.score || (c.score === best.score && ix.pattern.length < best.index!.pattern.length))) best = c;
+  }
+  return best ?? { index: null, intervalSets: [], walk: 1, providesSort: false };
+}
+
+/** Normalises a sort document into ordered [field, direction] pairs. */
+export function sortPairs(sort: Document | undefined): Array<[string, Direction]> {
+  if (!sort) return [];
+  return Object.entries(sort).map(([f, d]) => [f, Number(d) < 0 ? -1 : 1]);
+}

@@ -1,0 +1,90 @@
+/**
+ * aggregate: a leading `$match` (and `$sort`) runs through the indexed read path; the
+ * rest of the pipeline runs in mingo over decoded documents. Stages are checked against
+ * an allowlist first so an unsupported stage is refused by name, never half-run.
+ */
+import { type Document } from 'bson';
+import { toBson } from '../bson-raw';
+import { Aggregator } from 'mingo';
+import type { CommandContext, CommandDef } from './types';
+import { ns, optionalInt, scope } from './types';
+import { rejectCollation } from './read';
+import { EngineError, errors, isEngineError } from '../errors';
+
+const SUPPORTED_STAGES = new Set([
+  '$match', '$group', '$project', '$addFields', '$set', '$unset', '$sort', '$limit', '$skip', '$unwind', '$lookup',
+  '$facet', '$count', '$bucket', '$bucketAuto', '$sortByCount', '$replaceRoot', '$replaceWith', '$sample',
+  '$unionWith', '$graphLookup', '$redact', '$setWindowFields', '$densify', '$fill',
+]);
+/** Real MongoDB stages this engine does not run: refused with a message that names them. */
+const KNOWN_UNSUPPORTED = new Set(['$out', '$merge', '$geoNear', '$search', '$searchMeta', '$vectorSearch', '$changeStream', '$collStats', '$indexStats', '$currentOp', '$listSessions', '$listLocalSessions', '$planCacheStats', '$documents', '$listSearchIndexes', '$changeStreamSplitLargeEvent', '$shardedDataDistribution']);
+
+function checkStages(pipeline: Document[]): void {
+  for (const stage of pipeline) {
+    const keys = stage && typeof stage === 'object' ? Object.keys(stage) : [];
+    if (keys.length !== 1) throw new EngineError(40323, 'Location40323', 'A pipeline stage specification object must contain exactly one field.');
+    const name = keys[0];
+    if (KNOWN_UNSUPPORTED.has(name)) throw errors.notImplemented(`the aggregation stage ${name} is not supported by the embedded engine`);
+    if (!SUPPORTED_STAGES.has(name)) {
+      throw new EngineError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
+    }
+  }
+}
+
+function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]): Document[] {
+  const s = scope(ctx);
+  let rest = pipeline;
+  let filter: Document = {};
+  let sort: Document | undefined;
+  if (rest[0]?.$match) {
+    filter = rest[0].$match as Document;
+    rest = rest.slice(1);
+    if (rest[0]?.$sort) {
+      sort = rest[0].$sort as Document;
+      rest = rest.slice(1);
+    }
+  }
+  // countDocuments() sends exactly this; answer it without running mingo
+  const only = rest.length === 1 ? rest[0].$group : undefined;
+  const isCount = only && Object.keys(only).length === 2 && only._id === 1 && only.n && (only.n as Document).$sum === 1;
+  const { matches } = s.read(collName, filter, { sort });
+  if (isCount) return matches.length ? [{ _id: 1, n: matches.length }] : [];
+  if (rest.length === 0) return matches.map((m) => m.doc);
+
+  const resolved = new Map<string, Document[]>();
+  const collectionResolver = (name: string): Document[] => {
+    let docs = resolved.get(name);
+    if (!docs) resolved.set(name, (docs = s.read(name, {}).matches.map((m) => m.doc)));
+    return docs;
+  };
+  return new Aggregator(rest, { collectionResolver }).run(matches.map((m) => m.doc)) as Document[];
+}
+
+export const aggregate: CommandDef = {
+  fields: ['pipeline', 'cursor', 'allowDiskUse', 'explain', 'hint', 'collation', 'let', 'bypassDocumentValidation', 'fromMongos', 'needsMerge'],
+  unsupported: ['explain', 'let'],
+  inTransaction: true,
+  run(ctx) {
+    rejectCollation(ctx);
+    const target = ctx.cmd.aggregate;
+    if (target === 1) throw errors.notImplemented('database-level aggregation ({aggregate: 1}) is not supported by the embedded engine');
+    if (typeof target !== 'string') throw errors.typeMismatch("BSON field 'aggregate.aggregate' must be a collection name");
+    const pipeline = ctx.cmd.pipeline;
+    if (!Array.isArray(pipeline)) throw errors.typeMismatch("BSON field 'aggregate.pipeline' is the wrong type, expected type 'array'");
+    const cursorOpt = ctx.cmd.cursor as Document | undefined;
+    if (!cursorOpt || typeof cursorOpt !== 'object') throw errors.failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
+    checkStages(pipeline as Document[]);
+    let out: Document[];
+    try {
+      out = runPipeline(ctx, target, pipeline as Document[]);
+    } catch (e) {
+      if (isEngineError(e)) throw e;
+      // mingo names the operator it does not know; pass that on as MongoDB would
+      throw errors.badValue(`aggregation failed: ${(e as Error).message}`);
+    }
+    const docs = out.map((d) => toBson(d));
+    const batchSize = cursorOpt.batchSize === undefined ? undefined : optionalInt({ ...ctx, cmd: cursorOpt }, 'batchSize');
+    const cursor = ctx.engine.cursors.open(ns(ctx, target), docs, batchSize, ctx.session?.id ?? null);
+    return { cursor, ok: 1 };
+  },
+};

@@ -1,0 +1,57 @@
+/** Small file-system helpers shared by the storage layer. */
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+
+/**
+ * Writes every byte of `bufs` at file offset `position` (bytes), retrying short writes.
+ * libuv already loops internally, but a short write must never be mistaken for success.
+ */
+export async function writeAll(fh: FileHandle, bufs: Buffer[], position: number): Promise<void> {
+  let rest = bufs.filter((b) => b.length > 0);
+  let pos = position;
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest, pos);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    pos += bytesWritten;
+    let n = bytesWritten;
+    let i = 0;
+    while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
+    rest = rest.slice(i);
+    if (n > 0) rest[0] = rest[0]!.subarray(n);
+  }
+}
+
+/** Reads up to `length` bytes at `position` into `buf` at `offset`, looping until full or EOF; returns bytes read. */
+export async function readFully(fh: FileHandle, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, offset + done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+/**
+ * fsyncs a directory so that creations, renames and deletions inside it survive a power
+ * loss (a file's own fsync does not persist its directory entry). Windows cannot open a
+ * directory for syncing; there the rename itself is the best available.
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Deletes a file, ignoring "already gone". */
+export async function unlinkIfExists(path: string): Promise<void> {
+  try {
+    await fsp.unlink(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Durable storage layer of the embedded engine: opaque payload Buffers in checksummed
+ * records, a group-committed journal, snapshots (checkpoints) and crash recovery.
+ * Knows nothing about documents; imports only node built-ins.
+ */
+export { DataDir } from './datadir';
+export type { DataDirOptions, DataDirStats, RecoveryStats } from './datadir';
+export { MAX_PAYLOAD } from './format';

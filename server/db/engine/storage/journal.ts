@@ -1,0 +1,196 @@
+/**
+ * Journal writer with group commit.
+ *
+ * Appends queue up; a single flush loop takes everything queued, writes it with one
+ * writev and makes it durable with one fdatasync, then resolves all of those appends.
+ * Appends arriving during a flush wait for the next one, so under load each fsync
+ * (~0.25 ms here) acknowledges many records instead of one.
+ *
+ * Each queued entry carries the journal generation that was current when it was
+ * appended; a checkpoint bumps the generation synchronously and the loop switches files
+ * at exactly that point in the queue. After any write or sync error the writer is failed
+ * for good: retrying an fsync after EIO can report success for data the kernel has
+ * already dropped ("fsyncgate"), so the only honest answer is to stop.
+ */
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HEADER_SIZE, encodeHeader, journalName } from './format';
+import { fsyncDir, writeAll } from './fsutil';
+
+interface Entry {
+  bufs: Buffer[];
+  bytes: number;
+  records: number;
+  gen: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** Builds the error every append gets once the journal has failed. */
+function failure(cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new Error(
+    `Writes are stopped because the journal could not be synced to disk (${why}); ` +
+      'restart the server after checking the disk. / Đã dừng ghi vì không đồng bộ được nhật ký (journal) xuống đĩa.',
+    { cause },
+  );
+}
+
+export class JournalWriter {
+  /** Generation that new appends are tagged with. */
+  gen: number;
+  failed: Error | null = null;
+  /** Number of flushes that wrote data (each = one writev + one sync). */
+  flushes = 0;
+  /** Records made durable since open. */
+  records = 0;
+  /** Bytes in each journal file still on disk, by generation (file size, header included). */
+  readonly bytesByGen = new Map<number, number>();
+
+  private queue: Entry[] = [];
+  private running: Promise<void> | null = null;
+  private fh: FileHandle | null = null;
+  private fileGen = 0;
+  private offset = 0;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly syncHook: ((fd: number) => Promise<void>) | undefined,
+    private readonly log: (msg: string) => void,
+  ) {
+    this.gen = 0;
+  }
+
+  /** Continues the existing journal `gen`, whose valid data ends at byte `end`. */
+  async attach(gen: number, end: number): Promise<void> {
+    this.fh = await fsp.open(join(this.dir, journalName(gen)), 'r+');
+    this.gen = this.fileGen = gen;
+    this.offset = end;
+    this.bytesByGen.set(gen, end);
+  }
+
+  /** Creates journal `gen` right away (fresh directory). */
+  async create(gen: number): Promise<void> {
+    this.gen = gen;
+    await this.openGeneration(gen);
+  }
+
+  /** Queues framed records (`bufs`, `bytes` long in total, `records` records); resolves once durable. */
+  enqueue(bufs: Buffer[], bytes: number, records: number): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new Error('storage is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ bufs, bytes, records, gen: this.gen, resolve, reject });
+      if (!this.running) this.running = this.loop();
+    });
+  }
+
+  /**
+   * Switches new appends to generation `gen` now (synchronously); the returned promise
+   * resolves once journal `gen` exists durably (header fsynced, directory fsynced).
+   */
+  rotate(gen: number): Promise<void> {
+    this.gen = gen;
+    return this.enqueue([], 0, 0);
+  }
+
+  /** Waits until every queued append has been flushed (or failed). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Drains, then closes the open file. Later appends are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+    const fh = this.fh;
+    this.fh = null;
+    if (fh) await fh.close();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (;;) {
+        // Let the current event-loop turn finish first: appends issued in it, including those
+        // of callers whose previous append was just acknowledged, then join this flush.
+        // Without this, 8 writers split into alternating flushes of 1 and 7.
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.queue.length === 0) break;
+        const batch = this.queue;
+        this.queue = [];
+        let i = 0;
+        while (i < batch.length) {
+          // A run = consecutive entries of one generation: they share one file, one writev, one sync.
+          let j = i + 1;
+          while (j < batch.length && batch[j]!.gen === batch[i]!.gen) j++;
+          try {
+            await this.writeRun(batch, i, j);
+          } catch (e) {
+            this.fail(e, batch.slice(i));
+            return;
+          }
+          for (let k = i; k < j; k++) batch[k]!.resolve();
+          i = j;
+        }
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async writeRun(batch: Entry[], from: number, to: number): Promise<void> {
+    const gen = batch[from]!.gen;
+    if (gen !== this.fileGen) await this.openGeneration(gen);
+    const bufs: Buffer[] = [];
+    let bytes = 0;
+    let records = 0;
+    for (let k = from; k < to; k++) {
+      const e = batch[k]!;
+      for (const b of e.bufs) bufs.push(b);
+      bytes += e.bytes;
+      records += e.records;
+    }
+    if (bytes === 0) return; // rotation marker only: openGeneration already made it durable
+    await writeAll(this.fh!, bufs, this.offset);
+    this.offset += bytes;
+    this.bytesByGen.set(gen, this.offset);
+    await this.sync();
+    this.flushes++;
+    this.records += records;
+  }
+
+  private async sync(): Promise<void> {
+    if (this.syncHook) await this.syncHook(this.fh!.fd);
+    else await this.fh!.datasync();
+  }
+
+  /** Closes the current file and creates journal `gen` with its header, durably. */
+  private async openGeneration(gen: number): Promise<void> {
+    if (this.fh) {
+      const old = this.fh;
+      this.fh = null;
+      await old.close();
+    }
+    const path = join(this.dir, journalName(gen));
+    // 'wx' (O_EXCL): a generation is never reused, so an existing file means a logic error.
+    this.fh = await fsp.open(path, 'wx');
+    this.fileGen = gen;
+    await writeAll(this.fh, [encodeHeader('journal', gen)], 0);
+    this.offset = HEADER_SIZE;
+    this.bytesByGen.set(gen, HEADER_SIZE);
+    await this.sync();
+    // The new name must be durable before a snapshot of this generation is published.
+    await fsyncDir(this.dir);
+    this.log(`storage: started journal ${journalName(gen)}`);
+  }
+
+  private fail(cause: unknown, pending: Entry[]): void {
+    this.failed = failure(cause);
+    this.log(`storage: ${this.failed.message}`);
+    const all = pending.concat(this.queue);
+    this.queue = [];
+    for (const e of all) e.reject(this.failed);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Where one command's reads and writes go: straight to the catalog (collecting a change
+ * set that is made durable before the reply), or into a transaction's overlay.
+ */
+import type { Document } from 'bson';
+import type { Engine } from './engine';
+import type { Transaction } from './sessions';
+import { Collection } from './catalog/collection';
+import { ChangeSet } from './catalog/oplog';
+import { readMatches, type Match, type ReadOptions } from './catalog/read';
+import { validateCollectionName } from './catalog/catalog';
+import { canonicalKey } from './query/compare';
+import { errors, EngineError } from './errors';
+import { formatKeyValue } from './catalog/dup-key';
+import { MAX_BSON_OBJECT_BYTES } from './wire';
+
+export class WriteScope {
+  readonly changes = new ChangeSet();
+  private readonly touched: Array<[string, string]> = [];
+
+  constructor(readonly engine: Engine, readonly db: string, readonly txn: Transaction | null) {}
+
+  coll(name: string): Collection | undefined {
+    return this.engine.catalog.get(this.db, name);
+  }
+
+  read(name: string, filter: Document, opts: ReadOptions = {}): ReturnType<typeof readMatches> {
+    const overlay = this.txn?.overlays.get(`${this.db}.${name}`);
+    return readMatches(this.coll(name), filter, { ...opts, overlay });
+  }
+
+  /** Stores a new document (bytes exactly as given). Throws E11000 on a duplicate key. */
+  insert(name: string, buf: Buffer, doc: Document): void {
+    this.engine.assertWritable();
+    checkSize(buf);
+    const key = canonicalKey(doc._id);
+    if (this.txn) return this.stage(name, key, { buf, doc }, true);
+    const coll = this.engine.catalog.ensure(this.db, name, this.changes);
+    coll.checkUnique(doc, key);
+    coll.put(key, buf, doc);
+    this.record(coll.ns, key, buf);
+  }
+
+  /** Replaces a matched document with a new version (same `_id`). */
+  replace(name: string, match: Match, buf: Buffer, doc: Document): void {
+    this.engine.assertWritable();
+    checkSize(buf);
+    if (this.txn) return this.stage(name, match.key, { buf, doc });
+    const coll = this.coll(name)!;
+    coll.checkUnique(doc, match.key);
+    coll.put(match.key, buf, doc, match.doc);
+    this.record(coll.ns, match.key, buf);
+  }
+
+  remove(name: string, match: Match): void {
+    this.engine.assertWritable();
+    if (this.txn) return this.stage(name, match.key, null);
+    const coll = this.coll(name)!;
+    coll.delete(match.key, match.doc);
+    this.changes.add({ o: 'del', ns: coll.ns, id: match.doc._id });
+    this.touched.push([coll.ns, match.key]);
+  }
+
+  private record(ns: string, key: string, buf: Buffer): void {
+    this.changes.put(ns, buf);
+    this.touched.push([ns, key]);
+  }
+
+  private stage(name: string, key: string, next: { buf: Buffer; doc: Document } | null, isInsert = false): void {
+    const txn = this.txn!;
+    const ns = `${this.db}.${name}`;
+    validateCollectionName(this.db, name);
+    const coll = this.coll(name);
+    if (!coll && !txn.createdCollections.has(ns)) txn.createdCollections.set(ns, {});
+    try {
+      this.engine.conflicts.claim(txn, ns, key);
+      const overlay = txn.overlay(ns);
+      if (isInsert && overlay.get(key)) throw duplicateId(ns, next!.doc._id);
+      if (next && coll) {
+        const pending = [...overlay].flatMap(([k, v]) => (v ? [[k, v.doc] as [string, Document]] : []));
+        coll.checkUnique(next.doc, key, new Set(overlay.keys()), pending);
+      }
+      overlay.set(key, next);
+    } catch (e) {
+      // MongoDB aborts a transaction on a write conflict; the driver then retries it whole
+      if ((e as { code?: number }).code === 112) this.engine.abortTransaction(txn);
+      throw e;
+    }
+  }
+
+  /** Makes the command's direct changes durable (transactions persist at commit). */
+  async finish(): Promise<void> {
+    if (this.txn || this.changes.empty) return;
+    this.engine.conflicts.committed(this.touched);
+    await this.engine.persist(this.changes);
+  }
+}
+
+function duplicateId(ns: string, id: unknown): EngineError {
+  const msg = `E11000 duplicate key error collection: ${ns} index: _id_ dup key: ${formatKeyValue({ _id: id })}`;
+  return new EngineError(11000, 'DuplicateKey', msg, { keyPattern: { _id: 1 }, keyValue: { _id: id } });
+}
+
+function checkSize(buf: Buffer): void {
+  if (buf.length > MAX_BSON_OBJECT_BYTES) {
+    throw errors.objectTooLarge(`object to insert too large. size in bytes: ${buf.length}, max size: ${MAX_BSON_OBJECT_BYTES}`);
+  }
+}
