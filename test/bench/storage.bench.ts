@@ -1,11 +1,11 @@
 /**
  * Micro-benchmark of the storage layer (not a test). Run after building:
  *   node dist/test/bench/storage.bench.js [dir]
- * Prints durable appends/s with 1 and 8 concurrent writers, checkpoint time of 1,000,000
+ * Prints the device's raw fdatasync rate, durable appends/s with 1, 8 and 64 concurrent writers, checkpoint time of 1,000,000
  * 100-byte records (with event-loop stalls and appends/s while it runs), and the time to
  * recover them from a snapshot and from a journal.
  */
-import { promises as fsp } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, promises as fsp, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -54,6 +54,23 @@ async function maxStall<T>(p: () => Promise<T>): Promise<{ value: T; stallMs: nu
   }
 }
 
+/** The device's own rate: synchronous 108-byte write + fdatasync per second, no Node async overhead. */
+function rawSyncRate(dir: string, ms: number): number {
+  const path = join(dir, 'raw');
+  const fd = openSync(path, 'w');
+  const buf = Buffer.alloc(108);
+  let n = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    writeSync(fd, buf);
+    fdatasyncSync(fd);
+    n++;
+  }
+  closeSync(fd);
+  unlinkSync(path);
+  return n / (ms / 1000);
+}
+
 async function recoverTime(path: string): Promise<{ ms: number; n: number }> {
   const d = await DataDir.open(path);
   let n = 0;
@@ -68,6 +85,7 @@ async function main(): Promise<void> {
   const base = await fsp.mkdtemp(join(process.argv[2] ?? tmpdir(), 'vhcv-storage-bench-'));
   const out = (s: string): void => console.log(s);
   try {
+    out(`device baseline: ${Math.round(rawSyncRate(base, 1000))} write+fdatasync/s (synchronous loop)`);
     for (const writers of [1, 8, 64]) {
       const d = await fresh(base, `w${writers}`);
       const r = await appendRate(d, writers, 3000);

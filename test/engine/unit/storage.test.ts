@@ -45,13 +45,19 @@ describe('storage: DataDir', () => {
     await d.append(b('alpha'));
     await d.append(Buffer.alloc(0));
     await d.appendMany([b('beta'), b('gamma')]);
-    await d.append(Buffer.alloc(100_000, 7));
-    expect(d.stats.records).to.equal(5);
+    const reused = Buffer.alloc(100_000, 7);
+    const acked = d.append(reused);
+    reused.fill(8); // the caller may reuse its buffer at once: the record was copied
+    await acked;
+    const many = Array.from({ length: 3000 }, (_, i) => b(`m${i}`)); // more than IOV_MAX buffers' worth
+    await d.appendMany(many);
+    expect(d.stats.records).to.equal(3005);
     await d.close();
     const again = await openRecover(dir);
     expect(again.jour.slice(0, 4)).to.deep.equal(['alpha', '', 'beta', 'gamma']);
     expect(again.jour[4]).to.equal(Buffer.alloc(100_000, 7).toString());
-    expect(again.stats.journalRecords).to.equal(5);
+    expect(again.jour.slice(5)).to.deep.equal(strs(many));
+    expect(again.stats.journalRecords).to.equal(3005);
     await again.d.close();
   });
 
@@ -251,8 +257,11 @@ describe('storage: DataDir', () => {
         for (const cut of [full.length - 1, full.length - 28, full.length - 40, 20]) {
           await fsp.writeFile(join(dir, 'snapshot-000002.snap'), full.subarray(0, cut));
           expect(await readState(dir)).to.deep.equal(['a', 'b', 'c', 'd']);
-          expect(await fsp.readdir(dir)).to.not.include('snapshot-000002.snap');
+          const files = await fsp.readdir(dir);
+          expect(files).to.not.include('snapshot-000002.snap');
+          expect(files).to.include('snapshot-000002.snap.corrupt'); // kept for inspection
         }
+        await fsp.unlink(join(dir, 'snapshot-000002.snap.corrupt'));
         // The complete snapshot, with the old journal not yet deleted: snapshot wins.
         await fsp.writeFile(join(dir, 'snapshot-000002.snap'), full);
         expect(await readState(dir)).to.deep.equal(['x1', 'x2', 'x3', 'c', 'd']);

@@ -8,7 +8,7 @@ import type { Document } from 'bson';
 import { Collection } from './collection';
 import { choosePlan, sortPairs, type Plan } from './planner';
 import type { BTreeIndex } from './btree-index';
-import { makeSortComparator } from '../query/paths';
+import { makeSortComparator } from '../query/sort';
 import { errors, EngineError } from '../errors';
 
 export interface Match {

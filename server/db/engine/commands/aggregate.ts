@@ -61,6 +61,7 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
 }
 
 export const aggregate: CommandDef = {
+  strict: true,
   fields: ['pipeline', 'cursor', 'allowDiskUse', 'explain', 'hint', 'collation', 'let', 'bypassDocumentValidation', 'fromMongos', 'needsMerge'],
   unsupported: ['explain', 'let'],
   inTransaction: true,

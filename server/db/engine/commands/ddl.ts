@@ -31,6 +31,7 @@ function mustExist(ctx: CommandContext, name: string): Collection {
 const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'collation', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
 
 export const create: CommandDef = {
+  strict: true,
   fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex'],
   unsupported: CREATE_UNSUPPORTED,
   inTransaction: true,
@@ -125,6 +126,7 @@ const sameOptions = (a: IndexSpec, b: IndexSpec) =>
   JSON.stringify(a.partialFilterExpression ?? null) === JSON.stringify(b.partialFilterExpression ?? null);
 
 export const createIndexes: CommandDef = {
+  strict: true,
   fields: ['indexes', 'commitQuorum'],
   async run(ctx) {
     const name = collectionName(ctx);
@@ -174,6 +176,7 @@ export const listIndexes: CommandDef = {
 };
 
 export const dropIndexes: CommandDef = {
+  strict: true,
   fields: ['index'],
   async run(ctx) {
     const coll = mustExist(ctx, collectionName(ctx));

@@ -52,7 +52,7 @@ function checkFields(name: string, def: CommandDef, cmd: Document): void {
   const own = new Set(def.fields);
   for (const field of Object.keys(cmd).slice(1)) {
     if (def.unsupported?.includes(field)) throw errors.notImplemented(`the option '${field}' of '${name}' is not supported by the embedded engine`);
-    if (!own.has(field) && !GENERIC_FIELDS.has(field)) throw errors.unknownField(name, field);
+    if (def.strict && !own.has(field) && !GENERIC_FIELDS.has(field)) throw errors.unknownField(name, field);
   }
   const rc = cmd.readConcern as Document | undefined;
   if (rc && rc.level && !['local', 'majority', 'snapshot', 'available'].includes(String(rc.level))) {

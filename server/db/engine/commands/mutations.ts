@@ -7,7 +7,8 @@ import { toBson } from '../bson-raw';
 import type { WriteScope } from '../write-scope';
 import type { Match } from '../catalog/read';
 import { Collection } from '../catalog/collection';
-import { applyUpdate, isReplacement, upsertSeed } from '../query/update';
+import { applyUpdate, isReplacement } from '../query/update';
+import { upsertSeed } from '../query/upsert';
 import { retype } from '../query/retype';
 import { canonicalKey } from '../query/compare';
 import { errors } from '../errors';
@@ -89,7 +90,10 @@ export function withId(buf: Buffer): { buf: Buffer; doc: Document } {
   const doc = Collection.decode(buf);
   if ('_id' in doc) {
     validateId(doc._id);
-    return { buf, doc };
+    // drivers append a generated _id last; MongoDB stores it first
+    if (buf.toString('latin1', 5, 9) === '_id\0') return { buf, doc };
+    const moved = toBson(idFirst(deserialize(buf, EXACT)));
+    return { buf: moved, doc: Collection.decode(moved) };
   }
   const id = new ObjectId();
   const idElement = toBson({ _id: id }).subarray(4, -1);

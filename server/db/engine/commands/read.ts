@@ -49,9 +49,11 @@ function runFind(ctx: CommandContext, explainOnly = false): Document {
   return { cursor, ok: 1 };
 }
 
-export const find: CommandDef = { fields: FIND_FIELDS, unsupported: FIND_UNSUPPORTED, inTransaction: true, run: (ctx) => runFind(ctx) };
+export const find: CommandDef = {
+  strict: true, fields: FIND_FIELDS, unsupported: FIND_UNSUPPORTED, inTransaction: true, run: (ctx) => runFind(ctx) };
 
 export const getMore: CommandDef = {
+  strict: true,
   fields: ['collection', 'batchSize', 'maxTimeMS', 'term', 'lastKnownCommittedOpTime'],
   inTransaction: true,
   run(ctx) {
@@ -77,6 +79,7 @@ export const killCursors: CommandDef = {
 };
 
 export const count: CommandDef = {
+  strict: true,
   fields: ['query', 'limit', 'skip', 'hint', 'collation', 'readConcern', 'fields'],
   run(ctx) {
     rejectCollation(ctx);
@@ -95,6 +98,7 @@ export const count: CommandDef = {
 };
 
 export const distinct: CommandDef = {
+  strict: true,
   fields: ['key', 'query', 'collation', 'hint'],
   inTransaction: true,
   run(ctx) {

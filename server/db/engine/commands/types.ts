@@ -17,8 +17,10 @@ export interface CommandContext {
 }
 
 export interface CommandDef {
-  /** Fields this command accepts besides the generic ones (`$db`, `lsid`, …); anything else is refused with 40415. */
+  /** Fields this command accepts besides the generic ones (`$db`, `lsid`, …). */
   fields: string[];
+  /** Refuse fields outside `fields` with 40415, as MongoDB's strict command parsers do (CRUD and index commands, where an ignored option would change the result). */
+  strict?: boolean;
   /** Fields MongoDB accepts that this engine does not implement: refused with a message naming them. */
   unsupported?: string[];
   /** May run inside a multi-document transaction. */

@@ -54,6 +54,7 @@ function withErrors(reply: Document, writeErrors: WriteError[]): Document {
 }
 
 export const insert: CommandDef = {
+  strict: true,
   fields: ['documents', ...WRITE_FIELDS],
   inTransaction: true,
   async run(ctx) {
@@ -92,6 +93,7 @@ function rejectStatementOptions(stmt: Document): void {
 }
 
 export const update: CommandDef = {
+  strict: true,
   fields: ['updates', ...WRITE_FIELDS],
   inTransaction: true,
   async run(ctx) {
@@ -125,6 +127,7 @@ export const update: CommandDef = {
 };
 
 export const del: CommandDef = {
+  strict: true,
   fields: ['deletes', ...WRITE_FIELDS],
   inTransaction: true,
   async run(ctx) {
@@ -149,6 +152,7 @@ export const del: CommandDef = {
 };
 
 export const findAndModify: CommandDef = {
+  strict: true,
   fields: ['query', 'sort', 'remove', 'update', 'new', 'fields', 'upsert', 'arrayFilters', 'bypassDocumentValidation', 'hint', 'collation', 'let'],
   unsupported: ['let'],
   inTransaction: true,

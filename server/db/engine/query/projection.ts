@@ -39,16 +39,23 @@ export function applyProjection(
   return parsed.mode === 'inclusion' ? includeFields(doc, parsed.root, ctx, '') : excludeFields(doc, parsed.root, ctx, '');
 }
 
-/** Inclusion: keep only the projected fields, in document order. */
+/**
+ * Inclusion: keep only the projected fields, in document order, except that `$elemMatch`
+ * fields come after the other inclusions (MongoDB 4.4+).
+ */
 function includeFields(obj: Record<string, unknown>, node: ProjectionNode, ctx: ApplyContext, prefix: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const elemMatched: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(obj)) {
     const child = node.children.get(key);
     if (!child) continue;
     const path = prefix + key;
     const projected = child.action ? applyIncludedAction(value, child.action, ctx, path) : includeNested(value, child, ctx, `${path}.`);
-    if (projected !== OMIT) out[key] = projected;
+    if (projected === OMIT) continue;
+    if (child.action?.kind === 'elemMatch') elemMatched.push([key, projected]);
+    else out[key] = projected;
   }
+  for (const [key, projected] of elemMatched) out[key] = projected;
   return out;
 }
 

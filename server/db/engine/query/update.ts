@@ -59,6 +59,7 @@ export function applyUpdate(
   options: UpdateOptions = {},
 ): UpdateResult {
   if (Array.isArray(update)) throw errors.notImplemented('pipeline-style updates are not supported by this engine');
+  if (!isPlainObject(update)) throw errors.failedToParse('Update argument must be either an object or an array');
   const parsed = isParsedUpdate(update) ? update : parseUpdate(update, options.arrayFilters);
   const ctx: OpContext = { doc: cloneDeep(doc), now: options.now ?? new Date(), matcher: options.matcher ?? mingoMatcher };
   for (const op of parsed.ops) {

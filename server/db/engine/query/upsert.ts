@@ -43,19 +43,20 @@ function equalityValue(condition: unknown): unknown {
   if (!isPlainObject(condition)) return condition;
   const keys = Object.keys(condition);
   if (!keys.some((k) => k.startsWith('$'))) return condition; // a literal document
-  if (Object.hasOwn(condition, '$eq')) return isRegExpValue(condition.$eq) ? condition.$eq : condition.$eq;
+  if (Object.hasOwn(condition, '$eq')) return condition.$eq;
   const values = condition.$in;
   if (Array.isArray(values) && values.length === 1 && !isRegExpValue(values[0])) return values[0];
   return NO_EQUALITY;
 }
 
 function checkDistinctPaths(paths: string[]): void {
-  const sorted = [...paths].sort();
-  for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1], sorted[i]];
-    if (a === b) throw new EngineError(54, 'NotSingleValueField', `cannot infer query fields to set, path '${a}' is matched twice`);
-    if (b.startsWith(`${a}.`)) {
-      throw new EngineError(54, 'NotSingleValueField', `cannot infer query fields to set, both paths '${b}' and '${a}' are matched`);
+  paths.forEach((a, i) => {
+    for (const b of paths.slice(i + 1)) {
+      if (a === b) throw new EngineError(54, 'NotSingleValueField', `cannot infer query fields to set, path '${a}' is matched twice`);
+      const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+      if (longer.startsWith(`${shorter}.`)) {
+        throw new EngineError(54, 'NotSingleValueField', `cannot infer query fields to set, both paths '${longer}' and '${shorter}' are matched`);
+      }
     }
-  }
+  });
 }

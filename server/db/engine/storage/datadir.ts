@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FRAME_SIZE, checkPayload, encodeFrame, parseName, snapshotName } from './format';
+import { encodeRecords, parseName, snapshotName } from './format';
 import { fsyncDir, unlinkIfExists } from './fsutil';
 import { JournalWriter } from './journal';
 import { DirLock } from './lock';
@@ -140,15 +140,9 @@ export class DataDir {
   appendMany(payloads: Buffer[]): Promise<void> {
     try {
       this.assertWritable();
-      const bufs: Buffer[] = [];
-      let bytes = 0;
-      for (const p of payloads) {
-        checkPayload(p);
-        bufs.push(encodeFrame(p), p);
-        bytes += FRAME_SIZE + p.length;
-      }
       if (payloads.length === 0) return Promise.resolve();
-      return this.journal.enqueue(bufs, bytes, payloads.length);
+      const data = encodeRecords(payloads); // a copy: the caller may reuse its buffers at once
+      return this.journal.enqueue([data], data.length, payloads.length);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -163,9 +157,10 @@ export class DataDir {
    * Writes a snapshot of `records` — the complete current state — and starts a new journal
    * generation. The switch happens synchronously inside this call: appends made after it
    * returns belong to the new generation, appends made before it to the old one, so the
-   * snapshot plus the journals after it always equal the state. A function is called
-   * synchronously right away; its iterable is then consumed while the snapshot is written
-   * (across event-loop turns), so it must be a stable view of the state at the call.
+   * snapshot plus the journals after it always equal the state. An array is copied at the
+   * call; a function is called synchronously right away and its iterable is then consumed
+   * while the snapshot is written (across event-loop turns), so it must be a stable view of
+   * the state at the call. Payload buffers must not be modified until the promise settles.
    *
    * The snapshot goes to a temp file, is fsynced, renamed and the directory fsynced; only
    * then are older snapshots and journals deleted. A call while a checkpoint runs returns
@@ -176,7 +171,8 @@ export class DataDir {
     if (this.running) return this.running;
     try {
       this.assertWritable();
-      const iterable = typeof records === 'function' ? records() : records;
+      // An array is copied (pointers only): the caller may keep pushing to its own array.
+      const iterable = typeof records === 'function' ? records() : records.slice();
       const gen = this.journal.gen + 1;
       const rotated = this.journal.rotate(gen);
       rotated.catch(() => undefined); // awaited below; avoids an unhandled rejection if the snapshot fails first

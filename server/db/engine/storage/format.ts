@@ -93,12 +93,31 @@ export function recordCrc(payload: Buffer): number {
   return crc32(payload, lengthCrc(payload.length));
 }
 
-/** Returns the 8-byte frame (length + crc) that precedes `payload` on disk. */
-export function encodeFrame(payload: Buffer): Buffer {
-  const f = Buffer.allocUnsafe(FRAME_SIZE);
-  f.writeUInt32LE(payload.length, 0);
-  f.writeUInt32LE(recordCrc(payload), 4);
-  return f;
+/**
+ * Writes the framed record for `payload` (frame + a copy of the payload) into `out` at
+ * byte `at`; returns the offset just past it. The checksum is computed from the copy, so
+ * what reaches the disk is exactly what was checksummed even if the caller later reuses
+ * its buffer (a mismatch would look like a torn tail and cut off later records).
+ */
+export function writeRecord(out: Buffer, at: number, payload: Buffer): number {
+  out.writeUInt32LE(payload.length, at);
+  const copy = out.subarray(at + FRAME_SIZE, at + FRAME_SIZE + payload.length);
+  payload.copy(copy);
+  out.writeUInt32LE(recordCrc(copy), at + 4);
+  return at + FRAME_SIZE + payload.length;
+}
+
+/** Validates `payloads` and encodes them as consecutive framed records in one new Buffer. */
+export function encodeRecords(payloads: Buffer[]): Buffer {
+  let size = 0;
+  for (const p of payloads) {
+    checkPayload(p);
+    size += FRAME_SIZE + p.length;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of payloads) at = writeRecord(out, at, p);
+  return out;
 }
 
 /** Encodes the snapshot footer for `count` records totalling `payloadBytes` bytes of payload. */

@@ -39,7 +39,7 @@ function failure(cause: unknown): Error {
 
 export class JournalWriter {
   /** Generation that new appends are tagged with. */
-  gen: number;
+  gen = 0;
   failed: Error | null = null;
   /** Number of flushes that wrote data (each = one writev + one sync). */
   flushes = 0;
@@ -59,9 +59,7 @@ export class JournalWriter {
     private readonly dir: string,
     private readonly syncHook: ((fd: number) => Promise<void>) | undefined,
     private readonly log: (msg: string) => void,
-  ) {
-    this.gen = 0;
-  }
+  ) {}
 
   /** Continues the existing journal `gen`, whose valid data ends at byte `end`. */
   async attach(gen: number, end: number): Promise<void> {

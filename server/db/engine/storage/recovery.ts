@@ -45,7 +45,9 @@ export async function recoverDir(
   snaps.sort((a, b) => b - a);
   journals.sort((a, b) => a - b);
 
-  // Newest complete snapshot; incomplete ones are never usable, so they are removed.
+  // Newest complete snapshot. Snapshots are renamed into place only once complete, so an
+  // incomplete one means damage: it is set aside as *.corrupt (kept for inspection, no
+  // longer matched by parseName) and recovery falls back to the previous snapshot.
   let base: number | null = null;
   for (const g of snaps) {
     const why = await checkSnapshot(dir, g);
@@ -53,8 +55,9 @@ export async function recoverDir(
       base = g;
       break;
     }
-    log(`storage: ignoring and removing incomplete snapshot ${snapshotName(g)}: ${why}`);
-    await unlinkIfExists(join(dir, snapshotName(g)));
+    const name = snapshotName(g);
+    log(`storage: ignoring incomplete snapshot ${name} (${why}); renamed to ${name}.corrupt`);
+    await fsp.rename(join(dir, name), join(dir, `${name}.corrupt`));
   }
 
   // Files older than the chosen snapshot are leftovers of a checkpoint's clean-up phase.

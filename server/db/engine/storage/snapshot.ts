@@ -7,8 +7,8 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  FOOTER_SIZE, FRAME_SIZE, HEADER_SIZE, checkHeader, checkPayload, decodeFooter, encodeFooter, encodeFrame, encodeHeader,
-  recordCrc, snapshotName, snapshotTempName,
+  FOOTER_SIZE, FRAME_SIZE, HEADER_SIZE, checkHeader, checkPayload, decodeFooter, encodeFooter, encodeHeader,
+  snapshotName, snapshotTempName, writeRecord,
 } from './format';
 import { readFully, unlinkIfExists, writeAll } from './fsutil';
 import { scanRecords } from './reader';
@@ -16,16 +16,18 @@ import { scanRecords } from './reader';
 /** Size of each buffered write, in bytes. */
 const CHUNK = 4 * 1024 * 1024;
 /**
- * Flush written data every this many bytes: keeps the dirty page cache small so the final
- * fsync, and the journal's fdatasyncs running meanwhile, never wait behind hundreds of MB.
+ * fdatasync the snapshot every this many bytes: keeps its dirty page cache small so the
+ * journal's fdatasyncs running meanwhile (on ext4 they commit behind allocated snapshot
+ * data) and the final fsync never wait behind hundreds of MB.
  */
-const SYNC_EVERY = 32 * 1024 * 1024;
+const SYNC_EVERY = 8 * 1024 * 1024;
 /**
- * Longest stretch of CPU work between event-loop yields, in ms. Filling a 4 MiB chunk takes
- * ~8 ms; a journal flush needs a few event-loop turns, so long stretches would multiply
- * the latency of every concurrent append.
+ * Longest stretch of CPU work between event-loop yields, in ms. A concurrent append needs
+ * about three event-loop turns (start flush, write done, sync done), each of which can wait
+ * for one stretch: measured with 1M x 100 B records, 2 ms stretches made appends during a
+ * checkpoint take ~6.5 ms (p50), 0.25 ms ~1.6 ms, with no change in checkpoint time.
  */
-const SLICE_MS = 2;
+const SLICE_MS = 0.25;
 /** Log progress every this many bytes. */
 const LOG_EVERY = 128 * 1024 * 1024;
 
@@ -37,7 +39,7 @@ export interface WrittenSnapshot { tempPath: string; count: number; payloadBytes
 /**
  * Writes `records` as snapshot `gen` to its temp file, fsynced and closed; the caller
  * renames it. Double-buffered: one 4 MiB chunk is being written while the next is filled,
- * and the filling yields the event loop every ~2 ms. On error the temp file is removed
+ * and the filling yields the event loop every ~0.25 ms. On error the temp file is removed
  * and the error rethrown.
  */
 export async function writeSnapshot(dir: string, gen: number, records: Iterable<Buffer>, log: (m: string) => void): Promise<WrittenSnapshot> {
@@ -83,7 +85,7 @@ export async function writeSnapshot(dir: string, gen: number, records: Iterable<
     used = HEADER_SIZE;
     let sliceStart = performance.now();
     for (const rec of records) {
-      if ((count & 255) === 0 && performance.now() - sliceStart > SLICE_MS) {
+      if ((count & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
         await new Promise<void>((r) => setImmediate(r));
         sliceStart = performance.now();
       }
@@ -91,15 +93,12 @@ export async function writeSnapshot(dir: string, gen: number, records: Iterable<
       const need = FRAME_SIZE + rec.length;
       if (used + need > CHUNK) await flushChunk();
       if (need > CHUNK) {
-        // Too big to buffer: write frame and payload straight from the caller's buffer.
-        await submit([encodeFrame(rec), rec], need);
-        await inflight; // the caller's buffer must not be referenced once we move on
+        // Too big to buffer: a one-off copy, written on its own.
+        const big = Buffer.allocUnsafe(need);
+        writeRecord(big, 0, rec);
+        await submit([big], need);
       } else {
-        const b = bufs[cur]!;
-        b.writeUInt32LE(rec.length, used);
-        b.writeUInt32LE(recordCrc(rec), used + 4);
-        rec.copy(b, used + FRAME_SIZE);
-        used += need;
+        used = writeRecord(bufs[cur]!, used, rec);
       }
       count++;
       payloadBytes += rec.length;

@@ -1,0 +1,204 @@
+/**
+ * Benchmark of the embedded engine against SQLite (not a test). Run:
+ *   npm run bench:engine                       (N = 1,000,000)
+ *   BENCH_DOCS=100000 npm run bench:engine     (quicker)
+ * Env: BENCH_DOCS (documents), BENCH_DIR (where the temporary data goes, default the OS
+ * temp dir), BENCH_KEEP=1 (keep the data), BENCH_WRITE_DOCS=1 (write the results into
+ * docs/benchmarks.md under "## Embedded engine (npm run bench:engine)").
+ *
+ * The engine runs as in production: `startEmbeddedMongo` (a worker thread of this process)
+ * reached through the mongodb driver from the main thread. SQLite (better-sqlite3) runs the
+ * same operations on the same data afterwards, so the figures do not disturb each other.
+ * See bench-report.ts for the exact method, printed with the results.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MongoClient } from 'mongodb';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/db/engine';
+import { gcNow, keyOf, mb } from './bench-data';
+import * as eng from './bench-engine';
+import { machineFacts, renderReport, writeDocs, type BenchResult, type SideResult } from './bench-report';
+import * as lite from './bench-sqlite';
+
+const SEED = 20_241_115;
+const LOOKUPS = 2_000;
+const RANGES = 500;
+const GROUP_RUNS = 20;
+const WRITERS = 8;
+const DURABLE_MS = 5_000;
+
+const t0 = performance.now();
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
+const log = (msg: string) => console.log(`[${elapsed().padStart(6)}] ${msg}`);
+const rate = (v: number) => Math.round(v).toLocaleString('en-US');
+
+/** Runs one measured step; a failure is recorded and printed, and the step yields undefined. */
+async function phase<T>(side: SideResult, name: string, fn: () => Promise<T> | T): Promise<T | undefined> {
+  const start = performance.now();
+  log(`${name} …`);
+  try {
+    const value = await fn();
+    log(`${name}: done in ${((performance.now() - start) / 1000).toFixed(2)} s`);
+    return value;
+  } catch (e) {
+    const err = e as Error;
+    side.errors.push(`${name}: ${err.message}`);
+    log(`✗ ${name} FAILED: ${err.stack ?? err.message}`);
+    return undefined;
+  }
+}
+
+const fmtLat = (l: { p50: number; p95: number }) => `p50 ${l.p50.toFixed(3)} ms, p95 ${l.p95.toFixed(3)} ms`;
+
+async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<void> {
+  const e = r.engine;
+  const onLog = (m: string) => {
+    if (/recover|checkpoint|fail|error|lock/i.test(m)) log(`  [engine] ${m}`);
+  };
+  gcNow();
+  r.memory.baselineRss = process.memoryUsage().rss;
+  let engine: EmbeddedMongo | undefined = await phase(e, 'engine: start (empty data dir)', () => startEmbeddedMongo({ dataDir, port: 0, onLog }));
+  if (!engine) return;
+  let client: MongoClient | undefined;
+  try {
+    client = await eng.connect(engine.uri);
+    const col = eng.assignments(client);
+    await phase(e, 'engine: create indexes', () => eng.createIndexes(col));
+    if (e.errors.length) return;
+    e.load = await phase(e, `engine: bulk load ${rate(n)} docs`, () =>
+      eng.bulkLoad(col, n, SEED, (done, r2) => log(`  engine: ${rate(done)} docs loaded (${rate(r2)} docs/s)`)),
+    );
+    if (e.load === undefined) return;
+    log(`engine: bulk load ${rate(e.load)} docs/s`);
+    const count = await col.estimatedDocumentCount();
+    if (count !== n) throw new Error(`engine holds ${count} documents after loading ${n}`);
+    gcNow();
+    r.memory.afterLoadRss = process.memoryUsage().rss;
+    r.memory.mainHeapAfterLoad = process.memoryUsage().heapUsed;
+    log(`engine: process RSS after load ${mb(r.memory.afterLoadRss)} MB (main-thread heap ${mb(r.memory.mainHeapAfterLoad)} MB)`);
+
+    e.ping = await phase(e, 'engine: ping ×1,000', () => eng.pingLatency(client!, 1_000));
+    await phase(e, 'engine: warm-up lookups', () => eng.findOneLatency(col, n, 200, SEED + 9));
+    e.findOne = await phase(e, `engine: findOne ×${LOOKUPS}`, () => eng.findOneLatency(col, n, LOOKUPS, SEED + 1));
+    if (e.findOne) log(`engine: findOne ${fmtLat(e.findOne)}`);
+    e.range = await phase(e, `engine: range query ×${RANGES}`, () => eng.rangeLatency(col, RANGES, SEED + 2));
+    if (e.range) log(`engine: range ${fmtLat(e.range)}`);
+    const group = await phase(e, `engine: $group ×${GROUP_RUNS}`, async () => {
+      await eng.groupLatency(col, n, 2); // warm-up
+      return eng.groupLatency(col, n, GROUP_RUNS);
+    });
+    if (group) {
+      e.group = group.latency;
+      e.groupRows = group.rows;
+      e.groupDocs = group.rows.reduce((s, g) => s + g.n, 0);
+      log(`engine: $group over ${rate(e.groupDocs)} docs ${fmtLat(group.latency)}`);
+    }
+    e.durable = await phase(e, `engine: durable inserts, ${WRITERS} clients × ${DURABLE_MS / 1000} s`, () => eng.durableInserts(engine!.uri, n, WRITERS, DURABLE_MS));
+    if (e.durable) log(`engine: ${rate(e.durable.perSecond)} durable inserts/s, ${fmtLat(e.durable.latency)}`);
+
+    await client.close();
+    client = undefined;
+    const stopping = engine;
+    engine = undefined;
+    if ((await phase(e, 'engine: clean stop', () => stopping.stop().then(() => true))) === undefined) return;
+    e.coldMs = await phase(e, 'engine: cold start', async () => {
+      const start = performance.now();
+      engine = await startEmbeddedMongo({ dataDir, port: 0, onLog });
+      client = await eng.connect(engine.uri);
+      await client.db('admin').command({ ping: 1 });
+      if (!(await eng.assignments(client).findOne(keyOf(Math.floor(n / 2))))) throw new Error('first findOne after restart found nothing');
+      return performance.now() - start;
+    });
+    if (e.coldMs !== undefined) log(`engine: cold start ${(e.coldMs / 1000).toFixed(2)} s`);
+    if (client) {
+      const after = await (client as MongoClient).db(eng.DB).collection(eng.COLL).estimatedDocumentCount();
+      const expected = n + (e.durable?.inserts ?? 0);
+      if (after !== expected) e.errors.push(`after restart the engine holds ${after} documents, expected ${expected}`);
+    }
+    gcNow();
+    r.memory.afterColdRss = process.memoryUsage().rss;
+    r.memory.mainHeapAfterCold = process.memoryUsage().heapUsed;
+    log(`engine: process RSS after cold start ${mb(r.memory.afterColdRss)} MB`);
+  } catch (err) {
+    e.errors.push((err as Error).message);
+    log(`✗ engine: ${(err as Error).stack}`);
+  } finally {
+    await (client as MongoClient | undefined)?.close().catch(() => undefined);
+    await (engine as EmbeddedMongo | undefined)?.stop().catch((err: Error) => log(`✗ engine stop failed: ${err.message}`));
+  }
+}
+
+async function runSqlite(n: number, file: string, r: BenchResult): Promise<void> {
+  const s = r.sqlite;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let db = lite.open(file, 'NORMAL');
+  try {
+    lite.createSchema(db);
+    s.load = await phase(s, `sqlite: bulk load ${rate(n)} rows`, () =>
+      lite.bulkLoad(db, n, SEED, (done, r2) => log(`  sqlite: ${rate(done)} rows loaded (${rate(r2)} rows/s)`)),
+    );
+    if (s.load === undefined) return;
+    log(`sqlite: bulk load ${rate(s.load)} rows/s`);
+    await lite.findOneLatency(db, n, 200, SEED + 9);
+    s.findOne = await phase(s, `sqlite: lookup ×${LOOKUPS}`, () => lite.findOneLatency(db, n, LOOKUPS, SEED + 1));
+    if (s.findOne) log(`sqlite: lookup ${fmtLat(s.findOne)}`);
+    s.range = await phase(s, `sqlite: range query ×${RANGES}`, () => lite.rangeLatency(db, RANGES, SEED + 2));
+    if (s.range) log(`sqlite: range ${fmtLat(s.range)}`);
+    const group = await phase(s, `sqlite: GROUP BY ×${GROUP_RUNS}`, async () => {
+      await lite.groupLatency(db, n, 2);
+      return lite.groupLatency(db, n, GROUP_RUNS);
+    });
+    if (group) {
+      s.group = group.latency;
+      s.groupRows = group.rows;
+      s.groupDocs = group.rows.reduce((t, g) => t + g.n, 0);
+      log(`sqlite: GROUP BY over ${rate(s.groupDocs)} rows ${fmtLat(group.latency)}`);
+    }
+    s.durable = await phase(s, `sqlite: durable inserts, ${WRITERS} worker connections × ${DURABLE_MS / 1000} s`, () => lite.durableInserts(file, n, WRITERS, DURABLE_MS));
+    if (s.durable) log(`sqlite: ${rate(s.durable.perSecond)} durable inserts/s, ${fmtLat(s.durable.latency)}`);
+    db.close();
+    const cold = await phase(s, 'sqlite: cold start', () => lite.coldStart(file, n));
+    if (cold) {
+      db = cold.db;
+      s.coldMs = cold.ms;
+    }
+  } catch (err) {
+    s.errors.push((err as Error).message);
+    log(`✗ sqlite: ${(err as Error).stack}`);
+  } finally {
+    if (db.open) db.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const n = Number(process.env.BENCH_DOCS ?? 1_000_000);
+  if (!Number.isInteger(n) || n < 10_000) throw new Error(`BENCH_DOCS must be an integer ≥ 10000, got "${process.env.BENCH_DOCS}"`);
+  if (!(globalThis as { gc?: unknown }).gc) log('note: run with node --expose-gc for steadier memory figures');
+  const root = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'engine-bench-'));
+  log(`engine benchmark, N = ${rate(n)}; data in ${root}`);
+  for (const f of machineFacts()) log(f);
+  const result: BenchResult = { n, engine: { errors: [] }, sqlite: { errors: [] }, memory: {}, date: new Date(), totalSeconds: 0 };
+  try {
+    await runEngine(n, path.join(root, 'engine'), result);
+    await runSqlite(n, path.join(root, 'sqlite', 'bench.db'), result);
+  } finally {
+    if (process.env.BENCH_KEEP === '1') log(`data kept in ${root}`);
+    else fs.rmSync(root, { recursive: true, force: true });
+  }
+  result.totalSeconds = (performance.now() - t0) / 1000;
+  const report = renderReport(result);
+  console.log(`\n${report}\n`);
+  if (process.env.BENCH_WRITE_DOCS === '1') log(`wrote ${writeDocs(report)}`);
+  const failures = result.engine.errors.length + result.sqlite.errors.length;
+  if (failures) log(`${failures} step(s) failed — see above`);
+  return failures ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(`engine benchmark failed: ${e.stack ?? e.message}`);
+    process.exit(1);
+  },
+);
