@@ -68,7 +68,7 @@ function resultsTable(r: BenchResult): string {
   return table(
     ['Measure', 'Engine', 'SQLite', 'Engine / SQLite'],
     [
-      row('Bulk load, docs/s (batches of 10,000)', e.load && int(e.load), s.load && int(s.load), ratio(e.load, s.load)),
+      row('Bulk load, docs/s (batches of 10,000)', e.load !== undefined ? int(e.load) : undefined, s.load !== undefined ? int(s.load) : undefined, ratio(e.load, s.load)),
       row('Cold start: stop → start → ping + first indexed findOne, ms', e.coldMs !== undefined ? ms(e.coldMs) : undefined, s.coldMs !== undefined ? ms(s.coldMs) : undefined, ratio(e.coldMs, s.coldMs)),
       row('Round-trip floor (`ping`) p50 / p95, ms', e.ping && lat(e.ping), 'n/a (in-process)', '—'),
       row('Indexed equality findOne p50 / p95, ms (2,000 sequential)', e.findOne && lat(e.findOne), s.findOne && lat(s.findOne), `${ratio(e.findOne?.p50, s.findOne?.p50)} / ${ratio(e.findOne?.p95, s.findOne?.p95)}`),

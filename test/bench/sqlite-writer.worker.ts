@@ -30,6 +30,6 @@ async function run(): Promise<Float64Array> {
 }
 
 run().then(
-  (samples) => parentPort!.postMessage({ samples }, [samples.buffer]),
+  (samples) => parentPort!.postMessage({ samples }, [samples.buffer as ArrayBuffer]),
   (e: Error) => parentPort!.postMessage({ error: `sqlite writer ${writer}: ${e.message}` }),
 );

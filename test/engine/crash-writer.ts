@@ -72,9 +72,8 @@ async function txnLoop(client: MongoClient, conn: number): Promise<void> {
       for (let k = 0; k < TXN_SIZE; k++) await col.insertOne({ _id: `t${group}-${k}`, group, k }, { session });
       await session.commitTransaction();
     } catch (e) {
+      // No abortTransaction/endSession: with the engine gone each would wait for server selection.
       fail(conn, seq, e);
-      await session.abortTransaction().catch(() => undefined);
-      await session.endSession().catch(() => undefined);
       return;
     }
     await session.endSession().catch(() => undefined);

@@ -62,8 +62,11 @@ if (typeof after === 'function') {
     const all = [...clients];
     clients.clear();
     await Promise.allSettled(all.map((c) => c.close()));
-    if (stopEmbedded) await stopEmbedded();
-    if (dataDir) await fs.promises.rm(dataDir, { recursive: true, force: true });
+    try {
+      if (stopEmbedded) await stopEmbedded();
+    } finally {
+      if (dataDir) await fs.promises.rm(dataDir, { recursive: true, force: true });
+    }
   });
 }
 

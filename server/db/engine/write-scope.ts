@@ -36,6 +36,7 @@ export class WriteScope {
     const key = canonicalKey(doc._id);
     if (this.txn) return this.stage(name, key, { buf, doc }, true);
     const coll = this.engine.catalog.ensure(this.db, name, this.changes);
+    if (coll.docs.has(key)) throw coll.duplicateKey(coll.indexes.get('_id_')!, doc);
     coll.checkUnique(doc, key);
     coll.put(key, buf, doc);
     this.record(coll.ns, key, buf);
@@ -75,7 +76,8 @@ export class WriteScope {
     try {
       this.engine.conflicts.claim(txn, ns, key);
       const overlay = txn.overlay(ns);
-      if (isInsert && overlay.get(key)) throw duplicateId(ns, next!.doc._id);
+      const inBase = !overlay.has(key) && coll?.docs.has(key);
+      if (isInsert && (overlay.get(key) || inBase)) throw duplicateId(ns, next!.doc._id);
       if (next && coll) {
         const pending = [...overlay].flatMap(([k, v]) => (v ? [[k, v.doc] as [string, Document]] : []));
         coll.checkUnique(next.doc, key, new Set(overlay.keys()), pending);
@@ -103,6 +105,7 @@ function duplicateId(ns: string, id: unknown): EngineError {
 
 function checkSize(buf: Buffer): void {
   if (buf.length > MAX_BSON_OBJECT_BYTES) {
-    throw errors.objectTooLarge(`object to insert too large. size in bytes: ${buf.length}, max size: ${MAX_BSON_OBJECT_BYTES}`);
+    // MongoDB answers BadValue (2) for a stored document over the limit
+    throw errors.badValue(`object to insert too large. size in bytes: ${buf.length}, max size: ${MAX_BSON_OBJECT_BYTES}`);
   }
 }

@@ -3,9 +3,10 @@
  * and the validation errors.
  */
 import { expect } from 'chai';
-import { ObjectId } from 'bson';
+import { Double, Int32, ObjectId } from 'bson';
+import { exactFormMatcher } from '../../../server/db/engine/query/match';
 import { applyProjection, parseProjection } from '../../../server/db/engine/query/projection';
-import { expectEngineError } from './query-helpers';
+import { exact, expectEngineError } from './query-helpers';
 
 const doc = () => ({
   _id: 1,
@@ -192,6 +193,17 @@ describe('query/projection', () => {
       const parsed = parseProjection({ name: 1, _id: 0 });
       expect(applyProjection(doc(), parsed)).to.deep.equal({ name: 'Nguyễn Văn Ánh' });
       expect(applyProjection(doc(), {})).to.deep.equal(doc());
+    });
+  });
+
+  describe('on exact-form documents (exactFormMatcher)', () => {
+    const stored = () => exact({ _id: 1, xs: [new Int32(1), new Double(2), new Int32(3), new Double(4)] });
+    const tags = (v: unknown) => (v as Array<{ _bsontype: string }>).map((x) => x._bsontype);
+
+    it('keeps each selected element with its stored numeric type', () => {
+      expect(tags(applyProjection(stored(), { xs: { $slice: -1 } }, undefined, exactFormMatcher).xs)).to.deep.equal(['Double']);
+      expect(tags(applyProjection(stored(), { xs: { $elemMatch: { $gt: 2 } } }, undefined, exactFormMatcher).xs)).to.deep.equal(['Int32']);
+      expect(tags(applyProjection(stored(), { 'xs.$': 1 }, { xs: { $gte: 2 } }, exactFormMatcher).xs)).to.deep.equal(['Double']);
     });
   });
 });

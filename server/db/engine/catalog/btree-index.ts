@@ -8,6 +8,7 @@ import { Query } from 'mingo';
 import type { Document } from 'bson';
 import { compareValues, MAX_KEY_SENTINEL, MIN_KEY_SENTINEL } from '../query/compare';
 import { indexKeys } from '../query/paths';
+import type { Interval } from './planner';
 
 export type Direction = 1 | -1;
 export type KeyPattern = Array<[string, Direction]>;
@@ -100,8 +101,10 @@ export class BTreeIndex {
    * after the first non-point interval only narrow through the final filter re-check.
    * Yields a document once per matching entry (multikey indexes may repeat it).
    */
-  *range(intervals: Array<[unknown, unknown]>, walk: Direction): Generator<string> {
+  *range(intervals: Interval[], walk: Direction): Generator<string> {
     const n = this.pattern.length;
+    const excluded = (k: Entry) => intervals.some(([lo, hi, loEx, hiEx], i) =>
+      (loEx && compareValues(k[i], lo) === 0) || (hiEx && compareValues(k[i], hi) === 0));
     const low: Entry = [], high: Entry = [];
     for (let i = 0; i < n; i++) {
       const dir = this.pattern[i][1];
@@ -117,12 +120,12 @@ export class BTreeIndex {
     if (walk === 1) {
       for (const [k] of this.tree.entries(low)) {
         if (cmp(k, high) > 0) return;
-        yield k[n] as string;
+        if (!excluded(k)) yield k[n] as string;
       }
     } else {
       for (const [k] of this.tree.entriesReversed(high)) {
         if (cmp(k, low) < 0) return;
-        yield k[n] as string;
+        if (!excluded(k)) yield k[n] as string;
       }
     }
   }

@@ -11,12 +11,17 @@ interface FieldPredicate {
   points?: unknown[];
   lo?: unknown;
   hi?: unknown;
+  loExclusive?: boolean;
+  hiExclusive?: boolean;
 }
+
+/** [low, high, lowExclusive, highExclusive] in value order; undefined bounds are open. */
+export type Interval = [unknown, unknown, boolean?, boolean?];
 
 export interface Plan {
   index: BTreeIndex | null;
   /** One interval list per combination of `$in` points; each is per index field. */
-  intervalSets: Array<Array<[unknown, unknown]>>;
+  intervalSets: Interval[][];
   walk: Direction;
   /** The index walk yields documents already in the requested sort order. */
   providesSort: boolean;
@@ -51,8 +56,8 @@ function collectPredicates(filter: Document, out: Map<string, FieldPredicate>): 
       for (const [op, arg] of Object.entries(cond)) {
         if (op === '$eq' && indexableValue(arg)) pred.points = [arg];
         else if (op === '$in' && Array.isArray(arg) && arg.every(indexableValue)) pred.points = arg;
-        else if ((op === '$gt' || op === '$gte') && indexableValue(arg)) pred.lo = arg;
-        else if ((op === '$lt' || op === '$lte') && indexableValue(arg)) pred.hi = arg;
+        else if ((op === '$gt' || op === '$gte') && indexableValue(arg)) [pred.lo, pred.loExclusive] = [arg, op === '$gt'];
+        else if ((op === '$lt' || op === '$lte') && indexableValue(arg)) [pred.hi, pred.hiExclusive] = [arg, op === '$lt'];
       }
     }
     if (pred.points || pred.lo !== undefined || pred.hi !== undefined) out.set(field, pred);
@@ -74,9 +79,9 @@ function planFor(index: BTreeIndex, preds: Map<string, FieldPredicate>, sort: Ar
     eqPrefix++;
   }
   const next = fields[eqPrefix] && preds.get(fields[eqPrefix][0]);
-  const range: [unknown, unknown] | null = next && (next.lo !== undefined || next.hi !== undefined) ? [next.lo, next.hi] : null;
+  const range: Interval | null = next && (next.lo !== undefined || next.hi !== undefined) ? [next.lo, next.hi, next.loExclusive, next.hiExclusive] : null;
   const intervalSets = combos.map((c) => {
-    const iv: Array<[unknown, unknown]> = c.map((v) => [v, v]);
+    const iv: Interval[] = c.map((v) => [v, v]);
     if (range) iv.push(range);
     return iv;
   });

@@ -4,7 +4,8 @@
  * skip/limit. A transaction's pending writes are merged in as an overlay.
  */
 import { Query } from 'mingo';
-import type { Document } from 'bson';
+import { deserialize, type Document } from 'bson';
+import { ENGINE_CONTEXT, needsExactTypes } from '../query/mingo-context';
 import { Collection } from './collection';
 import { choosePlan, sortPairs, type Plan } from './planner';
 import type { BTreeIndex } from './btree-index';
@@ -37,7 +38,7 @@ export interface ReadStats {
 /** Compiles a filter, turning mingo's errors into MongoDB-shaped ones that name the operator. */
 export function compileFilter(filter: Document): Query {
   try {
-    return new Query(filter);
+    return new Query(filter, { context: ENGINE_CONTEXT });
   } catch (e) {
     throw errors.badValue((e as Error).message.replace(/^unknown (query|top level) operator:? ?/, 'unknown operator: '));
   }
@@ -77,8 +78,11 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
   const empty: ReadStats = { plan: { index: null, intervalSets: [], walk: 1, providesSort: false }, keysExamined: 0, docsExamined: 0 };
   const query = compileFilter(filter);
+  // $type must see Int32 / Double / Long as stored, not promoted to JS numbers
+  const exactTypes = needsExactTypes(filter);
+  const test = (buf: Buffer, doc: Document) => testDoc(query, exactTypes ? deserialize(buf, { promoteValues: false, promoteBuffers: false }) : doc);
   const overlay = opts.overlay;
-  if (!coll) return { matches: overlayMatches(overlay, query), stats: empty };
+  if (!coll) return { matches: overlayMatches(overlay, test), stats: empty };
 
   const plan = choosePlan(coll.indexes.values(), filter, sort, resolveHint(coll, opts.hint));
   const stats: ReadStats = { plan, keysExamined: 0, docsExamined: 0 };
@@ -91,19 +95,19 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
     if (!buf) continue;
     stats.docsExamined++;
     const doc = Collection.decode(buf);
-    if (!testDoc(query, doc)) continue;
+    if (!test(buf, doc)) continue;
     matches.push({ key, buf, doc });
     if (matches.length >= stopAt) break;
   }
-  if (overlay?.size) matches.push(...overlayMatches(overlay, query));
+  if (overlay?.size) matches.push(...overlayMatches(overlay, test));
   if (!ordered) sortMatches(matches, opts.sort!);
   return { matches: matches.slice(skip, skip + limit), stats };
 }
 
-function overlayMatches(overlay: Overlay | undefined, query: Query): Match[] {
+function overlayMatches(overlay: Overlay | undefined, test: (buf: Buffer, doc: Document) => boolean): Match[] {
   const out: Match[] = [];
   if (!overlay) return out;
-  for (const [key, v] of overlay) if (v && testDoc(query, v.doc)) out.push({ key, buf: v.buf, doc: v.doc });
+  for (const [key, v] of overlay) if (v && test(v.buf, v.doc)) out.push({ key, buf: v.buf, doc: v.doc });
   return out;
 }
 

@@ -6,6 +6,7 @@
 import { type Document } from 'bson';
 import { toBson } from '../bson-raw';
 import { Aggregator } from 'mingo';
+import { ENGINE_CONTEXT } from '../query/mingo-context';
 import type { CommandContext, CommandDef } from './types';
 import { ns, optionalInt, scope } from './types';
 import { rejectCollation } from './read';
@@ -31,9 +32,15 @@ function checkStages(pipeline: Document[]): void {
   }
 }
 
+/** `$count: name` is defined as this pair; mingo's own $count emits a zero document for no input. */
+function expandCount(pipeline: Document[]): Document[] {
+  return pipeline.flatMap((stage) =>
+    typeof stage.$count === 'string' ? [{ $group: { _id: null, [stage.$count]: { $sum: 1 } } }, { $project: { _id: 0 } }] : [stage]);
+}
+
 function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]): Document[] {
   const s = scope(ctx);
-  let rest = pipeline;
+  let rest = expandCount(pipeline);
   let filter: Document = {};
   let sort: Document | undefined;
   if (rest[0]?.$match) {
@@ -57,7 +64,7 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
     if (!docs) resolved.set(name, (docs = s.read(name, {}).matches.map((m) => m.doc)));
     return docs;
   };
-  return new Aggregator(rest, { collectionResolver }).run(matches.map((m) => m.doc)) as Document[];
+  return new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT }).run(matches.map((m) => m.doc)) as Document[];
 }
 
 export const aggregate: CommandDef = {

@@ -11,7 +11,7 @@ import * as admin from './admin';
 import { aggregate } from './aggregate';
 import { errors, isEngineError } from '../errors';
 import type { Engine } from '../engine';
-import type { IncomingCommand } from '../wire';
+import { MAX_BSON_OBJECT_BYTES, type IncomingCommand } from '../wire';
 
 const COMMANDS: Record<string, CommandDef> = {
   find: read.find, getMore: read.getMore, killCursors: read.killCursors, count: read.count, distinct: read.distinct, explain: read.explain,
@@ -93,6 +93,10 @@ export async function runCommand(engine: Engine, req: IncomingCommand, conn: Con
   engine.counters.command++;
   try {
     if (!def) throw errors.commandNotFound(given);
+    // a command body may exceed a document's 16 MiB by MongoDB's 16 KiB of overhead, no more
+    if (req.bodyBytes.length > MAX_BSON_OBJECT_BYTES + 16 * 1024) {
+      throw errors.objectTooLarge(`BSONObj size: ${req.bodyBytes.length} (0x${req.bodyBytes.length.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`);
+    }
     checkFields(name, def, cmd);
     const ctx: CommandContext = { engine, db: req.db, cmd, req, session: null, txn: null, connectionId: conn.id, connections: conn.connections };
     attachTransaction(engine, name, def, cmd, ctx);

@@ -22,7 +22,7 @@ export interface UpdateSpec {
   filter: Document;
 }
 
-const EXACT = { promoteValues: false, promoteBuffers: false } as const;
+const EXACT = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 function checkUpdateShape(u: unknown): asserts u is Document {
   if (Array.isArray(u)) throw errors.notImplemented('pipeline-style updates (an array of stages) are not supported by the embedded engine');

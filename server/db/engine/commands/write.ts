@@ -37,6 +37,8 @@ async function runStatements(ctx: CommandContext, s: WriteScope, count: number, 
       try {
         each(i);
       } catch (e) {
+        // a write conflict ends the whole command (top-level error + TransientTransactionError), as in MongoDB
+        if (isEngineError(e) && e.code === 112) throw e;
         writeErrors.push(toWriteError(i, e));
         if (ctx.txn) ctx.engine.abortTransaction(ctx.txn);
         if (ordered || ctx.txn) break;

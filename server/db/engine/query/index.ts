@@ -11,5 +11,5 @@ export { applyUpdate, applyReplacement, isReplacement, parseUpdate, type UpdateO
 export { upsertSeed } from './upsert';
 export { retype, promote } from './retype';
 export { identical } from './identical';
-export { mingoMatcher, matchedArrayIndex, type Matcher } from './match';
+export { mingoMatcher, exactFormMatcher, matchedArrayIndex, type Matcher } from './match';
 export { typeName, formatValue, isPlainObject, isNumeric, cloneDeep } from './bson-types';

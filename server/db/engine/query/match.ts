@@ -6,6 +6,7 @@
 import { Query } from 'mingo';
 import { isArrayIndex, isPlainObject } from './bson-types';
 import { getValueAt, splitPath } from './paths';
+import { promote } from './retype';
 
 /** Tests whether a document satisfies a MongoDB query filter. */
 export type Matcher = (doc: Record<string, unknown>, filter: Record<string, unknown>) => boolean;
@@ -21,6 +22,14 @@ export const mingoMatcher: Matcher = (doc, filter) => {
   }
   return query.test(doc);
 };
+
+/**
+ * A matcher for documents in exact form (`deserialize(buf, {promoteValues: false})`): it
+ * promotes the document before matching. With it, `applyProjection` can run on the exact
+ * document, so `$slice`, `$elemMatch` and `field.$` keep each element's stored numeric type
+ * (retyping a projected array by index would misattribute types once elements are dropped).
+ */
+export const exactFormMatcher: Matcher = (doc, filter) => mingoMatcher(promote(doc), filter);
 
 /** Query operators that combine whole sub-queries rather than apply to one path. */
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);

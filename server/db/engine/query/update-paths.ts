@@ -89,17 +89,6 @@ export function unsetAt(doc: Record<string, unknown>, parts: readonly string[]):
   }
 }
 
-/** True when any container on the way to the end of `parts` is an array. */
-export function pathCrossesArray(doc: unknown, parts: readonly string[]): boolean {
-  let current: unknown = doc;
-  for (const part of parts.slice(0, -1)) {
-    current = childOf(current, part);
-    if (Array.isArray(current)) return true;
-    if (current === MISSING) return false;
-  }
-  return false;
-}
-
 /** Parses an array update component: `$[]` → all, `$[i]` → identifier i, else undefined. */
 export function arrayUpdateOperator(part: string): { all: true } | { identifier: string } | undefined {
   if (part === '$[]') return { all: true };

@@ -1,0 +1,130 @@
+/**
+ * mingo with MongoDB's BSON comparison rules. mingo compares values with JavaScript
+ * semantics, which is wrong for Decimal128 (0.10 = 0.1), Long beyond 2^53, and the
+ * numeric BSON types `$type` distinguishes. Here the comparison query operators are
+ * replaced by versions built on compareValues / valuesEqual; every other operator is
+ * mingo's own.
+ */
+import { Context, type Query as MingoQuery } from 'mingo';
+import * as queryOps from 'mingo/operators/query';
+import * as expressionOps from 'mingo/operators/expression';
+import * as accumulatorOps from 'mingo/operators/accumulator';
+import * as pipelineOps from 'mingo/operators/pipeline';
+import * as projectionOps from 'mingo/operators/projection';
+import * as windowOps from 'mingo/operators/window';
+import { resolve } from 'mingo/util';
+import { compareValues, typeRank, valuesEqual } from './compare';
+import { bsonTag } from './bson-types';
+
+type Predicate = (fieldValue: unknown, operand: unknown) => boolean;
+type QueryOperator = (selector: string, operand: unknown, options: unknown) => (doc: object) => boolean;
+
+const isNil = (v: unknown) => v === null || v === undefined;
+
+/**
+ * Values a path holds: the value itself and, for arrays, their elements. A dotted path
+ * through arrays of documents resolves to nested arrays, one level per dot.
+ */
+function candidates(v: unknown, depth: number): unknown[] {
+  return Array.isArray(v) ? [v, ...v, ...v.flat(depth)] : [v];
+}
+
+let depthOfCall = 1;
+
+function fieldOperator(predicate: Predicate): QueryOperator {
+  return (selector, operand) => {
+    const depth = selector.split('.').length;
+    return (doc) => {
+      depthOfCall = depth;
+      return predicate(resolve(doc as Record<string, unknown>, selector, { unwrapArray: true }), operand);
+    };
+  };
+}
+
+function isRegex(v: unknown): v is RegExp {
+  return v instanceof RegExp;
+}
+
+const eq: Predicate = (a, b) => {
+  if (b === null && isNil(a)) return true;
+  if (isRegex(b)) return candidates(a, depthOfCall).some((x) => typeof x === 'string' && b.test(x));
+  return candidates(a, depthOfCall).some((x) => valuesEqual(x, b));
+};
+
+const inList: Predicate = (a, list) => {
+  if (!Array.isArray(list)) throw new Error('$in needs an array');
+  return list.some((b) => eq(a, b));
+};
+
+/** Range comparisons only compare values of the same canonical type (MongoDB type bracketing). */
+const range = (test: (c: number) => boolean): Predicate => (a, b) =>
+  candidates(a, depthOfCall).some((x) => typeRank(x) === typeRank(b) && test(compareValues(x, b)));
+
+const TYPE_ALIASES: Record<string, number> = {
+  double: 1, string: 2, object: 3, array: 4, binData: 5, undefined: 6, objectId: 7, bool: 8, date: 9, null: 10,
+  regex: 11, dbPointer: 12, javascript: 13, symbol: 14, javascriptWithScope: 15, int: 16, timestamp: 17, long: 18,
+  decimal: 19, minKey: -1, maxKey: 127,
+};
+const TAG_CODES: Record<string, number> = {
+  Double: 1, Int32: 16, Long: 18, Decimal128: 19, ObjectId: 7, ObjectID: 7, Binary: 5, Timestamp: 17, BSONRegExp: 11,
+  Code: 13, MinKey: -1, MaxKey: 127, BSONSymbol: 14, DBRef: 3,
+};
+
+/** BSON type number of a value; plain JS numbers (promoted form) count as int when integral in int32 range. */
+function bsonTypeOf(v: unknown): number | null {
+  if (v === undefined) return null;
+  if (v === null) return 10;
+  if (typeof v === 'string') return 2;
+  if (typeof v === 'boolean') return 8;
+  if (typeof v === 'bigint') return 18;
+  if (typeof v === 'number') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? 16 : 1;
+  if (Array.isArray(v)) return 4;
+  if (v instanceof Date) return 9;
+  if (v instanceof RegExp) return 11;
+  const tag = bsonTag(v);
+  if (tag && tag in TAG_CODES) return TAG_CODES[tag];
+  return 3;
+}
+
+function typeMatches(v: unknown, wanted: unknown): boolean {
+  if (wanted === 'number') return [1, 16, 18, 19].includes(bsonTypeOf(v) ?? 0);
+  const code = typeof wanted === 'string' ? TYPE_ALIASES[wanted] : Number(wanted);
+  if (code === undefined || Number.isNaN(code)) throw new Error(`unknown type name alias: ${String(wanted)}`);
+  return bsonTypeOf(v) === code;
+}
+
+const type: Predicate = (a, wanted) => {
+  const wants = Array.isArray(wanted) ? wanted : [wanted];
+  // an array field matches when the array itself or any element has the type
+  const values = Array.isArray(a) ? [a, ...a] : [a];
+  return values.some((v) => wants.some((w) => typeMatches(v, w)));
+};
+
+const overrides: Record<string, QueryOperator> = {
+  $eq: fieldOperator(eq),
+  $ne: fieldOperator((a, b) => !eq(a, b)),
+  $in: fieldOperator(inList),
+  $nin: fieldOperator((a, b) => !inList(a, b)),
+  $gt: fieldOperator(range((c) => c > 0)),
+  $gte: fieldOperator(range((c) => c >= 0)),
+  $lt: fieldOperator(range((c) => c < 0)),
+  $lte: fieldOperator(range((c) => c <= 0)),
+  $type: fieldOperator(type),
+};
+
+/** A mingo context with every stock operator and the BSON-aware comparisons above. */
+export const ENGINE_CONTEXT = Context.init({
+  query: { ...(queryOps as unknown as Record<string, QueryOperator>), ...overrides } as never,
+  expression: expressionOps as never,
+  accumulator: accumulatorOps as never,
+  pipeline: pipelineOps as never,
+  projection: projectionOps as never,
+  window: windowOps as never,
+});
+
+/** True when a filter uses `$type`, which needs documents decoded with their exact numeric types. */
+export function needsExactTypes(filter: unknown): boolean {
+  return JSON.stringify(filter ?? {}).includes('"$type"');
+}
+
+export type { MingoQuery };
