@@ -4,7 +4,8 @@
  * every entry unique, so equal index values of different documents sit side by side.
  */
 import BTree from 'sorted-btree';
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
+import { ENGINE_CONTEXT } from '../query/mingo-context';
 import type { Document } from 'bson';
 import { compareValues, MAX_KEY_SENTINEL, MIN_KEY_SENTINEL } from '../query/compare';
 import { indexKeys } from '../query/paths';
@@ -33,7 +34,7 @@ export class BTreeIndex {
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.pattern = Object.entries(spec.key).map(([f, d]) => [f, d]);
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : null;
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, { context: ENGINE_CONTEXT }) : null;
     const dirs = this.pattern.map(([, d]) => d);
     const n = dirs.length;
     this.tree = new BTree<Entry, true>(undefined, (a, b) => {

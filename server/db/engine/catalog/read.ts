@@ -3,7 +3,7 @@
  * first `$match` of an aggregation: plan → candidate keys → decode → filter → sort →
  * skip/limit. A transaction's pending writes are merged in as an overlay.
  */
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
 import { deserialize, type Document } from 'bson';
 import { ENGINE_CONTEXT, needsExactTypes } from '../query/mingo-context';
 import { Collection } from './collection';

@@ -5,7 +5,7 @@
  */
 import { type Document } from 'bson';
 import { toBson } from '../bson-raw';
-import { Aggregator } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
 import { ENGINE_CONTEXT } from '../query/mingo-context';
 import type { CommandContext, CommandDef } from './types';
 import { ns, optionalInt, scope } from './types';
