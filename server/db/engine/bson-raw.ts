@@ -16,6 +16,9 @@ export class RawDocArray {
   constructor(readonly items: Buffer[]) {}
 }
 
+/** Decoding that keeps every value's exact BSON type (Int32 / Double / Long wrappers, BSON regex options). */
+export const EXACT_DECODE = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
+
 /** `bson.serialize` as a Node Buffer (bson 7 returns a plain Uint8Array). */
 export function toBson(doc: Document): Buffer {
   const bytes = serialize(doc);

@@ -3,7 +3,7 @@
  * and `findAndModify` commands.
  */
 import { deserialize, ObjectId, type Document } from 'bson';
-import { toBson } from '../bson-raw';
+import { toBson, EXACT_DECODE } from '../bson-raw';
 import type { WriteScope } from '../write-scope';
 import type { Match } from '../catalog/read';
 import { Collection } from '../catalog/collection';
@@ -22,7 +22,6 @@ export interface UpdateSpec {
   filter: Document;
 }
 
-const EXACT = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 function checkUpdateShape(u: unknown): asserts u is Document {
   if (Array.isArray(u)) throw errors.notImplemented('pipeline-style updates (an array of stages) are not supported by the embedded engine');
@@ -45,7 +44,7 @@ function validateId(id: unknown): void {
 /** Applies an update to a matched document. Returns false when nothing changed. */
 export function updateMatched(scope: WriteScope, name: string, match: Match, spec: UpdateSpec): { changed: boolean; buf: Buffer; doc: Document } {
   checkUpdateShape(spec.u);
-  const oldExact = deserialize(match.buf, EXACT);
+  const oldExact = deserialize(match.buf, EXACT_DECODE);
   let next: Document;
   if (isReplacement(spec.u)) {
     const replacement = { ...(spec.exactReplacement ?? spec.u) };
@@ -92,7 +91,7 @@ export function withId(buf: Buffer): { buf: Buffer; doc: Document } {
     validateId(doc._id);
     // drivers append a generated _id last; MongoDB stores it first
     if (buf.toString('latin1', 5, 9) === '_id\0') return { buf, doc };
-    const moved = toBson(idFirst(deserialize(buf, EXACT)));
+    const moved = toBson(idFirst(deserialize(buf, EXACT_DECODE)));
     return { buf: moved, doc: Collection.decode(moved) };
   }
   const id = new ObjectId();

@@ -1,11 +1,11 @@
 /** Read commands: find, getMore, killCursors, count, distinct, explain. */
 import { deserialize, Long, type Document } from 'bson';
-import { toBson } from '../bson-raw';
+import { toBson, EXACT_DECODE } from '../bson-raw';
 import type { CommandContext, CommandDef } from './types';
 import { collectionName, ns, optionalDoc, optionalInt, scope } from './types';
 import { explainPlan, type Match } from '../catalog/read';
 import { applyProjection } from '../query/projection';
-import { retype } from '../query/retype';
+import { exactFormMatcher } from '../query/match';
 import { getValues } from '../query/paths';
 import { canonicalKey } from '../query/compare';
 import { errors } from '../errors';
@@ -22,11 +22,8 @@ export function rejectCollation(ctx: CommandContext): void {
 /** Encodes matched documents for a reply, applying a projection if any. */
 export function outputDocs(matches: Match[], projection: Document | undefined, filter: Document): Buffer[] {
   if (!projection || Object.keys(projection).length === 0) return matches.map((m) => m.buf);
-  return matches.map((m) => {
-    const projected = applyProjection(m.doc, projection, filter);
-    const exact = deserialize(m.buf, { promoteValues: false, promoteBuffers: false });
-    return toBson(retype(projected, exact));
-  });
+  // projecting the exact form keeps each value's stored BSON type, also inside sliced arrays
+  return matches.map((m) => toBson(applyProjection(deserialize(m.buf, EXACT_DECODE), projection, filter, exactFormMatcher)));
 }
 
 function runFind(ctx: CommandContext, explainOnly = false): Document {

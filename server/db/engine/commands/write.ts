@@ -5,7 +5,7 @@ import type { CommandContext, CommandDef } from './types';
 import { collectionName, optionalDoc, scope } from './types';
 import { updateMatched, upsertNew, withId, type UpdateSpec } from './mutations';
 import { outputDocs, rejectCollation } from './read';
-import { RawDoc } from '../bson-raw';
+import { RawDoc, EXACT_DECODE } from '../bson-raw';
 import { EngineError, errors, isEngineError } from '../errors';
 import { Collection } from '../catalog/collection';
 import type { WriteScope } from '../write-scope';
@@ -64,7 +64,7 @@ export const insert: CommandDef = {
     let raws = ctx.req.sequences.get('documents');
     if (!raws) {
       // inline documents: re-read the body with exact types so numbers keep their BSON type
-      const exact = deserialize(ctx.req.bodyBytes, { promoteValues: false, promoteBuffers: false, raw: false });
+      const exact = deserialize(ctx.req.bodyBytes, EXACT_DECODE);
       const docs = exact.documents;
       if (!Array.isArray(docs)) throw errors.failedToParse("BSON field 'insert.documents' is missing but a required field");
       raws = docs.map((d) => toBson(d as Document));
@@ -85,7 +85,7 @@ function updateSpecOf(stmt: { doc: Document; raw?: Buffer }): UpdateSpec {
   const { q, u, arrayFilters } = stmt.doc;
   if (!q || typeof q !== 'object') throw errors.failedToParse("BSON field 'update.updates.q' is missing but a required field");
   const replacement = u && typeof u === 'object' && !Array.isArray(u) && !Object.keys(u).some((k) => k.startsWith('$'));
-  const exactReplacement = replacement && stmt.raw ? (deserialize(stmt.raw, { promoteValues: false, promoteBuffers: false }).u as Document) : undefined;
+  const exactReplacement = replacement && stmt.raw ? (deserialize(stmt.raw, EXACT_DECODE).u as Document) : undefined;
   return { u: u as Document, filter: q as Document, arrayFilters: arrayFilters as Document[] | undefined, exactReplacement };
 }
 
@@ -178,7 +178,7 @@ export const findAndModify: CommandDef = {
         if (match) s.remove(name, match);
         reply = { lastErrorObject: { n: match ? 1 : 0 }, value: match ? present(match.buf, match.doc) : null };
       } else {
-        const exactUpdate = deserialize(ctx.req.bodyBytes, { promoteValues: false, promoteBuffers: false }).update as Document;
+        const exactUpdate = deserialize(ctx.req.bodyBytes, EXACT_DECODE).update as Document;
         const spec: UpdateSpec = { u: ctx.cmd.update as Document, filter: query, arrayFilters: ctx.cmd.arrayFilters as Document[] | undefined, exactReplacement: exactUpdate };
         if (match) {
           const after = updateMatched(s, name, match, spec);

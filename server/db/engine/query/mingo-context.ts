@@ -13,6 +13,7 @@ import * as pipelineOps from 'mingo/operators/pipeline';
 import * as projectionOps from 'mingo/operators/projection';
 import * as windowOps from 'mingo/operators/window';
 import { resolve } from 'mingo/util';
+import { evalExpr } from 'mingo/core';
 import { compareValues, typeRank, valuesEqual } from './compare';
 import { bsonTag } from './bson-types';
 
@@ -112,10 +113,41 @@ const overrides: Record<string, QueryOperator> = {
   $type: fieldOperator(type),
 };
 
+/** Minutes east of UTC of a timezone ("Asia/Ho_Chi_Minh", "+07:00") at an instant. */
+export function timezoneOffsetMinutes(tz: string, at: Date): number {
+  const fixed = /^([+-])(\d{2}):?(\d{2})?$/.exec(tz);
+  if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - (at.getTime() - at.getUTCMilliseconds())) / 60_000);
+}
+
+type ExpressionOperator = (obj: unknown, expr: unknown, options: unknown) => unknown;
+const stockDateTrunc = (expressionOps as unknown as Record<string, ExpressionOperator>).$dateTrunc;
+
+/**
+ * mingo's $dateTrunc mishandles a timezone for calendar units (a month off in
+ * Asia/Ho_Chi_Minh). Truncate the local wall-clock time instead and convert back.
+ */
+const dateTrunc: ExpressionOperator = (obj, expr, options) => {
+  const args = evalExpr(obj, expr, options as never) as Record<string, unknown> | null;
+  const { date, timezone } = args ?? {};
+  if (!(date instanceof Date) || typeof timezone !== 'string') return stockDateTrunc(obj, expr, options);
+  const offset = timezoneOffsetMinutes(timezone, date);
+  const local = new Date(date.getTime() + offset * 60_000);
+  const truncated = stockDateTrunc(obj, { ...args, date: local, timezone: undefined }, options);
+  if (!(truncated instanceof Date)) return truncated;
+  const backOffset = timezoneOffsetMinutes(timezone, new Date(truncated.getTime() - offset * 60_000));
+  return new Date(truncated.getTime() - backOffset * 60_000);
+};
+
 /** A mingo context with every stock operator and the BSON-aware comparisons above. */
 export const ENGINE_CONTEXT = Context.init({
   query: { ...(queryOps as unknown as Record<string, QueryOperator>), ...overrides } as never,
-  expression: expressionOps as never,
+  expression: { ...(expressionOps as unknown as Record<string, ExpressionOperator>), $dateTrunc: dateTrunc } as never,
   accumulator: accumulatorOps as never,
   pipeline: pipelineOps as never,
   projection: projectionOps as never,
