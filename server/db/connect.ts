@@ -1,0 +1,47 @@
+/**
+ * Connects mongoose to MONGODB_URI, or — when it is unset — to the embedded engine
+ * started in a worker thread with its data under DATA_DIR/db.
+ */
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { startEmbeddedMongo, type EmbeddedMongo } from './engine';
+
+export interface Database {
+  connection: mongoose.Connection;
+  /** True when this process runs the embedded engine. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function connectDatabase(options: { uri?: string; dataDir: string; log?: (msg: string) => void }): Promise<Database> {
+  let engine: EmbeddedMongo | null = null;
+  let uri = options.uri;
+  if (!uri) {
+    engine = await startEmbeddedMongo({ dataDir: path.join(options.dataDir, 'db'), port: 0, onLog: options.log });
+    uri = engine.uri;
+  }
+  // sanitizeFilter / strictQuery: a request body can never smuggle query operators or unknown paths into a filter
+  mongoose.set('strictQuery', true);
+  const connection = mongoose.createConnection(uri, { sanitizeFilter: true, serverSelectionTimeoutMS: 10_000 });
+  await connection.asPromise();
+  return {
+    connection,
+    embedded: engine !== null,
+    async close() {
+      await connection.close();
+      await engine?.stop();
+    },
+  };
+}
+
+/** True when the database answers a ping. */
+export async function databaseReachable(connection: mongoose.Connection): Promise<boolean> {
+  try {
+    const db = connection.db;
+    if (!db) return false;
+    await db.admin().ping();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { expect } from 'chai';
+import { parseEnv } from '../../server/env';
+import { connectDatabase, type Database } from '../../server/db/connect';
+import { createApp } from '../../server/app';
+
+describe('app: configuration, database connection, health endpoints', function () {
+  this.timeout(30_000);
+  let db: Database;
+  let server: Server;
+  let base: string;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-health-'));
+    // with MONGODB_URI unset the app runs the embedded engine under DATA_DIR
+    db = await connectDatabase({ uri: process.env.MONGODB_URI, dataDir });
+    server = createApp({ connection: db.connection }).listen(0);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server?.close();
+    await db?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('GET /healthz answers 200 while the process is up', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ status: 'ok' });
+  });
+
+  it('GET /readyz answers 200 when the database answers, 503 once it is gone', async () => {
+    expect((await fetch(`${base}/readyz`)).status).to.equal(200);
+    if (!db.embedded) return;
+    expect(fs.existsSync(path.join(dataDir, 'db', 'LOCK'))).to.equal(true);
+    await db.close();
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).to.equal(503);
+  });
+
+  it('a wrong setting stops start-up with a message naming it', () => {
+    expect(() => parseEnv({ PORT: 'abc' })).to.throw(/PORT/);
+    expect(() => parseEnv({ MONGODB_URI: 'postgres://x' })).to.throw(/MONGODB_URI/);
+    const ok = parseEnv({});
+    expect(ok.PORT).to.equal(3000);
+    expect(path.isAbsolute(ok.DATA_DIR)).to.equal(true);
+  });
+});
