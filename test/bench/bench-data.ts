@@ -110,13 +110,17 @@ export function summarize(samplesMs: ArrayLike<number>): Latency {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: a.length ? sum / a.length : NaN, count: a.length };
 }
 
-/** Runs `fn` `count` times sequentially and returns per-call latency in ms. */
-export async function timeEach(count: number, fn: (i: number) => Promise<unknown> | unknown): Promise<Latency> {
-  const samples = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
+/**
+ * Runs `fn` `count` times sequentially and returns per-call latency in ms; stops early
+ * (after at least 3 calls) once `budgetMs` is spent, so a slow operation cannot stall the run.
+ */
+export async function timeEach(count: number, fn: (i: number) => Promise<unknown> | unknown, budgetMs = Infinity): Promise<Latency> {
+  const samples: number[] = [];
+  const end = performance.now() + budgetMs;
+  for (let i = 0; i < count && (i < 3 || performance.now() < end); i++) {
     const t0 = performance.now();
     await fn(i);
-    samples[i] = performance.now() - t0;
+    samples.push(performance.now() - t0);
   }
   return summarize(samples);
 }

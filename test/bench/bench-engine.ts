@@ -82,13 +82,13 @@ export function groupPipeline(n: number): Document[] {
   return [{ $match: { unitId: { $in: groupUnits(n) } } }, { $group: { _id: '$status', n: { $sum: 1 }, avg: { $avg: '$score' } } }, { $sort: { _id: 1 } }];
 }
 
-export async function groupLatency(col: Collection<Assignment>, n: number, runs: number): Promise<{ latency: Latency; rows: GroupRow[] }> {
+export async function groupLatency(col: Collection<Assignment>, n: number, runs: number, budgetMs = Infinity): Promise<{ latency: Latency; rows: GroupRow[] }> {
   let rows: GroupRow[] = [];
   const pipeline = groupPipeline(n);
   const latency = await timeEach(runs, async () => {
     const out = await col.aggregate<{ _id: string; n: number; avg: number | null }>(pipeline).toArray();
     rows = out.map((r) => ({ status: r._id, n: r.n, avg: r.avg }));
-  });
+  }, budgetMs);
   return { latency, rows };
 }
 

@@ -37,6 +37,8 @@ export interface BenchResult {
   memory: MemoryResult;
   date: Date;
   totalSeconds: number;
+  /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
+  loadAvg: [number, number];
 }
 
 export const SECTION = '## Embedded engine (npm run bench:engine)';
@@ -74,7 +76,7 @@ function resultsTable(r: BenchResult): string {
       row('Indexed equality findOne p50 / p95, ms (2,000 sequential)', e.findOne && lat(e.findOne), s.findOne && lat(s.findOne), `${ratio(e.findOne?.p50, s.findOne?.p50)} / ${ratio(e.findOne?.p95, s.findOne?.p95)}`),
       row('Indexed range, 100 docs sorted, p50 / p95, ms', e.range && lat(e.range), s.range && lat(s.range), `${ratio(e.range?.p50, s.range?.p50)} / ${ratio(e.range?.p95, s.range?.p95)}`),
       row(
-        `$group over ${int(e.groupDocs ?? s.groupDocs)} docs p50 / p95, ms`,
+        `$group over ${int(e.groupDocs ?? s.groupDocs)} docs p50 / p95, ms (${e.group?.count ?? '—'} / ${s.group?.count ?? '—'} runs)`,
         e.group && lat(e.group),
         s.group && lat(s.group),
         `${ratio(e.group?.p50, s.group?.p50)} / ${ratio(e.group?.p95, s.group?.p95)}`,
@@ -123,7 +125,7 @@ export function renderReport(r: BenchResult): string {
   return [
     `Run ${r.date.toISOString()} with N = ${int(r.n)} assignment documents (${r.totalSeconds.toFixed(0)} s in total).`,
     '',
-    machineFacts().map((f) => `- ${f}`).join('\n'),
+    [...machineFacts(), `Load average (1 min) at start / end: ${r.loadAvg.map((l) => l.toFixed(2)).join(' / ')}`].map((f) => `- ${f}`).join('\n'),
     '',
     resultsTable(r),
     '',
@@ -132,7 +134,8 @@ export function renderReport(r: BenchResult): string {
     `Memory (process RSS, the engine runs in a worker thread of this process): baseline with the driver loaded ${int(m.baselineRss && mb(m.baselineRss))} MB, ` +
       `after load ${int(m.afterLoadRss && mb(m.afterLoadRss))} MB, after cold start ${int(m.afterColdRss && mb(m.afterColdRss))} MB. ` +
       `Main-thread JS heap (driver + benchmark, not the engine): ${int(m.mainHeapAfterLoad && mb(m.mainHeapAfterLoad))} MB after load, ` +
-      `${int(m.mainHeapAfterCold && mb(m.mainHeapAfterCold))} MB after cold start. SQLite is measured after the engine has stopped and is not part of these figures.`,
+      `${int(m.mainHeapAfterCold && mb(m.mainHeapAfterCold))} MB after cold start. SQLite is measured after the engine has stopped and is not part of these figures; ` +
+      `the engine worker's heap cannot be garbage-collected from outside, so its RSS share includes uncollected garbage.`,
     '',
     `$group results compared between engine and SQLite: ${groupCheck(r)}.`,
     ...(errors.length ? ['', '**Failures:**', ...errors.map((e) => `- ${e}`)] : []),
@@ -145,7 +148,7 @@ export function renderReport(r: BenchResult): string {
       'threads with one connection each, one autocommit INSERT per row, serialised by SQLite\'s write lock (busy_timeout ' +
       '10 s). Lookups are 2,000 random keys, the range query is `{dueAt: {$gte: X}}` sorted by dueAt, limit 100 (500 random X); ' +
       'the $group matches `unitId $in` a set of units chosen to hold ~100,000 documents and groups by status with count and ' +
-      'average score. Cold start is measured after a clean stop (checkpointed) with the OS page cache warm, for both.',
+      'average score (at most 20 runs or 60 s). Cold start is measured after a clean stop (checkpointed) with the OS page cache warm, for both.',
   ].join('\n');
 }
 

@@ -139,7 +139,7 @@ export function rangeLatency(db: Database.Database, count: number, seed: number)
   });
 }
 
-export async function groupLatency(db: Database.Database, n: number, runs: number): Promise<{ latency: Latency; rows: GroupRow[] }> {
+export async function groupLatency(db: Database.Database, n: number, runs: number, budgetMs = Infinity): Promise<{ latency: Latency; rows: GroupRow[] }> {
   const units = groupUnits(n).map((u) => Buffer.from(u.id));
   const stmt = db.prepare<unknown[], GroupRow>(
     `SELECT status, COUNT(*) AS n, AVG(score) AS avg FROM assignments WHERE unitId IN (${units.map(() => '?').join(',')}) GROUP BY status ORDER BY status`,
@@ -147,7 +147,7 @@ export async function groupLatency(db: Database.Database, n: number, runs: numbe
   let rows: GroupRow[] = [];
   const latency = await timeEach(runs, () => {
     rows = stmt.all(...units);
-  });
+  }, budgetMs);
   return { latency, rows };
 }
 

@@ -27,7 +27,7 @@ const TXNS = 2;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** What the test knows must (or may) be on disk. */
-class Ledger {
+export class Ledger {
   readonly ackedSingles = new Set<string>();
   readonly ackedGroups = new Set<string>();
   /** Every _id seen by the previous verification: durable, so it must never disappear. */

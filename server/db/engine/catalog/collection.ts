@@ -54,7 +54,7 @@ export class Collection {
   checkUnique(doc: Document, key: string, ignore?: ReadonlySet<string>, extra?: Iterable<[string, Document]>): void {
     for (const ix of this.indexes.values()) {
       if (!ix.spec.unique && ix.name !== '_id_') continue;
-      const clash = ix.conflicts(doc, key).find((k) => !ignore?.has(k));
+      const clash = ix.conflicts(doc, key).find((k) => !ignore?.has(k) && this.sameIndexKey(ix, doc, k));
       if (clash !== undefined) throw this.duplicateKey(ix, doc);
       if (extra) {
         const mine = new Set(ix.keysOf(doc).map(tupleKey));
@@ -63,6 +63,14 @@ export class Collection {
         }
       }
     }
+  }
+
+  /** Exact check behind an encoded-key match (index keys compare numbers as doubles). */
+  private sameIndexKey(ix: BTreeIndex, doc: Document, otherKey: string): boolean {
+    const other = this.docs.get(otherKey);
+    if (!other) return false;
+    const theirs = new Set(ix.keysOf(Collection.decode(other)).map(tupleKey));
+    return ix.keysOf(doc).some((k) => theirs.has(tupleKey(k)));
   }
 
   duplicateKey(ix: BTreeIndex, doc: Document): EngineError {
@@ -93,11 +101,11 @@ export class Collection {
 
   /** Fills the given (empty) indexes from the stored documents, decoding each document once. */
   loadIndexes(targets: BTreeIndex[]): void {
-    const entries = targets.map(() => [] as unknown[][]);
+    const entries = targets.map(() => [] as Array<[string, string]>);
     for (const [key, buf] of this.docs) {
       const doc = Collection.decode(buf);
       targets.forEach((ix, i) => {
-        for (const e of ix.entriesOf(doc, key)) entries[i].push(e);
+        for (const e of ix.entriesOf(doc, key)) entries[i].push([e, key]);
       });
     }
     targets.forEach((ix, i) => ix.loadEntries(entries[i]));

@@ -79,7 +79,9 @@ function planFor(index: BTreeIndex, preds: Map<string, FieldPredicate>, sort: Ar
     eqPrefix++;
   }
   const next = fields[eqPrefix] && preds.get(fields[eqPrefix][0]);
-  const range: Interval | null = next && (next.lo !== undefined || next.hi !== undefined) ? [next.lo, next.hi, next.loExclusive, next.hiExclusive] : null;
+  // an index holding values kept only for equality (documents, regexes) serves no range or sort
+  const ordered = index.exactOrder;
+  const range: Interval | null = ordered && next && (next.lo !== undefined || next.hi !== undefined) ? [next.lo, next.hi, next.loExclusive, next.hiExclusive] : null;
   const intervalSets = combos.map((c) => {
     const iv: Interval[] = c.map((v) => [v, v]);
     if (range) iv.push(range);
@@ -89,7 +91,7 @@ function planFor(index: BTreeIndex, preds: Map<string, FieldPredicate>, sort: Ar
   // Sort order from the index: the sort fields follow the single-point prefix in index order.
   let walk: Direction = 1;
   let providesSort = false;
-  if (sort.length > 0 && !index.multikey && intervalSets.length === 1) {
+  if (sort.length > 0 && ordered && !index.multikey && intervalSets.length === 1) {
     const rest = fields.slice(singlePointPrefix);
     if (sort.length <= rest.length && sort.every(([f], i) => rest[i][0] === f)) {
       const same = sort.every(([, d], i) => d === rest[i][1]);

@@ -95,7 +95,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case RANK.binary:
       return compareBinary(a, b);
     case RANK.objectId:
-      return sign(Buffer.compare(objectIdBytes(a), objectIdBytes(b)));
+      return compareObjectIds(a, b);
     case RANK.boolean:
       return a === b ? 0 : a ? 1 : -1;
     case RANK.date:
@@ -200,6 +200,17 @@ function objectIdBytes(v: unknown): Uint8Array {
   return (v as { id: Uint8Array }).id;
 }
 
+/**
+ * bson 7 stores an ObjectId as four 24-bit integers and allocates a Buffer on every
+ * `.id` read; comparing the integers gives byte order without that allocation.
+ */
+function compareObjectIds(a: unknown, b: unknown): number {
+  const x = a as { i0?: number; i1: number; i2: number; i3: number };
+  const y = b as { i0?: number; i1: number; i2: number; i3: number };
+  if (typeof x.i0 !== 'number' || typeof y.i0 !== 'number') return sign(Buffer.compare(objectIdBytes(a), objectIdBytes(b)));
+  return sign(x.i0 - y.i0) || sign(x.i1 - y.i1) || sign(x.i2 - y.i2) || sign(x.i3 - y.i3);
+}
+
 function compareDates(a: Date, b: Date): number {
   const ta = a.getTime();
   const tb = b.getTime();
@@ -251,7 +262,7 @@ export function canonicalKey(v: unknown): string {
       return `b${subtype}:${Buffer.from(bytes).toString('base64')}`;
     }
     case RANK.objectId:
-      return `i${Buffer.from(objectIdBytes(v)).toString('hex')}`;
+      return `i${(v as { toHexString(): string }).toHexString()}`;
     case RANK.boolean:
       return v ? 't' : 'f';
     case RANK.date:

@@ -14,7 +14,7 @@ import * as projectionOps from 'mingo/operators/projection';
 import * as windowOps from 'mingo/operators/window';
 import { resolve } from 'mingo/util';
 import { evalExpr } from 'mingo/core';
-import { compareValues, typeRank, valuesEqual } from './compare';
+import { canonicalKey, compareValues, typeRank, valuesEqual } from './compare';
 import { bsonTag } from './bson-types';
 
 type Predicate = (fieldValue: unknown, operand: unknown) => boolean;
@@ -52,10 +52,19 @@ const eq: Predicate = (a, b) => {
   return candidates(a, depthOfCall).some((x) => valuesEqual(x, b));
 };
 
-const inList: Predicate = (a, list) => {
+const isHashable = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date || bsonTag(v) !== undefined && !isRegex(v) && bsonTag(v) !== 'BSONRegExp';
+
+/**
+ * `$in` compiled once per query: scalar operands go into a set of canonical keys, so a
+ * document costs one lookup per value instead of one comparison per operand.
+ */
+function compileIn(list: unknown): Predicate {
   if (!Array.isArray(list)) throw new Error('$in needs an array');
-  return list.some((b) => eq(a, b));
-};
+  const keys = new Set(list.filter(isHashable).map(canonicalKey));
+  const others = list.filter((b) => !isHashable(b));
+  const wantsNull = list.includes(null);
+  return (a) => (wantsNull && isNil(a)) || candidates(a, depthOfCall).some((x) => keys.has(canonicalKey(x))) || others.some((b) => eq(a, b));
+}
 
 /** Range comparisons only compare values of the same canonical type (MongoDB type bracketing). */
 const range = (test: (c: number) => boolean): Predicate => (a, b) =>
@@ -104,8 +113,14 @@ const type: Predicate = (a, wanted) => {
 const overrides: Record<string, QueryOperator> = {
   $eq: fieldOperator(eq),
   $ne: fieldOperator((a, b) => !eq(a, b)),
-  $in: fieldOperator(inList),
-  $nin: fieldOperator((a, b) => !inList(a, b)),
+  $in: (selector, operand, options) => {
+    const test = compileIn(operand);
+    return fieldOperator((a) => test(a, operand))(selector, operand, options);
+  },
+  $nin: (selector, operand, options) => {
+    const test = compileIn(operand);
+    return fieldOperator((a) => !test(a, operand))(selector, operand, options);
+  },
   $gt: fieldOperator(range((c) => c > 0)),
   $gte: fieldOperator(range((c) => c >= 0)),
   $lt: fieldOperator(range((c) => c < 0)),
