@@ -53,7 +53,8 @@ export class Collection {
    */
   checkUnique(doc: Document, key: string, ignore?: ReadonlySet<string>, extra?: Iterable<[string, Document]>): void {
     for (const ix of this.indexes.values()) {
-      if (!ix.spec.unique && ix.name !== '_id_') continue;
+      // _id clashes are found by the document map itself (see the write path)
+      if (!ix.spec.unique) continue;
       const clash = ix.conflicts(doc, key).find((k) => !ignore?.has(k) && this.sameIndexKey(ix, doc, k));
       if (clash !== undefined) throw this.duplicateKey(ix, doc);
       if (extra) {

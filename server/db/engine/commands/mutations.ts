@@ -4,6 +4,7 @@
  */
 import { deserialize, ObjectId, type Document } from 'bson';
 import { toBson, EXACT_DECODE } from '../bson-raw';
+import { findElement, prependObjectId, withIdFirst } from '../bson-walk';
 import type { WriteScope } from '../write-scope';
 import type { Match } from '../catalog/read';
 import { Collection } from '../catalog/collection';
@@ -84,21 +85,14 @@ export function upsertNew(scope: WriteScope, name: string, spec: UpdateSpec): { 
   return { buf, doc };
 }
 
-/** Gives a raw inserted document an `_id` if it lacks one (prepended, as MongoDB does). */
+/** Gives a raw inserted document an `_id` if it lacks one, and puts `_id` first, as MongoDB stores it — by moving bytes, not re-encoding. */
 export function withId(buf: Buffer): { buf: Buffer; doc: Document } {
-  const doc = Collection.decode(buf);
-  if ('_id' in doc) {
-    validateId(doc._id);
-    // drivers append a generated _id last; MongoDB stores it first
-    if (buf.toString('latin1', 5, 9) === '_id\0') return { buf, doc };
-    const moved = toBson(idFirst(deserialize(buf, EXACT_DECODE)));
-    return { buf: moved, doc: Collection.decode(moved) };
+  if (findElement(buf, '_id') === null) {
+    const withNewId = prependObjectId(buf, new ObjectId());
+    return { buf: withNewId, doc: Collection.decode(withNewId) };
   }
-  const id = new ObjectId();
-  const idElement = toBson({ _id: id }).subarray(4, -1);
-  const out = Buffer.allocUnsafe(buf.length + idElement.length);
-  out.writeInt32LE(out.length, 0);
-  idElement.copy(out, 4);
-  buf.copy(out, 4 + idElement.length, 4);
-  return { buf: out, doc: { _id: id, ...doc } };
+  const ordered = withIdFirst(buf);
+  const doc = Collection.decode(ordered);
+  validateId(doc._id);
+  return { buf: ordered, doc };
 }
