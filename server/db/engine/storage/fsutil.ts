@@ -1,5 +1,5 @@
 /** Small file-system helpers shared by the storage layer. */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, writevSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 /**
@@ -11,6 +11,22 @@ export async function writeAll(fh: FileHandle, bufs: Buffer[], position: number)
   let pos = position;
   while (rest.length > 0) {
     const { bytesWritten } = await fh.writev(rest, pos);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    pos += bytesWritten;
+    let n = bytesWritten;
+    let i = 0;
+    while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
+    rest = rest.slice(i);
+    if (n > 0) rest[0] = rest[0]!.subarray(n);
+  }
+}
+
+/** Synchronous form of writeAll (the journal's hot path; see JournalWriter.sync). */
+export function writeAllSync(fd: number, bufs: Buffer[], position: number): void {
+  let rest = bufs.filter((b) => b.length > 0);
+  let pos = position;
+  while (rest.length > 0) {
+    const bytesWritten = writevSync(fd, rest, pos);
     if (bytesWritten <= 0) throw new Error('write made no progress');
     pos += bytesWritten;
     let n = bytesWritten;
