@@ -1,10 +1,11 @@
 /**
- * A secondary (or `_id`) index: a B+tree whose keys are order-preserving strings
- * (./key-encoding): the encoded key tuple followed by the document key, which makes every
- * entry unique and keeps equal index values of different documents side by side. The
- * tree's value is the document key itself.
+ * A secondary (or `_id`) index: a B+tree set of order-preserving strings
+ * (./key-encoding). An entry is the encoded key tuple, then the document key, then the
+ * document key's length in two characters — so every entry is unique, equal index values
+ * of different documents sit side by side, and the document key is read back from the
+ * entry itself (no per-entry value is stored).
  */
-import BTree from 'sorted-btree';
+import BTree, * as btreeModule from 'sorted-btree';
 import { Query } from 'mingo/query';
 import type { Document } from 'bson';
 import { ENGINE_CONTEXT } from '../query/mingo-context';
@@ -29,7 +30,7 @@ export class BTreeIndex {
   readonly spec: IndexSpec;
   readonly pattern: KeyPattern;
   private readonly dirs: Direction[];
-  private readonly tree = new BTree<string, string>();
+  private readonly tree = new BTree<string, undefined>(undefined, compareStrings, NODE_SIZE);
   private readonly partial: Query | null;
   /** True once some document produced several keys (an array value): such an index cannot provide sort order. */
   multikey = false;
@@ -64,25 +65,33 @@ export class BTreeIndex {
     return out;
   }
 
-  /** Encoded entries (tuple + document key) of one document. */
+  /** Encoded entries of one document. */
   entriesOf(doc: Document, docKey: string): string[] {
     const keys = this.keysOf(doc);
     if (keys.length > 1) this.multikey = true;
-    return keys.map((k) => this.encode(k) + docKey);
+    return keys.map((k) => entry(this.encode(k), docKey));
   }
 
   add(doc: Document, docKey: string): void {
-    for (const e of this.entriesOf(doc, docKey)) this.tree.set(e, docKey);
+    for (const e of this.entriesOf(doc, docKey)) this.tree.set(e, undefined);
   }
 
   remove(doc: Document, docKey: string): void {
-    for (const k of this.keysOf(doc)) this.tree.delete(this.encode(k) + docKey);
+    for (const k of this.keysOf(doc)) this.tree.delete(entry(this.encode(k), docKey));
   }
 
-  /** Loads many entries at once (recovery, index build): sorted insertion is append-only. */
-  loadEntries(entries: Array<[string, string]>): void {
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [k, v] of entries) this.tree.set(k, v);
+  /**
+   * Loads many entries at once (recovery, index build). Into an empty index the sorted
+   * entries are laid out directly as full leaves and internal nodes: at a million
+   * documents this is several times faster than inserting one by one.
+   */
+  loadEntries(entries: string[]): void {
+    entries.sort(); // native code-unit order, the same order as compareStrings
+    if (this.tree.size > 0) {
+      for (const e of entries) this.tree.set(e, undefined);
+      return;
+    }
+    buildTree(this.tree, entries);
   }
 
   /**
@@ -127,21 +136,59 @@ export class BTreeIndex {
     yield* this.scan('', HIGH + HIGH, walk);
   }
 
-  /** Entries with low <= key < high. */
+  /** Document keys of the entries with low <= entry < high. */
   private *scan(low: string, high: string, walk: Direction): Generator<string> {
     if (walk === 1) {
-      for (const [k, v] of this.tree.entries(low)) {
+      for (const k of this.tree.keys(low)) {
         if (k >= high) return;
-        yield v;
+        yield docKeyOf(k);
       }
     } else {
-      for (const [k, v] of this.tree.entriesReversed(high, undefined, true)) {
+      for (const [k] of this.tree.entriesReversed(high, undefined, true)) {
         if (k < low) return;
         if (k >= high) continue;
-        yield v;
+        yield docKeyOf(k);
       }
     }
   }
+}
+
+const NODE_SIZE = 64;
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function entry(encodedTuple: string, docKey: string): string {
+  const n = docKey.length;
+  return encodedTuple + docKey + String.fromCharCode(n >>> 16, n & 0xffff);
+}
+
+function docKeyOf(e: string): string {
+  const n = (e.charCodeAt(e.length - 2) << 16) | e.charCodeAt(e.length - 1);
+  return e.slice(e.length - 2 - n, e.length - 2);
+}
+
+interface BTreeInternals {
+  BNode: new (keys: string[]) => { maxKey(): string; size(): number };
+  BNodeInternal: new (children: unknown[], size: number) => { maxKey(): string; size(): number };
+}
+
+/**
+ * Builds a B+tree bottom-up from sorted keys with sorted-btree's own node classes (the
+ * module exports them): full leaves, then internal levels, then the root.
+ */
+function buildTree(tree: BTree<string, undefined>, sorted: string[]): void {
+  if (sorted.length === 0) return;
+  const { BNode, BNodeInternal } = btreeModule as unknown as BTreeInternals;
+  let level: Array<{ maxKey(): string; size(): number }> = [];
+  for (let i = 0; i < sorted.length; i += NODE_SIZE) level.push(new BNode(sorted.slice(i, i + NODE_SIZE)));
+  while (level.length > 1) {
+    const next: typeof level = [];
+    for (let i = 0; i < level.length; i += NODE_SIZE) {
+      const children = level.slice(i, i + NODE_SIZE);
+      next.push(new BNodeInternal(children, children.reduce((n, c) => n + c.size(), 0)));
+    }
+    level = next;
+  }
+  (tree as unknown as { _root: unknown })._root = level[0];
 }
 
 /** [low, high) string bounds of one range component in tree order. */

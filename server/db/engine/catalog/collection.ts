@@ -102,11 +102,11 @@ export class Collection {
 
   /** Fills the given (empty) indexes from the stored documents, decoding each document once. */
   loadIndexes(targets: BTreeIndex[]): void {
-    const entries = targets.map(() => [] as Array<[string, string]>);
+    const entries = targets.map(() => [] as string[]);
     for (const [key, buf] of this.docs) {
       const doc = Collection.decode(buf);
       targets.forEach((ix, i) => {
-        for (const e of ix.entriesOf(doc, key)) entries[i].push([e, key]);
+        for (const e of ix.entriesOf(doc, key)) entries[i].push(e);
       });
     }
     targets.forEach((ix, i) => ix.loadEntries(entries[i]));
