@@ -195,6 +195,12 @@ export function findElement(doc: Buffer, name: string): { start: number; end: nu
   return start < 0 ? null : { start, end: foundEnd };
 }
 
+/** findElement with the name already encoded as UTF-8 bytes (hot loops reuse one Buffer per name). */
+export function findElementBytes(doc: Buffer, nameBytes: Buffer): { start: number; end: number } | null {
+  const start = scan(doc, nameBytes);
+  return start < 0 ? null : { start, end: foundEnd };
+}
+
 /**
  * The document with its `_id` element moved to the front. Returns the same Buffer object
  * when `_id` is already the first element or the document has no `_id`; otherwise a new

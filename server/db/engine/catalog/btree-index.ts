@@ -12,6 +12,7 @@ import { ENGINE_CONTEXT } from '../query/mingo-context';
 import { indexKeys } from '../query/paths';
 import { encodeComponent, typeStart, HIGH } from './key-encoding';
 import type { Interval } from './planner';
+import { FALLBACK, rawFieldsOf, rawTupleKey } from './raw-keys';
 
 export type Direction = 1 | -1;
 export type KeyPattern = Array<[string, Direction]>;
@@ -32,6 +33,7 @@ export class BTreeIndex {
   private readonly dirs: Direction[];
   private readonly tree = new BTree<string, undefined>(undefined, compareStrings, NODE_SIZE);
   private readonly partial: Query | null;
+  private readonly rawFields: ReturnType<typeof rawFieldsOf>;
   /** True once some document produced several keys (an array value): such an index cannot provide sort order. */
   multikey = false;
   /** False once a value whose encoding keeps only equality (documents, regexes) was indexed: ranges and sorts then avoid this index. */
@@ -42,6 +44,7 @@ export class BTreeIndex {
     this.pattern = Object.entries(spec.key).map(([f, d]) => [f, d]);
     this.dirs = this.pattern.map(([, d]) => d);
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, { context: ENGINE_CONTEXT }) : null;
+    this.rawFields = this.partial || spec.sparse ? null : rawFieldsOf(this.pattern);
   }
 
   get name(): string { return this.spec.name; }
@@ -63,6 +66,13 @@ export class BTreeIndex {
       out += c.key;
     }
     return out;
+  }
+
+  /** The single entry of a stored document read from its bytes, or FALLBACK (see ./raw-keys). */
+  rawEntryOf(buf: Buffer, docKey: string): string | typeof FALLBACK {
+    if (!this.rawFields) return FALLBACK;
+    const tuple = rawTupleKey(buf, this.rawFields);
+    return tuple === FALLBACK ? FALLBACK : entry(tuple, docKey);
   }
 
   /** Encoded entries of one document. */

@@ -7,6 +7,7 @@ import { Collection } from './collection';
 import { BTreeIndex, type IndexSpec } from './btree-index';
 import { ChangeSet, decodeChangeSet, type Op } from './oplog';
 import { canonicalKey } from '../query/compare';
+import { rawIdValue } from '../bson-walk';
 import { errors } from '../errors';
 
 export function splitNs(ns: string): [string, string] {
@@ -64,13 +65,15 @@ export class Catalog {
         const coll = this.mustGet(op.ns);
         for (let i = 0; i < op.n; i++) {
           const buf = docs[d++];
+          if (deferIndexes) {
+            // recovery: only the _id is needed now, read from the bytes; indexes are built at the end
+            coll.docs.set(canonicalKey(rawIdValue(buf)), buf);
+            continue;
+          }
           const doc = Collection.decode(buf);
           const key = canonicalKey(doc._id);
-          if (deferIndexes) coll.docs.set(key, buf);
-          else {
-            const old = coll.get(key);
-            coll.put(key, buf, doc, old ? Collection.decode(old) : undefined);
-          }
+          const old = coll.get(key);
+          coll.put(key, buf, doc, old ? Collection.decode(old) : undefined);
         }
       } else this.applyCatalogOp(op, deferIndexes);
     }

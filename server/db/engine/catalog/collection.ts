@@ -8,6 +8,7 @@ import { BTreeIndex, type IndexSpec } from './btree-index';
 import { errors, EngineError } from '../errors';
 import { formatKeyValue } from './dup-key';
 import { canonicalKey } from '../query/compare';
+import { FALLBACK } from './raw-keys';
 
 export interface CollectionOptions {
   [k: string]: unknown;
@@ -104,10 +105,12 @@ export class Collection {
   loadIndexes(targets: BTreeIndex[]): void {
     const entries = targets.map(() => [] as string[]);
     for (const [key, buf] of this.docs) {
-      const doc = Collection.decode(buf);
-      targets.forEach((ix, i) => {
-        for (const e of ix.entriesOf(doc, key)) entries[i].push(e);
-      });
+      let doc: Document | undefined; // decoded only when some index cannot read its key from the bytes
+      for (let i = 0; i < targets.length; i++) {
+        const raw = targets[i].rawEntryOf(buf, key);
+        if (raw !== FALLBACK) entries[i].push(raw);
+        else for (const e of targets[i].entriesOf((doc ??= Collection.decode(buf)), key)) entries[i].push(e);
+      }
     }
     targets.forEach((ix, i) => ix.loadEntries(entries[i]));
   }

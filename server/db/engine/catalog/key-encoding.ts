@@ -63,6 +63,21 @@ function numberOf(v: unknown, tag: string | undefined): number | null {
   return null;
 }
 
+/** Ascending key of a number (any BSON numeric type, as a double). */
+export const numberKey = (n: number) => typeChar(RANK.number) + encodeDouble(n);
+/** Ascending key of a string. */
+export const stringKey = (s: string) => typeChar(RANK.string) + encodeString(s);
+/** Ascending key of a date (milliseconds since the epoch). */
+export const dateKey = (ms: number) => typeChar(RANK.date) + encodeDouble(ms);
+export const booleanKey = (b: boolean) => typeChar(RANK.boolean) + (b ? '1' : '0');
+export const nullKey = () => typeChar(RANK.null);
+/** Ascending key of an ObjectId given as its 12 bytes at `offset` (same as encoding the ObjectId). */
+export function objectIdBytesKey(buf: Uint8Array, offset: number): string {
+  const i = (k: number) => (buf[offset + k] << 16) | (buf[offset + k + 1] << 8) | buf[offset + k + 2];
+  const i0 = i(0), i1 = i(3), i2 = i(6), i3 = i(9);
+  return typeChar(RANK.objectId) + String.fromCharCode(i0 >>> 8, i0 & 0xff, i1 >>> 8, i1 & 0xff, i2 >>> 8, i2 & 0xff, i3 >>> 8, i3 & 0xff);
+}
+
 /** Encodes one value in ascending order. `exactOrder` is false for values only equality can use. */
 export function encodeAscending(v: unknown): { key: string; exactOrder: boolean } {
   if (v === undefined) return { key: typeChar(RANK.undefined), exactOrder: true };
@@ -91,7 +106,7 @@ export function encodeAscending(v: unknown): { key: string; exactOrder: boolean 
   return { key: typeChar(rank) + encodeString(canonicalKey(v)), exactOrder: false };
 }
 
-function complement(s: string): string {
+export function complement(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) out += String.fromCharCode(0xffff - s.charCodeAt(i));
   return out;

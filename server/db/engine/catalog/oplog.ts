@@ -52,8 +52,9 @@ export function decodeChangeSet(payload: Buffer): { ops: Op[]; docs: Buffer[] } 
   let p = headLen;
   while (p < payload.length) {
     const len = payload.readInt32LE(p);
-    // copy so the (large) read buffer of the file can be freed
-    docs.push(Buffer.from(payload.subarray(p, p + len)));
+    // a view, not a copy: the payload is this record's own buffer (the storage layer copies
+    // each record out of its read chunks) and is made almost entirely of these documents
+    docs.push(payload.subarray(p, p + len));
     p += len;
   }
   return { ops, docs };
