@@ -49,8 +49,10 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
     engine.storage = await DataDir.open(options.dataDir, { checkpointBytes: options.checkpointBytes, log: engine.log });
-    const apply = (payload: Buffer) => engine.catalog.applyRecord(payload, true);
-    await engine.storage.recover(apply, apply);
+    await engine.storage.recover(
+      (payload) => engine.catalog.applyRecord(payload, 'snapshot'),
+      (payload) => engine.catalog.applyRecord(payload, 'journal'),
+    );
     const started = Date.now();
     engine.catalog.rebuildAllIndexes();
     engine.log(`indexes rebuilt in ${Date.now() - started} ms`);

@@ -44,8 +44,10 @@ describe('engine index: B+tree over encoded keys', () => {
       const ix = new BTreeIndex({ name: 'a_1', key: { a: 1 } });
       const ixc = new BTreeIndex({ name: 'b_1_a_-1', key: { b: 1, a: -1 } });
       if (mode === 'bulk') {
-        ix.loadEntries(docs.flatMap((d) => ix.entriesOf(d, docKeyOf(d._id))));
-        ixc.loadEntries(docs.flatMap((d) => ixc.entriesOf(d, docKeyOf(d._id))));
+        // shuffled input: the loader must sort it
+        const shuffled = [...docs].sort((x, y) => ((x._id * 104729) % 5000) - ((y._id * 104729) % 5000));
+        ix.loadEntries(shuffled.flatMap((d) => ix.entriesOf(d, docKeyOf(d._id))), shuffled.map((d) => docKeyOf(d._id)));
+        ixc.loadEntries(shuffled.flatMap((d) => ixc.entriesOf(d, docKeyOf(d._id))), shuffled.map((d) => docKeyOf(d._id)));
       } else {
         for (const d of docs) {
           ix.add(d, docKeyOf(d._id));

@@ -1,9 +1,8 @@
 /**
- * A secondary (or `_id`) index: a B+tree set of order-preserving strings
- * (./key-encoding). An entry is the encoded key tuple, then the document key, then the
- * document key's length in two characters — so every entry is unique, equal index values
- * of different documents sit side by side, and the document key is read back from the
- * entry itself (no per-entry value is stored).
+ * A secondary (or `_id`) index: a B+tree keyed by order-preserving strings
+ * (./key-encoding). An entry's key is the encoded key tuple followed by the document key,
+ * so every entry is unique and equal index values of different documents sit side by
+ * side; its value is the document key itself (the same string the document map uses).
  */
 import BTree, * as btreeModule from 'sorted-btree';
 import { Query } from 'mingo/query';
@@ -31,7 +30,7 @@ export class BTreeIndex {
   readonly spec: IndexSpec;
   readonly pattern: KeyPattern;
   private readonly dirs: Direction[];
-  private readonly tree = new BTree<string, undefined>(undefined, compareStrings, NODE_SIZE);
+  private readonly tree = new BTree<string, string>(undefined, compareStrings, NODE_SIZE);
   private readonly partial: Query | null;
   private readonly rawFields: ReturnType<typeof rawFieldsOf>;
   /** True once some document produced several keys (an array value): such an index cannot provide sort order. */
@@ -83,7 +82,7 @@ export class BTreeIndex {
   }
 
   add(doc: Document, docKey: string): void {
-    for (const e of this.entriesOf(doc, docKey)) this.tree.set(e, undefined);
+    for (const e of this.entriesOf(doc, docKey)) this.tree.set(e, docKey);
   }
 
   remove(doc: Document, docKey: string): void {
@@ -95,13 +94,18 @@ export class BTreeIndex {
    * entries are laid out directly as full leaves and internal nodes: at a million
    * documents this is several times faster than inserting one by one.
    */
-  loadEntries(entries: string[]): void {
-    entries.sort(); // native code-unit order, the same order as compareStrings
+  loadEntries(entries: string[], docKeys: string[]): void {
+    // entries recovered in a snapshot's stored index order arrive sorted already
+    if (!isSorted(entries)) {
+      const order = entries.map((_, i) => i).sort((a, b) => compareStrings(entries[a], entries[b]));
+      entries = order.map((i) => entries[i]);
+      docKeys = order.map((i) => docKeys[i]);
+    }
     if (this.tree.size > 0) {
-      for (const e of entries) this.tree.set(e, undefined);
+      entries.forEach((e, i) => this.tree.set(e, docKeys[i]));
       return;
     }
-    buildTree(this.tree, entries);
+    buildTree(this.tree, entries, docKeys);
   }
 
   /**
@@ -141,6 +145,15 @@ export class BTreeIndex {
     yield* this.scan(prefix + low, prefix + high, walk);
   }
 
+  /**
+   * Document keys in index order as of now, read later: a copy-on-write clone of the tree
+   * (O(1) now; nodes are copied only if the index changes meanwhile). Used by snapshots.
+   */
+  frozenOrder(): Iterable<string> {
+    const clone = this.tree.clone();
+    return clone.values();
+  }
+
   /** Every document key in index order. */
   *all(walk: Direction): Generator<string> {
     yield* this.scan('', HIGH + HIGH, walk);
@@ -149,35 +162,38 @@ export class BTreeIndex {
   /** Document keys of the entries with low <= entry < high. */
   private *scan(low: string, high: string, walk: Direction): Generator<string> {
     if (walk === 1) {
-      for (const k of this.tree.keys(low)) {
+      for (const [k, v] of this.tree.entries(low)) {
         if (k >= high) return;
-        yield docKeyOf(k);
+        yield v;
       }
     } else {
-      for (const [k] of this.tree.entriesReversed(high, undefined, true)) {
+      for (const [k, v] of this.tree.entriesReversed(high, undefined, true)) {
         if (k < low) return;
         if (k >= high) continue;
-        yield docKeyOf(k);
+        yield v;
       }
     }
   }
 }
 
 const NODE_SIZE = 64;
+
+function isSorted(a: string[]): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i - 1] > a[i]) return false;
+  return true;
+}
 const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * `join` builds a flat string; `+` would leave a rope that V8 flattens (copies) on the
+ * first comparison — millions of times while an index is loaded.
+ */
 function entry(encodedTuple: string, docKey: string): string {
-  const n = docKey.length;
-  return encodedTuple + docKey + String.fromCharCode(n >>> 16, n & 0xffff);
-}
-
-function docKeyOf(e: string): string {
-  const n = (e.charCodeAt(e.length - 2) << 16) | e.charCodeAt(e.length - 1);
-  return e.slice(e.length - 2 - n, e.length - 2);
+  return [encodedTuple, docKey].join('');
 }
 
 interface BTreeInternals {
-  BNode: new (keys: string[]) => { maxKey(): string; size(): number };
+  BNode: new (keys: string[], values: string[]) => { maxKey(): string; size(): number };
   BNodeInternal: new (children: unknown[], size: number) => { maxKey(): string; size(): number };
 }
 
@@ -185,11 +201,11 @@ interface BTreeInternals {
  * Builds a B+tree bottom-up from sorted keys with sorted-btree's own node classes (the
  * module exports them): full leaves, then internal levels, then the root.
  */
-function buildTree(tree: BTree<string, undefined>, sorted: string[]): void {
+function buildTree(tree: BTree<string, string>, sorted: string[], values: string[]): void {
   if (sorted.length === 0) return;
   const { BNode, BNodeInternal } = btreeModule as unknown as BTreeInternals;
   let level: Array<{ maxKey(): string; size(): number }> = [];
-  for (let i = 0; i < sorted.length; i += NODE_SIZE) level.push(new BNode(sorted.slice(i, i + NODE_SIZE)));
+  for (let i = 0; i < sorted.length; i += NODE_SIZE) level.push(new BNode(sorted.slice(i, i + NODE_SIZE), values.slice(i, i + NODE_SIZE)));
   while (level.length > 1) {
     const next: typeof level = [];
     for (let i = 0; i < level.length; i += NODE_SIZE) {

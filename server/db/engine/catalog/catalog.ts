@@ -7,6 +7,7 @@ import { Collection } from './collection';
 import { BTreeIndex, type IndexSpec } from './btree-index';
 import { ChangeSet, decodeChangeSet, type Op } from './oplog';
 import { canonicalKey } from '../query/compare';
+import { FALLBACK } from './raw-keys';
 import { rawIdValue } from '../bson-walk';
 import { errors } from '../errors';
 
@@ -53,21 +54,39 @@ export class Catalog {
     return had;
   }
 
+  /** Recovery state: per collection, document keys in snapshot order and stored index orders. */
+  private readonly recovered = new Map<Collection, { keys: string[]; orders: Map<string, Uint32Array[]>; stale: boolean }>();
+
+  private recoveryOf(coll: Collection) {
+    let r = this.recovered.get(coll);
+    if (!r) this.recovered.set(coll, (r = { keys: [], orders: new Map(), stale: false }));
+    return r;
+  }
+
   /**
-   * Applies a durable record. With `deferIndexes` (recovery) documents go to the store
-   * only; call `rebuildAllIndexes()` once at the end.
+   * Applies a durable record: live, or during recovery from a snapshot or the journal.
+   * During recovery documents go to the store only; call `rebuildAllIndexes()` at the end.
    */
-  applyRecord(payload: Buffer, deferIndexes: boolean): void {
+  applyRecord(payload: Buffer, phase: 'live' | 'snapshot' | 'journal'): void {
+    const deferIndexes = phase !== 'live';
     const { ops, docs } = decodeChangeSet(payload);
     let d = 0;
     for (const op of ops) {
+      if (phase === 'journal' && 'ns' in op) {
+        // journal changes after the snapshot invalidate its stored index orders
+        const [db, name] = splitNs(op.ns);
+        const coll = this.get(db, name);
+        if (coll) this.recoveryOf(coll).stale = true;
+      }
       if (op.o === 'put') {
         const coll = this.mustGet(op.ns);
         for (let i = 0; i < op.n; i++) {
           const buf = docs[d++];
           if (deferIndexes) {
             // recovery: only the _id is needed now, read from the bytes; indexes are built at the end
-            coll.docs.set(canonicalKey(rawIdValue(buf)), buf);
+            const key = canonicalKey(rawIdValue(buf));
+            coll.docs.set(key, buf);
+            if (phase === 'snapshot') this.recoveryOf(coll).keys.push(key);
             continue;
           }
           const doc = Collection.decode(buf);
@@ -124,6 +143,15 @@ export class Catalog {
       case 'dropDatabase':
         this.dbs.delete(op.db);
         return;
+      case 'indexOrder': {
+        if (!deferIndexes) return;
+        const orders = this.recoveryOf(this.mustGet(op.ns)).orders;
+        const bytes = (op.order as { buffer: Uint8Array }).buffer;
+        const chunk = new Uint32Array(bytes.byteLength / 4);
+        Buffer.from(chunk.buffer).set(bytes);
+        orders.set(op.name, [...(orders.get(op.name) ?? []), chunk]);
+        return;
+      }
     }
   }
 
@@ -134,15 +162,23 @@ export class Catalog {
     return coll;
   }
 
-  /** After recovery: build every index from the stored documents. */
+  /**
+   * After recovery: build every index from the stored documents. Where the snapshot holds
+   * an index's order and nothing changed the collection since, entries are produced in
+   * that order and need no sort.
+   */
   rebuildAllIndexes(): void {
     for (const colls of this.dbs.values()) {
       for (const coll of colls.values()) {
         const fresh = [...coll.indexes.values()].map((ix) => new BTreeIndex(ix.spec));
         for (const ix of fresh) coll.indexes.set(ix.name, ix);
-        coll.loadIndexes(fresh);
+        const r = this.recovered.get(coll);
+        const usable = r && !r.stale && r.keys.length === coll.docs.size ? r : null;
+        const unordered = fresh.filter((ix) => !(usable && loadInStoredOrder(coll, ix, usable.keys, usable.orders.get(ix.name))));
+        coll.loadIndexes(unordered);
       }
     }
+    this.recovered.clear();
   }
 
   /**
@@ -151,7 +187,13 @@ export class Catalog {
    */
   snapshotRecords(): () => Iterable<Buffer> {
     const frozen = [...this.dbs.values()].flatMap((colls) =>
-      [...colls.values()].map((c) => ({ ns: c.ns, options: c.options, uuid: c.uuid, specs: [...c.indexes.values()].map((ix) => ix.spec), docs: [...c.docs.values()] })),
+      [...colls.values()].map((c) => ({
+        ns: c.ns, options: c.options, uuid: c.uuid,
+        specs: [...c.indexes.values()].map((ix) => ix.spec),
+        keys: [...c.docs.keys()], docs: [...c.docs.values()],
+        // multikey indexes hold several entries per document: their order is not stored
+        orders: [...c.indexes.values()].filter((ix) => !ix.multikey).map((ix) => ({ name: ix.name, order: ix.frozenOrder() })),
+      })),
     );
     return function* () {
       for (const c of frozen) {
@@ -164,9 +206,64 @@ export class Catalog {
           for (const buf of c.docs.slice(i, i + SNAPSHOT_DOCS_PER_RECORD)) part.put(c.ns, buf);
           yield part.encode();
         }
+        if (c.keys.length === 0) continue;
+        const ordinal = new Map<string, number>();
+        c.keys.forEach((k, i) => ordinal.set(k, i));
+        for (const { name, order } of c.orders) yield* orderRecords(c.ns, name, order, ordinal);
       }
     };
   }
+}
+
+const ORDER_ENTRIES_PER_RECORD = 1 << 20; // 4 MiB of ordinals per record
+
+function* orderRecords(ns: string, name: string, order: Iterable<string>, ordinal: Map<string, number>): Generator<Buffer> {
+  let chunk = new Uint32Array(ORDER_ENTRIES_PER_RECORD);
+  let n = 0;
+  const flush = () => {
+    const record = new ChangeSet();
+    const bytes = Buffer.from(chunk.buffer, 0, n * 4);
+    record.add({ o: 'indexOrder', ns, name, order: new Binary(bytes) });
+    return record.encode();
+  };
+  for (const key of order) {
+    chunk[n++] = ordinal.get(key)!;
+    if (n === ORDER_ENTRIES_PER_RECORD) {
+      yield flush();
+      chunk = new Uint32Array(ORDER_ENTRIES_PER_RECORD);
+      n = 0;
+    }
+  }
+  if (n > 0) yield flush();
+}
+
+/**
+ * Builds an index from its stored order (ordinals into the snapshot's documents). Returns
+ * false — and leaves the index empty — if the order does not fit (missing, wrong length,
+ * a document that now needs several entries); the caller then builds it the usual way.
+ */
+function loadInStoredOrder(coll: Collection, ix: BTreeIndex, keys: string[], chunks: Uint32Array[] | undefined): boolean {
+  if (!chunks || chunks.reduce((n, c) => n + c.length, 0) !== keys.length) return false;
+  const entries: string[] = new Array(keys.length);
+  const docKeys: string[] = new Array(keys.length);
+  let i = 0;
+  for (const chunk of chunks) {
+    for (const ord of chunk) {
+      const key = keys[ord];
+      const buf = key === undefined ? undefined : coll.docs.get(key);
+      if (!buf) return false;
+      const raw = ix.rawEntryOf(buf, key);
+      if (raw !== FALLBACK) entries[i] = raw;
+      else {
+        const decoded = ix.entriesOf(Collection.decode(buf), key);
+        if (decoded.length !== 1) return false;
+        entries[i] = decoded[0];
+      }
+      docKeys[i++] = key;
+    }
+  }
+  ix.loadEntries(entries, docKeys); // checks the order and sorts only if it is off
+  return true;
 }
 
 /** MongoDB's rules for collection names, so a name accepted here is accepted by MongoDB too. */

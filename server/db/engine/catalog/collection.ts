@@ -104,15 +104,23 @@ export class Collection {
   /** Fills the given (empty) indexes from the stored documents, decoding each document once. */
   loadIndexes(targets: BTreeIndex[]): void {
     const entries = targets.map(() => [] as string[]);
+    const docKeys = targets.map(() => [] as string[]);
     for (const [key, buf] of this.docs) {
       let doc: Document | undefined; // decoded only when some index cannot read its key from the bytes
       for (let i = 0; i < targets.length; i++) {
         const raw = targets[i].rawEntryOf(buf, key);
-        if (raw !== FALLBACK) entries[i].push(raw);
-        else for (const e of targets[i].entriesOf((doc ??= Collection.decode(buf)), key)) entries[i].push(e);
+        if (raw !== FALLBACK) {
+          entries[i].push(raw);
+          docKeys[i].push(key);
+        } else {
+          for (const e of targets[i].entriesOf((doc ??= Collection.decode(buf)), key)) {
+            entries[i].push(e);
+            docKeys[i].push(key);
+          }
+        }
       }
     }
-    targets.forEach((ix, i) => ix.loadEntries(entries[i]));
+    targets.forEach((ix, i) => ix.loadEntries(entries[i], docKeys[i]));
   }
 
   dropIndex(name: string): void {

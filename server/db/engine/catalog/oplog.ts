@@ -16,7 +16,9 @@ export type Op =
   | { o: 'dropIndex'; ns: string; name: string }
   | { o: 'dropCollection'; ns: string }
   | { o: 'renameCollection'; ns: string; to: string }
-  | { o: 'dropDatabase'; db: string };
+  | { o: 'dropDatabase'; db: string }
+  /** Snapshots only: an index's order as ordinals of the collection's snapshot documents, so recovery need not sort. */
+  | { o: 'indexOrder'; ns: string; name: string; order: unknown };
 
 /** Collects the changes of one command or transaction. */
 export class ChangeSet {

@@ -25,6 +25,8 @@ export interface Plan {
   walk: Direction;
   /** The index walk yields documents already in the requested sort order. */
   providesSort: boolean;
+  /** The index bounds answer the whole filter exactly: candidates need no re-check. */
+  exact: boolean;
 }
 
 const MAX_POINT_COMBINATIONS = 500;
@@ -104,14 +106,53 @@ function planFor(index: BTreeIndex, preds: Map<string, FieldPredicate>, sort: Ar
   }
   let score = eqPrefix * 10 + (range ? 5 : 0) + (providesSort ? 3 : 0);
   if (score > 0 && (index.spec.unique || index.name === '_id_') && eqPrefix === fields.length) score += 2;
-  return { index, intervalSets, walk, providesSort, score };
+  const consumed = fields.slice(0, eqPrefix + (range ? 1 : 0)).map(([f]) => f);
+  return { index, intervalSets, walk, providesSort, score, exact: false, consumed } as Candidate;
+}
+
+const EXACT_OPERATORS = new Set(['$eq', '$in', '$gt', '$gte', '$lt', '$lte']);
+
+/** Values whose index encoding is exact (numbers as doubles are exact for JS numbers). */
+function exactScalar(v: unknown): boolean {
+  if (typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (v instanceof Date) return true;
+  return (v as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
+}
+
+/**
+ * True when the plan's bounds select exactly the documents the filter matches, so the
+ * per-document re-check can be skipped: every filter field is an index field the bounds
+ * consumed, with only equality / $in / range operators on exactly-encoded scalars, on an
+ * index without array values.
+ */
+function answersExactly(plan: Candidate & { consumed: string[] }, filter: Document): boolean {
+  if (!plan.index || plan.index.multikey || !plan.index.exactOrder) return false;
+  const fields = Object.keys(filter);
+  if (fields.length !== plan.consumed.length || !fields.every((f) => plan.consumed.includes(f))) return false;
+  for (const f of fields) {
+    const cond = filter[f];
+    if (!isOperatorObject(cond)) {
+      if (!exactScalar(cond)) return false;
+      continue;
+    }
+    const ops = Object.entries(cond);
+    if (!ops.every(([op, arg]) => EXACT_OPERATORS.has(op) && (op === '$in' ? Array.isArray(arg) && arg.every(exactScalar) : exactScalar(arg)))) return false;
+    // a range mixing BSON types (e.g. a number and a string bound) is left to the re-check
+    const bounds = ops.filter(([op]) => op !== '$eq' && op !== '$in').map(([, arg]) => (arg instanceof Date ? 'date' : typeof arg));
+    if (new Set(bounds).size > 1) return false;
+  }
+  return true;
 }
 
 /** Picks the best usable index, or a collection scan when none helps. */
 export function choosePlan(indexes: Iterable<BTreeIndex>, filter: Document, sort: Array<[string, Direction]>, hint?: BTreeIndex): Plan {
   const preds = new Map<string, FieldPredicate>();
   collectPredicates(filter, preds);
-  if (hint) return planFor(hint, preds, sort);
+  if (hint) {
+    const hinted = planFor(hint, preds, sort) as Candidate & { consumed: string[] };
+    return { ...hinted, exact: answersExactly(hinted, filter) };
+  }
   let best: Candidate | null = null;
   for (const ix of indexes) {
     // sparse and partial indexes do not hold every document: only a hint may choose them
@@ -119,7 +160,8 @@ export function choosePlan(indexes: Iterable<BTreeIndex>, filter: Document, sort
     const c = planFor(ix, preds, sort);
     if (c.score > 0 && (!best || c.score > best.score || (c.score === best.score && ix.pattern.length < best.index!.pattern.length))) best = c;
   }
-  return best ?? { index: null, intervalSets: [], walk: 1, providesSort: false };
+  if (!best) return { index: null, intervalSets: [], walk: 1, providesSort: false, exact: false };
+  return { ...best, exact: answersExactly(best as Candidate & { consumed: string[] }, filter) };
 }
 
 /** Normalises a sort document into ordered [field, direction] pairs. */

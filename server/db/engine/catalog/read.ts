@@ -18,6 +18,15 @@ export interface Match {
   doc: Document;
 }
 
+/** A match whose document is decoded only if someone reads it (a plain find returns the bytes). */
+class StoredMatch implements Match {
+  private decoded: Document | undefined;
+  constructor(readonly key: string, readonly buf: Buffer) {}
+  get doc(): Document {
+    return (this.decoded ??= Collection.decode(this.buf));
+  }
+}
+
 /** Pending writes of a transaction for one collection: key → new bytes, or null if deleted. */
 export type Overlay = Map<string, { buf: Buffer; doc: Document } | null>;
 
@@ -76,7 +85,7 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
   const sort = sortPairs(opts.sort);
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-  const empty: ReadStats = { plan: { index: null, intervalSets: [], walk: 1, providesSort: false }, keysExamined: 0, docsExamined: 0 };
+  const empty: ReadStats = { plan: { index: null, intervalSets: [], walk: 1, providesSort: false, exact: false }, keysExamined: 0, docsExamined: 0 };
   const query = compileFilter(filter);
   // $type must see Int32 / Double / Long as stored, not promoted to JS numbers
   const exactTypes = needsExactTypes(filter);
@@ -94,9 +103,9 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
     const buf = coll.docs.get(key);
     if (!buf) continue;
     stats.docsExamined++;
-    const doc = Collection.decode(buf);
-    if (!test(buf, doc)) continue;
-    matches.push({ key, buf, doc });
+    const match = new StoredMatch(key, buf);
+    if (!plan.exact && !test(buf, match.doc)) continue;
+    matches.push(match);
     if (matches.length >= stopAt) break;
   }
   if (overlay?.size) matches.push(...overlayMatches(overlay, test));

@@ -18,7 +18,7 @@ async function applyAndPersist(ctx: CommandContext, ops: Op[]): Promise<void> {
   ctx.engine.assertWritable();
   const changes = new ChangeSet();
   for (const op of ops) changes.add(op);
-  ctx.engine.catalog.applyRecord(changes.encode(), false);
+  ctx.engine.catalog.applyRecord(changes.encode(), 'live');
   await ctx.engine.persist(changes);
 }
 
