@@ -6,9 +6,9 @@ import { Binary, type Document } from 'bson';
 import { Collection } from './collection';
 import { BTreeIndex, type IndexSpec } from './btree-index';
 import { ChangeSet, decodeChangeSet, type Op } from './oplog';
-import { canonicalKey } from '../query/compare';
+import { canonicalKey, objectIdKey } from '../query/compare';
 import { FALLBACK } from './raw-keys';
-import { rawIdValue } from '../bson-walk';
+import { findElement, rawIdValue } from '../bson-walk';
 import { errors } from '../errors';
 
 export function splitNs(ns: string): [string, string] {
@@ -55,11 +55,11 @@ export class Catalog {
   }
 
   /** Recovery state: per collection, document keys in snapshot order and stored index orders. */
-  private readonly recovered = new Map<Collection, { keys: string[]; orders: Map<string, Uint32Array[]>; stale: boolean }>();
+  private readonly recovered = new Map<Collection, { keys: string[]; bufs: Buffer[]; orders: Map<string, Uint32Array[]>; stale: boolean }>();
 
   private recoveryOf(coll: Collection) {
     let r = this.recovered.get(coll);
-    if (!r) this.recovered.set(coll, (r = { keys: [], orders: new Map(), stale: false }));
+    if (!r) this.recovered.set(coll, (r = { keys: [], bufs: [], orders: new Map(), stale: false }));
     return r;
   }
 
@@ -84,9 +84,13 @@ export class Catalog {
           const buf = docs[d++];
           if (deferIndexes) {
             // recovery: only the _id is needed now, read from the bytes; indexes are built at the end
-            const key = canonicalKey(rawIdValue(buf));
+            const key = idKeyOf(buf);
             coll.docs.set(key, buf);
-            if (phase === 'snapshot') this.recoveryOf(coll).keys.push(key);
+            if (phase === 'snapshot') {
+              const r = this.recoveryOf(coll);
+              r.keys.push(key);
+              r.bufs.push(buf);
+            }
             continue;
           }
           const doc = Collection.decode(buf);
@@ -174,7 +178,7 @@ export class Catalog {
         for (const ix of fresh) coll.indexes.set(ix.name, ix);
         const r = this.recovered.get(coll);
         const usable = r && !r.stale && r.keys.length === coll.docs.size ? r : null;
-        const unordered = fresh.filter((ix) => !(usable && loadInStoredOrder(coll, ix, usable.keys, usable.orders.get(ix.name))));
+        const unordered = fresh.filter((ix) => !(usable && loadInStoredOrder(ix, usable.keys, usable.bufs, usable.orders.get(ix.name))));
         coll.loadIndexes(unordered);
       }
     }
@@ -242,28 +246,39 @@ function* orderRecords(ns: string, name: string, order: Iterable<string>, ordina
  * false — and leaves the index empty — if the order does not fit (missing, wrong length,
  * a document that now needs several entries); the caller then builds it the usual way.
  */
-function loadInStoredOrder(coll: Collection, ix: BTreeIndex, keys: string[], chunks: Uint32Array[] | undefined): boolean {
+function loadInStoredOrder(ix: BTreeIndex, keys: string[], bufs: Buffer[], chunks: Uint32Array[] | undefined): boolean {
   if (!chunks || chunks.reduce((n, c) => n + c.length, 0) !== keys.length) return false;
+  // entries in document order first: reading the documents sequentially is cache-friendly
+  const perDoc: string[] = new Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const raw = ix.rawEntryOf(bufs[k], keys[k]);
+    if (raw !== FALLBACK) perDoc[k] = raw;
+    else {
+      const decoded = ix.entriesOf(Collection.decode(bufs[k]), keys[k]);
+      if (decoded.length !== 1) return false;
+      perDoc[k] = decoded[0];
+    }
+  }
+  // then permuted into the stored index order
   const entries: string[] = new Array(keys.length);
   const docKeys: string[] = new Array(keys.length);
   let i = 0;
   for (const chunk of chunks) {
     for (const ord of chunk) {
-      const key = keys[ord];
-      const buf = key === undefined ? undefined : coll.docs.get(key);
-      if (!buf) return false;
-      const raw = ix.rawEntryOf(buf, key);
-      if (raw !== FALLBACK) entries[i] = raw;
-      else {
-        const decoded = ix.entriesOf(Collection.decode(buf), key);
-        if (decoded.length !== 1) return false;
-        entries[i] = decoded[0];
-      }
-      docKeys[i++] = key;
+      if (ord >= keys.length) return false;
+      entries[i] = perDoc[ord];
+      docKeys[i++] = keys[ord];
     }
   }
   ix.loadEntries(entries, docKeys); // checks the order and sorts only if it is off
   return true;
+}
+
+/** Canonical key of a stored document's _id, read from its bytes (an ObjectId without building one). */
+function idKeyOf(buf: Buffer): string {
+  const el = findElement(buf, '_id');
+  if (el && buf[el.start] === 0x07) return objectIdKey(buf, el.start + 5);
+  return canonicalKey(rawIdValue(buf));
 }
 
 /** MongoDB's rules for collection names, so a name accepted here is accepted by MongoDB too. */

@@ -7,6 +7,7 @@ import { type Document } from 'bson';
 import { toBson } from '../bson-raw';
 import { Aggregator } from 'mingo/aggregator';
 import { ENGINE_CONTEXT } from '../query/mingo-context';
+import { fastGroup } from './group';
 import type { CommandContext, CommandDef } from './types';
 import { ns, optionalInt, scope } from './types';
 import { rejectCollation } from './read';
@@ -56,7 +57,13 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
   const isCount = only && Object.keys(only).length === 2 && only._id === 1 && only.n && (only.n as Document).$sum === 1;
   const { matches } = s.read(collName, filter, { sort });
   if (isCount) return matches.length ? [{ _id: 1, n: matches.length }] : [];
-  if (rest.length === 0) return matches.map((m) => m.doc);
+  let input = matches.map((m) => m.doc);
+  const grouped = rest[0]?.$group ? fastGroup(input, rest[0].$group as Document) : null;
+  if (grouped) {
+    input = grouped;
+    rest = rest.slice(1);
+  }
+  if (rest.length === 0) return input;
 
   const resolved = new Map<string, Document[]>();
   const collectionResolver = (name: string): Document[] => {
@@ -64,7 +71,7 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
     if (!docs) resolved.set(name, (docs = s.read(name, {}).matches.map((m) => m.doc)));
     return docs;
   };
-  return new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT }).run(matches.map((m) => m.doc)) as Document[];
+  return new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT }).run(input) as Document[];
 }
 
 export const aggregate: CommandDef = {

@@ -262,7 +262,7 @@ export function canonicalKey(v: unknown): string {
       return `b${subtype}:${Buffer.from(bytes).toString('base64')}`;
     }
     case RANK.objectId:
-      return `i${(v as { toHexString(): string }).toHexString()}`;
+      return `i${(v as { toHexString(): string }).toHexString()}`; // keep in step with objectIdKey
     case RANK.boolean:
       return v ? 't' : 'f';
     case RANK.date:
@@ -280,6 +280,11 @@ export function canonicalKey(v: unknown): string {
     default:
       return RANK_ONLY_KEYS[rank] ?? `?${rank}`;
   }
+}
+
+/** canonicalKey of an ObjectId given as 12 bytes at `offset` (recovery reads it without decoding). */
+export function objectIdKey(buf: Buffer, offset: number): string {
+  return 'i' + buf.toString('hex', offset, offset + 12);
 }
 
 const RANK_ONLY_KEYS: Record<number, string> = {
