@@ -17,6 +17,8 @@ export interface EngineOptions {
   log?: (msg: string) => void;
   /** Journal size that triggers a checkpoint (bytes). */
   checkpointBytes?: number;
+  /** Test hook: replaces the journal's fdatasync (to inject a disk error). */
+  syncHook?: (fd: number) => Promise<void>;
 }
 
 /** Server parameters that `setParameter` may change; names and defaults are MongoDB's. */
@@ -48,7 +50,7 @@ export class Engine {
   /** Opens (locking) the data directory, recovers the state and starts background duties. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    engine.storage = await DataDir.open(options.dataDir, { checkpointBytes: options.checkpointBytes, log: engine.log });
+    engine.storage = await DataDir.open(options.dataDir, { checkpointBytes: options.checkpointBytes, syncHook: options.syncHook, log: engine.log });
     await engine.storage.recover(
       (payload) => engine.catalog.applyRecord(payload, 'snapshot'),
       (payload) => engine.catalog.applyRecord(payload, 'journal'),
