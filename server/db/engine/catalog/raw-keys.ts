@@ -46,3 +46,22 @@ export function rawTupleKey(doc: Buffer, fields: Array<{ name: Buffer; dir: 1 | 
   }
   return out;
 }
+
+/**
+ * The value of a top-level field read from BSON bytes for the common scalar types
+ * (missing → undefined), or FALLBACK for anything that needs a real decode.
+ */
+export function rawFieldValue(doc: Buffer, name: Buffer): unknown {
+  const el = findElementBytes(doc, name);
+  if (!el) return undefined;
+  const at = el.start + 2 + name.length;
+  switch (doc[el.start]) {
+    case 0x01: return doc.readDoubleLE(at);
+    case 0x10: return doc.readInt32LE(at);
+    case 0x02: return doc.toString('utf8', at + 4, at + 4 + doc.readInt32LE(at) - 1);
+    case 0x08: return doc[at] === 1;
+    case 0x09: return new Date(Number(doc.readBigInt64LE(at)));
+    case 0x0a: return null;
+    default: return FALLBACK;
+  }
+}

@@ -8,6 +8,8 @@ import { toBson } from '../bson-raw';
 import { Aggregator } from 'mingo/aggregator';
 import { ENGINE_CONTEXT } from '../query/mingo-context';
 import { fastGroup } from './group';
+import { FALLBACK, rawFieldValue } from '../catalog/raw-keys';
+import type { Match } from '../catalog/read';
 import type { CommandContext, CommandDef } from './types';
 import { ns, optionalInt, scope } from './types';
 import { rejectCollation } from './read';
@@ -31,6 +33,19 @@ function checkStages(pipeline: Document[]): void {
       throw new EngineError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
     }
   }
+}
+
+const fieldNames = new Map<string, Buffer>();
+
+/** A matched document's top-level field, from its bytes when the type allows (no decode). */
+function readStoredField(m: Match, field: string): unknown {
+  let name = fieldNames.get(field);
+  if (!name) {
+    if (fieldNames.size > 1000) fieldNames.clear(); // field names come from requests: keep the cache bounded
+    fieldNames.set(field, (name = Buffer.from(field, 'utf8')));
+  }
+  const v = rawFieldValue(m.buf, name);
+  return v === FALLBACK ? m.doc[field] : v;
 }
 
 /** `$count: name` is defined as this pair; mingo's own $count emits a zero document for no input. */
@@ -57,12 +72,13 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
   const isCount = only && Object.keys(only).length === 2 && only._id === 1 && only.n && (only.n as Document).$sum === 1;
   const { matches } = s.read(collName, filter, { sort });
   if (isCount) return matches.length ? [{ _id: 1, n: matches.length }] : [];
-  let input = matches.map((m) => m.doc);
-  const grouped = rest[0]?.$group ? fastGroup(input, rest[0].$group as Document) : null;
+  let input: Document[] | null = null;
+  const grouped = rest[0]?.$group ? fastGroup(matches, rest[0].$group as Document, readStoredField) : null;
   if (grouped) {
     input = grouped;
     rest = rest.slice(1);
   }
+  input ??= matches.map((m) => m.doc);
   if (rest.length === 0) return input;
 
   const resolved = new Map<string, Document[]>();

@@ -35,13 +35,20 @@ function plain(v: unknown): boolean {
   return v === undefined || v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date;
 }
 
-/** Runs `{$group: spec}` over decoded documents, or returns null if the shape is not handled here. */
-export function fastGroup(docs: Document[], spec: Document): Document[] | null {
+/** Reads a top-level field of one input; the default reads decoded documents. */
+export type FieldReader<T> = (input: T, field: string) => unknown;
+
+/**
+ * Runs `{$group: spec}` over the inputs, or returns null if the shape is not handled
+ * here. Inputs are decoded documents unless a field reader is given (the aggregate
+ * command passes one that reads stored bytes, so matched documents are never decoded).
+ */
+export function fastGroup<T = Document>(docs: T[], spec: Document, read: FieldReader<T> = (d, f) => (d as Document)[f]): Document[] | null {
   const { _id: idSpec, ...rest } = spec;
-  let idOf: (d: Document) => unknown;
+  let idOf: (d: T) => unknown;
   if (typeof idSpec === 'string' && FIELD.test(idSpec)) {
     const f = idSpec.slice(1);
-    idOf = (d) => d[f] ?? null; // missing and null form one group, as in MongoDB
+    idOf = (d) => read(d, f) ?? null; // missing and null form one group, as in MongoDB
   } else if (idSpec === null || typeof idSpec === 'number' || (typeof idSpec === 'string' && !idSpec.startsWith('$'))) {
     idOf = () => idSpec;
   } else return null;
@@ -62,7 +69,7 @@ export function fastGroup(docs: Document[], spec: Document): Document[] | null {
       if (a.kind === 'count') s.n++;
       else if (a.kind === 'sumConst') s.sum += a.value;
       else {
-        const v = d[a.field];
+        const v = read(d, a.field);
         if (!plain(v)) return null;
         if (a.kind === 'sum' || a.kind === 'avg') {
           if (typeof v === 'number') {
