@@ -86,14 +86,19 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
   const empty: ReadStats = { plan: { index: null, intervalSets: [], walk: 1, providesSort: false, exact: false }, keysExamined: 0, docsExamined: 0 };
-  const query = compileFilter(filter);
+  // compiled on first use: a plan whose index bounds answer the filter never needs it
+  let query: Query | undefined;
   // $type must see Int32 / Double / Long as stored, not promoted to JS numbers
   const exactTypes = needsExactTypes(filter);
-  const test = (buf: Buffer, doc: Document) => testDoc(query, exactTypes ? deserialize(buf, { promoteValues: false, promoteBuffers: false }) : doc);
+  const test = (buf: Buffer, doc: Document) => testDoc((query ??= compileFilter(filter)), exactTypes ? deserialize(buf, { promoteValues: false, promoteBuffers: false }) : doc);
   const overlay = opts.overlay;
-  if (!coll) return { matches: overlayMatches(overlay, test), stats: empty };
+  if (!coll) {
+    query ??= compileFilter(filter); // a bad filter is an error even on a missing collection
+    return { matches: overlayMatches(overlay, test), stats: empty };
+  }
 
   const plan = choosePlan(coll.indexes.values(), filter, sort, resolveHint(coll, opts.hint));
+  if (!plan.exact) query ??= compileFilter(filter); // reports a bad filter even when nothing matches
   const stats: ReadStats = { plan, keysExamined: 0, docsExamined: 0 };
   const ordered = sort.length === 0 || (plan.providesSort && !overlay?.size);
   const matches: Match[] = [];
