@@ -9,6 +9,8 @@
  * The engine runs as in production: `startEmbeddedMongo` (a worker thread of this process)
  * reached through the mongodb driver from the main thread. SQLite (better-sqlite3) runs the
  * same operations on the same data afterwards, so the figures do not disturb each other.
+ * Between the two, the engine is reopened in-process on the same data (bench-inproc.ts) to
+ * time its own lookups without the wire, the figure comparable with in-process SQLite.
  * See bench-report.ts for the exact method, printed with the results.
  */
 import * as fs from 'node:fs';
@@ -18,6 +20,7 @@ import type { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/db/engine';
 import { gcNow, keyOf, mb } from './bench-data';
 import * as eng from './bench-engine';
+import { inProcessLookups } from './bench-inproc';
 import { machineFacts, renderReport, writeDocs, type BenchResult, type SideResult } from './bench-report';
 import * as lite from './bench-sqlite';
 
@@ -53,11 +56,12 @@ async function phase<T>(side: SideResult, name: string, fn: () => Promise<T> | T
 
 const fmtLat = (l: { p50: number; p95: number }) => `p50 ${l.p50.toFixed(3)} ms, p95 ${l.p95.toFixed(3)} ms`;
 
+const onLog = (m: string) => {
+  if (/recover|checkpoint|fail|error|lock/i.test(m)) log(`  [engine] ${m}`);
+};
+
 async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<void> {
   const e = r.engine;
-  const onLog = (m: string) => {
-    if (/recover|checkpoint|fail|error|lock/i.test(m)) log(`  [engine] ${m}`);
-  };
   gcNow();
   r.memory.baselineRss = process.memoryUsage().rss;
   let engine: EmbeddedMongo | undefined = await phase(e, 'engine: start (empty data dir)', () => startEmbeddedMongo({ dataDir, port: 0, onLog }));
@@ -131,6 +135,23 @@ async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<vo
   }
 }
 
+/**
+ * Runs after runEngine, whose `finally` has stopped the worker engine and so released the
+ * data directory's lock; the in-process engine is closed again before SQLite starts.
+ * Memory figures are all taken before this, so they still describe the worker setup only.
+ */
+async function runEngineInProcess(n: number, dataDir: string, r: BenchResult): Promise<void> {
+  const e = r.engine;
+  const got = await phase(e, `engine in-process (no wire): open + findOne ×${LOOKUPS} + range ×${RANGES}`, () =>
+    inProcessLookups(dataDir, { n, lookups: LOOKUPS, ranges: RANGES, warmSeed: SEED + 9, lookupSeed: SEED + 1, rangeSeed: SEED + 2 }, onLog),
+  );
+  if (!got) return;
+  e.findOneInProc = got.findOne;
+  e.rangeInProc = got.range;
+  log(`engine in-process: findOne ${fmtLat(got.findOne)}; range ${fmtLat(got.range)}`);
+  gcNow(); // the closed engine's documents and indexes are garbage now; free them before SQLite
+}
+
 async function runSqlite(n: number, file: string, r: BenchResult): Promise<void> {
   const s = r.sqlite;
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -183,6 +204,8 @@ async function main(): Promise<number> {
   const result: BenchResult = { n, engine: { errors: [] }, sqlite: { errors: [] }, memory: {}, date: new Date(), totalSeconds: 0, loadAvg: [os.loadavg()[0], 0] };
   try {
     await runEngine(n, path.join(root, 'engine'), result);
+    // without a completed load there is no data set to look up in
+    if (result.engine.load !== undefined) await runEngineInProcess(n, path.join(root, 'engine'), result);
     await runSqlite(n, path.join(root, 'sqlite', 'bench.db'), result);
   } finally {
     if (process.env.BENCH_KEEP === '1') log(`data kept in ${root}`);

@@ -40,6 +40,8 @@ export class Engine {
   private timers: NodeJS.Timeout[] = [];
   private ttlTimer: NodeJS.Timeout | null = null;
   private checkpointing: Promise<void> | null = null;
+  /** Something was written (or replayed from the journal) since the last snapshot was loaded. */
+  private changedSinceOpen = false;
   private closed = false;
   readonly log: (msg: string) => void;
 
@@ -51,10 +53,11 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
     engine.storage = await DataDir.open(options.dataDir, { checkpointBytes: options.checkpointBytes, syncHook: options.syncHook, log: engine.log });
-    await engine.storage.recover(
+    const stats = await engine.storage.recover(
       (payload) => engine.catalog.applyRecord(payload, 'snapshot'),
       (payload) => engine.catalog.applyRecord(payload, 'journal'),
     );
+    engine.changedSinceOpen = stats.journalRecords > 0;
     const started = Date.now();
     engine.catalog.rebuildAllIndexes();
     engine.log(`indexes rebuilt in ${Date.now() - started} ms`);
@@ -76,6 +79,7 @@ export class Engine {
   /** Makes a change set durable; resolves once it is on disk. */
   async persist(changes: ChangeSet): Promise<void> {
     if (changes.empty) return;
+    this.changedSinceOpen = true;
     await this.storage.append(changes.encode());
     if (this.storage.needsCheckpoint() && !this.checkpointing) void this.checkpoint().catch((e) => this.log(`checkpoint failed: ${(e as Error).message}`));
   }
@@ -226,7 +230,8 @@ export class Engine {
     if (this.ttlTimer) clearTimeout(this.ttlTimer);
     try {
       if (this.checkpointing) await this.checkpointing;
-      if (!this.storage.failed && this.storage.stats.journalBytes > 0) await this.checkpoint();
+      // a snapshot at shutdown keeps the next start fast; with nothing new there is nothing to write
+      if (!this.storage.failed && this.changedSinceOpen) await this.checkpoint();
     } finally {
       await this.storage.close();
     }
