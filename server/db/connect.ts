@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo, type EmbeddedMongo } from './engine';
+import { defaultListenOptions, startEmbeddedMongo, type EmbeddedMongo } from './engine';
 
 export interface Database {
   connection: mongoose.Connection;
@@ -17,7 +17,8 @@ export async function connectDatabase(options: { uri?: string; dataDir: string; 
   let engine: EmbeddedMongo | null = null;
   let uri = options.uri;
   if (!uri) {
-    engine = await startEmbeddedMongo({ dataDir: path.join(options.dataDir, 'db'), port: 0, onLog: options.log });
+    const dataDir = path.join(options.dataDir, 'db');
+    engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), onLog: options.log });
     uri = engine.uri;
   }
   // sanitizeFilter / strictQuery: a request body can never smuggle query operators or unknown paths into a filter

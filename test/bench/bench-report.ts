@@ -155,7 +155,7 @@ export function renderReport(r: BenchResult): string {
     ...(errors.length ? ['', '**Failures:**', ...errors.map((e) => `- ${e}`)] : []),
     '',
     'How it is measured: the engine is `startEmbeddedMongo` (worker thread, the production configuration) reached by the ' +
-      'mongodb 7.8 driver from the main thread over loopback TCP, so every engine figure includes a wire round trip, BSON ' +
+      'mongodb 7.8 driver from the main thread over a unix socket (the platform default; loopback TCP on Windows), so every engine figure includes a wire round trip, BSON ' +
       'encoding and the driver (see the `ping` floor); SQLite is better-sqlite3 12 called in-process. SQLite uses WAL with ' +
       'synchronous=NORMAL for the bulk load and queries and synchronous=FULL for the durable inserts. Engine durable inserts ' +
       'use 8 MongoClients (maxPoolSize 1) each awaiting `insertOne` with `{w: 1, j: true}` for 5 s; SQLite uses 8 worker ' +

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MongoClient } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/db/engine';
+import { defaultListenOptions, startEmbeddedMongo, type EmbeddedMongo } from '../../server/db/engine';
 import { gcNow, keyOf, mb } from './bench-data';
 import * as eng from './bench-engine';
 import { inProcessLookups } from './bench-inproc';
@@ -64,7 +64,7 @@ async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<vo
   const e = r.engine;
   gcNow();
   r.memory.baselineRss = process.memoryUsage().rss;
-  let engine: EmbeddedMongo | undefined = await phase(e, 'engine: start (empty data dir)', () => startEmbeddedMongo({ dataDir, port: 0, onLog }));
+  let engine: EmbeddedMongo | undefined = await phase(e, 'engine: start (empty data dir)', () => startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), onLog }));
   if (!engine) return;
   let client: MongoClient | undefined;
   try {
@@ -110,7 +110,7 @@ async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<vo
     if ((await phase(e, 'engine: clean stop', () => stopping.stop().then(() => true))) === undefined) return;
     e.coldMs = await phase(e, 'engine: cold start', async () => {
       const start = performance.now();
-      engine = await startEmbeddedMongo({ dataDir, port: 0, onLog });
+      engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), onLog });
       client = await eng.connect(engine.uri);
       await client.db('admin').command({ ping: 1 });
       if (!(await eng.assignments(client).findOne(keyOf(Math.floor(n / 2))))) throw new Error('first findOne after restart found nothing');

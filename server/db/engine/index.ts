@@ -23,6 +23,18 @@ export interface EmbeddedOptions extends Omit<ServerOptions, 'log'> {
   onLog?: (msg: string) => void;
 }
 
+/**
+ * Where the embedded engine should listen for a data directory: a unix socket beside the
+ * data (a loopback round trip costs about a quarter less than over TCP, and nothing
+ * else on the machine can reach it), or a free TCP port on 127.0.0.1 on Windows or when
+ * the path would exceed the 107-byte limit of socket addresses.
+ */
+export function defaultListenOptions(dataDir: string): { socketPath: string } | { port: number } {
+  const socketPath = path.resolve(dataDir, 'engine.sock');
+  if (process.platform === 'win32' || Buffer.byteLength(socketPath) > 100) return { port: 0 };
+  return { socketPath };
+}
+
 /** Starts the engine in a worker thread. Rejects with the engine's message if it cannot start (e.g. the data directory is locked). */
 export function startEmbeddedMongo(options: EmbeddedOptions): Promise<EmbeddedMongo> {
   const { onLog, ...serverOptions } = options;
