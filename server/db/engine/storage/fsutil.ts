@@ -11,13 +11,8 @@ export async function writeAll(fh: FileHandle, bufs: Buffer[], position: number)
   let pos = position;
   while (rest.length > 0) {
     const { bytesWritten } = await fh.writev(rest, pos);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
     pos += bytesWritten;
-    let n = bytesWritten;
-    let i = 0;
-    while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
-    rest = rest.slice(i);
-    if (n > 0) rest[0] = rest[0]!.subarray(n);
+    rest = remainingAfter(rest, bytesWritten);
   }
 }
 
@@ -27,14 +22,20 @@ export function writeAllSync(fd: number, bufs: Buffer[], position: number): void
   let pos = position;
   while (rest.length > 0) {
     const bytesWritten = writevSync(fd, rest, pos);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
     pos += bytesWritten;
-    let n = bytesWritten;
-    let i = 0;
-    while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
-    rest = rest.slice(i);
-    if (n > 0) rest[0] = rest[0]!.subarray(n);
+    rest = remainingAfter(rest, bytesWritten);
   }
+}
+
+/** The part of `bufs` not yet written after a (possibly short) write of `written` bytes. */
+function remainingAfter(bufs: Buffer[], written: number): Buffer[] {
+  if (written <= 0) throw new Error('write made no progress');
+  let n = written;
+  let i = 0;
+  while (i < bufs.length && n >= bufs[i]!.length) n -= bufs[i++]!.length;
+  const rest = bufs.slice(i);
+  if (n > 0) rest[0] = rest[0]!.subarray(n);
+  return rest;
 }
 
 /** Reads up to `length` bytes at `position` into `buf` at `offset`, looping until full or EOF; returns bytes read. */
