@@ -42,6 +42,8 @@ export interface BenchResult {
   totalSeconds: number;
   /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
   loadAvg: [number, number];
+  /** The disk's own rate of small durable writes (one writer), measured just before the engine's durable inserts. */
+  diskSyncsPerSecond?: number;
 }
 
 export const SECTION = '## Embedded engine (npm run bench:engine)';
@@ -116,6 +118,7 @@ export function targets(r: BenchResult): Array<[string, string, Verdict]> {
     ['Indexed findOne p95 ≤ 1 ms (over the wire)', e.findOne ? `${ms(e.findOne.p95)} ms` : '—', verdict(e.findOne ? e.findOne.p95 <= 1 : undefined)],
     ['↳ context: wire floor (`ping`) p95, included in the figure above', e.ping ? `${ms(e.ping.p95)} ms` : '—', '—'],
     ['≥ 3,000 durable inserts/s with 8 clients', e.durable ? `${int(e.durable.perSecond)}/s` : '—', verdict(e.durable ? e.durable.perSecond >= 3000 : undefined)],
+    ['↳ context: the disk alone, 300-byte write + fdatasync per second (one writer, just before)', r.diskSyncsPerSecond === undefined ? '—' : `${int(r.diskSyncsPerSecond)}/s`, '—'],
     [
       'Indexed lookups within 5× SQLite (p50, findOne and range; verdict on the engine in-process)',
       `in-process (no wire) ${pair(inProc)}; over the wire ${pair(wire)}`,

@@ -54,6 +54,29 @@ async function phase<T>(side: SideResult, name: string, fn: () => Promise<T> | T
   }
 }
 
+/**
+ * The disk's own rate of small durable writes for one second (write 300 bytes, fdatasync),
+ * so the durable-insert figures can be read against what the disk allowed at that moment.
+ */
+function diskSyncRate(dir: string): number {
+  const file = path.join(dir, 'fsync-probe.tmp');
+  const fd = fs.openSync(file, 'w');
+  const buf = Buffer.alloc(300, 1);
+  let n = 0;
+  const end = performance.now() + 1000;
+  try {
+    while (performance.now() < end) {
+      fs.writeSync(fd, buf, 0, buf.length, n * buf.length);
+      fs.fdatasyncSync(fd);
+      n++;
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  return n;
+}
+
 const fmtLat = (l: { p50: number; p95: number }) => `p50 ${l.p50.toFixed(3)} ms, p95 ${l.p95.toFixed(3)} ms`;
 
 const onLog = (m: string) => {
@@ -100,6 +123,8 @@ async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<vo
       e.groupDocs = group.rows.reduce((s, g) => s + g.n, 0);
       log(`engine: $group over ${rate(e.groupDocs)} docs ${fmtLat(group.latency)} (${group.latency.count} runs)`);
     }
+    r.diskSyncsPerSecond = diskSyncRate(dataDir);
+    log(`disk alone: ${rate(r.diskSyncsPerSecond)} small durable writes/s`);
     e.durable = await phase(e, `engine: durable inserts, ${WRITERS} clients × ${DURABLE_MS / 1000} s`, () => eng.durableInserts(engine!.uri, n, WRITERS, DURABLE_MS));
     if (e.durable) log(`engine: ${rate(e.durable.perSecond)} durable inserts/s, ${fmtLat(e.durable.latency)}`);
 
