@@ -116,14 +116,33 @@ export class Engine {
     return txn;
   }
 
+  /**
+   * Aborts open transactions that wrote to a namespace being dropped or renamed (`db.` for a
+   * whole database): committing them would silently re-create it. They fail at commit with
+   * NoSuchTransaction and the driver retries them from the start.
+   */
+  abortTransactionsOn(nsOrDbPrefix: string): void {
+    for (const s of this.sessions.values()) {
+      const t = s.txn;
+      if (t?.state === 'active' && [...t.overlays.keys(), ...t.createdCollections.keys()].some((ns) => ns === nsOrDbPrefix || ns.startsWith(nsOrDbPrefix.endsWith('.') ? nsOrDbPrefix : '\u0000'))) {
+        this.abortTransaction(t);
+      }
+    }
+  }
+
   abortTransaction(txn: Transaction): void {
     if (txn.state !== 'active') return;
     txn.state = 'aborted';
     this.conflicts.end(txn);
   }
 
-  /** Applies a transaction's overlay atomically and makes it durable. */
-  async commitTransaction(txn: Transaction): Promise<void> {
+  /** Applies a transaction's overlay atomically and makes it durable (a retried commit waits for the same durability). */
+  commitTransaction(txn: Transaction): Promise<void> {
+    txn.committed ??= this.applyTransaction(txn);
+    return txn.committed;
+  }
+
+  private async applyTransaction(txn: Transaction): Promise<void> {
     this.assertWritable();
     try {
       this.conflicts.verify(txn);
@@ -163,7 +182,10 @@ export class Engine {
       if (!coll) continue;
       const pending = [...overlay].filter((e): e is [string, NonNullable<typeof e[1]>] => e[1] !== null).map(([k, v]) => [k, v.doc] as [string, typeof v.doc]);
       const ignore = new Set(overlay.keys());
-      for (const [key, doc] of pending) coll.checkUnique(doc, key, ignore);
+      for (const [key, doc] of pending) {
+        coll.checkIndexable(doc);
+        coll.checkUnique(doc, key, ignore);
+      }
     }
   }
 

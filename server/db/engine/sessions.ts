@@ -21,6 +21,8 @@ export class Transaction {
   /** Collections created inside the transaction: ns → options. */
   readonly createdCollections = new Map<string, Document>();
   state: 'active' | 'committed' | 'aborted' = 'active';
+  /** Resolves once the commit is durable; a retried commitTransaction waits on it. */
+  committed: Promise<void> | null = null;
   readonly startedAt = Date.now();
 
   constructor(readonly session: Session, readonly txnNumber: number, readonly startSeq: number) {}
@@ -37,7 +39,6 @@ export class Session {
   txn: Transaction | null = null;
   /** Highest txnNumber seen; lower numbers are stale retries. */
   txnNumber = -1;
-  readonly cursorIds = new Set<bigint>();
   constructor(readonly id: string) {}
 }
 

@@ -79,6 +79,7 @@ export class WriteScope {
       const inBase = !overlay.has(key) && coll?.docs.has(key);
       if (isInsert && (overlay.get(key) || inBase)) throw duplicateId(ns, next!.doc._id);
       if (next && coll) {
+        coll.checkIndexable(next.doc);
         const pending = [...overlay].flatMap(([k, v]) => (v ? [[k, v.doc] as [string, Document]] : []));
         coll.checkUnique(next.doc, key, new Set(overlay.keys()), pending);
       }

@@ -9,7 +9,7 @@ import { Query } from 'mingo/query';
 import type { Document } from 'bson';
 import { ENGINE_CONTEXT } from '../query/mingo-context';
 import { indexKeys } from '../query/paths';
-import { encodeComponent, typeStart, HIGH } from './key-encoding';
+import { encodeComponent, typeEnd, typeStart, HIGH } from './key-encoding';
 import type { Interval } from './planner';
 import { FALLBACK, rawFieldsOf, rawTupleKey } from './raw-keys';
 
@@ -37,6 +37,8 @@ export class BTreeIndex {
   multikey = false;
   /** False once a value whose encoding keeps only equality (documents, regexes) was indexed: ranges and sorts then avoid this index. */
   exactOrder = true;
+  /** True once a number was indexed as a nearby double (big Long, Decimal128): plans then always re-check and widen bounds. */
+  approximate = false;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
@@ -62,6 +64,7 @@ export class BTreeIndex {
     for (let i = 0; i < tuple.length; i++) {
       const c = encodeComponent(tuple[i], this.dirs[i]);
       if (!c.exactOrder) this.exactOrder = false;
+      if (c.approximate) this.approximate = true;
       out += c.key;
     }
     return out;
@@ -82,7 +85,12 @@ export class BTreeIndex {
   }
 
   add(doc: Document, docKey: string): void {
-    for (const e of this.entriesOf(doc, docKey)) this.tree.set(e, docKey);
+    this.addEntries(this.entriesOf(doc, docKey), docKey);
+  }
+
+  /** Inserts entries computed beforehand (so a document that cannot be indexed changes nothing). */
+  addEntries(entries: string[], docKey: string): void {
+    for (const e of entries) this.tree.set(e, docKey);
   }
 
   remove(doc: Document, docKey: string): void {
@@ -141,7 +149,9 @@ export class BTreeIndex {
       yield* this.scan(prefix, prefix + HIGH, walk);
       return;
     }
-    const [low, high] = rangeBounds(intervals[i], this.dirs[i]);
+    // approximate numbers may round onto a bound: keep the bound's run and let the re-check decide
+    const interval: Interval = this.approximate ? [intervals[i][0], intervals[i][1], false, false] : intervals[i];
+    const [low, high] = rangeBounds(interval, this.dirs[i]);
     yield* this.scan(prefix + low, prefix + high, walk);
   }
 
@@ -220,11 +230,16 @@ function buildTree(tree: BTree<string, string>, sorted: string[], values: string
 /** [low, high) string bounds of one range component in tree order. */
 function rangeBounds([lo, hi, loEx, hiEx]: Interval, dir: Direction): [string, string] {
   const bracket = lo !== undefined ? lo : hi;
-  const typeLow = bracket === undefined ? '' : typeStart(bracket, dir);
-  const typeHigh = bracket === undefined ? HIGH + HIGH : typeStart(bracket, dir) + HIGH;
   // value-order bounds as [start-of-equal-run, end-of-equal-run) strings in this direction
   const startOf = (v: unknown) => encodeComponent(v, dir).key;
   const endOf = (v: unknown) => encodeComponent(v, dir).key + HIGH;
+  let typeLow = bracket === undefined ? '' : typeStart(bracket, dir);
+  let typeHigh = bracket === undefined ? HIGH + HIGH : typeEnd(bracket, dir);
+  // NaN sorts below every number but no range on numbers matches it (unless the bound is NaN)
+  if (typeof bracket === 'number' && !Number.isNaN(bracket) && !(typeof lo === 'number' && Number.isNaN(lo)) && !(typeof hi === 'number' && Number.isNaN(hi))) {
+    if (dir === 1) typeLow = endOf(NaN);
+    else typeHigh = startOf(NaN);
+  }
   const valueLow = lo === undefined ? null : loEx ? { asc: endOf(lo), desc: startOf(lo) } : { asc: startOf(lo), desc: endOf(lo) };
   const valueHigh = hi === undefined ? null : hiEx ? { asc: startOf(hi), desc: endOf(hi) } : { asc: endOf(hi), desc: startOf(hi) };
   if (dir === 1) return [valueLow?.asc ?? typeLow, valueHigh?.asc ?? typeHigh];

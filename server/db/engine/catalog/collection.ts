@@ -37,9 +37,17 @@ export class Collection {
 
   /** Inserts or replaces a document and maintains every index. `oldDoc` is the decoded previous version, if any. */
   put(key: string, buf: Buffer, doc: Document, oldDoc?: Document): void {
+    // every index key first: a document that cannot be indexed (e.g. 171 parallel arrays) changes nothing
+    const entries = [...this.indexes.values()].map((ix) => ix.entriesOf(doc, key));
     if (oldDoc) for (const ix of this.indexes.values()) ix.remove(oldDoc, key);
     this.docs.set(key, buf);
-    for (const ix of this.indexes.values()) ix.add(doc, key);
+    let i = 0;
+    for (const ix of this.indexes.values()) ix.addEntries(entries[i++], key);
+  }
+
+  /** Throws the error `put` would throw for a document no index can hold (checked before staging or committing). */
+  checkIndexable(doc: Document): void {
+    for (const ix of this.indexes.values()) ix.keysOf(doc);
   }
 
   delete(key: string, oldDoc: Document): void {
@@ -68,7 +76,7 @@ export class Collection {
   }
 
   /** Exact check behind an encoded-key match (index keys compare numbers as doubles). */
-  private sameIndexKey(ix: BTreeIndex, doc: Document, otherKey: string): boolean {
+  sameIndexKey(ix: BTreeIndex, doc: Document, otherKey: string): boolean {
     const other = this.docs.get(otherKey);
     if (!other) return false;
     const theirs = new Set(ix.keysOf(Collection.decode(other)).map(tupleKey));
@@ -88,16 +96,21 @@ export class Collection {
   }
 
   createIndex(spec: IndexSpec): BTreeIndex {
+    const ix = this.buildIndex(spec);
+    this.indexes.set(spec.name, ix);
+    return ix;
+  }
+
+  /** Builds an index over the stored documents without installing it; throws if the data violates it. */
+  buildIndex(spec: IndexSpec): BTreeIndex {
     const ix = new BTreeIndex(spec);
     this.loadIndexes([ix]);
     if (spec.unique) {
-      // reject (and do not keep) a unique index the existing data violates
       for (const [key, buf] of this.docs) {
         const doc = Collection.decode(buf);
-        if (ix.conflicts(doc, key).length > 0) throw this.duplicateKey(ix, doc);
+        if (ix.conflicts(doc, key).some((k) => this.sameIndexKey(ix, doc, k))) throw this.duplicateKey(ix, doc);
       }
     }
-    this.indexes.set(spec.name, ix);
     return ix;
   }
 

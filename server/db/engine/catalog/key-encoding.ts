@@ -33,9 +33,25 @@ function encodeDouble(n: number): string {
   return String.fromCharCode(hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff);
 }
 
+/**
+ * MongoDB orders strings by code point (UTF-8 bytes); UTF-16 code units put surrogate
+ * pairs (U+10000 and up) below U+E000–U+FFFF. Shifting those two ranges past each other
+ * makes code-unit order equal code-point order.
+ */
+function codePointOrder(s: string): string {
+  if (!/[\ud800-\uffff]/.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += String.fromCharCode(c < 0xd800 ? c : c < 0xe000 ? c + 0x2000 : c - 0x800);
+  }
+  return out;
+}
+
 /** Strings end with \0\0; a \0 inside is written \0\1, so a prefix sorts before its extensions. */
 function encodeString(s: string): string {
-  return (s.includes('\u0000') ? s.replace(/\u0000/g, '\u0000\u0001') : s) + '\u0000\u0000';
+  const ordered = codePointOrder(s);
+  return (ordered.includes('\u0000') ? ordered.replace(/\u0000/g, '\u0000\u0001') : ordered) + '\u0000\u0000';
 }
 
 function encodeBytes(bytes: Uint8Array): string {
@@ -78,8 +94,22 @@ export function objectIdBytesKey(buf: Uint8Array, offset: number): string {
   return typeChar(RANK.objectId) + String.fromCharCode(i0 >>> 8, i0 & 0xff, i1 >>> 8, i1 & 0xff, i2 >>> 8, i2 & 0xff, i3 >>> 8, i3 & 0xff);
 }
 
-/** Encodes one value in ascending order. `exactOrder` is false for values only equality can use. */
-export function encodeAscending(v: unknown): { key: string; exactOrder: boolean } {
+/** Encoded index value. `exactOrder` is false for values only equality can use; `approximate` marks numbers held as a nearby double. */
+export interface EncodedValue { key: string; exactOrder: boolean; approximate?: boolean }
+
+/**
+ * Long beyond 2^53 and Decimal128 values are indexed as their nearest double, which may
+ * equal a different value. Conservatively, every Decimal128 but a plain safe integer
+ * counts as approximate: plans then re-check candidates instead of trusting the bounds.
+ */
+function isApproximate(v: unknown, tag: string | undefined, n: number): boolean {
+  if (tag === 'Decimal128') return !(Number.isSafeInteger(n) && /^-?\d+(\.0*)?$/.test((v as { toString(): string }).toString()));
+  if (tag === 'Long' || typeof v === 'bigint') return !Number.isSafeInteger(n);
+  return false;
+}
+
+/** Encodes one value in ascending order. */
+export function encodeAscending(v: unknown): EncodedValue {
   if (v === undefined) return { key: typeChar(RANK.undefined), exactOrder: true };
   if (v === null) return { key: typeChar(RANK.null), exactOrder: true };
   if (typeof v === 'string') return { key: typeChar(RANK.string) + encodeString(v), exactOrder: true };
@@ -87,7 +117,7 @@ export function encodeAscending(v: unknown): { key: string; exactOrder: boolean 
   if (v instanceof Date) return { key: typeChar(RANK.date) + encodeDouble(v.getTime()), exactOrder: true };
   const tag = bsonTag(v);
   const n = numberOf(v, tag);
-  if (n !== null) return { key: typeChar(RANK.number) + encodeDouble(n), exactOrder: true };
+  if (n !== null) return { key: typeChar(RANK.number) + encodeDouble(n), exactOrder: true, approximate: isApproximate(v, tag, n) };
   if (v instanceof ObjectId) return { key: typeChar(RANK.objectId) + encodeObjectId(v), exactOrder: true };
   if (tag === 'MinKey') return { key: typeChar(RANK.minKey), exactOrder: true };
   if (tag === 'MaxKey') return { key: typeChar(RANK.maxKey), exactOrder: true };
@@ -113,15 +143,20 @@ export function complement(s: string): string {
 }
 
 /** Encodes one value for a field with the given direction. */
-export function encodeComponent(v: unknown, dir: 1 | -1): { key: string; exactOrder: boolean } {
+export function encodeComponent(v: unknown, dir: 1 | -1): EncodedValue {
   const e = encodeAscending(v);
-  return dir === 1 ? e : { key: complement(e.key), exactOrder: e.exactOrder };
+  return dir === 1 ? e : { ...e, key: complement(e.key) };
 }
 
 /** The first character of a value's type range, in the given direction. */
 export function typeStart(v: unknown, dir: 1 | -1): string {
   const c = encodeAscending(v).key[0];
   return dir === 1 ? c : complement(c);
+}
+
+/** Just past a value's type range: every key of that type starts with the type character, so the next character bounds it. */
+export function typeEnd(v: unknown, dir: 1 | -1): string {
+  return String.fromCharCode(typeStart(v, dir).charCodeAt(0) + 1);
 }
 
 /** Greater than every key continuation (type characters and document keys stay below it). */

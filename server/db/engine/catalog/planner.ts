@@ -127,7 +127,7 @@ function exactScalar(v: unknown): boolean {
  * index without array values.
  */
 function answersExactly(plan: Candidate & { consumed: string[] }, filter: Document): boolean {
-  if (!plan.index || plan.index.multikey || !plan.index.exactOrder) return false;
+  if (!plan.index || plan.index.multikey || !plan.index.exactOrder || plan.index.approximate) return false;
   const fields = Object.keys(filter);
   if (fields.length !== plan.consumed.length || !fields.every((f) => plan.consumed.includes(f))) return false;
   for (const f of fields) {
@@ -138,6 +138,12 @@ function answersExactly(plan: Candidate & { consumed: string[] }, filter: Docume
     }
     const ops = Object.entries(cond);
     if (!ops.every(([op, arg]) => EXACT_OPERATORS.has(op) && (op === '$in' ? Array.isArray(arg) && arg.every(exactScalar) : exactScalar(arg)))) return false;
+    // the bounds hold one equality or one range per field: {$eq, $gt} or {$gt, $gte} needs the re-check
+    const names = ops.map(([op]) => op);
+    const points = names.filter((op) => op === '$eq' || op === '$in').length;
+    const lower = names.filter((op) => op === '$gt' || op === '$gte').length;
+    const upper = names.filter((op) => op === '$lt' || op === '$lte').length;
+    if (points > 1 || (points === 1 && names.length > 1) || lower > 1 || upper > 1) return false;
     // a range mixing BSON types (e.g. a number and a string bound) is left to the re-check
     const bounds = ops.filter(([op]) => op !== '$eq' && op !== '$in').map(([, arg]) => (arg instanceof Date ? 'date' : typeof arg));
     if (new Set(bounds).size > 1) return false;

@@ -26,7 +26,11 @@ function ascendingKey(doc: Buffer, name: Buffer): string | typeof FALLBACK {
   switch (type) {
     case 0x01: return numberKey(doc.readDoubleLE(at));
     case 0x10: return numberKey(doc.readInt32LE(at));
-    case 0x12: return numberKey(Number(doc.readBigInt64LE(at)));
+    case 0x12: {
+      // beyond 2^53 a Long is indexed approximately: the decoding path records that
+      const big = doc.readBigInt64LE(at);
+      return big >= -9007199254740991n && big <= 9007199254740991n ? numberKey(Number(big)) : FALLBACK;
+    }
     case 0x02: return stringKey(doc.toString('utf8', at + 4, at + 4 + doc.readInt32LE(at) - 1));
     case 0x07: return objectIdBytesKey(doc, at);
     case 0x09: return dateKey(Number(doc.readBigInt64LE(at)));

@@ -82,8 +82,8 @@ export const commitTransaction: CommandDef = {
   async run(ctx) {
     const txn = ctx.txn!;
     if (txn.state === 'aborted') throw errors.noSuchTransaction(`Transaction with { txnNumber: ${txn.txnNumber} } has been aborted.`);
-    // a retried commit of a committed transaction succeeds again, as in MongoDB
-    if (txn.state === 'active') await ctx.engine.commitTransaction(txn);
+    // a retried commit succeeds again once the first one is durable, as in MongoDB
+    if (txn.state === 'active' || txn.committed) await ctx.engine.commitTransaction(txn);
     return { ok: 1 };
   },
 };

@@ -16,6 +16,10 @@ import { EngineError, errors } from '../errors';
 
 async function applyAndPersist(ctx: CommandContext, ops: Op[]): Promise<void> {
   ctx.engine.assertWritable();
+  for (const op of ops) {
+    if (op.o === 'dropCollection' || op.o === 'renameCollection') ctx.engine.abortTransactionsOn(op.ns);
+    if (op.o === 'dropDatabase') ctx.engine.abortTransactionsOn(`${op.db}.`);
+  }
   const changes = new ChangeSet();
   for (const op of ops) changes.add(op);
   ctx.engine.catalog.applyRecord(changes.encode(), 'live');
@@ -148,8 +152,19 @@ export const createIndexes: CommandDef = {
       current.push(spec);
       ops.push({ o: 'createIndex', ns: ns(ctx, name), spec: spec as unknown as Document });
     }
-    const after = before + ops.filter((o) => o.o === 'createIndex').length;
-    if (ops.length > 0) await applyAndPersist(ctx, ops);
+    const created = ops.flatMap((o) => (o.o === 'createIndex' ? [(o.spec as unknown as IndexSpec).name] : []));
+    const after = before + created.length;
+    if (ops.length > 0) {
+      try {
+        await applyAndPersist(ctx, ops);
+      } catch (e) {
+        // all or nothing, as MongoDB builds one command's indexes together
+        const coll = ctx.engine.catalog.get(ctx.db, name);
+        for (const n of created) coll?.indexes.delete(n);
+        if (!existing) ctx.engine.catalog.dropCollection(ctx.db, name);
+        throw e;
+      }
+    }
     const reply: Document = { numIndexesBefore: before, numIndexesAfter: after, createdCollectionAutomatically: !existing, ok: 1 };
     if (after === before) reply.note = 'all indexes already exist';
     return reply;

@@ -42,7 +42,6 @@ function runFind(ctx: CommandContext, explainOnly = false): Document {
   const docs = outputDocs(matches, projection, filter);
   const singleBatch = ctx.cmd.singleBatch === true;
   const cursor = ctx.engine.cursors.open(ns(ctx, name), docs, batchSize, ctx.session?.id ?? null, singleBatch);
-  if (ctx.session && cursor.id.toBigInt() !== 0n) ctx.session.cursorIds.add(cursor.id.toBigInt());
   return { cursor, ok: 1 };
 }
 

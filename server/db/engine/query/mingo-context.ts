@@ -66,9 +66,18 @@ function compileIn(list: unknown): Predicate {
   return (a) => (wantsNull && isNil(a)) || candidates(a, depthOfCall).some((x) => keys.has(canonicalKey(x))) || others.some((b) => eq(a, b));
 }
 
-/** Range comparisons only compare values of the same canonical type (MongoDB type bracketing). */
-const range = (test: (c: number) => boolean): Predicate => (a, b) =>
-  candidates(a, depthOfCall).some((x) => typeRank(x) === typeRank(b) && test(compareValues(x, b)));
+const isNaNValue = (v: unknown) => typeof v === 'number' && Number.isNaN(v);
+
+/**
+ * Range comparisons only compare values of the same canonical type (MongoDB type
+ * bracketing). NaN equals NaN but is otherwise neither less nor greater than anything,
+ * so only $lte / $gte with a NaN bound match a NaN value.
+ */
+const range = (test: (c: number) => boolean, inclusive: boolean): Predicate => (a, b) =>
+  candidates(a, depthOfCall).some((x) => {
+    if (isNaNValue(x) || isNaNValue(b)) return inclusive && isNaNValue(x) && isNaNValue(b);
+    return typeRank(x) === typeRank(b) && test(compareValues(x, b));
+  });
 
 const TYPE_ALIASES: Record<string, number> = {
   double: 1, string: 2, object: 3, array: 4, binData: 5, undefined: 6, objectId: 7, bool: 8, date: 9, null: 10,
@@ -121,10 +130,10 @@ const overrides: Record<string, QueryOperator> = {
     const test = compileIn(operand);
     return fieldOperator((a) => !test(a, operand))(selector, operand, options);
   },
-  $gt: fieldOperator(range((c) => c > 0)),
-  $gte: fieldOperator(range((c) => c >= 0)),
-  $lt: fieldOperator(range((c) => c < 0)),
-  $lte: fieldOperator(range((c) => c <= 0)),
+  $gt: fieldOperator(range((c) => c > 0, false)),
+  $gte: fieldOperator(range((c) => c >= 0, true)),
+  $lt: fieldOperator(range((c) => c < 0, false)),
+  $lte: fieldOperator(range((c) => c <= 0, true)),
   $type: fieldOperator(type),
 };
 
