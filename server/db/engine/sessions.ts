@@ -23,6 +23,29 @@ export class Transaction {
   state: 'active' | 'committed' | 'aborted' = 'active';
   /** Resolves once the commit is durable; a retried commitTransaction waits on it. */
   committed: Promise<void> | null = null;
+  /** Conflict-tracker ids this transaction claimed (released when it ends, even if a write then failed). */
+  readonly claims = new Set<string>();
+  /** Unique-index keys of pending documents: `ns|index|tuple` → document key, and the reverse per document. */
+  private readonly uniqueHolders = new Map<string, string>();
+  private readonly uniqueOfDoc = new Map<string, string[]>();
+
+  /**
+   * Records the unique-index keys of a pending document (replacing its earlier ones), or
+   * returns the name of the unique index on which another pending document holds one.
+   * Constant work per write, so large transactions stay linear.
+   */
+  stageUniqueKeys(ns: string, docKey: string, keys: Array<[indexName: string, tuple: string]>): string | null {
+    const ids = keys.map(([ix, tuple]) => `${ns}\u0001${ix}\u0001${tuple}`);
+    for (let i = 0; i < ids.length; i++) {
+      const holder = this.uniqueHolders.get(ids[i]);
+      if (holder !== undefined && holder !== docKey) return keys[i][0];
+    }
+    const docId = `${ns}\u0001${docKey}`;
+    for (const old of this.uniqueOfDoc.get(docId) ?? []) if (this.uniqueHolders.get(old) === docKey) this.uniqueHolders.delete(old);
+    for (const id of ids) this.uniqueHolders.set(id, docKey);
+    this.uniqueOfDoc.set(docId, ids);
+    return null;
+  }
   readonly startedAt = Date.now();
 
   constructor(readonly session: Session, readonly txnNumber: number, readonly startSeq: number) {}
@@ -61,6 +84,7 @@ export class ConflictTracker {
     const holder = this.owner.get(id);
     if ((holder && holder !== txn) || (this.lastWrite.get(id) ?? -1) > txn.startSeq) throw errors.writeConflict();
     this.owner.set(id, txn);
+    txn.claims.add(id);
   }
 
   /** Records committed writes (outside or from a transaction) while transactions are open. */
@@ -81,12 +105,7 @@ export class ConflictTracker {
 
   end(txn: Transaction): void {
     this.open.delete(txn);
-    for (const [ns, overlay] of txn.overlays) {
-      for (const key of overlay.keys()) {
-        const id = ns + '\u0000' + key;
-        if (this.owner.get(id) === txn) this.owner.delete(id);
-      }
-    }
+    for (const id of txn.claims) if (this.owner.get(id) === txn) this.owner.delete(id);
     if (this.open.size === 0) this.lastWrite.clear();
   }
 }

@@ -80,9 +80,11 @@ export class WriteScope {
       if (isInsert && (overlay.get(key) || inBase)) throw duplicateId(ns, next!.doc._id);
       if (next && coll) {
         coll.checkIndexable(next.doc);
-        const pending = [...overlay].flatMap(([k, v]) => (v ? [[k, v.doc] as [string, Document]] : []));
-        coll.checkUnique(next.doc, key, new Set(overlay.keys()), pending);
-      }
+        // committed documents this transaction replaced or deleted do not count
+        coll.checkUnique(next.doc, key, overlay);
+        const clash = txn.stageUniqueKeys(ns, key, coll.uniqueKeysOf(next.doc));
+        if (clash !== null) throw coll.duplicateKey(coll.indexes.get(clash)!, next.doc);
+      } else if (!next) txn.stageUniqueKeys(ns, key, []);
       overlay.set(key, next);
     } catch (e) {
       // MongoDB aborts a transaction on a write conflict; the driver then retries it whole

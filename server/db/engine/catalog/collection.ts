@@ -60,7 +60,7 @@ export class Collection {
    * `ignore` holds keys whose stored version does not count (being replaced or deleted
    * in the same transaction); `extra` are additional (pending) documents to check against.
    */
-  checkUnique(doc: Document, key: string, ignore?: ReadonlySet<string>, extra?: Iterable<[string, Document]>): void {
+  checkUnique(doc: Document, key: string, ignore?: { has(key: string): boolean }, extra?: Iterable<[string, Document]>): void {
     for (const ix of this.indexes.values()) {
       // _id clashes are found by the document map itself (see the write path)
       if (!ix.spec.unique) continue;
@@ -73,6 +73,13 @@ export class Collection {
         }
       }
     }
+  }
+
+  /** [index name, canonical tuple] for each key `doc` has in a unique index (transactions track pending ones). */
+  uniqueKeysOf(doc: Document): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const ix of this.indexes.values()) if (ix.spec.unique) for (const k of ix.keysOf(doc)) out.push([ix.name, tupleKey(k)]);
+    return out;
   }
 
   /** Exact check behind an encoded-key match (index keys compare numbers as doubles). */
