@@ -1,0 +1,27 @@
+/**
+ * User-facing text: one flat catalogue per language, looked up by stable message id.
+ * Code passes ids (and parameters) around; only views, the error handler and exports
+ * turn them into words.
+ */
+import { vi } from './vi';
+import { en } from './en';
+
+export type Locale = 'vi' | 'en';
+export type MessageId = keyof typeof vi;
+
+export const locales: readonly Locale[] = ['vi', 'en'];
+export const catalogues: Readonly<Record<Locale, Readonly<Record<MessageId, string>>>> = { vi, en };
+
+export function isMessageId(value: string): value is MessageId {
+  return Object.prototype.hasOwnProperty.call(vi, value);
+}
+
+/**
+ * The text of `id` in `locale`, with each `{name}` replaced by `params.name`.
+ * A placeholder without a parameter stays visible rather than silently vanishing.
+ */
+export function t(locale: Locale, id: MessageId, params?: Record<string, unknown>): string {
+  const template = catalogues[locale][id] ?? catalogues.vi[id] ?? id;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+}
