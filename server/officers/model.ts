@@ -4,7 +4,8 @@
  * belonged to with effective dates, so a completion can stay with the unit the officer
  * belonged to when it counted.
  */
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { Schema, type Types } from 'mongoose';
+import { defineModel } from '../db/models';
 import type { MessageId } from '../i18n';
 
 export const OFFICER_CATEGORIES = ['can-bo', 'cong-chuc', 'vien-chuc', 'nguoi-lao-dong'] as const;
@@ -97,14 +98,6 @@ officerSchema.index({ email: 1 }, { unique: true, partialFilterExpression: { ema
 // the paged list's order: walked in order (and stopped after the page) for broad scopes
 officerSchema.index({ sortName: 1, _id: 1 });
 
-/** The Officer model bound to `connection` (compiled once per connection). */
-export function officerModel(connection: Connection): Model<Officer> {
-  return (connection.models.Officer as Model<Officer> | undefined) ?? connection.model<Officer>('Officer', officerSchema);
-}
-
-/** The Officer model once its indexes exist — commands rely on the unique indexes. */
-export async function readyOfficerModel(connection: Connection): Promise<Model<Officer>> {
-  const model = officerModel(connection);
-  await model.init();
-  return model;
-}
+const officerModels = defineModel<Officer>('Officer', officerSchema);
+export const officerModel = officerModels.model;
+export const readyOfficerModel = officerModels.ready;

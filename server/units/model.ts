@@ -3,7 +3,8 @@
  * phòng/đơn vị. Each unit stores its materialised path (`ancestors`, root first) so a
  * subtree is one indexed query (`{ ancestors: id }`) instead of a recursive walk.
  */
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { Schema, type Types } from 'mongoose';
+import { defineModel } from '../db/models';
 import type { MessageId } from '../i18n';
 
 export const UNIT_KINDS = ['province', 'department', 'commune', 'division', 'agency'] as const;
@@ -54,14 +55,6 @@ unitSchema.index({ code: 1 }, { unique: true });
 unitSchema.index({ ancestors: 1 });
 unitSchema.index({ parentId: 1 });
 
-/** The Unit model bound to `connection` (compiled once per connection). */
-export function unitModel(connection: Connection): Model<Unit> {
-  return (connection.models.Unit as Model<Unit> | undefined) ?? connection.model<Unit>('Unit', unitSchema);
-}
-
-/** The Unit model once its indexes exist — commands rely on the unique index. */
-export async function readyUnitModel(connection: Connection): Promise<Model<Unit>> {
-  const model = unitModel(connection);
-  await model.init();
-  return model;
-}
+const unitModels = defineModel<Unit>('Unit', unitSchema);
+export const unitModel = unitModels.model;
+export const readyUnitModel = unitModels.ready;
