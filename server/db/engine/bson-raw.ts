@@ -52,13 +52,6 @@ function encodeRawArray(items: Buffer[]): Buffer {
   return frame(parts);
 }
 
-/** Size in bytes that `encodeRawArray(items)` would produce, without building it. */
-export function rawArraySize(items: Buffer[]): number {
-  let n = 5;
-  items.forEach((b, i) => (n += 2 + String(i).length + b.length));
-  return n;
-}
-
 /**
  * Encodes a reply document; values may be RawDoc / RawDocArray anywhere inside plain
  * objects. Without raw parts this is plain `bson.serialize`.

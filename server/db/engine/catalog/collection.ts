@@ -56,22 +56,17 @@ export class Collection {
   }
 
   /**
-   * Throws MongoDB's duplicate-key error if `doc` would collide in a unique index.
-   * `ignore` holds keys whose stored version does not count (being replaced or deleted
-   * in the same transaction); `extra` are additional (pending) documents to check against.
+   * Throws MongoDB's duplicate-key error if `doc` would collide with a stored document in
+   * a unique index. `ignore` holds keys whose stored version does not count (replaced or
+   * deleted by the same transaction; clashes among a transaction's own pending documents
+   * are tracked by the transaction itself).
    */
-  checkUnique(doc: Document, key: string, ignore?: { has(key: string): boolean }, extra?: Iterable<[string, Document]>): void {
+  checkUnique(doc: Document, key: string, ignore?: { has(key: string): boolean }): void {
     for (const ix of this.indexes.values()) {
       // _id clashes are found by the document map itself (see the write path)
       if (!ix.spec.unique) continue;
       const clash = ix.conflicts(doc, key).find((k) => !ignore?.has(k) && this.sameIndexKey(ix, doc, k));
       if (clash !== undefined) throw this.duplicateKey(ix, doc);
-      if (extra) {
-        const mine = new Set(ix.keysOf(doc).map(tupleKey));
-        for (const [otherKey, other] of extra) {
-          if (otherKey !== key && ix.keysOf(other).some((k) => mine.has(tupleKey(k)))) throw this.duplicateKey(ix, doc);
-        }
-      }
     }
   }
 
