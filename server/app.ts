@@ -1,22 +1,79 @@
 /**
  * The express application, exported without listening so tests drive it over HTTP.
- * For now: liveness and readiness; the platform's routes arrive with issue #3.
+ * Order: request id + log → cookies → security headers → static files → session →
+ * view locals → body parsers (size-limited) → routes → 404 → error handler.
  */
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
 import express from 'express';
-import type mongoose from 'mongoose';
+import helmet from 'helmet';
 import { databaseReachable } from './db/connect';
+import { sessionLoader } from './auth/session';
+import type { Services } from './http/context';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { requestLogger } from './http/logging';
+import { viewLocals } from './http/views';
+import { registerAuthRoutes } from './auth/routes';
+import { registerHomeRoutes } from './home/routes';
 
-export function createApp(deps: { connection: mongoose.Connection }): express.Express {
+/** The repository root (this file runs from dist/server). */
+export const ROOT_DIR = path.resolve(__dirname, '../..');
+
+/** Every domain's routes, in one list: the router-walk test sees them all. */
+export const routeModules = [registerAuthRoutes, registerHomeRoutes];
+
+export function createApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', services.config.TRUST_PROXY);
+  app.set('views', path.join(ROOT_DIR, 'views'));
+  app.set('view engine', 'ejs');
+  if (services.config.NODE_ENV === 'production') app.enable('view cache');
+
+  app.use(requestLogger(services.log));
+  app.use(cookieParser());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+        },
+      },
+      strictTransportSecurity: services.config.PUBLIC_URL.startsWith('https:'),
+    }),
+  );
+  app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: services.config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
+
   /** The process is up. */
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   /** The database answers: the instance can take traffic. */
   app.get('/readyz', async (_req, res) => {
-    const ok = await databaseReachable(deps.connection);
+    const ok = await databaseReachable(services.db);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
   });
+
+  app.use(sessionLoader(services));
+  app.use(viewLocals(services));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+
+  const router = express.Router();
+  for (const register of routeModules) register(router, services);
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(services.log));
   return app;
 }

@@ -13,9 +13,31 @@ const schema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   /** Where the embedded engine (and later uploads, outbox) keep their files. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** The address users reach the platform at; links in e-mails are built from it. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** Signs session tokens (HS256). Required in production, ≥ 32 characters; development generates one under DATA_DIR. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a sign-in lasts, in minutes. */
+  SESSION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  /** bcrypt work factor; 11 ≈ 110 ms per hash on a 2-core VM. */
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
+  /** Password of the demo accounts (embedded database only). */
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('VanHoaCongVu@2026'),
+  /** Load the demo province into an empty embedded database. */
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** smtp://user:pass@host:port or smtps://…; unset → e-mails go to DATA_DIR/outbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Văn hóa công vụ <no-reply@localhost>'),
+  /** Behind a reverse proxy: the number of proxies to trust for the client address (express "trust proxy"). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Largest accepted upload (officer lists), in MB. */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+}).superRefine((value, ctx) => {
+  if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });
 });
 
-export type Env = z.infer<typeof schema> & { DATA_DIR: string };
+export type Env = z.infer<typeof schema> & { DATA_DIR: string; PUBLIC_URL: string };
 
 /** Parses an environment; throws an Error listing every invalid setting. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -24,7 +46,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...result.data, DATA_DIR: path.resolve(result.data.DATA_DIR) };
+  const data = result.data;
+  return { ...data, DATA_DIR: path.resolve(data.DATA_DIR), PUBLIC_URL: (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '') };
 }
 
 let cached: Env | undefined;

@@ -1,18 +1,23 @@
-/** `npm start`: configuration → database → HTTP server; SIGTERM / SIGINT close both cleanly. */
+/** `npm start`: configuration → platform (database, demo data) → HTTP server; SIGTERM / SIGINT close both cleanly. */
 import { env } from './env';
-import { connectDatabase } from './db/connect';
-import { createApp } from './app';
+import { startPlatform } from './platform';
 
 async function main(): Promise<void> {
   const config = env();
-  const db = await connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (m) => console.log(`[engine] ${m}`) });
-  console.log(db.embedded ? `Cơ sở dữ liệu nhúng / embedded database in ${config.DATA_DIR}/db` : 'Đã kết nối MongoDB / connected to MONGODB_URI');
-  const server = createApp({ connection: db.connection }).listen(config.PORT, () => {
-    console.log(`Nền tảng đang chạy / platform running at http://localhost:${config.PORT}`);
+  const platform = await startPlatform(config);
+  const server = platform.app.listen(config.PORT, () => {
+    const url = config.PUBLIC_URL;
+    console.log(platform.database.embedded ? `Cơ sở dữ liệu nhúng / embedded database: ${config.DATA_DIR}/db` : 'Đã kết nối MongoDB / connected to MONGODB_URI');
+    if (platform.demo.loaded) console.log(`Đã nạp dữ liệu mẫu / demo province loaded: ${platform.demo.units} đơn vị, ${platform.demo.officers} cán bộ`);
+    if (platform.demo.logins.length > 0) {
+      console.log(`Tài khoản mẫu / demo logins (mật khẩu / password: DEMO_PASSWORD, mặc định "${config.DEMO_PASSWORD === 'VanHoaCongVu@2026' ? config.DEMO_PASSWORD : '…'}"):`);
+      for (const login of platform.demo.logins) console.log(`  ${login}`);
+    }
+    console.log(`Nền tảng đang chạy / platform running at ${url}/login`);
   });
   const stop = () => {
     server.close();
-    db.close().then(() => process.exit(0), () => process.exit(1));
+    platform.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

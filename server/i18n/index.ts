@@ -3,8 +3,17 @@
  * Code passes ids (and parameters) around; only views, the error handler and exports
  * turn them into words.
  */
-import { vi } from './vi';
-import { en } from './en';
+import { vi as core } from './vi';
+import { en as coreEn } from './en';
+import * as auth from './parts/auth';
+import * as ui from './parts/ui';
+import * as importing from './parts/import';
+import * as mail from './parts/mail';
+
+// one flat catalogue per language, assembled from per-area parts so that each area's
+// text is reviewed in one file (server/i18n/parts/*.ts)
+const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi };
+const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en };
 
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;

@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import { parseEnv } from '../../server/env';
 import { connectDatabase, type Database } from '../../server/db/connect';
 import { createApp } from '../../server/app';
+import { createLogger } from '../../server/http/logging';
+import { createMailer } from '../../server/mail';
 
 describe('app: configuration, database connection, health endpoints', function () {
   this.timeout(30_000);
@@ -19,7 +21,9 @@ describe('app: configuration, database connection, health endpoints', function (
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-health-'));
     // with MONGODB_URI unset the app runs the embedded engine under DATA_DIR
     db = await connectDatabase({ uri: process.env.MONGODB_URI, dataDir });
-    server = createApp({ connection: db.connection }).listen(0);
+    const config = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const services = { db: db.connection, config, secret: 'x'.repeat(32), mailer: createMailer({ from: config.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') }), log: createLogger('silent') };
+    server = createApp(services).listen(0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
@@ -49,5 +53,8 @@ describe('app: configuration, database connection, health endpoints', function (
     const ok = parseEnv({});
     expect(ok.PORT).to.equal(3000);
     expect(path.isAbsolute(ok.DATA_DIR)).to.equal(true);
+    expect(() => parseEnv({ NODE_ENV: 'production' })).to.throw(/JWT_SECRET/);
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw(/JWT_SECRET.*32/);
+    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) }).JWT_SECRET).to.have.length(40);
   });
 });

@@ -1,0 +1,7 @@
+// Progressive enhancement only: every page works without this file.
+'use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  // focus the first field that has an error, so keyboard and screen-reader users land on it
+  var invalid = document.querySelector('[aria-invalid="true"]');
+  if (invalid) invalid.focus();
+});

@@ -1,0 +1,35 @@
+/**
+ * The sign-in command shared by the login page and the API: lockout first, then the
+ * password check (spending bcrypt time even when there is no such account), audit both
+ * outcomes. Callers get one of three answers and say nothing more specific to the user.
+ */
+import type { Services } from '../http/context';
+import { recordAudit } from '../audit/service';
+import { findAccountByLogin, recordSignIn } from '../users/service';
+import type { User } from '../users/model';
+import { verifyAgainstNothing, verifyPassword } from './passwords';
+import { clearFailures, isLocked, recordFailure } from './throttle';
+
+export type SignInResult = { ok: true; account: User } | { ok: false; reason: 'invalid' | 'locked' };
+
+export async function signIn(services: Services, login: string, password: string, request: { ip: string | null; requestId: string | null }): Promise<SignInResult> {
+  const { db, config } = services;
+  const audit = (action: string, account: User | null, details: Record<string, unknown> = {}) =>
+    recordAudit(db, { action, actor: account ? { id: account._id, name: account.displayName } : null, ip: request.ip, requestId: request.requestId, details });
+  if (await isLocked(db, login)) {
+    await audit('auth.sign_in_locked', null, { login: login.slice(0, 100) });
+    return { ok: false, reason: 'locked' };
+  }
+  const account = await findAccountByLogin(db, login);
+  const usable = account && account.active && account.passwordHash;
+  const ok = usable ? await verifyPassword(password, account.passwordHash!) : await verifyAgainstNothing(password, config.BCRYPT_COST);
+  if (!ok || !account) {
+    const locked = await recordFailure(db, login);
+    await audit('auth.sign_in_failed', account ?? null, { login: login.slice(0, 100), locked });
+    return { ok: false, reason: locked ? 'locked' : 'invalid' };
+  }
+  await clearFailures(db, login);
+  await recordSignIn(db, account._id);
+  await audit('auth.sign_in', account);
+  return { ok: true, account };
+}

@@ -1,0 +1,41 @@
+/**
+ * Session tokens: JWTs signed with HS256 only (the algorithm is pinned on both sides, so
+ * `alg: none` or an RS/HS confusion is refused), with an expiry, an audience, a unique id
+ * (revoked on logout) and the account's token version (bumped to revoke every session).
+ */
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'vhcv';
+const AUDIENCE = 'vhcv-session';
+
+export interface SessionClaims {
+  /** account id */
+  sub: string;
+  /** token id, for revoking this one session */
+  jti: string;
+  /** the account's tokenVersion when signed */
+  ver: number;
+  /** expiry, seconds since the epoch */
+  exp: number;
+}
+
+/** A signed session token valid for `minutes`. */
+export function signSession(account: { id: string; tokenVersion: number }, secret: string, minutes: number): { token: string; claims: SessionClaims } {
+  const jti = randomBytes(16).toString('hex');
+  const token = jwt.sign({ ver: account.tokenVersion }, secret, { algorithm: ALGORITHM, expiresIn: minutes * 60, issuer: ISSUER, audience: AUDIENCE, subject: account.id, jwtid: jti });
+  const claims = jwt.decode(token) as SessionClaims;
+  return { token, claims };
+}
+
+/** The claims of a valid token, or null for anything tampered, expired, unsigned or malformed. */
+export function verifySession(token: string, secret: string): SessionClaims | null {
+  try {
+    const claims = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
+    if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims['ver'] !== 'number' || typeof claims.exp !== 'number') return null;
+    return { sub: claims.sub, jti: claims.jti, ver: claims['ver'] as number, exp: claims.exp };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,42 @@
+/** The home page: what each role sees first after signing in. */
+import type { Router } from 'express';
+import { listAudit } from '../audit/service';
+import type { Services } from '../http/context';
+import { route } from '../http/route';
+import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
+import { unitModel, type Unit } from '../units/model';
+import { installationStats, subtreeStats } from './stats';
+
+export function registerHomeRoutes(router: Router, services: Services): void {
+  route(router, services, {
+    method: 'get',
+    path: '/',
+    access: 'signed-in',
+    handle: async (ctx) => {
+      const { account, res } = ctx;
+      ctx.authorize('account.self', { id: ctx.actor.id });
+      const unit = account.unitId ? await unitModel(services.db).findById(account.unitId).lean<Unit>() : null;
+      const changed = ctx.req.query['changed'] === '1';
+      if (account.role === 'admin') {
+        const [stats, audit] = await Promise.all([installationStats(services.db), listAudit(services.db, { page: 1, pageSize: 8 })]);
+        return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map((e) => ({ at: e.at, action: e.action, actorName: e.actorName })) });
+      }
+      if (account.role === 'officer') {
+        const officer = account.officerId ? await officerModel(services.db).findById(account.officerId).lean<Officer>() : null;
+        const view = officer && {
+          fullName: officer.fullName,
+          code: officer.code,
+          position: officer.position,
+          category: officerCategoryLabels[officer.category],
+          status: officerStatusLabels[officer.status],
+        };
+        return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null });
+      }
+      if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null });
+      ctx.authorize('report.view', { id: unit._id, ancestors: unit.ancestors });
+      const stats = await subtreeStats(services.db, unit._id);
+      const categories = Object.entries(stats.byCategory).map(([key, n]) => ({ label: officerCategoryLabels[key as Officer['category']], n }));
+      res.render('home/unit', { title: 'home_title', changed, unitName: unit.name, unitId: unit._id.toHexString(), stats, categories });
+    },
+  });
+}

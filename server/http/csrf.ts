@@ -1,0 +1,38 @@
+/**
+ * CSRF protection for everything a browser sends with cookies: a random per-browser
+ * value in an httpOnly cookie, and in every form (or the X-CSRF-Token header of script
+ * requests) its HMAC under the server secret. A cross-site page can make the browser send
+ * the cookie but can neither read it nor compute the token. Bearer-token API calls carry
+ * no ambient credential and need no token.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+
+export const CSRF_COOKIE = 'vhcv_csrf';
+export const CSRF_FIELD = '_csrf';
+
+function tokenFor(secret: string, seed: string): string {
+  return createHmac('sha256', secret).update(`csrf:${seed}`).digest('base64url');
+}
+
+/** The token for this browser's forms; sets the seed cookie on first use. */
+export function csrfToken(req: Request, res: Response, secret: string, secure: boolean): string {
+  let seed = req.cookies?.[CSRF_COOKIE] as string | undefined;
+  if (typeof seed !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(seed)) {
+    seed = randomBytes(32).toString('base64url');
+    res.cookie(CSRF_COOKIE, seed, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+    req.cookies = { ...req.cookies, [CSRF_COOKIE]: seed };
+  }
+  return tokenFor(secret, seed);
+}
+
+/** True when the request carries the token matching its seed cookie. */
+export function csrfValid(req: Request, secret: string): boolean {
+  const seed = req.cookies?.[CSRF_COOKIE] as string | undefined;
+  const body = req.body as Record<string, unknown> | undefined;
+  const sent = (typeof body?.[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : req.get('x-csrf-token')) as string | undefined;
+  if (typeof seed !== 'string' || typeof sent !== 'string') return false;
+  const expected = Buffer.from(tokenFor(secret, seed));
+  const given = Buffer.from(sent);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

@@ -1,0 +1,116 @@
+/**
+ * Every route is declared through `route()`, and reads the same way:
+ * session → (rate limit, upload) → CSRF → validate(input) → handler, where the handler loads,
+ * authorizes, runs a command, presents and renders. A route is either `public` or
+ * `signed-in`; a signed-in handler that finishes without calling `authorize()` is a bug
+ * and answers 500, and a test walks the router so that no route escapes this helper.
+ */
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import { AppError, type FieldProblem } from '../errors';
+import { t, type Locale, type MessageId } from '../i18n';
+import { authorize as policyAuthorize, type Action, type Actor, type SubjectOf } from '../policies';
+import { recordAudit, type AuditEntry } from '../audit/service';
+import { actorOf, type Session } from '../auth/session';
+import type { User } from '../users/model';
+import { check } from '../validation';
+import type { Services } from './context';
+import { csrfValid } from './csrf';
+
+export type Access = 'public' | 'signed-in';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Marks handlers made by route(); the router-walk test looks for it. */
+export const ROUTE_ACCESS = Symbol('routeAccess');
+
+export interface RouteContext<I> {
+  req: Request;
+  res: Response;
+  services: Services;
+  input: I;
+  locale: Locale;
+  t: (id: MessageId, params?: Record<string, unknown>) => string;
+  session: Session | null;
+  /** Authorizes through the policy module (throws 403) and records that the route did. */
+  authorize<A extends Action>(action: A, subject: SubjectOf<A>): void;
+  /** Appends to the audit log, with the acting account, client address and request id. */
+  audit(entry: Omit<AuditEntry, 'actor' | 'ip' | 'requestId'>): Promise<void>;
+}
+
+/** For signed-in routes the session and actor are always there. */
+export interface SignedInContext<I> extends RouteContext<I> {
+  session: Session;
+  account: User;
+  actor: Actor;
+}
+
+interface RouteSpec<S extends z.ZodType, A extends Access> {
+  method: Method;
+  path: string;
+  access: A;
+  /** the request's params, query and body (merged, params last) must match this */
+  input?: S;
+  /** middleware before the handler: rate limits, multipart parsing (multer) so the CSRF check can read the body */
+  before?: RequestHandler[];
+  /** pages with forms: re-render with the field problems instead of an error page */
+  invalid?: (ctx: RouteContext<unknown>, problems: FieldProblem[]) => Promise<void>;
+  handle: (ctx: A extends 'signed-in' ? SignedInContext<z.output<S>> : RouteContext<z.output<S>>) => Promise<void>;
+}
+
+const UNSAFE = new Set(['post', 'put', 'patch', 'delete']);
+
+/** Registers one route on `router`. */
+export function route<S extends z.ZodType = z.ZodType<Record<string, never>>, A extends Access = Access>(router: Router, services: Services, spec: RouteSpec<S, A>): void {
+  const handler = async (req: Request, res: Response) => {
+    const session = (res.locals['session'] as Session | null) ?? null;
+    const locale = res.locals['locale'] as Locale;
+    let authorized = spec.access === 'public';
+    const actor = session ? actorOf(session.account) : null;
+    const ctx: RouteContext<unknown> & { account?: User; actor?: Actor } = {
+      req,
+      res,
+      services,
+      input: undefined,
+      locale,
+      t: (id, params) => t(locale, id, params),
+      session,
+      authorize: <A extends Action>(action: A, subject: SubjectOf<A>) => {
+        if (!actor) throw new AppError(401, 'unauthenticated');
+        policyAuthorize(actor, action, subject);
+        authorized = true;
+      },
+      audit: (entry) =>
+        recordAudit(services.db, {
+          ...entry,
+          actor: session ? { id: session.account._id, name: session.account.displayName } : null,
+          ip: req.ip ?? null,
+          requestId: (res.locals['requestId'] as string | undefined) ?? null,
+        }),
+    };
+    if (spec.access === 'signed-in') {
+      if (!session || !actor) throw new AppError(401, 'unauthenticated');
+      Object.assign(ctx, { account: session.account, actor });
+    }
+    // a browser request rides on cookies, so every write must prove it came from our own form
+    if (UNSAFE.has(spec.method) && session?.via !== 'bearer' && !csrfValid(req, services.secret)) throw new AppError(403, 'csrf_invalid');
+    if (spec.input) {
+      const { _csrf: _ignored, ...body } = (req.body ?? {}) as Record<string, unknown>;
+      const result = check(spec.input, { ...body, ...(req.query as object), ...req.params });
+      if (!result.ok) {
+        if (spec.invalid) return spec.invalid(ctx, result.problems);
+        throw new AppError(422, 'validation_failed', undefined, result.problems);
+      }
+      ctx.input = result.value;
+    } else {
+      ctx.input = {};
+    }
+    await spec.handle(ctx as never);
+    if (!authorized) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path} finished without authorize()`);
+  };
+  const wrapped = (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
+  Object.defineProperty(wrapped, ROUTE_ACCESS, { value: spec.access });
+  const stack: RequestHandler[] = [...(spec.before ?? []), wrapped];
+  router[spec.method](spec.path, ...stack);
+}

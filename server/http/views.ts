@@ -1,0 +1,68 @@
+/**
+ * What every page template can read, set once per request in res.locals: the language and
+ * its `t`, date formatting in Asia/Ho_Chi_Minh, the CSRF token, the signed-in account
+ * (presented) and ability flags. Templates never receive the request object.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { t, type Locale, type MessageId } from '../i18n';
+import { abilities } from '../policies';
+import { actorOf, type Session } from '../auth/session';
+import { unitModel, type Unit } from '../units/model';
+import { roleLabels } from '../users/model';
+import type { Services } from './context';
+import { csrfToken } from './csrf';
+
+export const LOCALE_COOKIE = 'vhcv_lang';
+const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const dateFormat = { vi: new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' }) };
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** dd/mm/yyyy in Vietnam's time zone (the same in both languages, as on official papers). */
+export function formatDate(value: Date | null | undefined): string {
+  return value ? dateFormat.vi.format(value) : '';
+}
+
+/** dd/mm/yyyy hh:mm in Vietnam's time zone. */
+export function formatDateTime(value: Date | null | undefined): string {
+  return value ? dateTimeFormat.format(value).replace(',', '') : '';
+}
+
+/** 12.345 in Vietnamese, 12,345 in English. */
+export function formatNumber(value: number, locale: Locale): string {
+  return value.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB');
+}
+
+function localeOf(req: Request, session: Session | null): Locale {
+  const chosen = req.cookies?.[LOCALE_COOKIE] as unknown;
+  if (chosen === 'vi' || chosen === 'en') return chosen;
+  return session?.account.locale ?? 'vi';
+}
+
+export function viewLocals(services: Services) {
+  const secure = services.config.PUBLIC_URL.startsWith('https:');
+  return (req: Request, res: Response, next: NextFunction) => {
+    const session = (res.locals['session'] as Session | null) ?? null;
+    const locale = localeOf(req, session);
+    res.locals['locale'] = locale;
+    res.locals['t'] = (id: MessageId, params?: Record<string, unknown>) => t(locale, id, params);
+    res.locals['formatDate'] = formatDate;
+    res.locals['formatDateTime'] = formatDateTime;
+    res.locals['formatNumber'] = (n: number) => formatNumber(n, locale);
+    res.locals['csrfToken'] = () => csrfToken(req, res, services.secret, secure);
+    res.locals['currentPath'] = req.path;
+    res.locals['title'] = null;
+    if (!session) {
+      res.locals['me'] = null;
+      res.locals['can'] = {};
+      return next();
+    }
+    const account = session.account;
+    const homeUnit = account.unitId ? unitModel(services.db).findById(account.unitId, { ancestors: 1, name: 1 }).lean<Pick<Unit, '_id' | 'ancestors' | 'name'>>() : Promise.resolve(null);
+    homeUnit.then((unit) => {
+      res.locals['me'] = { name: account.displayName, role: account.role, roleLabel: roleLabels[account.role], unitName: unit?.name ?? null, mustChangePassword: account.mustChangePassword };
+      res.locals['can'] = abilities(actorOf(account), unit ? { id: unit._id, ancestors: unit.ancestors } : null);
+      next();
+    }, next);
+  };
+}

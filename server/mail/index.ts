@@ -1,0 +1,22 @@
+/**
+ * The e-mail layer: a mailer (SMTP or outbox), the outbox reader for the admin UI and the
+ * message templates. Routes import from here.
+ */
+import path from 'node:path';
+import type { Env } from '../env';
+import type { MailerOptions } from './mailer';
+
+export { createMailer, MailDeliveryError, type Mailer, type MailerOptions, type OutgoingMail, type SendResult, type SmtpTimeouts } from './mailer';
+export { listOutbox, readOutboxEml, readOutboxMessage, type OutboxMessage, type OutboxSummary } from './outbox';
+export { escapeHtml, invitationEmail, passwordResetEmail, type MailContent } from './templates';
+export { isMailId, MAIL_ID_PATTERN } from './ids';
+
+/** The outbox directory of a configuration: DATA_DIR/outbox. */
+export function outboxDir(config: Pick<Env, 'DATA_DIR'>): string {
+  return path.join(config.DATA_DIR, 'outbox');
+}
+
+/** Mailer options from the configuration (SMTP_URL, MAIL_FROM, DATA_DIR). */
+export function mailerOptionsFromEnv(config: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'>): MailerOptions {
+  return { ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}), from: config.MAIL_FROM, outboxDir: outboxDir(config) };
+}

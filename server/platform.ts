@@ -1,0 +1,71 @@
+/**
+ * Assembles a running platform from a configuration: the database (embedded engine or
+ * MONGODB_URI), the session secret, the mailer, the logger, the demo data on a fresh
+ * embedded database, and the express app. main.ts listens; tests use it the same way.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type express from 'express';
+import { createApp } from './app';
+import { connectDatabase, type Database } from './db/connect';
+import { createDemoAccounts, DEMO_LOGINS } from './demo/accounts';
+import { loadDemoProvince } from './demo/province';
+import type { Env } from './env';
+import type { Services } from './http/context';
+import { createLogger } from './http/logging';
+import { createMailer, mailerOptionsFromEnv } from './mail';
+import { trusted } from 'mongoose';
+import { userModel } from './users/model';
+
+export interface Platform {
+  app: express.Express;
+  services: Services;
+  database: Database;
+  /** what start-up did, for the console */
+  demo: { loaded: boolean; units: number; officers: number; logins: readonly string[] };
+  close(): Promise<void>;
+}
+
+/**
+ * The secret that signs sessions: JWT_SECRET, or in development a random one kept in
+ * DATA_DIR/secrets so sessions survive a restart (production requires JWT_SECRET).
+ */
+export function sessionSecret(config: Env): string {
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  const file = path.join(config.DATA_DIR, 'secrets', 'jwt-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const secret = randomBytes(48).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+export async function startPlatform(config: Env): Promise<Platform> {
+  const log = createLogger(config.LOG_LEVEL);
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  const database = await connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (m) => log.info({ engine: true }, m) });
+  const mailer = createMailer(mailerOptionsFromEnv(config));
+  const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log };
+  let demo: Platform['demo'] = { loaded: false, units: 0, officers: 0, logins: [] };
+  // demo data only ever goes into the embedded engine: a real MongoDB is a real province
+  if (database.embedded && config.DEMO_DATA === 'on') {
+    const province = await loadDemoProvince(database.connection);
+    if (province.loaded) await createDemoAccounts(database.connection, config.DEMO_PASSWORD, config.BCRYPT_COST);
+    const existing = await userModel(database.connection).find({ username: trusted({ $in: [...DEMO_LOGINS] }) }, { username: 1 }).lean<{ username: string }[]>();
+    demo = { ...province, logins: DEMO_LOGINS.filter((login) => existing.some((a) => a.username === login)) };
+  }
+  return {
+    app: createApp(services),
+    services,
+    database,
+    demo,
+    async close() {
+      await mailer.close();
+      await database.close();
+    },
+  };
+}

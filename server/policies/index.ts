@@ -1,0 +1,125 @@
+/**
+ * All authorization in one place. A rule answers "may this actor do this action on this
+ * subject?"; admins may do everything. Coordinators and managers act on the subtree of
+ * their unit, officers on themselves. Routes call `authorize()` (through their context,
+ * which records that they did); templates never decide — they read `abilities()` flags.
+ */
+import type { Types } from 'mongoose';
+import { AppError } from '../errors';
+import type { Role } from '../users/model';
+
+/** Who is acting: the signed-in account, reduced to what rules need. */
+export interface Actor {
+  id: string;
+  role: Role;
+  /** coordinators / managers: the root of their subtree; officers: their unit */
+  unitId: Types.ObjectId | null;
+  officerId: Types.ObjectId | null;
+}
+
+/** A unit as rules see it: its id and its ancestors (root first). */
+export interface UnitRef {
+  id: Types.ObjectId;
+  ancestors: readonly Types.ObjectId[];
+}
+
+/** An officer as rules see it: the officer and the unit they belong to. */
+export interface OfficerRef {
+  id: Types.ObjectId;
+  unit: UnitRef;
+}
+
+/** What the actor's own account is (for self-service actions). */
+export interface AccountRef {
+  id: string;
+}
+
+interface Subjects {
+  'unit.view': UnitRef;
+  /** create a sub-unit under this unit */
+  'unit.create_child': UnitRef;
+  /** rename, move, deactivate, merge (never the actor's own root) */
+  'unit.manage': UnitRef;
+  'officer.view': OfficerRef;
+  'officer.manage': OfficerRef;
+  /** create officers / import into this unit's subtree */
+  'officer.create': UnitRef;
+  'officer.invite': OfficerRef;
+  'report.view': UnitRef;
+  'account.self': AccountRef;
+  'admin.audit': null;
+  'admin.outbox': null;
+  'admin.accounts': null;
+}
+
+export type Action = keyof Subjects;
+/** What `action` acts on. */
+export type SubjectOf<A extends Action> = Subjects[A];
+
+const sameId = (a: Types.ObjectId | null, b: Types.ObjectId) => a !== null && a.equals(b);
+
+/** True when `unit` is the actor's unit or lies below it. */
+export function inSubtree(actor: Actor, unit: UnitRef): boolean {
+  return actor.unitId !== null && (sameId(actor.unitId, unit.id) || unit.ancestors.some((a) => a.equals(actor.unitId!)));
+}
+
+/** Below the actor's unit, not the unit itself. */
+const strictlyBelow = (actor: Actor, unit: UnitRef) => actor.unitId !== null && unit.ancestors.some((a) => a.equals(actor.unitId!));
+
+type Rule<S> = (actor: Actor, subject: S) => boolean;
+type RuleSet = { [A in Action]: Partial<Record<Exclude<Role, 'admin'>, Rule<Subjects[A]>>> };
+
+const rules: RuleSet = {
+  'unit.view': {
+    coordinator: inSubtree,
+    manager: inSubtree,
+    officer: (actor, unit) => sameId(actor.unitId, unit.id),
+  },
+  'unit.create_child': { coordinator: inSubtree },
+  'unit.manage': { coordinator: strictlyBelow },
+  'officer.view': {
+    coordinator: (actor, officer) => inSubtree(actor, officer.unit),
+    manager: (actor, officer) => inSubtree(actor, officer.unit),
+    officer: (actor, officer) => sameId(actor.officerId, officer.id),
+  },
+  'officer.manage': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
+  'officer.create': { coordinator: inSubtree },
+  'officer.invite': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
+  'report.view': { coordinator: inSubtree, manager: inSubtree },
+  'account.self': {
+    coordinator: (actor, account) => actor.id === account.id,
+    manager: (actor, account) => actor.id === account.id,
+    officer: (actor, account) => actor.id === account.id,
+  },
+  'admin.audit': {},
+  'admin.outbox': {},
+  'admin.accounts': {},
+};
+
+/** True when `actor` may do `action` on `subject`. */
+export function can<A extends Action>(actor: Actor, action: A, subject: Subjects[A]): boolean {
+  if (actor.role === 'admin') return true;
+  const rule = rules[action][actor.role] as Rule<Subjects[A]> | undefined;
+  return rule !== undefined && rule(actor, subject);
+}
+
+/** Throws 403 'forbidden' unless `actor` may do `action` on `subject`. */
+export function authorize<A extends Action>(actor: Actor, action: A, subject: Subjects[A]): void {
+  if (!can(actor, action, subject)) throw new AppError(403, 'forbidden', { action });
+}
+
+/** The flags views use to show or hide links and buttons (never to decide access). */
+export function abilities(actor: Actor | null, home: UnitRef | null): Record<string, boolean> {
+  if (!actor) return {};
+  if (actor.role === 'admin') return { viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, viewAudit: true, viewOutbox: true, manageAccounts: true };
+  const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
+  return {
+    viewUnits: at('unit.view', home),
+    viewOfficers: actor.role !== 'officer' && home !== null && can(actor, 'report.view', home),
+    createOfficers: at('officer.create', home),
+    importOfficers: at('officer.create', home),
+    viewAudit: can(actor, 'admin.audit', null),
+    viewOutbox: can(actor, 'admin.outbox', null),
+    manageAccounts: can(actor, 'admin.accounts', null),
+  };
+}
