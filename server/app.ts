@@ -12,15 +12,22 @@ import { sessionLoader } from './auth/session';
 import type { Services } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { requestLogger } from './http/logging';
+import { publicEndpoint } from './http/route';
 import { viewLocals } from './http/views';
 import { registerAuthRoutes } from './auth/routes';
 import { registerHomeRoutes } from './home/routes';
+import { registerUnitRoutes } from './units/routes';
+import { registerOfficerRoutes } from './officers/routes';
+import { registerImportRoutes } from './imports/routes';
+import { registerRecoveryRoutes } from './auth/recovery-routes';
+import { registerInvitationRoutes } from './auth/invitation-routes';
+import { registerAdminRoutes } from './admin/routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();
@@ -55,14 +62,21 @@ export function createApp(services: Services): express.Express {
   app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: services.config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
 
   /** The process is up. */
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.get(
+    '/healthz',
+    publicEndpoint((_req, res) => {
+      res.json({ status: 'ok' });
+    }),
+  );
   /** The database answers: the instance can take traffic. */
-  app.get('/readyz', async (_req, res) => {
-    const ok = await databaseReachable(services.db);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
-  });
+  app.get(
+    '/readyz',
+    publicEndpoint((_req, res, next) => {
+      databaseReachable(services.db).then((ok) => {
+        res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
+      }, next);
+    }),
+  );
 
   app.use(sessionLoader(services));
   app.use(viewLocals(services));

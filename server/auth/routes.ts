@@ -42,7 +42,9 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     access: 'public',
     handle: async ({ req, res, session }) => {
       if (session) return res.redirect(303, '/');
-      res.render('auth/login', { title: 'sign_in_title', login: '', next: typeof req.query['next'] === 'string' ? req.query['next'] : '', error: null });
+      // after a password was set from an e-mailed link (server/auth/recovery-routes.ts)
+      const notice = req.query['reset'] === '1' ? 'password_reset_done' : req.query['activated'] === '1' ? 'account_activated' : null;
+      res.render('auth/login', { title: 'sign_in_title', login: '', next: typeof req.query['next'] === 'string' ? req.query['next'] : '', error: null, notice });
     },
   });
 

@@ -52,13 +52,13 @@ export async function recordFailure(db: Connection, login: string, now = new Dat
   const key = throttleKey(login);
   const expiresAt = new Date(now.getTime() + WINDOW_MS + LOCK_MS);
   let record = await model
-    .findOneAndUpdate({ key }, { $inc: { failures: 1 }, $set: { expiresAt }, $setOnInsert: { firstFailureAt: now, lockedUntil: null } }, { upsert: true, new: true })
+    .findOneAndUpdate({ key }, { $inc: { failures: 1 }, $set: { expiresAt }, $setOnInsert: { firstFailureAt: now, lockedUntil: null } }, { upsert: true, returnDocument: 'after' })
     .lean<LoginAttempts>();
   if (!record) return false;
   if (now.getTime() - record.firstFailureAt.getTime() > WINDOW_MS && !(record.lockedUntil && record.lockedUntil > now)) {
     // the earlier failures are too old to count: start a new window with this one
     const restarted = await model
-      .findOneAndUpdate({ key, firstFailureAt: record.firstFailureAt }, { $set: { failures: 1, firstFailureAt: now, lockedUntil: null } }, { new: true })
+      .findOneAndUpdate({ key, firstFailureAt: record.firstFailureAt }, { $set: { failures: 1, firstFailureAt: now, lockedUntil: null } }, { returnDocument: 'after' })
       .lean<LoginAttempts>();
     if (!restarted) return false;
     record = restarted;

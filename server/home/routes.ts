@@ -1,6 +1,7 @@
 /** The home page: what each role sees first after signing in. */
 import type { Router } from 'express';
 import { listAudit } from '../audit/service';
+import { presentAuditEvent } from '../admin/presenters';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
@@ -19,7 +20,7 @@ export function registerHomeRoutes(router: Router, services: Services): void {
       const changed = ctx.req.query['changed'] === '1';
       if (account.role === 'admin') {
         const [stats, audit] = await Promise.all([installationStats(services.db), listAudit(services.db, { page: 1, pageSize: 8 })]);
-        return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map((e) => ({ at: e.at, action: e.action, actorName: e.actorName })) });
+        return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map(presentAuditEvent) });
       }
       if (account.role === 'officer') {
         const officer = account.officerId ? await officerModel(services.db).findById(account.officerId).lean<Officer>() : null;

@@ -11,7 +11,7 @@ import { AppError, type FieldProblem } from '../errors';
 import { t, type Locale, type MessageId } from '../i18n';
 import { authorize as policyAuthorize, type Action, type Actor, type SubjectOf } from '../policies';
 import { recordAudit, type AuditEntry } from '../audit/service';
-import { actorOf, type Session } from '../auth/session';
+import { actorOf, SESSION_COOKIE, type Session } from '../auth/session';
 import type { User } from '../users/model';
 import { check } from '../validation';
 import type { Services } from './context';
@@ -54,7 +54,7 @@ interface RouteSpec<S extends z.ZodType, A extends Access> {
   before?: RequestHandler[];
   /** pages with forms: re-render with the field problems instead of an error page */
   invalid?: (ctx: RouteContext<unknown>, problems: FieldProblem[]) => Promise<void>;
-  handle: (ctx: A extends 'signed-in' ? SignedInContext<z.output<S>> : RouteContext<z.output<S>>) => Promise<void>;
+  handle: (ctx: A extends 'signed-in' ? SignedInContext<z.output<S>> : RouteContext<z.output<S>>) => Promise<unknown>;
 }
 
 const UNSAFE = new Set(['post', 'put', 'patch', 'delete']);
@@ -91,8 +91,11 @@ export function route<S extends z.ZodType = z.ZodType<Record<string, never>>, A 
       if (!session || !actor) throw new AppError(401, 'unauthenticated');
       Object.assign(ctx, { account: session.account, actor });
     }
-    // a browser request rides on cookies, so every write must prove it came from our own form
-    if (UNSAFE.has(spec.method) && session?.via !== 'bearer' && !csrfValid(req, services.secret)) throw new AppError(403, 'csrf_invalid');
+    // A browser request rides on cookies, so every write must prove it came from our own
+    // form. API calls without a session cookie (a script signing in, or using a Bearer
+    // token) carry no ambient credential for another site to abuse.
+    const riding = session ? session.via === 'cookie' : !spec.path.startsWith('/api/') || req.cookies?.[SESSION_COOKIE] !== undefined;
+    if (UNSAFE.has(spec.method) && riding && !csrfValid(req, services.secret)) throw new AppError(403, 'csrf_invalid');
     if (spec.input) {
       const { _csrf: _ignored, ...body } = (req.body ?? {}) as Record<string, unknown>;
       const result = check(spec.input, { ...body, ...(req.query as object), ...req.params });
@@ -111,6 +114,14 @@ export function route<S extends z.ZodType = z.ZodType<Record<string, never>>, A 
     handler(req, res).catch(next);
   };
   Object.defineProperty(wrapped, ROUTE_ACCESS, { value: spec.access });
-  const stack: RequestHandler[] = [...(spec.before ?? []), wrapped];
+  // signed-in routes turn strangers away before any `before` work (an upload is not even read)
+  const gate: RequestHandler = (_req, res, next) => next(spec.access === 'signed-in' && !res.locals['session'] ? new AppError(401, 'unauthenticated') : undefined);
+  const stack: RequestHandler[] = [gate, ...(spec.before ?? []), wrapped];
   router[spec.method](spec.path, ...stack);
+}
+
+/** Marks a bare express handler as public (infrastructure endpoints that need no session, such as /healthz). */
+export function publicEndpoint<T extends RequestHandler>(handler: T): T {
+  Object.defineProperty(handler, ROUTE_ACCESS, { value: 'public' });
+  return handler;
 }

@@ -63,3 +63,10 @@ export const officerFieldLabels: Record<string, MessageId> = {
   isLeader: 'officer_field_is_leader',
   status: 'officer_field_status',
 };
+
+/** The presented fields that differ between two versions of an officer: what the audit log records (names, never values). */
+export function changedFields(before: Officer, after: Officer): string[] {
+  const a = presentOfficer(before) as unknown as Record<string, unknown>;
+  const b = presentOfficer(after) as unknown as Record<string, unknown>;
+  return Object.keys(b).filter((key) => key !== 'updatedAt' && key !== 'createdAt' && JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+}

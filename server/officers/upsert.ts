@@ -35,23 +35,36 @@ export interface UpsertResult {
  */
 const LOOKUP_BATCH = 500;
 const WRITE_BATCH = 2_000;
+/** Rows validated between yields to the event loop (zod takes ~10 ms per 1,000 rows). */
+const VALIDATE_SLICE = 1_000;
+
+/** Progress of an upsert: rows validated, then documents written. */
+export type UpsertProgress = (done: number, total: number, phase: 'validating' | 'writing') => void;
 
 interface ValidRow {
   row: number;
   value: OfficerRow;
 }
 
-/** Field rules per row, then codes and e-mails repeated in the input (reported on the later rows). */
-function validateRows(rows: readonly OfficerInput[], errors: RowError[]): ValidRow[] {
+/**
+ * Field rules per row, then codes and e-mails repeated in the input (reported on the
+ * later rows). Yields between slices: 60,000 rows take over half a second of CPU, which
+ * would stall every other request (and the progress they poll for).
+ */
+async function validateRows(rows: readonly OfficerInput[], errors: RowError[], onProgress?: UpsertProgress): Promise<ValidRow[]> {
   const valid: ValidRow[] = [];
   const seenCodes = new Set<string>();
   const seenEmails = new Set<string>();
-  rows.forEach((input, index) => {
+  for (const [index, input] of rows.entries()) {
     const row = index + 1;
+    if (index > 0 && index % VALIDATE_SLICE === 0) {
+      onProgress?.(index, rows.length, 'validating');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const result = check(officerRowSchema, input);
     if (!result.ok) {
       for (const problem of result.problems) errors.push({ row, ...problem });
-      return;
+      continue;
     }
     const { code, email } = result.value;
     if (seenCodes.has(code)) errors.push({ row, field: 'code', id: 'officer_code_duplicate_in_file' });
@@ -59,7 +72,8 @@ function validateRows(rows: readonly OfficerInput[], errors: RowError[]): ValidR
     else valid.push({ row, value: result.value });
     seenCodes.add(code);
     if (email) seenEmails.add(email);
-  });
+  }
+  onProgress?.(rows.length, rows.length, 'validating');
   return valid;
 }
 
@@ -139,12 +153,22 @@ async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<unknown>)
  * undone from the pre-images the plan was made from. Should the process die mid-way,
  * running the same rows again completes the import: the upsert is idempotent.
  */
-async function write(Officer: Model<Officer>, work: Plan): Promise<void> {
+async function write(Officer: Model<Officer>, work: Plan, onProgress?: UpsertProgress): Promise<void> {
   const updates = work.updates.map((u) => ({ updateOne: { filter: { _id: u.before._id }, update: u.update } }));
+  const total = updates.length + work.inserts.length;
+  let done = 0;
+  const written = (count: number) => onProgress?.((done += count), total, 'writing');
   try {
+    onProgress?.(0, total, 'writing');
     await releaseEmails(Officer, work.updates.filter(changesEmail).map((u) => u.before._id));
-    await inBatches(updates, (batch) => Officer.bulkWrite(batch as never[], { ordered: true }));
-    await inBatches(work.inserts, (batch) => Officer.insertMany(batch, { lean: true }));
+    await inBatches(updates, async (batch) => {
+      await Officer.bulkWrite(batch as never[], { ordered: true });
+      written(batch.length);
+    });
+    await inBatches(work.inserts, async (batch) => {
+      await Officer.insertMany(batch, { lean: true });
+      written(batch.length);
+    });
   } catch (error) {
     await undo(Officer, work).catch((undoError: unknown) => {
       throw new AggregateError([error, undoError], 'officer import failed midway and could not be undone; importing the same rows again completes it');
@@ -175,12 +199,13 @@ async function undo(Officer: Model<Officer>, work: Plan): Promise<void> {
  * reported per row (invalid fields, codes or e-mails repeated in the input, unknown or
  * inactive unit codes, e-mails of other officers); with any problem, or with `dryRun`,
  * nothing is written. Unit changes are recorded in the membership history on
- * `effectiveDate` (default now).
+ * `effectiveDate` (default now). `onProgress` hears rows validated, then (unless
+ * nothing is written) documents written.
  */
-export async function upsertOfficers(db: Connection, rows: readonly OfficerInput[], options: { dryRun: boolean; effectiveDate?: Date }): Promise<UpsertResult> {
+export async function upsertOfficers(db: Connection, rows: readonly OfficerInput[], options: { dryRun: boolean; effectiveDate?: Date; onProgress?: UpsertProgress }): Promise<UpsertResult> {
   const [Unit, Officer] = await Promise.all([readyUnitModel(db), readyOfficerModel(db)]);
   const errors: RowError[] = [];
-  const valid = validateRows(rows, errors);
+  const valid = await validateRows(rows, errors, options.onProgress);
   const rowByCode = new Map(valid.map(({ value }) => [value.code, value]));
   const units = await findIn(Unit, 'code', [...new Set(valid.map(({ value }) => value.unitCode))]);
   const existing = await findIn(Officer, 'code', [...rowByCode.keys()]);
@@ -192,6 +217,6 @@ export async function upsertOfficers(db: Connection, rows: readonly OfficerInput
   checkEmails(valid, emailOwners, rowByCode, errors);
   const work = errors.length === 0 ? plan(valid, unitsByCode, existingByCode, options.effectiveDate ?? new Date(), errors) : null;
   if (!work || errors.length > 0) return { created: 0, updated: 0, unchanged: 0, errors: errors.sort((a, b) => a.row - b.row) };
-  if (!options.dryRun) await write(Officer, work);
+  if (!options.dryRun) await write(Officer, work, options.onProgress);
   return { created: work.inserts.length, updated: work.updates.length, unchanged: work.unchanged, errors };
 }

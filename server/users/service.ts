@@ -59,7 +59,7 @@ export async function setPassword(db: Connection, accountId: Types.ObjectId | st
   const checked = parse(z.object({ password: passwordSchema }), { password }).password;
   const passwordHash = await hashPassword(checked, bcryptCost);
   const updated = await userModel(db)
-    .findByIdAndUpdate(accountId, { $set: { passwordHash, mustChangePassword: false }, $inc: { tokenVersion: 1 } }, { new: true })
+    .findByIdAndUpdate(accountId, { $set: { passwordHash, mustChangePassword: false }, $inc: { tokenVersion: 1 } }, { returnDocument: 'after' })
     .lean<User>();
   if (!updated) throw notFound('account_not_found');
   return updated;
@@ -73,7 +73,7 @@ export async function revokeAllSessions(db: Connection, accountId: Types.ObjectI
 /** Deactivates (or reactivates) an account; deactivation ends its sessions at once. */
 export async function setAccountActive(db: Connection, accountId: Types.ObjectId | string, active: boolean): Promise<User> {
   const updated = await userModel(db)
-    .findByIdAndUpdate(accountId, { $set: { active }, ...(active ? {} : { $inc: { tokenVersion: 1 } }) }, { new: true })
+    .findByIdAndUpdate(accountId, { $set: { active }, ...(active ? {} : { $inc: { tokenVersion: 1 } }) }, { returnDocument: 'after' })
     .lean<User>();
   if (!updated) throw notFound('account_not_found');
   return updated;

@@ -18,7 +18,6 @@ import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { describeExit, killAll, parseAcks, payloadFor, startEngineProcess, startWriter, TXN_SIZE } from './engine-process';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = { _id?: any; [key: string]: any };
 
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 25);

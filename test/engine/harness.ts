@@ -240,5 +240,4 @@ export class RawConnection {
 }
 
 /** Schema-less document type for collections whose `_id` is not an ObjectId. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;

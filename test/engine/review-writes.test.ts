@@ -50,7 +50,7 @@ describe('review: failed writes leave nothing behind', function () {
       await first.insertOne({ _id: 1 }, { session });
       await second.insertOne({ _id: 1, a: [1, 2], b: [3, 4] }, { session });
       await session.commitTransaction();
-    } catch (e) {
+    } catch {
       failed = true;
       if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
     } finally {

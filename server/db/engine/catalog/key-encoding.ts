@@ -51,7 +51,8 @@ function codePointOrder(s: string): string {
 /** Strings end with \0\0; a \0 inside is written \0\1, so a prefix sorts before its extensions. */
 function encodeString(s: string): string {
   const ordered = codePointOrder(s);
-  return (ordered.includes('\u0000') ? ordered.replace(/\u0000/g, '\u0000\u0001') : ordered) + '\u0000\u0000';
+  // NUL is the terminator, so a NUL inside the string is escaped as NUL SOH
+  return (ordered.includes('\u0000') ? ordered.replaceAll('\u0000', '\u0000\u0001') : ordered) + '\u0000\u0000';
 }
 
 function encodeBytes(bytes: Uint8Array): string {

@@ -1,0 +1,174 @@
+/**
+ * Imports an officer list from the command line:
+ *   npm run import:officers -- FILE [--dry-run] [--effective-date yyyy-mm-dd]
+ * Uses MONGODB_URI if set; otherwise the database of the platform running on this
+ * DATA_DIR (through its engine socket), or else opens the embedded database itself.
+ * Progress goes to stderr, the summary or the problem list to stdout. Exit status:
+ * 0 imported (or a clean dry run), 1 problems in the file or a failure, 2 bad arguments.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import mongoose from 'mongoose';
+import { connectDatabase } from '../server/db/connect';
+import { defaultListenOptions } from '../server/db/engine';
+import { env } from '../server/env';
+import { t, type MessageId } from '../server/i18n';
+import { importOfficers, type ImportProgress, type ImportReport } from '../server/imports/officer-import';
+import { problemText } from '../server/imports/presenters';
+
+const say = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
+const formatCount = (value: number) => value.toLocaleString('vi-VN');
+/** Problems printed before "… và N lỗi khác": enough to fix a systematic mistake from. */
+const MAX_PRINTED_PROBLEMS = 200;
+
+class UsageError extends Error {}
+
+function readArguments(): { file: string; dryRun: boolean; effectiveDate?: Date } {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false }, 'effective-date': { type: 'string' } } });
+  } catch {
+    throw new UsageError(say('import_cli_usage'));
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length !== 1) throw new UsageError(say('import_cli_usage'));
+  const dateText = values['effective-date'];
+  // the same reading as the API's `date` field: yyyy-mm-dd is midnight UTC
+  const effectiveDate = dateText === undefined ? undefined : new Date(dateText);
+  if (dateText !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(dateText) || Number.isNaN(effectiveDate?.getTime()))) throw new UsageError(say('import_cli_bad_date', { value: dateText }));
+  return { file: positionals[0] as string, dryRun: values['dry-run'] === true, ...(effectiveDate ? { effectiveDate } : {}) };
+}
+
+interface OpenDatabase {
+  connection: mongoose.Connection;
+  close(): Promise<void>;
+}
+
+/** Connects to the engine a running platform serves on DATA_DIR/db/engine.sock; null if nobody answers there. */
+async function connectToRunningPlatform(socketPath: string): Promise<OpenDatabase | null> {
+  if (!fs.existsSync(socketPath)) return null;
+  // the URI the engine itself reports for a socket (server/db/engine/server.ts)
+  const uri = `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`;
+  mongoose.set('strictQuery', true);
+  const connection = mongoose.createConnection(uri, { sanitizeFilter: true, serverSelectionTimeoutMS: 3_000 });
+  try {
+    await connection.asPromise();
+    return { connection, close: () => connection.close() };
+  } catch {
+    // a socket file left behind by a platform that crashed: nobody listens on it
+    await connection.close().catch(() => undefined);
+    return null;
+  }
+}
+
+async function openDatabase(): Promise<OpenDatabase> {
+  const config = env();
+  if (config.MONGODB_URI) {
+    process.stderr.write(`${say('import_cli_using_uri')}\n`);
+    return connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR });
+  }
+  const dbDir = path.join(config.DATA_DIR, 'db');
+  const listen = defaultListenOptions(dbDir);
+  const running = 'socketPath' in listen ? await connectToRunningPlatform(listen.socketPath) : null;
+  if (running) {
+    process.stderr.write(`${say('import_cli_using_running', { path: dbDir })}\n`);
+    return running;
+  }
+  process.stderr.write(`${say('import_cli_starting_engine', { path: dbDir })}\n`);
+  return connectDatabase({ dataDir: config.DATA_DIR });
+}
+
+const PHASE_LABELS = { reading: 'import_phase_reading', validating: 'import_phase_validating', writing: 'import_phase_writing', done: 'import_phase_done' } as const;
+const BAR_WIDTH = 30;
+
+/**
+ * A progress display on `stream`: on a terminal one line redrawn in place (at most every
+ * 100 ms); in a log file or pipe, where \r would pile up, one line per 10 % per phase.
+ */
+function progressDisplay(stream: NodeJS.WriteStream): { update(progress: ImportProgress): void; end(): void } {
+  let lastPhase = '';
+  let lastTenth = -1;
+  let lastDrawn = 0;
+  const render = ({ phase, done, total }: ImportProgress, ratio: number) => {
+    const filled = Math.round(ratio * BAR_WIDTH);
+    const bar = `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
+    const rows = phase === 'reading' ? '' : `  ${say('import_progress_rows', { done: formatCount(done), total: formatCount(total) })}`;
+    return `${say(PHASE_LABELS[phase]).padEnd(27)} ${bar} ${String(Math.floor(ratio * 100)).padStart(3)}%${rows}`;
+  };
+  return {
+    update(progress) {
+      const ratio = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
+      const phaseChanged = progress.phase !== lastPhase;
+      lastPhase = progress.phase;
+      if (stream.isTTY) {
+        const now = Date.now();
+        if (!phaseChanged && ratio < 1 && now - lastDrawn < 100) return;
+        lastDrawn = now;
+        stream.write(`\r${render(progress, ratio)}\x1b[K`);
+        return;
+      }
+      if (phaseChanged) lastTenth = -1;
+      const tenth = Math.floor(ratio * 10);
+      if (tenth <= lastTenth) return;
+      lastTenth = tenth;
+      stream.write(`${render(progress, ratio)}\n`);
+    },
+    end() {
+      if (stream.isTTY && lastPhase) stream.write('\r\x1b[K');
+      lastPhase = '';
+    },
+  };
+}
+
+function printReport(report: ImportReport): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (report.problems.length > 0) {
+    out(say('import_problems_header', { count: formatCount(report.problems.length) }));
+    for (const problem of report.problems.slice(0, MAX_PRINTED_PROBLEMS)) out(`  ${problemText(problem)}`);
+    if (report.problems.length > MAX_PRINTED_PROBLEMS) out(`  ${say('import_problems_more', { count: formatCount(report.problems.length - MAX_PRINTED_PROBLEMS) })}`);
+    return;
+  }
+  const counts = { total: formatCount(report.totalRows), created: formatCount(report.created), updated: formatCount(report.updated), unchanged: formatCount(report.unchanged) };
+  out(say(report.dryRun ? 'import_summary_dry_run' : 'import_summary', counts));
+}
+
+async function main(): Promise<number> {
+  const args = readArguments();
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(args.file);
+  } catch (error) {
+    process.stderr.write(`${say('import_cli_file_unreadable', { path: args.file, reason: (error as NodeJS.ErrnoException).code ?? String(error) })}\n`);
+    return 1;
+  }
+  const database = await openDatabase();
+  // Ctrl-C: stop cleanly so an embedded engine flushes its data (an interrupted write is completed by importing again)
+  process.once('SIGINT', () => void database.close().finally(() => process.exit(130)));
+  const progress = progressDisplay(process.stderr);
+  try {
+    const report = await importOfficers(database.connection, data, path.basename(args.file), {
+      dryRun: args.dryRun,
+      ...(args.effectiveDate ? { effectiveDate: args.effectiveDate } : {}),
+      onProgress: (p) => progress.update(p),
+    });
+    progress.end();
+    printReport(report);
+    return report.problems.length > 0 ? 1 : 0;
+  } finally {
+    progress.end();
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${say('import_cli_failed', { reason: error instanceof Error ? error.message : String(error) })}\n`);
+    process.exit(1);
+  },
+);
