@@ -9,9 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import mongoose from 'mongoose';
-import { connectDatabase } from '../server/db/connect';
-import { defaultListenOptions } from '../server/db/engine';
+import { openCliDatabase, type CliDatabase } from '../server/db/cli-connection';
 import { env } from '../server/env';
 import { t, type MessageId } from '../server/i18n';
 import { importOfficers, type ImportProgress, type ImportReport } from '../server/imports/officer-import';
@@ -40,43 +38,14 @@ function readArguments(): { file: string; dryRun: boolean; effectiveDate?: Date 
   return { file: positionals[0] as string, dryRun: values['dry-run'] === true, ...(effectiveDate ? { effectiveDate } : {}) };
 }
 
-interface OpenDatabase {
-  connection: mongoose.Connection;
-  close(): Promise<void>;
-}
-
-/** Connects to the engine a running platform serves on DATA_DIR/db/engine.sock; null if nobody answers there. */
-async function connectToRunningPlatform(socketPath: string): Promise<OpenDatabase | null> {
-  if (!fs.existsSync(socketPath)) return null;
-  // the URI the engine itself reports for a socket (server/db/engine/server.ts)
-  const uri = `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`;
-  mongoose.set('strictQuery', true);
-  const connection = mongoose.createConnection(uri, { sanitizeFilter: true, serverSelectionTimeoutMS: 3_000 });
-  try {
-    await connection.asPromise();
-    return { connection, close: () => connection.close() };
-  } catch {
-    // a socket file left behind by a platform that crashed: nobody listens on it
-    await connection.close().catch(() => undefined);
-    return null;
-  }
-}
-
-async function openDatabase(): Promise<OpenDatabase> {
+/** The database (see openCliDatabase), saying which one on stderr. */
+async function openDatabase(): Promise<CliDatabase> {
   const config = env();
-  if (config.MONGODB_URI) {
-    process.stderr.write(`${say('import_cli_using_uri')}\n`);
-    return connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR });
-  }
+  const db = await openCliDatabase(config);
   const dbDir = path.join(config.DATA_DIR, 'db');
-  const listen = defaultListenOptions(dbDir);
-  const running = 'socketPath' in listen ? await connectToRunningPlatform(listen.socketPath) : null;
-  if (running) {
-    process.stderr.write(`${say('import_cli_using_running', { path: dbDir })}\n`);
-    return running;
-  }
-  process.stderr.write(`${say('import_cli_starting_engine', { path: dbDir })}\n`);
-  return connectDatabase({ dataDir: config.DATA_DIR });
+  const notes = { uri: say('import_cli_using_uri'), running: say('import_cli_using_running', { path: dbDir }), embedded: say('import_cli_starting_engine', { path: dbDir }) };
+  process.stderr.write(`${notes[db.source]}\n`);
+  return db;
 }
 
 const PHASE_LABELS = { reading: 'import_phase_reading', validating: 'import_phase_validating', writing: 'import_phase_writing', done: 'import_phase_done' } as const;

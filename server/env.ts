@@ -30,6 +30,11 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Văn hóa công vụ <no-reply@localhost>'),
   /** Behind a reverse proxy: the number of proxies to trust for the client address (express "trust proxy"). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Sign-in attempts per minute from one client address, on top of the per-login lockout.
+   * A whole office often shares one address (NAT), so this only slows password spraying.
+   */
+  SIGN_IN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Largest accepted upload (officer lists), in MB. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),

@@ -23,7 +23,7 @@ export interface TestPlatform {
 /** Starts the platform with test settings (fast bcrypt, silent logs, no demo data unless asked). */
 export async function startTestPlatform(name: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vhcv-http-${name}-`));
-  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', ...settings });
+  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', ...settings });
   const platform = await startPlatform(config);
   useFactoryConnection(platform.services.db);
   const server: Server = await new Promise((resolve) => {

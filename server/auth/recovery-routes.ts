@@ -34,11 +34,11 @@ function renderLinkInvalid(res: Response) {
 }
 
 export function registerRecoveryRoutes(router: Router, services: Services): void {
-  const testing = services.config.NODE_ENV === 'test';
-  // lower than sign-in: nobody needs more than a few reset e-mails a minute (a whole office may share one address)
-  const forgotLimiter = signInRateLimit(testing ? 1_000 : 10);
+  const perMinute = services.config.SIGN_IN_RATE_PER_MINUTE;
+  // lower than sign-in (120 → 10): nobody needs more than a few reset e-mails a minute
+  const forgotLimiter = signInRateLimit(Math.ceil(perMinute / 12));
   // tokens are 256 random bits, so this only caps load, not guessing
-  const resetLimiter = signInRateLimit(testing ? 1_000 : 30);
+  const resetLimiter = signInRateLimit(Math.ceil(perMinute / 4));
 
   route(router, services, {
     method: 'get',

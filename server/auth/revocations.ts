@@ -1,32 +1,21 @@
 /**
- * Sessions ended one at a time (logout on this device): their token ids are kept until
- * the token would have expired anyway, then a TTL index removes them.
+ * Sessions ended one at a time (logout on this device). Their token ids are kept on the
+ * account itself until the token would have expired anyway, so checking a session costs
+ * nothing beyond loading the account, which every request does already.
  */
-import { Schema } from 'mongoose';
-import type { Connection } from 'mongoose';
-import { defineModel } from '../db/models';
+import type { Connection, Types } from 'mongoose';
+import { trusted } from 'mongoose';
+import { userModel, type User } from '../users/model';
 
-interface RevokedSession {
-  jti: string;
-  expiresAt: Date;
+/** Ends the session with token id `jti` (expiring at `exp`, seconds since the epoch) of `accountId`. */
+export async function revokeSession(db: Connection, accountId: Types.ObjectId, jti: string, exp: number): Promise<void> {
+  const users = userModel(db);
+  // drop entries whose tokens have expired on their own: the list stays a handful long
+  await users.updateOne({ _id: accountId }, { $pull: { revokedSessions: trusted({ exp: { $lt: Math.floor(Date.now() / 1000) } }) } });
+  await users.updateOne({ _id: accountId }, { $push: { revokedSessions: { jti, exp } } });
 }
 
-const revokedSchema = new Schema<RevokedSession>(
-  { jti: { type: String, required: true }, expiresAt: { type: Date, required: true } },
-  { collection: 'revoked_sessions', versionKey: false },
-);
-revokedSchema.index({ jti: 1 }, { unique: true });
-revokedSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
-
-const revokedModels = defineModel<RevokedSession>('RevokedSession', revokedSchema);
-
-/** Ends the session with token id `jti` (expiring at `exp`, seconds since the epoch). */
-export async function revokeSession(db: Connection, jti: string, exp: number): Promise<void> {
-  await revokedModels.model(db).updateOne({ jti }, { $setOnInsert: { jti, expiresAt: new Date(exp * 1000) } }, { upsert: true });
+/** True when the session `jti` of `account` was ended. */
+export function isRevoked(account: Pick<User, 'revokedSessions'>, jti: string): boolean {
+  return (account.revokedSessions ?? []).some((entry) => entry.jti === jti);
 }
-
-export async function isRevoked(db: Connection, jti: string): Promise<boolean> {
-  return (await revokedModels.model(db).exists({ jti })) !== null;
-}
-
-export const readyRevokedModel = revokedModels.ready;

@@ -30,7 +30,7 @@ export function signInRateLimit(perMinute: number) {
 }
 
 export function registerAuthRoutes(router: Router, services: Services): void {
-  const limiter = signInRateLimit(services.config.NODE_ENV === 'test' ? 1_000 : 30);
+  const limiter = signInRateLimit(services.config.SIGN_IN_RATE_PER_MINUTE);
   const requestFacts = (ctx: { req: { ip?: string | undefined }; res: { locals: Record<string, unknown> } }) => ({
     ip: ctx.req.ip ?? null,
     requestId: (ctx.res.locals['requestId'] as string | undefined) ?? null,
@@ -76,7 +76,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     access: 'signed-in',
     handle: async (ctx) => {
       ctx.authorize('account.self', { id: ctx.actor.id });
-      await revokeSession(services.db, ctx.session.claims.jti, ctx.session.claims.exp);
+      await revokeSession(services.db, ctx.account._id, ctx.session.claims.jti, ctx.session.claims.exp);
       await ctx.audit({ action: 'auth.sign_out' });
       clearCookieSession(ctx.res, services);
       ctx.res.redirect(303, '/login');
@@ -168,7 +168,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     access: 'signed-in',
     handle: async (ctx) => {
       ctx.authorize('account.self', { id: ctx.actor.id });
-      await revokeSession(services.db, ctx.session.claims.jti, ctx.session.claims.exp);
+      await revokeSession(services.db, ctx.account._id, ctx.session.claims.jti, ctx.session.claims.exp);
       await ctx.audit({ action: 'auth.sign_out' });
       ctx.res.status(204).end();
     },

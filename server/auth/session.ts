@@ -36,8 +36,8 @@ export async function loadSession(services: Services, req: Request): Promise<Ses
   if (!found) return null;
   const claims = verifySession(found.token, services.secret);
   if (!claims || !/^[0-9a-f]{24}$/.test(claims.sub)) return null;
-  const [account, revoked] = await Promise.all([userModel(services.db).findById(claims.sub).lean<User>(), isRevoked(services.db, claims.jti)]);
-  if (!account || !account.active || account.tokenVersion !== claims.ver || revoked) return null;
+  const account = await userModel(services.db).findById(claims.sub).lean<User>();
+  if (!account || !account.active || account.tokenVersion !== claims.ver || isRevoked(account, claims.jti)) return null;
   return { account, claims, via: found.via };
 }
 

@@ -5,7 +5,7 @@ import { presentAuditEvent } from '../admin/presenters';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
-import { unitModel, type Unit } from '../units/model';
+import type { Unit } from '../units/model';
 import { installationStats, subtreeStats } from './stats';
 
 export function registerHomeRoutes(router: Router, services: Services): void {
@@ -16,7 +16,8 @@ export function registerHomeRoutes(router: Router, services: Services): void {
     handle: async (ctx) => {
       const { account, res } = ctx;
       ctx.authorize('account.self', { id: ctx.actor.id });
-      const unit = account.unitId ? await unitModel(services.db).findById(account.unitId).lean<Unit>() : null;
+      // loaded once per request by the view locals (server/http/views.ts)
+      const unit = (res.locals['homeUnit'] as Pick<Unit, '_id' | 'name' | 'ancestors'> | null) ?? null;
       const changed = ctx.req.query['changed'] === '1';
       if (account.role === 'admin') {
         const [stats, audit] = await Promise.all([installationStats(services.db), listAudit(services.db, { page: 1, pageSize: 8 })]);

@@ -53,6 +53,7 @@ export function viewLocals(services: Services) {
     res.locals['currentPath'] = req.path;
     res.locals['title'] = null;
     if (!session) {
+      res.locals['homeUnit'] = null;
       res.locals['me'] = null;
       res.locals['can'] = {};
       return next();
@@ -60,6 +61,8 @@ export function viewLocals(services: Services) {
     const account = session.account;
     const homeUnit = account.unitId ? unitModel(services.db).findById(account.unitId, { ancestors: 1, name: 1 }).lean<Pick<Unit, '_id' | 'ancestors' | 'name'>>() : Promise.resolve(null);
     homeUnit.then((unit) => {
+      // kept for the routes too: the home page needs the same unit
+      res.locals['homeUnit'] = unit;
       res.locals['me'] = { name: account.displayName, role: account.role, roleLabel: roleLabels[account.role], unitName: unit?.name ?? null, mustChangePassword: account.mustChangePassword };
       res.locals['can'] = abilities(actorOf(account), unit ? { id: unit._id, ancestors: unit.ancestors } : null);
       next();

@@ -77,6 +77,20 @@ export function vietnameseSortKey(value: string): string {
 }
 
 /**
+ * "Nguyễn Thị Ánh" as Vietnamese lists order it: by the given name (tên, the last word)
+ * first, then the family and middle names — "Ánh Nguyễn Thị".
+ */
+export function givenNameFirst(fullName: string): string {
+  const words = fullName.trim().split(/\s+/);
+  return words.length < 2 ? fullName.trim() : [words[words.length - 1], ...words.slice(0, -1)].join(' ');
+}
+
+/** The sort key of a person's name in Vietnamese list order (see givenNameFirst). */
+export function personSortKey(fullName: string): string {
+  return vietnameseSortKey(givenNameFirst(fullName));
+}
+
+/**
  * Text folded for searching: no tone or letter marks, đ → d, lower case, single spaces,
  * so "nguyen van" finds "Nguyễn Văn" and "ĐỖ" finds "Đỗ".
  */

@@ -4,7 +4,7 @@
  * membership history the same way.
  */
 import type { Types } from 'mongoose';
-import { foldForSearch, vietnameseSortKey } from '../i18n/vietnamese';
+import { foldForSearch, personSortKey } from '../i18n/vietnamese';
 import { nextMemberships } from './memberships';
 import type { Officer, OfficerCategory, OfficerStatus } from './model';
 
@@ -28,7 +28,7 @@ const OPTIONAL_TEXT = ['email', 'phone', 'position', 'rank'] as const;
 const REQUIRED_SCALARS = ['code', 'fullName', 'category', 'isLeader', 'status'] as const;
 
 function derived(fullName: string, code: string, email: string | undefined): Pick<Officer, 'sortName' | 'searchText'> {
-  return { sortName: vietnameseSortKey(fullName), searchText: foldForSearch([fullName, code, email ?? ''].join(' ')) };
+  return { sortName: personSortKey(fullName), searchText: foldForSearch([fullName, code, email ?? ''].join(' ')) };
 }
 
 /** The document for a new officer whose first membership starts on `effectiveDate`. */

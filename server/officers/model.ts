@@ -43,7 +43,7 @@ export interface Officer {
   code: string;
   /** họ và tên, NFC */
   fullName: string;
-  /** vietnameseSortKey(fullName): the database sorts by it (see server/i18n/vietnamese.ts) */
+  /** personSortKey(fullName): given name first, as Vietnamese lists sort; the database sorts by it (see server/i18n/vietnamese.ts) */
   sortName: string;
   /** foldForSearch(fullName code email): what the `q` filter matches */
   searchText: string;

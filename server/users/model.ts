@@ -36,6 +36,8 @@ export interface User {
   active: boolean;
   /** bumped to revoke every session at once (log out everywhere, password change, deactivation) */
   tokenVersion: number;
+  /** sessions ended one by one (logout on one device) that have not expired yet */
+  revokedSessions: Array<{ jti: string; exp: number }>;
   locale: Locale;
   lastSignInAt: Date | null;
   createdAt: Date;
@@ -55,6 +57,7 @@ const userSchema = new Schema<User>(
     mustChangePassword: { type: Boolean, default: false },
     active: { type: Boolean, default: true },
     tokenVersion: { type: Number, default: 0 },
+    revokedSessions: { type: [{ _id: false, jti: { type: String, required: true }, exp: { type: Number, required: true } }], default: [] },
     locale: { type: String, enum: ['vi', 'en'], default: 'vi' },
     lastSignInAt: { type: Date, default: null },
   },

@@ -223,6 +223,22 @@ describe('auth: sign-in, tokens, revocation, CSRF', function () {
       expect((await client.request('POST', '/api/v1/auth/logout', { headers: { 'x-csrf-token': token } })).status).to.equal(204);
     });
 
+    it('slows down one address that tries too many sign-ins (SIGN_IN_RATE_PER_MINUTE)', async () => {
+      const limited = await startTestPlatform('rate-limit', { SIGN_IN_RATE_PER_MINUTE: '3' });
+      try {
+        const client = limited.client();
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++) statuses.push((await client.submit('/login', { login: `ai.${i}`, password: 'sai mật khẩu' })).status);
+        expect(statuses).to.deep.equal([401, 401, 401, 429]);
+        const api = await client.request('POST', '/api/v1/auth/login', { json: { login: 'x', password: 'y' } });
+        expect(api.status).to.equal(429);
+        expect(api.json().error.id).to.equal('too_many_requests');
+        expect((await client.get('/login')).status, 'the page itself still opens').to.equal(200);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('behind HTTPS the cookies are Secure', async () => {
       const secure = await startTestPlatform('secure-cookie', { PUBLIC_URL: 'https://daotao.sonha.gov.vn' });
       try {

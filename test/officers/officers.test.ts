@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { givenNameFirst } from '../../server/i18n/vietnamese';
 import type { Connection } from 'mongoose';
 import { openTestDatabase, type TestDatabase } from '../database';
 import { buildOfficer, buildUnit } from '../factories';
@@ -102,10 +103,13 @@ describe('officers: create, update, transfer, list', function () {
     const unitIds = (await subtreeIds(db, root._id)).map(String);
     const all = await listOfficers(db, { unitIds, pageSize: 100 });
     const collator = new Intl.Collator('vi');
+    // Vietnamese lists order by the given name (tên), then family and middle names
+    const listOrder = (a: string, b: string) => collator.compare(givenNameFirst(a), givenNameFirst(b));
     expect(all.total).to.equal(names.length);
-    expect(all.items.map((o) => o.fullName)).to.deep.equal([...names].sort(collator.compare));
+    expect(all.items.map((o) => o.fullName)).to.deep.equal([...names].sort(listOrder));
+    expect(all.items.slice(0, 2).map((o) => o.fullName)).to.deep.equal(['Nguyễn Thị An', 'nguyễn văn An']);
     const page2 = await listOfficers(db, { unitIds, page: 2, pageSize: 4 });
-    expect({ total: page2.total, page: page2.page, names: page2.items.map((o) => o.fullName) }).to.deep.equal({ total: 10, page: 2, names: [...names].sort(collator.compare).slice(4, 8) });
+    expect({ total: page2.total, page: page2.page, names: page2.items.map((o) => o.fullName) }).to.deep.equal({ total: 10, page: 2, names: [...names].sort(listOrder).slice(4, 8) });
     const search = async (q: string) => (await listOfficers(db, { unitIds, q, pageSize: 100 })).items.map((o) => o.fullName).sort(collator.compare);
     expect(await search('nguyen thi')).to.deep.equal(['Nguyễn Thị An', 'Nguyễn Thị Ánh', 'Nguyễn Thị Ân']);
     expect(await search('ĐỖ')).to.deep.equal(['Đỗ Văn Bình']);

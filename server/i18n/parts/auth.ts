@@ -37,6 +37,11 @@ export const vi = {
   role_coordinator: 'Cán bộ phụ trách bồi dưỡng',
   role_manager: 'Thủ trưởng đơn vị',
   role_officer: 'Cán bộ, công chức, viên chức',
+
+  admin_cli_password_prompt: 'Mật khẩu cho tài khoản quản trị (ít nhất 8 ký tự)',
+  admin_cli_created: 'Đã tạo tài khoản quản trị «{login}». Hãy đăng nhập tại trang /login.',
+  admin_cli_generated_password: 'Mật khẩu được tạo ngẫu nhiên (chỉ hiện một lần, hãy đổi sau khi đăng nhập): {password}',
+  admin_cli_failed: 'Không tạo được tài khoản quản trị: {reason}',
 } satisfies Record<string, string>;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -77,4 +82,9 @@ export const en: Record<keyof typeof vi, string> = {
   role_coordinator: 'Training coordinator',
   role_manager: 'Unit manager',
   role_officer: 'Officer',
+
+  admin_cli_password_prompt: 'Password for the administrator account (at least 8 characters)',
+  admin_cli_created: 'Administrator account «{login}» created. Sign in at /login.',
+  admin_cli_generated_password: 'Randomly generated password (shown once; change it after signing in): {password}',
+  admin_cli_failed: 'Could not create the administrator account: {reason}',
 };
