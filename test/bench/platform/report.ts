@@ -26,7 +26,7 @@ const METHOD =
   '(2 s for sign-in, 3 s for pages). Sign-in: 200 officer accounts (`createAccount`; the first with the password at the real cost, the ' +
   'others given that same bcrypt hash by one `updateMany`, so every check is a real cost-11 bcrypt), POST /api/v1/auth/login cycling through ' +
   'them with the right password (no failure, so no lockout), each account from its own X-Forwarded-For address with TRUST_PROXY=1 — the ' +
-  'per-address limit (30 a minute) would otherwise refuse most of them. Home page: 500 officer accounts linked to imported officers, one ' +
+  'per-address limit (SIGN_IN_RATE_PER_MINUTE, 120 a minute by default) would otherwise refuse most of them. Home page: 500 officer accounts linked to imported officers, one ' +
   'session each minted with `signSession` and the server\'s secret (as the sign-in route does); every request carries the next officer\'s ' +
   'cookie. The bare Express "hello" route runs in the same kind of child process with the same autocannon settings (50 connections, 15 s, ' +
   'the same cookie headers), just before the home page, with the platform child stopped.';
