@@ -11,11 +11,14 @@ import * as importing from './parts/import';
 import * as mail from './parts/mail';
 import * as directory from './parts/directory';
 import * as account from './parts/account';
+import * as learning from './parts/learning';
+import * as authoring from './parts/authoring';
+import * as content from './parts/content';
 
 // one flat catalogue per language, assembled from per-area parts so that each area's
 // text is reviewed in one file (server/i18n/parts/*.ts)
-const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi };
-const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en };
+const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...content.vi };
+const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...content.en };
 
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;

@@ -29,6 +29,11 @@ export interface OfficerRef {
   unit: UnitRef;
 }
 
+/** A module or question as rules see it: the unit that owns it (null = the installation: admins only). */
+export interface OwnedRef {
+  owner: UnitRef | null;
+}
+
 /** What the actor's own account is (for self-service actions). */
 export interface AccountRef {
   id: string;
@@ -47,6 +52,16 @@ interface Subjects {
   'officer.invite': OfficerRef;
   'report.view': UnitRef;
   'account.self': AccountRef;
+  /** create modules / questions owned by this unit */
+  'content.create': UnitRef;
+  /** edit, publish, preview, export a module; edit a question */
+  'content.author': OwnedRef;
+  /** assign a module to this unit's subtree (or to officers of it) */
+  'module.assign': UnitRef;
+  /** take modules and quizzes as this officer (one's own learning) */
+  'learning.take': OfficerRef;
+  /** see an officer's learning progress */
+  'progress.view': OfficerRef;
   'admin.audit': null;
   'admin.outbox': null;
   'admin.accounts': null;
@@ -91,6 +106,20 @@ const rules: RuleSet = {
     manager: (actor, account) => actor.id === account.id,
     officer: (actor, account) => actor.id === account.id,
   },
+  'content.create': { coordinator: inSubtree },
+  'content.author': { coordinator: (actor, content) => content.owner !== null && inSubtree(actor, content.owner) },
+  'module.assign': { coordinator: inSubtree },
+  // everyone learns: coordinators and managers are officers too, through their own record
+  'learning.take': {
+    coordinator: (actor, officer) => sameId(actor.officerId, officer.id),
+    manager: (actor, officer) => sameId(actor.officerId, officer.id),
+    officer: (actor, officer) => sameId(actor.officerId, officer.id),
+  },
+  'progress.view': {
+    coordinator: (actor, officer) => inSubtree(actor, officer.unit) || sameId(actor.officerId, officer.id),
+    manager: (actor, officer) => inSubtree(actor, officer.unit) || sameId(actor.officerId, officer.id),
+    officer: (actor, officer) => sameId(actor.officerId, officer.id),
+  },
   'admin.audit': {},
   'admin.outbox': {},
   'admin.accounts': {},
@@ -111,13 +140,14 @@ export function authorize<A extends Action>(actor: Actor, action: A, subject: Su
 /** The flags views use to show or hide links and buttons (never to decide access). */
 export function abilities(actor: Actor | null, home: UnitRef | null): Record<string, boolean> {
   if (!actor) return {};
-  if (actor.role === 'admin') return { viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, viewAudit: true, viewOutbox: true, manageAccounts: true };
+  if (actor.role === 'admin') return { viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     viewUnits: at('unit.view', home),
     viewOfficers: actor.role !== 'officer' && home !== null && can(actor, 'report.view', home),
     createOfficers: at('officer.create', home),
     importOfficers: at('officer.create', home),
+    authorContent: at('content.create', home),
     viewAudit: can(actor, 'admin.audit', null),
     viewOutbox: can(actor, 'admin.outbox', null),
     manageAccounts: can(actor, 'admin.accounts', null),
