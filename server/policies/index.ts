@@ -140,9 +140,12 @@ export function authorize<A extends Action>(actor: Actor, action: A, subject: Su
 /** The flags views use to show or hide links and buttons (never to decide access). */
 export function abilities(actor: Actor | null, home: UnitRef | null): Record<string, boolean> {
   if (!actor) return {};
-  if (actor.role === 'admin') return { viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true };
+  // learning needs an officer record: an admin without one has nothing to take
+  const learn = actor.officerId !== null;
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
+    learn,
     viewUnits: at('unit.view', home),
     viewOfficers: actor.role !== 'officer' && home !== null && can(actor, 'report.view', home),
     createOfficers: at('officer.create', home),

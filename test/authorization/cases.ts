@@ -6,6 +6,9 @@
  */
 import type { Role } from '../../server/users/model';
 import { getImportJob, startImportJob } from '../../server/imports';
+import { learningCases } from './cases-learning';
+import { authoringCases } from './cases-authoring';
+import { contentCases } from './cases-content';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -62,6 +65,9 @@ async function importJobOf(w: World, actor: Actor): Promise<string> {
 }
 
 export const CASES: Case[] = [
+  ...learningCases,
+  ...authoringCases,
+  ...contentCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {
