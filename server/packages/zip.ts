@@ -160,7 +160,20 @@ export async function listEntries(zip: ZipFile, limits: ZipLimits): Promise<Pack
     if (declaredTotal > limits.maxUnpackedBytes) throw refuse('package_too_large_unpacked', { max: limits.maxUnpackedBytes / MB });
     entries.push({ name, directory: false, declaredSize: entry.uncompressedSize, entry });
   }
+  refuseFileFolderClash(entries);
   return entries;
+}
+
+/** A file "a" beside "a/b.html" cannot both be written: refused as a name clash, not a server error. */
+function refuseFileFolderClash(entries: readonly PackageEntry[]): void {
+  const files = new Set(entries.filter((e) => !e.directory).map((e) => e.name.toLowerCase()));
+  for (const { name } of entries) {
+    const segments = name.toLowerCase().split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      if (files.has(folder)) throw refuse('package_duplicate_entry', { name: shown(name) });
+    }
+  }
 }
 
 /** Shared count of inflated bytes across the entries of one package. */

@@ -185,6 +185,12 @@ describe('packages: upload, validation, extraction and storage', function () {
       await expectRefused(drive, 'package_path_absolute');
     });
 
+    it('two entries with the same name (also differing only in case, or a file where a folder must be)', async () => {
+      await expectRefused(patchBytes(await zipOf(scorm12Files({ 'QQQQQ.html': 'x' })), 'QQQQQ.html', 'INDEX.html'), 'package_duplicate_entry');
+      await expectRefused(await zipOf(scorm12Files({ css: 'x' })), 'package_file_type_not_allowed');
+      await expectRefused(await zipOf(scorm12Files({ 'css.txt': 'x', 'css.txt/a.html': 'y' })), 'package_duplicate_entry');
+    });
+
     it('a symlink entry', async () => {
       const bytes = await zipOf(scorm12Files(), [{ name: 'passwd.html', content: '/etc/passwd', mode: 0o120777 }]);
       await expectRefused(bytes, 'package_symlink');
