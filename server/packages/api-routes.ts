@@ -5,12 +5,12 @@
  * reading one is `content.author` on its owner. Failures answer `{error: {id, message}}`.
  */
 import type { Router } from 'express';
-import { trusted, type Types } from 'mongoose';
+import { trusted, type Connection, type Types } from 'mongoose';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
-import { callerScope, skipUnlessObjectId, unitRef } from '../units/scope';
+import { callerScope, skipUnlessObjectId, unitRef, type Scope } from '../units/scope';
 import { subtreeIds } from '../units/service';
 import { unitModel, type Unit } from '../units/model';
 import { objectId } from '../validation';
@@ -38,6 +38,12 @@ export async function acceptUpload(ctx: SignedInContext<unknown>): Promise<{ rec
   } finally {
     await discardUpload(ctx.res);
   }
+}
+
+/** The packages owned by units of `scope` (the whole installation: all), newest first, at most 500. */
+export async function listPackages(db: Connection, scope: Scope): Promise<ContentPackage[]> {
+  const filter = scope.root ? { ownerUnitId: trusted({ $in: await subtreeIds(db, scope.root._id) }) } : {};
+  return packageModel(db).find(filter).sort({ createdAt: -1 }).limit(500).lean<ContentPackage[]>();
 }
 
 /** The package `id` if the caller may author content of its owner; 404 when it does not exist. */
@@ -72,9 +78,7 @@ export function registerPackageApiRoutes(router: Router, services: Services): vo
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
       ctx.authorize('content.create', scope.ref);
-      const filter = scope.root ? { ownerUnitId: trusted({ $in: await subtreeIds(db, scope.root._id) }) } : {};
-      const items = await packageModel(db).find(filter).sort({ createdAt: -1 }).limit(500).lean<ContentPackage[]>();
-      ctx.res.json({ items: items.map(presentPackage) });
+      ctx.res.json({ items: (await listPackages(db, scope)).map(presentPackage) });
     },
   });
 

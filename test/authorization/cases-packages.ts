@@ -1,6 +1,6 @@
 /**
  * Authorization matrix cases of the package API (server/packages/api-routes.ts; see
- * cases.ts for the format). Uploading and listing act on the caller's own unit, so
+ * cases.ts for the format) and of the coordinator's page (server/packages/routes.ts). Uploading and listing act on the caller's own unit, so
  * "own" and "other" are the same request; reading one package acts on its owner:
  * own = a package of A1, other = a package of B1.
  */
@@ -37,6 +37,12 @@ export const packageCases: Case[] = [
     route: 'POST /api/v1/packages',
     allow: { admin: BOTH, coordinator: BOTH },
     request: async () => ({ method: 'POST', path: '/api/v1/packages', multipart: {}, file: { name: 'goi.zip', content: new Uint8Array(await zipOf(scorm12Files())) } }),
+  },
+  { route: 'GET /authoring/packages', allow: { admin: BOTH, coordinator: BOTH }, request: () => ({ method: 'GET', path: '/authoring/packages' }) },
+  {
+    route: 'POST /authoring/packages',
+    allow: { admin: BOTH, coordinator: BOTH },
+    request: async () => ({ method: 'POST', path: '/authoring/packages', multipart: {}, file: { name: 'goi.zip', content: new Uint8Array(await zipOf(scorm12Files())) } }),
   },
   { route: 'GET /api/v1/packages', allow: { admin: BOTH, coordinator: BOTH }, request: () => ({ method: 'GET', path: '/api/v1/packages' }) },
   { route: 'GET /api/v1/packages/:id', allow: { admin: BOTH, coordinator: OWN }, request: async (w, s) => ({ method: 'GET', path: `/api/v1/packages/${await packageOf(w, s)}` }) },

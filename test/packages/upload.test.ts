@@ -316,3 +316,47 @@ describe('packages: upload, validation, extraction and storage', function () {
     });
   });
 });
+
+describe('packages: the coordinator page', function () {
+  this.timeout(60_000);
+  let tp: TestPlatform;
+  let coordinator: Client;
+
+  before(async () => {
+    tp = await startTestPlatform('packages-page', { PACKAGE_MAX_MB: '1' });
+    const unit = await buildUnit({ name: 'Sở thử' });
+    await createAccount(tp.platform.services.db, { username: 'coord.page', displayName: 'Điều phối', role: 'coordinator', unitId: unit._id, password: PASSWORD }, 4);
+    coordinator = tp.client();
+    await coordinator.signIn('coord.page', PASSWORD);
+  });
+  after(() => tp.close());
+
+  async function submit(bytes: Buffer, filename: string): Promise<Reply> {
+    const form = new FormData();
+    form.set('_csrf', await coordinator.csrf('/authoring/packages'));
+    form.set('file', new Blob([new Uint8Array(bytes)]), filename);
+    return coordinator.request('POST', '/authoring/packages', { body: form });
+  }
+
+  it('uploads through the form, then lists the package and says so', async () => {
+    const empty = await coordinator.get('/authoring/packages');
+    expect(empty.status).to.equal(200);
+    expect(empty.text).to.contain('Chưa có gói nào').and.contain('enctype="multipart/form-data"').and.contain('Tối đa 1 MB');
+    const reply = await submit(await zipOf(h5pFiles()), 'cau-hoi.h5p');
+    expect(reply.status).to.equal(303);
+    expect(reply.location).to.match(/^\/authoring\/packages\?uploaded=[0-9a-f]{24}$/);
+    const page = await coordinator.get(reply.location!);
+    expect(page.text).to.contain('Đã tải lên gói “Câu hỏi văn hóa công vụ”').and.contain('<th scope="row">Câu hỏi văn hóa công vụ</th>').and.contain('H5P');
+  });
+
+  it('shows a refusal on the form in Vietnamese (422), stores nothing', async () => {
+    const before = await packageModel(tp.platform.services.db).countDocuments({});
+    const reply = await submit(patchBytes(await zipOf(scorm12Files({ 'QQ/QQ/evil.html': 'x' })), 'QQ/QQ/evil.html', '../../evil.html'), 'xau.zip');
+    expect(reply.status).to.equal(422);
+    expect(reply.text).to.contain('role="alert"').and.contain('Gói có đường dẫn không an toàn (chứa “..”): ../../evil.html.');
+    expect(await packageModel(tp.platform.services.db).countDocuments({})).to.equal(before);
+    const big = await submit(crypto.randomBytes(1024 * 1024 + 10), 'lon.zip');
+    expect(big.status).to.equal(413);
+    expect(big.text).to.contain('Tệp gói lớn hơn 1 MB.');
+  });
+});
