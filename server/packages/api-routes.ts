@@ -63,7 +63,7 @@ export function registerPackageApiRoutes(router: Router, services: Services): vo
     method: 'post',
     path: '/api/v1/packages',
     access: 'signed-in',
-    before: [receivePackage(config.DATA_DIR, config.PACKAGE_MAX_MB)],
+    before: [receivePackage(config.DATA_DIR, config.PACKAGES_DIR, config.PACKAGE_MAX_MB)],
     handle: async (ctx) => {
       const { record, created } = await acceptUpload(ctx);
       ctx.res.status(created ? 201 : 200).json(presentPackage(record));

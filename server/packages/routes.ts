@@ -39,7 +39,7 @@ export function registerPackageRoutes(router: Router, services: Services): void 
     method: 'post',
     path: '/authoring/packages',
     access: 'signed-in',
-    before: [receivePackage(config.DATA_DIR, maxMb)],
+    before: [receivePackage(config.DATA_DIR, config.PACKAGES_DIR, maxMb)],
     handle: async (ctx) => {
       try {
         const { record } = await acceptUpload(ctx);

@@ -175,6 +175,8 @@ export function readScormManifest(bytes: Buffer, files: ReadonlySet<string>, fal
     const shownHref = [...bases, attr(resource, 'base') ?? '', href].filter(Boolean).join('');
     const target = resolveLaunch([...bases, attr(resource, 'base') ?? '', href], shownHref);
     requireFile(target, files, shownHref);
+    // a SCO is a web page; launching a script, an image or a schema directly makes no sense
+    if (!/\.html?$/i.test(target.path)) throw new AppError(422, 'package_launch_not_page', { href: shownHref.slice(0, 200) });
     const parameters = (attr(item, 'parameters') ?? '').trim();
     const full = launchString(target) + withParameters(target.suffix, parameters);
     launch ??= full;

@@ -67,3 +67,21 @@ export async function installTree(packagesDir: string, staging: string, sha256: 
 export async function removeQuietly(folder: string | null | undefined): Promise<void> {
   if (folder) await fs.promises.rm(folder, { recursive: true, force: true }).catch(() => undefined);
 }
+
+/** Leftovers older than this are from a crashed process (no upload or extraction takes a day). */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes staging and upload folders left by a process that died mid-request (a crash,
+ * a kill -9). Safe with several instances: only folders untouched for a day go.
+ */
+export async function sweepStaleTemporaries(dataDir: string, packagesDir: string): Promise<void> {
+  for (const root of [path.join(packagesDir, '.staging'), path.join(dataDir, 'tmp', 'uploads')]) {
+    const names = await fs.promises.readdir(root).catch(() => [] as string[]);
+    for (const name of names) {
+      const folder = path.join(root, name);
+      const stat = await fs.promises.stat(folder).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > STALE_MS) await removeQuietly(folder);
+    }
+  }
+}

@@ -3,17 +3,26 @@
  * fresh folder under DATA_DIR/tmp/uploads (packages are far too large for memory), with a
  * size cap. The folder is removed when the response ends — accepted, refused, failed or
  * aborted — and handlers remove it earlier through `discardUpload` so that nothing is
- * left behind by the time the client reads the answer.
+ * left behind by the time the client reads the answer. Folders left by a crashed process
+ * are swept (older than a day) at most once an hour.
  */
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { AppError } from '../errors';
-import { removeQuietly, uploadFolder } from './storage';
+import { removeQuietly, sweepStaleTemporaries, uploadFolder } from './storage';
 
 const FOLDER = 'packageUploadFolder';
 
-export function receivePackage(dataDir: string, maxMb: number) {
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+export function receivePackage(dataDir: string, packagesDir: string, maxMb: number) {
+  let lastSweep = 0;
   return (req: Request, res: Response, next: NextFunction) => {
+    // at most hourly, on the upload path itself: no timers, no start-up work
+    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      void sweepStaleTemporaries(dataDir, packagesDir);
+    }
     uploadFolder(dataDir).then((folder) => {
       res.locals[FOLDER] = folder;
       res.on('close', () => void removeQuietly(folder));

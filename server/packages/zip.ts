@@ -28,27 +28,28 @@ export interface ZipLimits {
  * File types a package may contain: web pages and their scripts and styles, data and
  * manifests, images, audio, video, fonts, PDF and subtitles — what SCORM authoring tools
  * (iSpring, Articulate, Captivate) and H5P libraries ship. Not allowed: executables and
- * server-side scripts (.exe, .php, .jsp, .sh…), Flash (.swf), archives, and .dtd files
- * as content (see IGNORED).
+ * server-side scripts (.exe, .php, .jsp, .sh…), archives, server configuration
+ * (.htaccess), anything without an extension; .dtd and .swf are dropped (see `ignored`).
  */
 export const ALLOWED_EXTENSIONS: ReadonlySet<string> = new Set([
   'html', 'htm', 'js', 'mjs', 'css', 'json', 'xml', 'xsd',
   'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico',
   'mp4', 'webm', 'ogv', 'mp3', 'm4a', 'ogg', 'oga', 'wav',
   'woff', 'woff2', 'ttf', 'otf', 'eot',
-  'pdf', 'txt', 'vtt', 'csv', 'md',
+  'pdf', 'txt', 'vtt', 'webvtt', 'csv', 'md', 'map',
 ]);
 
 /**
- * Entries dropped without a word: operating-system litter (macOS resource forks, Finder
- * and Explorer metadata) and .dtd files, which SCORM 2004 packages carry next to their
- * .xsd schemas (common/XMLSchema.dtd, datatypes.dtd) but no player ever reads. Refusing
- * them would refuse most real SCORM 2004 exports; serving them is pointless, so they are
- * simply never written.
+ * Entries dropped without a word (never written): operating-system litter (macOS resource
+ * forks, Finder and Explorer metadata); .dtd files, which SCORM 2004 packages carry next
+ * to their .xsd schemas (common/XMLSchema.dtd, datatypes.dtd) but no player ever reads;
+ * and Flash (.swf), which older Storyline / Captivate exports ship beside their HTML5
+ * version and no browser has played since 2021. Refusing them would refuse many real
+ * packages that play fine without them.
  */
 function ignored(name: string): boolean {
   const base = name.slice(name.lastIndexOf('/') + 1).toLowerCase();
-  return name.startsWith('__MACOSX/') || base === '.ds_store' || base === 'thumbs.db' || base === 'desktop.ini' || base.endsWith('.dtd');
+  return name.startsWith('__MACOSX/') || base === '.ds_store' || base === 'thumbs.db' || base === 'desktop.ini' || base.endsWith('.dtd') || base.endsWith('.swf');
 }
 
 const S_IFMT = 0o170000;

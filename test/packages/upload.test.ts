@@ -96,8 +96,8 @@ describe('packages: upload, validation, extraction and storage', function () {
       expect(fetched.json()).to.deep.equal(body);
     });
 
-    it('accepts a SCORM 2004 4th edition package with two SCOs, xml:base and item parameters; drops .dtd files', async () => {
-      const bytes = await zipOf(scorm2004Files());
+    it('accepts a SCORM 2004 4th edition package with two SCOs, xml:base and item parameters; drops .dtd, .swf and OS litter', async () => {
+      const bytes = await zipOf(scorm2004Files({ 'content/old.swf': 'FWS', '__MACOSX/content/._part1.html': 'x', 'content/.DS_Store': 'x' }));
       const reply = await upload(coordinator, bytes);
       expect(reply.status, reply.text).to.equal(201);
       const body = reply.json();
@@ -109,6 +109,8 @@ describe('packages: upload, validation, extraction and storage', function () {
       const tree = path.join(packagesDir, sha256(bytes));
       expect(fs.existsSync(path.join(tree, 'content', 'two', 'part2.html'))).to.equal(true);
       expect(fs.existsSync(path.join(tree, 'common', 'XMLSchema.dtd')), 'schema DTDs are never written').to.equal(false);
+      for (const dropped of ['content/old.swf', '__MACOSX', 'content/.DS_Store']) expect(fs.existsSync(path.join(tree, dropped)), dropped).to.equal(false);
+      expect(body.fileCount).to.equal(4);
     });
 
     it('tells SCORM 2004 editions and 1.2 without schemaversion apart', async () => {
@@ -161,6 +163,9 @@ describe('packages: upload, validation, extraction and storage', function () {
       const forged = await upload(coordinator, await zipOf(scorm12Files({ 'index.html': `${PAGE}<!-- forged -->` })), 'goi.zip', { csrf: false });
       expect(forged.status).to.equal(403);
       expect(forged.json().error.id).to.equal('csrf_invalid');
+      // refused before the handler ran: the upload folder goes when the response ends
+      for (let i = 0; i < 100 && uploads().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(uploads()).to.deep.equal([]);
     });
   });
 
@@ -236,6 +241,7 @@ describe('packages: upload, validation, extraction and storage', function () {
       await expectRefused(await zipOf(scorm12Files({ 'imsmanifest.xml': scorm12Manifest({ base: 'http://evil.example/' }) })), 'package_launch_external');
       await expectRefused(await zipOf(scorm12Files({ 'imsmanifest.xml': scorm12Manifest({ href: 'javascript:alert(1)' }) })), 'package_launch_external');
       await expectRefused(await zipOf(scorm12Files({ 'imsmanifest.xml': scorm12Manifest({ href: 'khong-co.html' }) })), 'package_launch_missing');
+      await expectRefused(await zipOf(scorm12Files({ 'imsmanifest.xml': scorm12Manifest({ href: 'css/style.css' }) })), 'package_launch_not_page');
     });
 
     it('a manifest with an XML external entity (and an entity bomb)', async () => {
@@ -264,8 +270,8 @@ describe('packages: upload, validation, extraction and storage', function () {
       await expectRefused(broken, 'package_zip_corrupt');
     });
 
-    it('disallowed file types (.exe, .php, .swf)', async () => {
-      for (const name of ['setup.exe', 'shell.php', 'old.swf', 'noextension']) {
+    it('disallowed file types (.exe, .php, .htaccess, none)', async () => {
+      for (const name of ['setup.exe', 'shell.php', 'cgi/.htaccess', 'noextension']) {
         const reply = await expectRefused(await zipOf(scorm12Files({ [name]: 'x' })), 'package_file_type_not_allowed');
         expect(reply.json().error.message).to.contain(name);
       }
