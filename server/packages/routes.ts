@@ -10,7 +10,7 @@ import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
 import { callerScope } from '../units/scope';
 import { objectId } from '../validation';
-import { acceptUpload, listPackages } from './api-routes';
+import { acceptUpload, listPackages } from './access';
 import { presentPackage } from './presenters';
 import { receivePackage } from './upload';
 

@@ -154,6 +154,16 @@ describe('packages: upload, validation, extraction and storage', function () {
       expect((await coordinatorB.get(`/api/v1/packages/${first.json().id}`)).status).to.equal(403);
     });
 
+    it('two uploads of the same file at once: one tree, one record', async () => {
+      const bytes = await zipOf(scorm12Files({ 'index.html': `${PAGE}<!-- at once -->` }));
+      const replies = await Promise.all([upload(coordinator, bytes), upload(coordinator, bytes), upload(coordinator, bytes)]);
+      expect(replies.map((r) => r.status).sort()).to.deep.equal([200, 200, 201]);
+      expect(new Set(replies.map((r) => r.json().id)).size).to.equal(1);
+      expect(trees().filter((t) => t === sha256(bytes))).to.have.length(1);
+      expect(staging()).to.deep.equal([]);
+      expect(await packageModel(tp.platform.services.db).countDocuments({ sha256: sha256(bytes) })).to.equal(1);
+    });
+
     it('takes a Bearer token without CSRF; a cookie session without the CSRF token is refused', async () => {
       const api = tp.client();
       const login = await api.request('POST', '/api/v1/auth/login', { json: { login: 'coord.a', password: PASSWORD } });
