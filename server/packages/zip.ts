@@ -100,11 +100,16 @@ export async function openZip(file: string): Promise<ZipFile> {
   }
   // a local file header; an empty zip (only the end record) has nothing to offer either
   if (!magic.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) throw refuse('package_not_zip');
+  let zip: ZipFile;
   try {
-    return await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false });
+    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false });
   } catch {
     throw refuse('package_zip_corrupt');
   }
+  // errors are taken per call (nextEntry, streams); one arriving between calls (e.g. on
+  // close) must not become an unhandled 'error' event that stops the process
+  zip.on('error', () => undefined);
+  return zip;
 }
 
 /** The next central-directory entry, or null at the end (a damaged directory → refusal). */
