@@ -37,12 +37,25 @@ const schema = z.object({
   SIGN_IN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Largest accepted upload (officer lists), in MB. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * Extracted H5P / SCORM packages (content-addressed: <sha256>/…). Unset → DATA_DIR/packages.
+   * Several app instances share it on a shared filesystem (NFS, a mounted volume): see server/packages/storage.ts.
+   */
+  PACKAGES_DIR: z.string().min(1).optional(),
+  /** Largest accepted package upload (H5P / SCORM zip), in MB. */
+  PACKAGE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),
+  /** Most files (zip entries) a package may hold. */
+  PACKAGE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  /** Largest size of a package once unpacked, in MB (counted while inflating, never taken from zip headers). */
+  PACKAGE_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Largest single file inside a package once unpacked, in MB. */
+  PACKAGE_MAX_ENTRY_MB: z.coerce.number().int().min(1).max(100_000).default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });
 });
 
-export type Env = z.infer<typeof schema> & { DATA_DIR: string; PUBLIC_URL: string };
+export type Env = z.infer<typeof schema> & { DATA_DIR: string; PUBLIC_URL: string; PACKAGES_DIR: string };
 
 /** Parses an environment; throws an Error listing every invalid setting. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -52,7 +65,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join('\n')}`);
   }
   const data = result.data;
-  return { ...data, DATA_DIR: path.resolve(data.DATA_DIR), PUBLIC_URL: (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '') };
+  const dataDir = path.resolve(data.DATA_DIR);
+  return { ...data, DATA_DIR: dataDir, PACKAGES_DIR: path.resolve(data.PACKAGES_DIR ?? path.join(dataDir, 'packages')), PUBLIC_URL: (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '') };
 }
 
 let cached: Env | undefined;

@@ -14,11 +14,12 @@ import * as account from './parts/account';
 import * as learning from './parts/learning';
 import * as authoring from './parts/authoring';
 import * as content from './parts/content';
+import * as packages from './parts/packages';
 
 // one flat catalogue per language, assembled from per-area parts so that each area's
 // text is reviewed in one file (server/i18n/parts/*.ts)
-const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...content.vi };
-const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...content.en };
+const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...content.vi, ...packages.vi };
+const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...content.en, ...packages.en };
 
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;

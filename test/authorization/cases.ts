@@ -9,6 +9,7 @@ import { getImportJob, startImportJob } from '../../server/imports';
 import { learningCases } from './cases-learning';
 import { authoringCases } from './cases-authoring';
 import { contentCases } from './cases-content';
+import { packageCases } from './cases-packages';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -18,7 +19,7 @@ export interface MatrixRequest {
   json?: unknown;
   /** multipart fields, with `file` as the upload */
   multipart?: Record<string, string>;
-  file?: { name: string; content: string };
+  file?: { name: string; content: string | Uint8Array<ArrayBuffer> };
 }
 
 export interface Case {
@@ -68,6 +69,7 @@ export const CASES: Case[] = [
   ...learningCases,
   ...authoringCases,
   ...contentCases,
+  ...packageCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {
