@@ -19,7 +19,7 @@ import { trusted, type Connection, type Types } from 'mongoose';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { AppError, conflict } from '../errors';
-import { t } from '../i18n';
+import { t, type Locale } from '../i18n';
 import { adoptMediaFile, mediaPath } from '../media/store';
 import { moduleModel, readyModuleModel, type LearningModule, type ModuleContent, type ModuleItem, type QuizItem, type Topic } from '../modules/model';
 import { sanitizeLessonHtml } from '../modules/sanitize';
@@ -30,6 +30,7 @@ import { check } from '../validation';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, bundleSchema, canonicalContent, jsonPath, moduleCode, normalizeDeep, type Bundle, type QuestionFile } from './format';
 
 const MB = 1024 * 1024;
+const SUMMARY_LOCALE: Locale = 'vi';
 
 export interface BundleLimits {
   /** entries in the zip (directories included) */
@@ -233,7 +234,8 @@ function parseBundle(json: Buffer | null): Bundle {
   }
   const result = check(bundleSchema, normalizeDeep(value));
   if (!result.ok) {
-    const listed = result.problems.slice(0, 5).map((p) => `${jsonPath(p.field)}: ${t('vi', p.id)}`);
+    // the summary is in Vietnamese, the working language of bundles; `details` carry the ids for other languages
+    const listed = result.problems.slice(0, 5).map((p) => `${jsonPath(p.field)}: ${t(SUMMARY_LOCALE, p.id)}`);
     throw new AppError(422, 'bundle_json_invalid', { problems: listed.join('; ') }, result.problems);
   }
   return result.value;

@@ -8,7 +8,8 @@ import type { Connection, Types } from 'mongoose';
 import { trusted } from 'mongoose';
 import { readyAssignmentModel } from '../assignments/model';
 import { moduleModel } from '../modules/model';
-import { loadContent, provinceRootId, type LoadSummary } from './loader';
+import { problemText } from './format';
+import { ContentProblems, loadContent, provinceRootId, type LoadSummary } from './loader';
 
 /** The year in Asia/Ho_Chi_Minh at `now`. */
 export function trainingYear(now = new Date()): number {
@@ -20,12 +21,20 @@ export function yearEnd(year: number): Date {
   return new Date(`${year}-12-31T00:00:00+07:00`);
 }
 
-/** Loads the starter content when the database has no module yet; null when it had some. */
-export async function loadStarterContent(db: Connection, dir?: string): Promise<LoadSummary | null> {
+/**
+ * Loads the starter content when the database has no module yet; null when it had some.
+ * Bad content (a CONTENT_DIR being edited) is reported to `warn` and skipped: the
+ * platform still starts, and `npm run content:load` loads it once fixed.
+ */
+export async function loadStarterContent(db: Connection, dir?: string, warn: (message: string) => void = () => undefined): Promise<LoadSummary | null> {
   if (await moduleModel(db).exists({})) return null;
   try {
     return await loadContent(db, dir ? { dir } : {});
   } catch (error) {
+    if (error instanceof ContentProblems) {
+      warn(`starter content not loaded, ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${problemText(p)}`).join('\n')}`);
+      return null;
+    }
     // another instance sharing the database loaded it at the same moment (unique code)
     if ((error as { code?: number }).code === 11000) return null;
     throw error;

@@ -3,6 +3,7 @@
  * CONTENT_DIR), and with demo data the demo province's root is assigned every starter
  * module for the current year, due 31/12. A database that already has modules is left alone.
  */
+import path from 'node:path';
 import { expect } from 'chai';
 import { startTestPlatform, type TestPlatform } from '../http';
 import { assignmentModel } from '../../server/assignments/model';
@@ -10,7 +11,7 @@ import { moduleModel } from '../../server/modules/model';
 import { unitModel } from '../../server/units/model';
 import { loadStarterContent, trainingYear, yearEnd } from '../../server/content/starter';
 import { formatDate } from '../../server/http/views';
-import { FIXTURES } from './helpers';
+import { FIXTURES, editJson, fixtureCopy } from './helpers';
 
 describe('content: starter content on the first start', function () {
   this.timeout(120_000);
@@ -64,6 +65,26 @@ describe('content: starter content on the first start', function () {
       expect(await moduleModel(db).distinct('ownerUnitId')).to.deep.equal([null]);
       expect(await assignmentModel(db).countDocuments()).to.equal(0);
     });
+  });
+
+  it('bad starter content does not stop the platform: nothing loaded, the problems logged', async () => {
+    const copy = fixtureCopy();
+    try {
+      editJson(path.join(copy.dir, 'modules/thai-do/questions.json'), (list) => (list[0].kind = 'essay'));
+      const warnings: string[] = [];
+      const tp = await startTestPlatform('starter-bad', { STARTER_CONTENT: 'on', CONTENT_DIR: copy.dir });
+      try {
+        expect(tp.platform.starter).to.equal(null);
+        expect(await moduleModel(tp.platform.services.db).countDocuments()).to.equal(0);
+        expect(await loadStarterContent(tp.platform.services.db, copy.dir, (m) => warnings.push(m))).to.equal(null);
+        expect(warnings.join('')).to.contain('thai-do/questions.json [0].kind');
+        expect((await tp.client().get('/login')).status).to.equal(200);
+      } finally {
+        await tp.close();
+      }
+    } finally {
+      copy.remove();
+    }
   });
 
   it('STARTER_CONTENT=off loads nothing', async () => {
