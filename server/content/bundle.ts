@@ -120,8 +120,10 @@ interface Unpacked {
 const entryError = (name: string) => new AppError(422, 'bundle_entry_name_invalid', { name: name.slice(0, 120) });
 
 /** yauzl's own refusals: names with `..`, absolute or backslashes are bad entries; anything else a broken zip. */
-function zipError(error: unknown): AppError {
+function zipError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  // the platform's own trouble (disk full, permissions) is not the bundle's fault
+  if (typeof (error as { syscall?: unknown }).syscall === 'string') return error;
   const message = error instanceof Error ? error.message : String(error);
   const named = /^(invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(message);
   return named ? entryError(named[2] ?? '') : new AppError(422, 'bundle_not_zip');

@@ -68,7 +68,11 @@ export function registerContentRoutes(router: Router, services: Services): void 
       await new Promise<void>((resolve, reject) => {
         ctx.res.once('finish', resolve);
         ctx.res.once('close', resolve);
-        zip.outputStream.once('error', reject);
+        zip.outputStream.once('error', (error) => {
+          // half a zip has been sent: cut the connection so the client sees a failed download
+          ctx.res.destroy();
+          reject(error);
+        });
       });
     },
   });
