@@ -25,6 +25,10 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('VanHoaCongVu@2026'),
   /** Load the demo province into an empty embedded database. */
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** Load the starter modules (content/) into a database that has no module yet. */
+  STARTER_CONTENT: z.enum(['on', 'off']).default('on'),
+  /** Where the starter content lives; default: the repository's content/ folder. */
+  CONTENT_DIR: z.string().min(1).optional(),
   /** smtp://user:pass@host:port or smtps://…; unset → e-mails go to DATA_DIR/outbox. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Văn hóa công vụ <no-reply@localhost>'),

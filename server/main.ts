@@ -9,6 +9,7 @@ async function main(): Promise<void> {
     const url = config.PUBLIC_URL;
     console.log(platform.database.embedded ? `Cơ sở dữ liệu nhúng / embedded database: ${config.DATA_DIR}/db` : 'Đã kết nối MongoDB / connected to MONGODB_URI');
     if (platform.demo.loaded) console.log(`Đã nạp dữ liệu mẫu / demo province loaded: ${platform.demo.units} đơn vị, ${platform.demo.officers} cán bộ`);
+    if (platform.starter) console.log(`Đã nạp học phần mẫu / starter modules loaded: ${platform.starter.modules} học phần, ${platform.starter.questions} câu hỏi`);
     if (platform.demo.logins.length > 0) {
       console.log(`Tài khoản mẫu / demo logins (mật khẩu / password: DEMO_PASSWORD, mặc định "${config.DEMO_PASSWORD === 'VanHoaCongVu@2026' ? config.DEMO_PASSWORD : '…'}"):`);
       for (const login of platform.demo.logins) console.log(`  ${login}`);

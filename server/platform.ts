@@ -17,6 +17,7 @@ import { createLogger } from './http/logging';
 import { createMailer, mailerOptionsFromEnv } from './mail';
 import { trusted } from 'mongoose';
 import { userModel } from './users/model';
+import { assignStarterModules, loadStarterContent } from './content/starter';
 
 export interface Platform {
   app: express.Express;
@@ -24,6 +25,8 @@ export interface Platform {
   database: Database;
   /** what start-up did, for the console */
   demo: { loaded: boolean; units: number; officers: number; logins: readonly string[] };
+  /** the starter content loaded at this start (null: the database already had modules, or STARTER_CONTENT=off) */
+  starter: { modules: number; questions: number; assigned: number } | null;
   close(): Promise<void>;
 }
 
@@ -58,11 +61,21 @@ export async function startPlatform(config: Env): Promise<Platform> {
     const existing = await userModel(database.connection).find({ username: trusted({ $in: [...DEMO_LOGINS] }) }, { username: 1 }).lean<{ username: string }[]>();
     demo = { ...province, logins: DEMO_LOGINS.filter((login) => existing.some((a) => a.username === login)) };
   }
+  let starter: Platform['starter'] = null;
+  if (config.STARTER_CONTENT === 'on') {
+    const loaded = await loadStarterContent(database.connection, config.CONTENT_DIR, (message) => log.error(message));
+    if (loaded && loaded.codes.length > 0) {
+      // the demo province learns the starter modules this year (design §5: assignment to a subtree)
+      const assigned = database.embedded && config.DEMO_DATA === 'on' ? await assignStarterModules(database.connection, loaded.codes) : 0;
+      starter = { modules: loaded.modulesCreated + loaded.modulesUpdated, questions: loaded.questionsCreated, assigned };
+    }
+  }
   return {
     app: createApp(services),
     services,
     database,
     demo,
+    starter,
     async close() {
       await mailer.close();
       await database.close();

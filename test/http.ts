@@ -20,10 +20,10 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-/** Starts the platform with test settings (fast bcrypt, silent logs, no demo data unless asked). */
+/** Starts the platform with test settings (fast bcrypt, silent logs, no demo data or starter content unless asked). */
 export async function startTestPlatform(name: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vhcv-http-${name}-`));
-  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', ...settings });
+  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', STARTER_CONTENT: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', ...settings });
   const platform = await startPlatform(config);
   useFactoryConnection(platform.services.db);
   const server: Server = await new Promise((resolve) => {

@@ -80,6 +80,11 @@ describe('app: npm start on a fresh machine, MONGODB_URI, admin:create', functio
       expect(printed).to.contain('Đã nạp dữ liệu mẫu').and.contain(`${first.base}/login`);
       for (const login of ['demo.admin', 'demo.coordinator', 'demo.manager', 'demo.officer']) expect(printed).to.contain(login);
       expect(printed).to.contain('VanHoaCongVu@2026');
+      // the starter content (content/modules/*/module.json) is loaded on the first start
+      const starterModules = fs.readdirSync(path.join(ROOT, 'content/modules')).filter((topic) => fs.existsSync(path.join(ROOT, 'content/modules', topic, 'module.json'))).length;
+      // (the content check test, test/content/content-checks.test.ts, requires all five topics)
+      if (starterModules > 0) expect(printed).to.contain(`Đã nạp học phần mẫu / starter modules loaded: ${starterModules} học phần`);
+      else expect(printed).not.to.contain('Đã nạp học phần mẫu');
       const page = await new Client(first.base).get('/login');
       expect(page.status).to.equal(200);
       expect(page.text).to.contain('Đăng nhập');
@@ -104,6 +109,7 @@ describe('app: npm start on a fresh machine, MONGODB_URI, admin:create', functio
     const second = await start({ DATA_DIR: dataDir });
     try {
       expect(second.output()).not.to.contain('Đã nạp dữ liệu mẫu');
+      expect(second.output()).not.to.contain('Đã nạp học phần mẫu');
       expect(second.output()).to.contain('demo.officer');
       await new Client(second.base).signIn('demo.officer', 'VanHoaCongVu@2026');
     } finally {

@@ -28,6 +28,7 @@ const MORE_PAGES: { path: string; as: DemoLogin; name: string; heading: MessageI
   { path: '/officers', as: 'demo.manager', name: 'officers', heading: 'officers_title' },
   { path: '/admin/outbox', as: 'demo.admin', name: 'admin-outbox', heading: 'outbox_title' },
   { path: '/admin/audit', as: 'demo.admin', name: 'admin-audit', heading: 'audit_title' },
+  { path: '/authoring/bundles/import', as: 'demo.coordinator', name: 'bundle-import', heading: 'bundle_import_title' },
   // /officers/import has its own test below: it uploads a file and follows the job's progress page
 ];
 

@@ -1,0 +1,340 @@
+/**
+ * Module bundles: one module as a portable zip, so provinces and units can share their
+ * work. `bundle.json` holds the module (lessons with their bodies, quizzes) and the
+ * question bank its quizzes draw from; `media/<sha256>` holds each attachment.
+ *
+ * An uploaded bundle is hostile until proven otherwise (design §4): it must be a real
+ * zip, hold only `bundle.json` and `media/<64 hex>` entries, stay under caps on entry
+ * count, per-entry and total size — counted on the bytes actually inflated, never on
+ * the sizes the headers claim — each media file must hash to its name, bundle.json must
+ * validate, lessons are sanitised again and text normalised to NFC. Everything is checked
+ * before anything is written, and the module arrives as an unpublished draft.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, Writable } from 'node:stream';
+import { trusted, type Connection, type Types } from 'mongoose';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { AppError, conflict } from '../errors';
+import { t, type Locale } from '../i18n';
+import { adoptMediaFile, mediaPath } from '../media/store';
+import { moduleModel, readyModuleModel, type LearningModule, type ModuleContent, type ModuleItem, type QuizItem, type Topic } from '../modules/model';
+import { sanitizeLessonHtml } from '../modules/sanitize';
+import { latestVersion } from '../modules/versions';
+import { readyQuestionModel, questionModel, type Question } from '../questions/model';
+import { inTransaction } from '../db/transaction';
+import { check } from '../validation';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, bundleSchema, canonicalContent, jsonPath, moduleCode, normalizeDeep, type Bundle, type QuestionFile } from './format';
+
+const MB = 1024 * 1024;
+const SUMMARY_LOCALE: Locale = 'vi';
+
+export interface BundleLimits {
+  /** entries in the zip (directories included) */
+  maxEntries: number;
+  /** bytes of bundle.json once inflated */
+  maxJsonBytes: number;
+  /** bytes of one media file once inflated */
+  maxMediaBytes: number;
+  /** bytes of all entries once inflated */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_BUNDLE_LIMITS: BundleLimits = { maxEntries: 500, maxJsonBytes: 5 * MB, maxMediaBytes: 200 * MB, maxTotalBytes: 500 * MB };
+
+const MEDIA_ENTRY = /^media\/([0-9a-f]{64})$/;
+
+// ---------------------------------------------------------------- export
+
+/** The question bank a module's quizzes draw from, as the module's owner sees it: its own and province-wide questions. */
+async function questionsFor(db: Connection, content: ModuleContent, ownerUnitId: Types.ObjectId | null): Promise<QuestionFile[]> {
+  const topics = [...new Set(content.items.filter((i): i is QuizItem => i.kind === 'quiz').flatMap((q) => q.draw.map((d) => d.topic)))];
+  if (topics.length === 0) return [];
+  const owners = ownerUnitId ? [ownerUnitId, null] : [null];
+  const questions = await questionModel(db)
+    .find({ topic: trusted({ $in: topics }), active: true, ownerUnitId: trusted({ $in: owners }) })
+    .sort({ ref: 1 })
+    .lean<Question[]>();
+  return questions.map((q) => ({
+    ref: q.ref,
+    topic: q.topic,
+    kind: q.kind,
+    scenario: q.scenario ?? null,
+    prompt: q.prompt,
+    options: q.options.map((o) => ({ key: o.key, text: o.text, correct: o.correct })),
+    explanation: q.explanation ?? '',
+    source: q.source ?? null,
+  }));
+}
+
+/** The content a bundle carries: the latest published version, or the draft. */
+async function exportedContent(db: Connection, module: LearningModule, draft: boolean): Promise<ModuleContent> {
+  if (draft) return canonicalContent(module.draft);
+  const version = await latestVersion(db, module._id);
+  if (!version) throw conflict('bundle_no_published_version');
+  return canonicalContent(version.content);
+}
+
+/**
+ * Builds the bundle of `module`; every attachment must be in the media store (checked
+ * before the zip starts, so a download never stops half way for a missing file).
+ * Returns the zip, ended: pipe `zip.outputStream` to where it goes.
+ */
+export async function exportBundle(db: Connection, dataDir: string, module: LearningModule, options: { draft: boolean; now?: Date }): Promise<{ filename: string; zip: yazl.ZipFile }> {
+  const content = await exportedContent(db, module, options.draft);
+  const bundle: Bundle = {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    exportedAt: (options.now ?? new Date()).toISOString(),
+    module: { code: module.code, ...content, items: content.items as Bundle['module']['items'] },
+    questions: await questionsFor(db, content, module.ownerUnitId),
+  };
+  const digests = new Set(content.items.flatMap((i) => (i.kind === 'lesson' ? i.attachments.map((a) => a.sha256) : [])));
+  for (const sha256 of digests) if (!fs.existsSync(mediaPath(dataDir, sha256))) throw new AppError(500, 'bundle_export_media_missing', { sha256 });
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(JSON.stringify(bundle, null, 2), 'utf8'), 'bundle.json');
+  // media are mostly video and PDF: already compressed, so stored as they are
+  for (const sha256 of digests) zip.addFile(mediaPath(dataDir, sha256), `media/${sha256}`, { compress: false });
+  zip.end();
+  return { filename: `${module.code.toLowerCase()}${options.draft ? '-ban-nhap' : ''}.zip`, zip };
+}
+
+/** The whole bundle in memory (tests, small modules). */
+export async function bundleBuffer(zip: yazl.ZipFile): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+// ---------------------------------------------------------------- reading an upload
+
+interface Unpacked {
+  json: Buffer | null;
+  /** sha256 → temporary file holding the verified bytes */
+  media: Map<string, { file: string; size: number }>;
+}
+
+const entryError = (name: string) => new AppError(422, 'bundle_entry_name_invalid', { name: name.slice(0, 120) });
+
+/** yauzl's own refusals: names with `..`, absolute or backslashes are bad entries; anything else a broken zip. */
+function zipError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  // the platform's own trouble (disk full, permissions) is not the bundle's fault
+  if (typeof (error as { syscall?: unknown }).syscall === 'string') return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const named = /^(invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(message);
+  return named ? entryError(named[2] ?? '') : new AppError(422, 'bundle_not_zip');
+}
+
+/** Counts the bytes flowing through; fails as soon as one entry or the whole bundle is over its cap. */
+function byteCounter(name: string, entryCap: number, total: { bytes: number; cap: number }): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      total.bytes += chunk.length;
+      if (bytes > entryCap) return done(new AppError(422, 'bundle_entry_too_large', { name, max: Math.ceil(entryCap / MB) }));
+      if (total.bytes > total.cap) return done(new AppError(422, 'bundle_too_large', { max: Math.ceil(total.cap / MB) }));
+      done(null, chunk);
+    },
+  });
+}
+
+async function readEntry(zipfile: yauzl.ZipFile, entry: yauzl.Entry, cap: number, total: { bytes: number; cap: number }, through: Transform | null, sink: Writable): Promise<void> {
+  // a header claiming more than the cap is refused before inflating anything
+  if (entry.uncompressedSize > cap) throw new AppError(422, 'bundle_entry_too_large', { name: entry.fileName, max: Math.ceil(cap / MB) });
+  const stream = await zipfile.openReadStreamPromise(entry);
+  const counter = byteCounter(entry.fileName, cap, total);
+  await (through ? pipeline(stream, counter, through, sink) : pipeline(stream, counter, sink));
+}
+
+/** Unpacks and verifies the zip into `tmpDir`; throws an AppError on the first problem. */
+async function unpack(data: Buffer, limits: BundleLimits, tmpDir: string): Promise<Unpacked> {
+  let zipfile: yauzl.ZipFile;
+  try {
+    zipfile = await yauzl.fromBufferPromise(data, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: true });
+  } catch (error) {
+    throw zipError(error);
+  }
+  try {
+    if (zipfile.entryCount > limits.maxEntries) throw new AppError(422, 'bundle_too_many_entries', { max: limits.maxEntries });
+    const result: Unpacked = { json: null, media: new Map() };
+    const total = { bytes: 0, cap: limits.maxTotalBytes };
+    const seen = new Set<string>();
+    for await (const entry of zipfile.eachEntry()) {
+      const name = entry.fileName;
+      if (seen.has(name)) throw entryError(name);
+      seen.add(name);
+      if (name === 'media/') continue;
+      // a symbolic link (unix mode in the high bits) is never content
+      if (((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000) throw entryError(name);
+      if (entry.isEncrypted() || !entry.canDecodeFileData()) throw new AppError(422, 'bundle_not_zip');
+      if (name === 'bundle.json') {
+        const chunks: Buffer[] = [];
+        const collect = new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) });
+        await readEntry(zipfile, entry, limits.maxJsonBytes, total, null, collect);
+        result.json = Buffer.concat(chunks);
+        continue;
+      }
+      const media = MEDIA_ENTRY.exec(name);
+      if (!media) throw entryError(name);
+      const sha256 = media[1]!;
+      const file = path.join(tmpDir, sha256);
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      const hashing = new Transform({
+        transform(chunk: Buffer, _e, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await readEntry(zipfile, entry, limits.maxMediaBytes, total, hashing, fs.createWriteStream(file, { flags: 'wx' }));
+      if (hash.digest('hex') !== sha256) throw new AppError(422, 'bundle_media_digest_mismatch', { name });
+      result.media.set(sha256, { file, size });
+    }
+    return result;
+  } catch (error) {
+    throw zipError(error);
+  } finally {
+    zipfile.close();
+  }
+}
+
+// ---------------------------------------------------------------- import
+
+export interface ImportOptions {
+  /** the importer's home unit: owner of the module and of new questions (null = province-wide: admins) */
+  ownerUnitId: Types.ObjectId | null;
+  by: Types.ObjectId | null;
+  /** a new code for the module, when the bundle's is taken */
+  code?: string | undefined;
+  dataDir: string;
+  limits?: Partial<BundleLimits>;
+}
+
+export interface ImportResult {
+  id: Types.ObjectId;
+  code: string;
+  questionsCreated: number;
+  questionsUpdated: number;
+  /** questions whose ref belonged to another owner: imported under a new ref */
+  questionsRenamed: number;
+}
+
+/** bundle.json → the checked bundle, or 422 listing where it is wrong. */
+function parseBundle(json: Buffer | null): Bundle {
+  if (!json) throw new AppError(422, 'bundle_json_missing');
+  let value: unknown;
+  try {
+    value = JSON.parse(json.toString('utf8'));
+  } catch {
+    throw new AppError(422, 'bundle_json_invalid', { problems: 'JSON' });
+  }
+  const result = check(bundleSchema, normalizeDeep(value));
+  if (!result.ok) {
+    // the summary is in Vietnamese, the working language of bundles; `details` carry the ids for other languages
+    const listed = result.problems.slice(0, 5).map((p) => `${jsonPath(p.field)}: ${t(SUMMARY_LOCALE, p.id)}`);
+    throw new AppError(422, 'bundle_json_invalid', { problems: listed.join('; ') }, result.problems);
+  }
+  return result.value;
+}
+
+/** The module's content as it will be stored: lessons sanitised again, attachments verified against the zip. */
+function importedContent(bundle: Bundle, media: Unpacked['media']): ModuleContent {
+  const items: ModuleItem[] = bundle.module.items.map((item) => {
+    if (item.kind === 'quiz') return item;
+    for (const a of item.attachments) {
+      const file = media.get(a.sha256);
+      if (!file) throw new AppError(422, 'bundle_media_missing', { sha256: a.sha256 });
+      if (file.size !== a.size) throw new AppError(422, 'bundle_media_size_mismatch', { sha256: a.sha256 });
+    }
+    return { ...item, body: sanitizeLessonHtml(item.body) };
+  });
+  const { title, topic, description, estimatedMinutes } = bundle.module;
+  return { title, topic: topic as Topic, description, estimatedMinutes, items };
+}
+
+const sameOwner = (a: Types.ObjectId | null, b: Types.ObjectId | null) => (a === null || b === null ? a === b : a.equals(b));
+
+type QuestionPlan = { insert: QuestionFile[]; update: Array<{ id: Types.ObjectId; question: QuestionFile }>; renamed: number };
+
+/**
+ * What to do with each bundled question: a new ref is created; a ref of the importer's
+ * own bank is updated; a ref owned by anyone else (another unit, or province-wide) is
+ * never touched — the question comes in under a new ref ("thai-do-01-2").
+ */
+async function planQuestions(db: Connection, questions: readonly QuestionFile[], owner: Types.ObjectId | null): Promise<QuestionPlan> {
+  const Question = questionModel(db);
+  const refs = questions.map((q) => q.ref);
+  const existing = new Map((await Question.find({ ref: trusted({ $in: refs }) }, { ref: 1, ownerUnitId: 1 }).lean<Pick<Question, '_id' | 'ref' | 'ownerUnitId'>[]>()).map((q) => [q.ref, q]));
+  const taken = new Set(refs);
+  const plan: QuestionPlan = { insert: [], update: [], renamed: 0 };
+  for (const q of questions) {
+    const stored = existing.get(q.ref);
+    if (!stored) {
+      plan.insert.push(q);
+    } else if (sameOwner(stored.ownerUnitId, owner)) {
+      plan.update.push({ id: stored._id, question: q });
+    } else {
+      let n = 2;
+      while (taken.has(`${q.ref}-${n}`) || (await Question.exists({ ref: `${q.ref}-${n}` }))) n++;
+      const ref = `${q.ref}-${n}`;
+      taken.add(ref);
+      plan.insert.push({ ...q, ref });
+      plan.renamed++;
+    }
+  }
+  return plan;
+}
+
+/**
+ * Imports a bundle (the uploaded zip's bytes) as a new draft module owned by
+ * `options.ownerUnitId`. All or nothing: the zip, the media and bundle.json are checked
+ * in full first; the module and the questions are then written in one transaction.
+ */
+export async function importBundle(db: Connection, data: Buffer, options: ImportOptions): Promise<ImportResult> {
+  const limits = { ...DEFAULT_BUNDLE_LIMITS, ...options.limits };
+  const tmpRoot = path.join(options.dataDir, 'tmp');
+  await fs.promises.mkdir(tmpRoot, { recursive: true });
+  const tmpDir = await fs.promises.mkdtemp(path.join(tmpRoot, 'bundle-'));
+  try {
+    const unpacked = await unpack(data, limits, tmpDir);
+    const bundle = parseBundle(unpacked.json);
+    const content = importedContent(bundle, unpacked.media);
+    const wanted = options.code?.trim() ? options.code.trim().toUpperCase() : bundle.module.code;
+    if (!moduleCode.safeParse(wanted).success) throw new AppError(422, 'validation_failed', undefined, [{ field: 'code', id: 'code_invalid' }]);
+    const Module = await readyModuleModel(db);
+    if (await Module.exists({ code: wanted })) throw conflict('bundle_code_taken', { code: wanted });
+    const Question = await readyQuestionModel(db);
+    const plan = await planQuestions(db, bundle.questions, options.ownerUnitId);
+    // attachments first: content-addressed, so a file already there is simply kept
+    const used = new Set(content.items.flatMap((i) => (i.kind === 'lesson' ? i.attachments.map((a) => a.sha256) : [])));
+    for (const sha256 of used) await adoptMediaFile(options.dataDir, unpacked.media.get(sha256)!.file, sha256);
+    const id = await inTransaction(db, async (session) => {
+      const [module] = await Module.create([{ code: wanted, ownerUnitId: options.ownerUnitId, draft: content, publishedVersion: 0, draftDirty: true, createdBy: options.by }], { session });
+      const operations = [
+        ...plan.insert.map((q) => ({ insertOne: { document: { ...q, ownerUnitId: options.ownerUnitId, active: true } as never } })),
+        ...plan.update.map(({ id: questionId, question: { ref: _ref, ...fields } }) => ({ updateOne: { filter: { _id: questionId }, update: { $set: fields } } })),
+      ];
+      if (operations.length > 0) await Question.bulkWrite(operations as never, { session, ordered: true });
+      return module!._id;
+    }).catch((error: unknown) => {
+      // two imports of the same code at once: the unique index decides
+      if ((error as { code?: number }).code === 11000) throw conflict('bundle_code_taken', { code: wanted });
+      throw error;
+    });
+    return { id, code: wanted, questionsCreated: plan.insert.length, questionsUpdated: plan.update.length, questionsRenamed: plan.renamed };
+  } finally {
+    await fs.promises.rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** The module `id` or null (a malformed id names nothing). */
+export async function findModule(db: Connection, id: string): Promise<LearningModule | null> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) return null;
+  return moduleModel(db).findById(id).lean<LearningModule>();
+}
