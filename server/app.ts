@@ -22,12 +22,14 @@ import { registerImportRoutes } from './imports/routes';
 import { registerRecoveryRoutes } from './auth/recovery-routes';
 import { registerInvitationRoutes } from './auth/invitation-routes';
 import { registerAdminRoutes } from './admin/routes';
+import { registerLearningRoutes } from './learning/routes';
+import { registerLearningApiRoutes } from './learning/api-routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerLearningRoutes, registerLearningApiRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();
