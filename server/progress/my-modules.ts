@@ -37,9 +37,9 @@ async function assignmentsFor(db: Connection, learner: Learner, year: number): P
 
 /** Status at `now`: completed wins; otherwise late once the due day (Vietnam time) is over. */
 export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDate: Date | null, now: Date): MyStatus {
-  if (progress?.status === 'completed') return 'completed';
-  if (dueDate && now >= endOfDueDay(dueDate)) return 'overdue';
-  return progress ? 'in-progress' : 'not-started';
+  const late = dueDate !== null && now >= endOfDueDay(dueDate);
+  const status: MyStatus = progress?.status === 'completed' ? 'completed' : late ? 'overdue' : progress ? 'in-progress' : 'not-started';
+  return status;
 }
 
 /** The learner's modules of `year`, soonest due first (voluntary ones last), then by title. */
