@@ -122,6 +122,11 @@ describe('learning in a real browser (Chromium, phone)', function () {
     await look('8-completed');
     const progress = (await progressModel(tp.platform.services.db).findOne({ officerId: officer.officerId }).lean<ModuleProgress>())!;
     expect(progress).to.include({ status: 'completed', percent: 100, attempts: 2, bestScore: 100 });
+    // the home page's summary shows the same
+    await page.getByRole('link', { name: vi('nav_home') }).click();
+    await page.waitForURL(`${tp.base}/`);
+    expect(await page.locator('.learn-row', { hasText: module.title }).locator('progress').getAttribute('value')).to.equal('100');
+    await look('9-home');
 
     expect(pageProblems(page), 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
   });

@@ -209,6 +209,26 @@ describe('learning: pages and /api/v1/me over HTTP', function () {
     expect((await client.get('/learn')).text).to.contain('Học phần tự chọn').and.contain('Tự chọn (không có hạn)');
   });
 
+  it('review "after-pass": answers hidden after a failed attempt, shown once passed', async () => {
+    const { moduleId } = await buildPublishedModule(db(), { items: [quiz('kiem-tra', { review: 'after-pass' })] });
+    await client.submit(`/learn/modules/${moduleId}/start`, {}, '/learn');
+    const take = async (pick: (attempt: Attempt) => Record<string, string[]>) => {
+      const start = await client.submit(`/learn/modules/${moduleId}/items/kiem-tra/attempts`, {}, '/learn');
+      const id = idOf(start.location);
+      const attempt = (await attemptModel(db()).findById(id).lean<Attempt>())!;
+      await client.submit(`/learn/attempts/${id}/submit`, formOf(pick(attempt)), `/learn/attempts/${id}`);
+      return { id, explanation: attempt.questions[0]!.explanation };
+    };
+    const failed = await take(wrongAnswers);
+    const hidden = await client.get(`/learn/attempts/${failed.id}`);
+    expect(hidden.text).to.contain('Đáp án và giải thích được hiện sau khi bạn đạt');
+    expect(hidden.text).not.to.contain(failed.explanation);
+    const passed = await take(rightAnswers);
+    expect((await client.get(`/learn/attempts/${passed.id}`)).text).to.contain(passed.explanation);
+    // once passed, the earlier failed attempt may be reviewed too
+    expect((await client.get(`/learn/attempts/${failed.id}`)).text).to.contain(failed.explanation);
+  });
+
   it('versioning: after a new publish the officer still sees the version they started', async () => {
     await republish(db(), assigned, [lesson('bai-1'), lesson('bai-moi', { title: 'Bài mới thêm' }), quiz('kiem-tra')]);
     const page = await client.get(`/learn/modules/${assigned}`);
