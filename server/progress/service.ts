@@ -81,39 +81,39 @@ export async function touchItem(db: Connection, progressId: Types.ObjectId, item
 }
 
 /**
- * Recomputes percent and status from the done items and the pinned version's items.
- * Completion happens once: the conditional update on `status != completed` lets one
- * caller record the module_completed event even if two events arrive together.
+ * Recomputes percent and status of `progress` (as just written) from its done items and
+ * the pinned version's items. Completion happens once: the conditional update on
+ * `status != completed` lets one caller record the module_completed event even if two
+ * events arrive together.
  */
-export async function rollUp(db: Connection, progressId: Types.ObjectId, items: readonly ModuleItem[], now: Date): Promise<ModuleProgress> {
+export async function rollUp(db: Connection, progress: ModuleProgress, items: readonly ModuleItem[], now: Date): Promise<ModuleProgress> {
   const Progress = progressModel(db);
-  const progress = (await Progress.findById(progressId).lean<ModuleProgress>())!;
   const done = items.filter((item) => progress.doneItems.includes(item.key)).length;
   const percent = items.length ? Math.floor((done * 100) / items.length) : 100;
   if (done === items.length) {
+    if (progress.status === 'completed') return progress;
     const completed = await Progress.findOneAndUpdate(
-      { _id: progressId, status: trusted({ $ne: 'completed' }) },
+      { _id: progress._id, status: trusted({ $ne: 'completed' }) },
       { $set: { status: 'completed', completedAt: now, percent: 100, itemCount: items.length } },
       { returnDocument: 'after' },
     ).lean<ModuleProgress>();
-    if (completed) {
-      await recordEvent(db, { type: 'module_completed', at: now, officerId: progress.officerId, moduleId: progress.moduleId, year: progress.year, version: progress.version });
-      return completed;
-    }
-    return (await Progress.findById(progressId).lean<ModuleProgress>())!;
+    if (!completed) return (await Progress.findById(progress._id).lean<ModuleProgress>())!;
+    await recordEvent(db, { type: 'module_completed', at: now, officerId: progress.officerId, moduleId: progress.moduleId, year: progress.year, version: progress.version });
+    return completed;
   }
-  return (await Progress.findOneAndUpdate({ _id: progressId }, { $set: { percent, itemCount: items.length } }, { returnDocument: 'after' }).lean<ModuleProgress>())!;
+  if (percent === progress.percent && progress.itemCount === items.length) return progress;
+  return (await Progress.findOneAndUpdate({ _id: progress._id }, { $set: { percent, itemCount: items.length } }, { returnDocument: 'after' }).lean<ModuleProgress>())!;
 }
 
 /** Marks a lesson of the pinned version read (once: a second click records nothing new), then rolls up. */
 export async function completeLesson(db: Connection, progress: ModuleProgress, version: ModuleVersion, itemKey: string, now: Date): Promise<ModuleProgress> {
   const item = version.content.items.find((i) => i.key === itemKey);
   if (!item || item.kind !== 'lesson') throw notFound('learn_item_not_found');
-  const added = await progressModel(db).updateOne({ _id: progress._id, doneItems: trusted({ $ne: itemKey }) }, { $addToSet: { doneItems: itemKey } });
-  if (added.modifiedCount === 1) {
+  const added = await progressModel(db).findOneAndUpdate({ _id: progress._id, doneItems: trusted({ $ne: itemKey }) }, { $addToSet: { doneItems: itemKey } }, { returnDocument: 'after' }).lean<ModuleProgress>();
+  if (added) {
     await recordEvent(db, { type: 'lesson_completed', at: now, officerId: progress.officerId, moduleId: progress.moduleId, year: progress.year, version: progress.version, itemKey });
   }
-  return rollUp(db, progress._id, version.content.items, now);
+  return rollUp(db, added ?? (await progressModel(db).findById(progress._id).lean<ModuleProgress>())!, version.content.items, now);
 }
 
 /**
@@ -121,13 +121,15 @@ export async function completeLesson(db: Connection, progress: ModuleProgress, v
  * item done when passed; then the attempt_submitted event.
  */
 export async function recordAttempt(db: Connection, attempt: Attempt, now: Date): Promise<ModuleProgress | null> {
-  const progress = await findProgress(db, attempt.officerId, attempt.moduleId, attempt.year);
-  if (!progress) return null;
   const score = attempt.score ?? 0;
-  await progressModel(db).updateOne(
-    { _id: progress._id },
-    { $inc: { attempts: 1 }, $set: { lastScore: score }, $max: { bestScore: score }, ...(attempt.passed ? { $addToSet: { doneItems: attempt.itemKey } } : {}) },
-  );
+  const progress = await progressModel(db)
+    .findOneAndUpdate(
+      { officerId: attempt.officerId, moduleId: attempt.moduleId, year: attempt.year },
+      { $inc: { attempts: 1 }, $set: { lastScore: score }, $max: { bestScore: score }, ...(attempt.passed ? { $addToSet: { doneItems: attempt.itemKey } } : {}) },
+      { returnDocument: 'after' },
+    )
+    .lean<ModuleProgress>();
+  if (!progress) return null;
   await recordEvent(db, {
     type: 'attempt_submitted',
     at: now,
@@ -139,5 +141,5 @@ export async function recordAttempt(db: Connection, attempt: Attempt, now: Date)
     details: { attemptId: attempt._id, number: attempt.number, score, passed: attempt.passed },
   });
   const version = await pinnedVersion(db, progress);
-  return rollUp(db, progress._id, version.content.items, now);
+  return rollUp(db, progress, version.content.items, now);
 }
