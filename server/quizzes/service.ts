@@ -170,18 +170,21 @@ export async function saveAnswers(db: Connection, attemptId: Types.ObjectId, off
 }
 
 /**
- * Scores an open attempt from its saved answers and closes it: one conditional update on
- * `status: 'open'`, so of two parallel submits one records the result (and rolls up
- * progress) and the other finds it already done. Returns the submitted attempt either way.
+ * Scores an open attempt and closes it, in one conditional update on `status: 'open'`:
+ * of two parallel submits one records the result (and rolls up progress) and the other
+ * finds it already done. `extra` are answers the submit itself carried (already
+ * checked, in time); they join the saved ones in the same write. Returns the submitted
+ * attempt either way.
  */
-async function closeAttempt(db: Connection, attempt: Attempt, quiz: QuizItem, now: Date): Promise<Attempt> {
+async function closeAttempt(db: Connection, attempt: Attempt, quiz: QuizItem, now: Date, extra: Record<string, string[]> = {}): Promise<Attempt> {
   const Attempts = attemptModel(db);
-  const fresh = (await Attempts.findById(attempt._id).lean<Attempt>())!;
-  if (fresh.status !== 'open') return fresh;
-  const { score, correctCount, passed, results } = scoreAnswers(fresh.questions, fresh.answers ?? {}, quiz.passPercent);
+  if (attempt.status !== 'open') return attempt;
+  const answers = { ...(attempt.answers ?? {}), ...extra };
+  const { score, correctCount, passed, results } = scoreAnswers(attempt.questions, answers, quiz.passPercent);
+  const withAnswers = Object.keys(extra).length ? { answers } : {};
   const closed = await Attempts.findOneAndUpdate(
     { _id: attempt._id, status: 'open' },
-    { $set: { status: 'submitted', submittedAt: now, score, correctCount, passed, results } },
+    { $set: { ...withAnswers, status: 'submitted', submittedAt: now, score, correctCount, passed, results } },
     { returnDocument: 'after' },
   ).lean<Attempt>();
   if (!closed) return (await Attempts.findById(attempt._id).lean<Attempt>())!;
@@ -191,9 +194,10 @@ async function closeAttempt(db: Connection, attempt: Attempt, quiz: QuizItem, no
 
 /**
  * Submits the learner's attempt, with the answers the form carried (the page works
- * without JavaScript). Within the time, those answers are saved first; after the
- * deadline plus grace they are ignored and the attempt is scored with what was saved in
- * time — a submit never smuggles in late answers. A second submit returns the result.
+ * without JavaScript). Within the time, those answers count (invalid ones refuse the
+ * whole submit, 422, nothing written); after the deadline plus grace they are ignored
+ * and the attempt is scored with what was saved in time — a submit never smuggles in
+ * late answers. A second submit returns the result.
  */
 export async function submitAttempt(
   db: Connection,
@@ -206,10 +210,6 @@ export async function submitAttempt(
 ): Promise<Attempt> {
   const attempt = await findOwnAttempt(db, attemptId, officerId);
   if (attempt.status !== 'open') return attempt;
-  if (answers && !pastDeadline(attempt, now, settings)) {
-    const clean = checkAnswers(attempt, answers);
-    const set = Object.fromEntries(Object.entries(clean).map(([id, keys]) => [`answers.${id}`, keys]));
-    if (Object.keys(set).length) await attemptModel(db).updateOne({ _id: attemptId, status: 'open' }, { $set: set });
-  }
-  return closeAttempt(db, attempt, quiz, now);
+  const extra = answers && !pastDeadline(attempt, now, settings) ? checkAnswers(attempt, answers) : {};
+  return closeAttempt(db, attempt, quiz, now, extra);
 }
