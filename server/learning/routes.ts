@@ -10,10 +10,10 @@ import { route } from '../http/route';
 import { topicLabels, type QuizItem } from '../modules/model';
 import { findLearner, learnerRef } from '../progress/learner';
 import { learningYears, myModules } from '../progress/my-modules';
-import { completeLesson, findLearnableModule, startModule, touchItem } from '../progress/service';
+import { completeLesson, findLearnableModule, findProgress, startModule, touchItem } from '../progress/service';
 import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
-import { cooldownMs, findOwnAttempt, quizState, startAttempt, submitAttempt } from '../quizzes/service';
+import { cooldownMs, findOwnAttempt, pastDeadline, quizState, startAttempt, submitAttempt } from '../quizzes/service';
 import { listAttempts } from './attempt-list';
 import { authorizedLearner, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
@@ -174,17 +174,13 @@ export function registerLearningRoutes(router: Router, services: Services): void
       const quiz = await quizOfAttempt(db, attempt);
       const moduleId = attempt.moduleId.toHexString();
       const back = `/learn/modules/${moduleId}/items/${attempt.itemKey}`;
+      // a phone that slept past the deadline: the attempt closes with what was saved in time
+      if (attempt.status === 'open' && pastDeadline(attempt, now, settings)) attempt = await submitAttempt(db, attempt._id, learner.officerId, null, quiz, now, settings);
       if (attempt.status === 'open') {
-        const started = await startedModule(db, learner, attempt.moduleId, attempt.year);
-        // a phone that slept past the deadline: close the attempt with what was saved in time
-        if (started) await quizState(db, started.progress, quiz, now, settings);
-        attempt = await findOwnAttempt(db, ctx.input.attemptId, learner.officerId);
+        return ctx.res.render('learn/attempt', { title: 'learn_attempt_title', pageScript: 'quiz', quizTitle: quiz.title, back, attempt: presentOpenAttempt(attempt), serverNow: now });
       }
-      if (attempt.status === 'open') {
-        return ctx.res.render('learn/attempt', { title: 'learn_attempt_title', pageScript: 'quiz', quizTitle: quiz.title, back, attempt: presentOpenAttempt(attempt), serverNow: now, graceSeconds: settings.graceSeconds });
-      }
-      const started = await startedModule(db, learner, attempt.moduleId, attempt.year);
-      const state = started ? await quizState(db, started.progress, quiz, now, settings) : null;
+      const progress = await findProgress(db, learner.officerId, attempt.moduleId, attempt.year);
+      const state = progress ? await quizState(db, progress, quiz, now, settings) : null;
       const review = quiz.review === 'after-submit' || (quiz.review === 'after-pass' && (attempt.passed === true || (state?.passed ?? null) !== null));
       ctx.res.render('learn/result', {
         title: 'learn_result_title',
@@ -194,7 +190,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
         moduleHref: `/learn/modules/${moduleId}`,
         result: presentResult(attempt, review),
         reviewPolicy: quiz.review,
-        progress: started && { percent: started.progress.percent, completed: started.progress.status === 'completed' },
+        progress: progress && { percent: progress.percent, completed: progress.status === 'completed' },
         cooldownSeconds: state?.cooldownUntil ? Math.ceil((state.cooldownUntil.getTime() - now.getTime()) / 1000) : 0,
         canRetry: state !== null && !state.passed && state.left !== 0,
       });

@@ -194,6 +194,22 @@ describe('learning: pages and /api/v1/me over HTTP', function () {
     expect((await attemptModel(db()).findById(attemptId).lean<Attempt>())!).to.include({ status: 'submitted', score: 0, passed: false });
   });
 
+  it('a phone that slept past the deadline: reopening the attempt shows its result, scored with the answers saved in time', async () => {
+    const { moduleId } = await buildPublishedModule(db(), { items: [quiz('kiem-tra', { timeLimitMinutes: 5 })] });
+    await client.submit(`/learn/modules/${moduleId}/start`, {}, '/learn');
+    const attemptId = idOf((await client.submit(`/learn/modules/${moduleId}/items/kiem-tra/attempts`, {}, '/learn')).location);
+    const attempt = (await attemptModel(db()).findById(attemptId).lean<Attempt>())!;
+    const right = rightAnswers(attempt);
+    const [firstId] = Object.keys(right);
+    expect((await autosave(client, attemptId, { [firstId!]: right[firstId!]! })).status).to.equal(200);
+    await attemptModel(db()).updateOne({ _id: attemptId }, { $set: { deadlineAt: new Date(Date.now() - 60_000) } });
+    const page = await client.get(`/learn/attempts/${attemptId}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Bạn chưa đạt').and.contain('Đúng 1/4 câu');
+    expect((await attemptModel(db()).findById(attemptId).lean<Attempt>())!).to.include({ status: 'submitted', correctCount: 1, score: 25 });
+    expect((await progressModel(db()).findOne({ officerId: me._id, moduleId }).lean<ModuleProgress>())!.attempts).to.equal(1);
+  });
+
   it('review "never" shows no answers; a failed attempt shows the cooldown on the quiz page', async () => {
     await client.submit(`/learn/modules/${voluntary}/start`, {}, '/learn');
     const start = await client.submit(`/learn/modules/${voluntary}/items/kiem-tra/attempts`, {}, '/learn');
