@@ -92,6 +92,8 @@ describe('learning in a real browser (Chromium, phone)', function () {
     await page.waitForURL(/\/learn\/attempts\/[0-9a-f]{24}$/);
     const first = await openAttempt();
     expect(await page.locator('fieldset.learn-question').count()).to.equal(4);
+    // the countdown (quiz.js) from the server's deadline: 15 minutes
+    expect(await page.locator('#quiz-timer').textContent()).to.match(/^Thời gian còn lại: 1[45]:\d\d$/);
     await answer(first, wrongAnswers(first));
     await look('5-attempt');
     await page.getByRole('button', { name: vi('learn_submit') }).click();
