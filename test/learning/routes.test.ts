@@ -109,6 +109,8 @@ describe('learning: pages and /api/v1/me over HTTP', function () {
     expect(await progressOf(me, assigned)).to.include({ percent: 50, lastItemKey: 'bai-1' });
     const list = await client.get('/learn');
     expect(list.text).to.contain('Đang học').and.match(/value="50"/);
+    // "Tiếp tục" leads back to where the officer left off
+    expect(list.text).to.contain(`href="/learn/modules/${assigned}/items/bai-1">Tiếp tục`);
   });
 
   it('an item of a module not started yet sends the officer to the module page', async () => {
