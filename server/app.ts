@@ -25,12 +25,14 @@ import { registerAdminRoutes } from './admin/routes';
 import { registerPackageApiRoutes } from './packages/api-routes';
 import { registerPackageRoutes } from './packages/routes';
 import { registerContentRoutes } from './content/routes';
+import { registerLearningRoutes } from './learning/routes';
+import { registerLearningApiRoutes } from './learning/api-routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

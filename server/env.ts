@@ -54,6 +54,13 @@ const schema = z.object({
   PACKAGE_MAX_UNPACKED_MB: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Largest single file inside a package once unpacked, in MB. */
   PACKAGE_MAX_ENTRY_MB: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Seconds after a quiz's time limit during which answers are still accepted (network delay, a slow phone). */
+  QUIZ_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /**
+   * For demos and tests only: when set, replaces every quiz's cooldown after a failed
+   * attempt (in seconds), so a demonstration or a browser test need not wait minutes.
+   */
+  QUIZ_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });

@@ -7,6 +7,7 @@ import { route } from '../http/route';
 import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
 import type { Unit } from '../units/model';
 import { installationStats, subtreeStats } from './stats';
+import { myModulesSummary } from '../learning/summary';
 
 export function registerHomeRoutes(router: Router, services: Services): void {
   route(router, services, {
@@ -32,9 +33,10 @@ export function registerHomeRoutes(router: Router, services: Services): void {
           category: officerCategoryLabels[officer.category],
           status: officerStatusLabels[officer.status],
         };
-        return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null });
+        const learning = await myModulesSummary(services.db, ctx.actor);
+        return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null, learning });
       }
-      if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null });
+      if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [] });
       ctx.authorize('report.view', { id: unit._id, ancestors: unit.ancestors });
       const stats = await subtreeStats(services.db, unit._id);
       const categories = Object.entries(stats.byCategory).map(([key, n]) => ({ label: officerCategoryLabels[key as Officer['category']], n }));

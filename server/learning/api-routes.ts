@@ -1,0 +1,78 @@
+/**
+ * The officer's learning JSON API under /api/v1/me (Bearer token, or cookie +
+ * X-CSRF-Token for writes). An account without an officer record has no assignments
+ * and no progress: the lists answer empty, consistently with the "Học phần của tôi"
+ * page, which explains why.
+ */
+import type { Router } from 'express';
+import type { Services } from '../http/context';
+import { route, type SignedInContext } from '../http/route';
+import { findLearner, learnerRef, type Learner } from '../progress/learner';
+import { myModules, type MyModule } from '../progress/my-modules';
+import type { ModuleProgress } from '../progress/model';
+import { trainingYear } from '../progress/year';
+import { saveAnswers } from '../quizzes/service';
+import { authorizedLearner, quizSettings } from './load';
+import { presentAssignmentJson, presentProgressJson } from './presenters';
+import { autosaveBody, yearQuery } from './schema';
+
+/** The caller as a learner, or null (authorized on their own account then: the answer is an empty list). */
+async function learnerOrNull(ctx: SignedInContext<unknown>): Promise<Learner | null> {
+  const learner = await findLearner(ctx.services.db, ctx.actor);
+  if (learner) ctx.authorize('learning.take', learnerRef(learner));
+  else ctx.authorize('account.self', { id: ctx.actor.id });
+  return learner;
+}
+
+export function registerLearningApiRoutes(router: Router, services: Services): void {
+  const { db } = services;
+
+  /** GET /api/v1/me/assignments?year= → `{year, items: [{moduleId, code, title, topic, dueDate, status, percent}]}`: assigned modules only. */
+  route(router, services, {
+    method: 'get',
+    path: '/api/v1/me/assignments',
+    access: 'signed-in',
+    input: yearQuery,
+    handle: async (ctx) => {
+      const now = new Date();
+      const year = ctx.input.year ?? trainingYear(now);
+      const learner = await learnerOrNull(ctx);
+      const rows = learner ? await myModules(db, learner, year, now) : [];
+      ctx.res.json({ year, items: rows.filter((r) => r.dueDate !== null).map(presentAssignmentJson) });
+    },
+  });
+
+  /** GET /api/v1/me/progress?year= → `{year, items: [{moduleId, code, title, version, status, percent, bestScore, lastScore, attempts, completedAt}]}`: started modules. */
+  route(router, services, {
+    method: 'get',
+    path: '/api/v1/me/progress',
+    access: 'signed-in',
+    input: yearQuery,
+    handle: async (ctx) => {
+      const now = new Date();
+      const year = ctx.input.year ?? trainingYear(now);
+      const learner = await learnerOrNull(ctx);
+      const rows = learner ? await myModules(db, learner, year, now) : [];
+      const started = rows.filter((r): r is MyModule & { progress: ModuleProgress } => r.progress !== null);
+      ctx.res.json({ year, items: started.map(presentProgressJson) });
+    },
+  });
+
+  /**
+   * POST /api/v1/me/attempts/:attemptId/answers `{answers: {<questionId>: [keys]}}` →
+   * `{saved: true, savedAt}`: the quiz page's autosave (public/js/quiz.js). Refusals
+   * (404 another's attempt, 409 time over or submitted, 422 bad answers) save nothing.
+   */
+  route(router, services, {
+    method: 'post',
+    path: '/api/v1/me/attempts/:attemptId/answers',
+    access: 'signed-in',
+    input: autosaveBody,
+    handle: async (ctx) => {
+      const learner = await authorizedLearner(ctx);
+      const now = new Date();
+      await saveAnswers(db, ctx.input.attemptId, learner.officerId, ctx.input.answers, now, quizSettings(services));
+      ctx.res.json({ saved: true, savedAt: now.toISOString() });
+    },
+  });
+}

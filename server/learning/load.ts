@@ -1,0 +1,58 @@
+/**
+ * Loading for the learning routes: the caller's learner record (authorized with
+ * `learning.take` on their own record), the module and the progress record of this
+ * year, and the item of the pinned version. Shared by the pages and the API.
+ */
+import type { Connection, Types } from 'mongoose';
+import { notFound } from '../errors';
+import type { Services } from '../http/context';
+import type { SignedInContext } from '../http/route';
+import type { ModuleItem, ModuleVersion, QuizItem } from '../modules/model';
+import { findVersion } from '../modules/versions';
+import { learnerRef, requireLearner, type Learner } from '../progress/learner';
+import type { ModuleProgress } from '../progress/model';
+import { findProgress, pinnedVersion } from '../progress/service';
+import type { Attempt } from '../quizzes/model';
+import type { QuizSettings } from '../quizzes/service';
+
+/** The caller as a learner, authorized to act on their own learning. */
+export async function authorizedLearner(ctx: SignedInContext<unknown>): Promise<Learner> {
+  const learner = await requireLearner(ctx.services.db, ctx.actor);
+  ctx.authorize('learning.take', learnerRef(learner));
+  return learner;
+}
+
+export const quizSettings = (services: Services): QuizSettings => ({ graceSeconds: services.config.QUIZ_GRACE_SECONDS, cooldownSecondsOverride: services.config.QUIZ_COOLDOWN_SECONDS });
+
+export interface Started {
+  progress: ModuleProgress;
+  version: ModuleVersion;
+}
+
+/** The learner's progress on `moduleId` in `year` with its pinned version, or null before they start. */
+export async function startedModule(db: Connection, learner: Learner, moduleId: Types.ObjectId, year: number): Promise<Started | null> {
+  const progress = await findProgress(db, learner.officerId, moduleId, year);
+  return progress ? { progress, version: await pinnedVersion(db, progress) } : null;
+}
+
+/** An item of a version, or 404 'learn_item_not_found'. */
+export function itemOf(version: ModuleVersion, key: string): ModuleItem {
+  const item = version.content.items.find((i) => i.key === key);
+  if (!item) throw notFound('learn_item_not_found');
+  return item;
+}
+
+/** The quiz an attempt was made on (from the version it was started in). */
+export async function quizOfAttempt(db: Connection, attempt: Attempt): Promise<QuizItem> {
+  const version = await findVersion(db, attempt.moduleId, attempt.version);
+  const item = version?.content.items.find((i) => i.key === attempt.itemKey);
+  if (!item || item.kind !== 'quiz') throw notFound('learn_item_not_found');
+  return item;
+}
+
+/** The item after `key` in the version, or null at the end. */
+export function nextItem(version: ModuleVersion, key: string): ModuleItem | null {
+  const items = version.content.items;
+  const index = items.findIndex((i) => i.key === key);
+  return index >= 0 ? (items[index + 1] ?? null) : null;
+}

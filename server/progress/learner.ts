@@ -1,0 +1,43 @@
+/**
+ * The learner behind a signed-in account: the officer record it is linked to and that
+ * officer's unit (with ancestors, for assignments to a unit subtree). Every learning
+ * route acts on this record only, so another officer's data is never reachable by id.
+ */
+import type { Connection, Types } from 'mongoose';
+import { AppError } from '../errors';
+import { officerModel, type Officer } from '../officers/model';
+import type { Actor, OfficerRef } from '../policies';
+import { unitModel, type Unit } from '../units/model';
+
+export interface Learner {
+  officerId: Types.ObjectId;
+  unitId: Types.ObjectId;
+  /** the unit's ancestors, root first */
+  ancestors: Types.ObjectId[];
+  fullName: string;
+}
+
+/** The caller's learner record, or null when the account has no officer record. */
+export async function findLearner(db: Connection, actor: Actor): Promise<Learner | null> {
+  if (!actor.officerId) return null;
+  const officer = await officerModel(db).findById(actor.officerId, { unitId: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'unitId' | 'fullName'>>();
+  if (!officer) return null;
+  const unit = await unitModel(db).findById(officer.unitId, { ancestors: 1 }).lean<Pick<Unit, '_id' | 'ancestors'>>();
+  return { officerId: officer._id, unitId: officer.unitId, ancestors: unit?.ancestors ?? [], fullName: officer.fullName };
+}
+
+/**
+ * The caller's learner record for routes that act on learning. An account without an
+ * officer record (an admin, a coordinator not linked to a personnel record) has nothing
+ * to take: 403 'learn_no_officer', which names the reason.
+ */
+export async function requireLearner(db: Connection, actor: Actor): Promise<Learner> {
+  const learner = await findLearner(db, actor);
+  if (!learner) throw new AppError(403, 'learn_no_officer');
+  return learner;
+}
+
+/** The learner as the policy module sees an officer. */
+export function learnerRef(learner: Learner): OfficerRef {
+  return { id: learner.officerId, unit: { id: learner.unitId, ancestors: learner.ancestors } };
+}

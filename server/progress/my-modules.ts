@@ -1,0 +1,89 @@
+/**
+ * "Học phần của tôi": the modules an officer must or did study in a year — those
+ * assigned to them (to their unit or any unit above it, or by name) and any they have
+ * progress for — with due date and status. "Quá hạn" is computed here, at read time:
+ * it changes with the clock, so it is never stored.
+ */
+import { trusted, type Connection, type Types } from 'mongoose';
+import { assignmentModel, type Assignment } from '../assignments/model';
+import { moduleModel, moduleVersionModel, type LearningModule, type ModuleVersion, type Topic } from '../modules/model';
+import type { Learner } from './learner';
+import { progressModel, type ModuleProgress } from './model';
+import { endOfDueDay } from './year';
+
+export type MyStatus = 'not-started' | 'in-progress' | 'completed' | 'overdue';
+
+export interface MyModule {
+  moduleId: Types.ObjectId;
+  code: string;
+  title: string;
+  topic: Topic;
+  /** the earliest due date of the assignments that name this officer; null = studied voluntarily */
+  dueDate: Date | null;
+  status: MyStatus;
+  percent: number;
+  /** the pinned version once started, else the newest published */
+  version: number;
+  progress: ModuleProgress | null;
+}
+
+/** Assignments of `year` that reach the learner: their unit, a unit above it, or by name. */
+async function assignmentsFor(db: Connection, learner: Learner, year: number): Promise<Assignment[]> {
+  const units = [learner.unitId, ...learner.ancestors];
+  return assignmentModel(db)
+    .find({ year, active: true, $or: [{ unitId: trusted({ $in: units }) }, { officerIds: learner.officerId }] })
+    .lean<Assignment[]>();
+}
+
+/** Status at `now`: completed wins; otherwise late once the due day (Vietnam time) is over. */
+export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDate: Date | null, now: Date): MyStatus {
+  const late = dueDate !== null && now >= endOfDueDay(dueDate);
+  const status: MyStatus = progress?.status === 'completed' ? 'completed' : late ? 'overdue' : progress ? 'in-progress' : 'not-started';
+  return status;
+}
+
+/** The learner's modules of `year`, soonest due first (voluntary ones last), then by title. */
+export async function myModules(db: Connection, learner: Learner, year: number, now: Date): Promise<MyModule[]> {
+  const [assignments, progresses] = await Promise.all([assignmentsFor(db, learner, year), progressModel(db).find({ officerId: learner.officerId, year }).lean<ModuleProgress[]>()]);
+  const due = new Map<string, Date>();
+  for (const a of assignments) {
+    const key = String(a.moduleId);
+    const earlier = due.get(key);
+    if (!earlier || a.dueDate < earlier) due.set(key, a.dueDate);
+  }
+  const progressOf = new Map(progresses.map((p) => [String(p.moduleId), p]));
+  const ids = [...new Set([...due.keys(), ...progressOf.keys()])];
+  if (!ids.length) return [];
+  const modules = await moduleModel(db)
+    .find({ _id: trusted({ $in: ids }) }, { code: 1, publishedVersion: 1, archived: 1 })
+    .lean<Pick<LearningModule, '_id' | 'code' | 'publishedVersion' | 'archived'>[]>();
+  // an unpublished or archived module is shown only if the officer already started it
+  const wanted = modules
+    .map((m) => ({ module: m, progress: progressOf.get(String(m._id)) ?? null }))
+    .filter(({ module, progress }) => progress || (!module.archived && module.publishedVersion > 0))
+    .map(({ module, progress }) => ({ module, progress, version: progress?.version ?? module.publishedVersion }));
+  if (!wanted.length) return [];
+  const versions = await moduleVersionModel(db)
+    .find({ $or: wanted.map((w) => ({ moduleId: w.module._id, version: w.version })) }, { moduleId: 1, version: 1, 'content.title': 1, 'content.topic': 1 })
+    .lean<Pick<ModuleVersion, 'moduleId' | 'version' | 'content'>[]>();
+  const versionOf = new Map(versions.map((v) => [`${String(v.moduleId)}:${v.version}`, v]));
+  const rows: MyModule[] = [];
+  for (const { module, progress, version } of wanted) {
+    const content = versionOf.get(`${String(module._id)}:${version}`)?.content;
+    if (!content) continue;
+    const dueDate = due.get(String(module._id)) ?? null;
+    rows.push({ moduleId: module._id, code: module.code, title: content.title, topic: content.topic, dueDate, status: statusAt(progress, dueDate, now), percent: progress?.percent ?? 0, version, progress });
+  }
+  const far = Number.MAX_SAFE_INTEGER;
+  return rows.sort((a, b) => (a.dueDate?.getTime() ?? far) - (b.dueDate?.getTime() ?? far) || a.title.localeCompare(b.title, 'vi'));
+}
+
+/** Years the learner has anything in (assignments or progress), plus `current`; newest first. */
+export async function learningYears(db: Connection, learner: Learner, current: number): Promise<number[]> {
+  const units = [learner.unitId, ...learner.ancestors];
+  const [fromProgress, fromAssignments] = await Promise.all([
+    progressModel(db).distinct('year', { officerId: learner.officerId }),
+    assignmentModel(db).distinct('year', { active: true, $or: [{ unitId: trusted({ $in: units }) }, { officerIds: learner.officerId }] }),
+  ]);
+  return [...new Set([current, ...fromProgress, ...fromAssignments].map(Number))].filter((y) => y <= current).sort((a, b) => b - a);
+}

@@ -1,0 +1,18 @@
+/** The training year: the calendar year in Vietnam (Asia/Ho_Chi_Minh), whatever the server's time zone. */
+const yearFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' });
+
+/** The calendar year of `now` in Asia/Ho_Chi_Minh (31/12 18:00 UTC is already next year there). */
+export function trainingYear(now: Date = new Date()): number {
+  return Number(yearFormat.format(now));
+}
+
+/**
+ * The end of `date`'s day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving): an assignment
+ * due on 30/06 is late from 01/07 00:00 Vietnam time.
+ */
+export function endOfDueDay(date: Date): Date {
+  const VN_OFFSET_MS = 7 * 3600_000;
+  const local = new Date(date.getTime() + VN_OFFSET_MS);
+  const end = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - VN_OFFSET_MS;
+  return new Date(end);
+}

@@ -1,0 +1,141 @@
+/**
+ * Learning in a real browser on a phone: the demo officer opens "Học phần của tôi",
+ * reads a lesson and marks it read, fails the quiz, waits out the (shortened) cooldown,
+ * passes, and sees the module completed with its progress bar full. Every page passes
+ * axe and logs no console error or CSP violation; screenshots go to test-artifacts/.
+ */
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { t, type MessageId } from '../../server/i18n';
+import { userModel, type User } from '../../server/users/model';
+import { attemptModel, type Attempt } from '../../server/quizzes/model';
+import { progressModel, type ModuleProgress } from '../../server/progress/model';
+import { startTestPlatform, type TestPlatform } from '../http';
+import { assertAccessible, launchBrowser, newPage, pageProblems, PHONE, screenshot } from './browser';
+import { moduleModel, type LearningModule } from '../../server/modules/model';
+import { rightAnswers, wrongAnswers } from '../learning/fixtures';
+
+const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
+
+describe('learning in a real browser (Chromium, phone)', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let tp: TestPlatform;
+  let page: Page;
+  let officer: User;
+  let module: { moduleId: { toHexString(): string }; title: string };
+
+  before(async () => {
+    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('browser-learning', { DEMO_DATA: 'on', STARTER_CONTENT: 'on', QUIZ_COOLDOWN_SECONDS: '2' })]);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'fulfilled') tp = started.value;
+    if (launched.status === 'rejected') throw launched.reason;
+    if (started.status === 'rejected') throw started.reason;
+    const db = tp.platform.services.db;
+    officer = (await userModel(db).findOne({ username: 'demo.officer' }).lean<User>())!;
+    // the starter module on communication, assigned to the whole demo province on first start
+    const starter = (await moduleModel(db).findOne({ code: 'VHCV-GIAO-TIEP' }).lean<LearningModule>())!;
+    module = { moduleId: starter._id, title: starter.draft.title };
+    page = await newPage(browser, { viewport: PHONE });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await tp?.close();
+  });
+
+  /** Checks accessibility and keeps a screenshot of the page as it is now. */
+  async function look(name: string): Promise<void> {
+    await assertAccessible(page, `learning-${name}`);
+    await screenshot(page, `learning-${name}`);
+  }
+
+  const openAttempt = async () => (await attemptModel(tp.platform.services.db).findOne({ officerId: officer.officerId, status: 'open' }).lean<Attempt>())!;
+
+  /** Ticks the given answers like a person, waiting for each autosave to be acknowledged. */
+  async function answer(attempt: Attempt, answers: Record<string, string[]>): Promise<void> {
+    for (const [id, keys] of Object.entries(answers)) {
+      for (const key of keys) {
+        const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/me/attempts/${attempt._id.toHexString()}/answers`));
+        await page.locator(`#q-${id}-${key}`).check();
+        expect((await saved).status()).to.equal(200);
+      }
+    }
+    await page.getByRole('status').filter({ hasText: vi('learn_saved') }).waitFor();
+  }
+
+  it('the demo officer studies a module, fails, waits out the cooldown, passes and completes it', async () => {
+    await page.goto(`${tp.base}/login`);
+    await page.getByLabel(vi('sign_in_login')).fill('demo.officer');
+    await page.getByLabel(vi('sign_in_password'), { exact: true }).fill(tp.platform.services.config.DEMO_PASSWORD);
+    await page.getByRole('button', { name: vi('sign_in_submit') }).click();
+    await page.waitForURL(`${tp.base}/`);
+
+    // Học phần của tôi: the assigned module, not started
+    await page.getByRole('navigation', { name: vi('nav_main') }).getByRole('link', { name: vi('nav_learn') }).click();
+    await page.waitForURL(`${tp.base}/learn`);
+    const row = page.locator('.learn-row', { hasText: module.title });
+    expect(await row.locator('.learn-status').textContent()).to.equal(vi('learn_status_not_started'));
+    await look('1-my-modules');
+
+    // the module page, start, the lesson
+    await row.getByRole('link', { name: module.title, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: module.title }).waitFor();
+    await look('2-module');
+    await page.getByRole('button', { name: vi('learn_start') }).click();
+    await page.waitForURL(/\/items\/bai-1$/);
+    await look('3-lesson');
+    // three lessons, each marked read, lead to the quiz: 3 of 4 items done
+    for (const next of [/\/items\/bai-2$/, /\/items\/bai-3$/, /\/items\/kiem-tra$/]) {
+      await page.getByRole('button', { name: vi('learn_mark_read') }).click();
+      await page.waitForURL(next);
+    }
+    expect(await page.locator('progress').first().getAttribute('value')).to.equal('75');
+    await look('4-quiz-intro');
+
+    // first attempt: every answer wrong
+    await page.getByRole('button', { name: vi('learn_start_attempt') }).click();
+    await page.waitForURL(/\/learn\/attempts\/[0-9a-f]{24}$/);
+    const first = await openAttempt();
+    expect(await page.locator('fieldset.learn-question').count()).to.equal(10);
+    // the countdown (quiz.js) from the server's deadline: 20 minutes
+    expect(await page.locator('#quiz-timer').textContent()).to.match(/^Thời gian còn lại: (20:00|19:\d\d)$/);
+    await answer(first, wrongAnswers(first));
+    await look('5-attempt');
+    await page.getByRole('button', { name: vi('learn_submit') }).click();
+    await page.getByRole('heading', { level: 2, name: vi('learn_result_failed') }).waitFor();
+    expect(await page.getByText(/Bạn có thể làm lại sau 0 phút [12] giây/).count()).to.equal(1);
+    await look('6-failed');
+
+    // the cooldown (2 s in this test) passes; the quiz page offers a new attempt
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await page.getByRole('link', { name: vi('learn_back_to_quiz') }).first().click();
+    await page.getByRole('button', { name: vi('learn_start_again') }).click();
+    await page.waitForURL(/\/learn\/attempts\/[0-9a-f]{24}$/);
+    const second = await openAttempt();
+    expect(second.number).to.equal(2);
+    await answer(second, rightAnswers(second));
+    await page.getByRole('button', { name: vi('learn_submit') }).click();
+    await page.getByRole('heading', { level: 2, name: vi('learn_result_passed') }).waitFor();
+    expect(await page.locator('.learn-score').textContent()).to.equal(vi('learn_score', { score: 100 }));
+    expect(await page.locator('progress').first().getAttribute('value')).to.equal('100');
+    await look('7-passed');
+
+    // Học phần của tôi: completed, the bar full
+    await page.goto(`${tp.base}/learn`);
+    const done = page.locator('.learn-row', { hasText: module.title });
+    expect(await done.locator('.learn-status').textContent()).to.equal(vi('learn_status_completed'));
+    expect(await done.locator('progress').getAttribute('value')).to.equal('100');
+    expect(await done.locator('.learn-percent').textContent()).to.equal('100%');
+    await look('8-completed');
+    const progress = (await progressModel(tp.platform.services.db).findOne({ officerId: officer.officerId }).lean<ModuleProgress>())!;
+    expect(progress).to.include({ status: 'completed', percent: 100, attempts: 2, bestScore: 100 });
+    // the home page's summary shows the same
+    await page.getByRole('link', { name: vi('nav_home') }).click();
+    await page.waitForURL(`${tp.base}/`);
+    expect(await page.locator('.learn-row', { hasText: module.title }).locator('progress').getAttribute('value')).to.equal('100');
+    await look('9-home');
+
+    expect(pageProblems(page), 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
+  });
+});
