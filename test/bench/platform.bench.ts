@@ -25,9 +25,10 @@ import { importSection } from './platform/import.section';
 import { renderReport, writeDocs } from './platform/report';
 import { startServerChild, type ServerChild } from './platform/server-child-control';
 import { signInSection } from './platform/sign-in.section';
+import { quizSection } from './platform/quiz.section';
 
 /** Measure order: the ceiling right before the home page, so the two see the same machine. */
-const SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection];
+const SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection, quizSection];
 
 const t0 = performance.now();
 const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
