@@ -22,12 +22,13 @@ import { registerImportRoutes } from './imports/routes';
 import { registerRecoveryRoutes } from './auth/recovery-routes';
 import { registerInvitationRoutes } from './auth/invitation-routes';
 import { registerAdminRoutes } from './admin/routes';
+import { registerAuthoringRoutes } from './modules/authoring';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerAuthoringRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

@@ -37,6 +37,10 @@ const schema = z.object({
   SIGN_IN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Largest accepted upload (officer lists), in MB. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
+  /** Largest lesson video (MP4, WebM), in MB. */
+  MEDIA_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),
+  /** Largest lesson PDF or image, in MB. */
+  MEDIA_DOC_MAX_MB: z.coerce.number().int().min(1).max(1024).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });
