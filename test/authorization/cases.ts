@@ -18,7 +18,7 @@ export interface MatrixRequest {
   json?: unknown;
   /** multipart fields, with `file` as the upload */
   multipart?: Record<string, string>;
-  file?: { name: string; content: string };
+  file?: { name: string; content: string | Uint8Array<ArrayBuffer> };
 }
 
 export interface Case {
