@@ -14,7 +14,7 @@ import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { adoptMediaFile, hashFile, isSha256, mediaPath } from '../media/store';
 import { skipUnlessObjectId } from '../units/scope';
-import { moduleModel, moduleVersionModel, type Attachment, type LessonItem } from './model';
+import { moduleModel, moduleVersionModel, type Attachment, type LearningModule, type LessonItem, type ModuleItem } from './model';
 import { renderItem, stateOf } from './pages';
 import { authorModule } from './access';
 import { attachmentParams, mediaParams, uploadParams } from './schema';
@@ -88,28 +88,32 @@ export function registerMediaRoutes(router: Router, services: Services): void {
     input: uploadParams,
     handle: async (ctx) => {
       const file = (ctx.req as Request & { file?: Express.Multer.File }).file;
+      // a refused (or already adopted) upload leaves nothing behind, and is gone before the answer
+      const discard = () => (file ? fs.promises.rm(file.path, { force: true }) : Promise.resolve());
+      let module: LearningModule | undefined;
+      let item: ModuleItem | undefined;
       try {
-        const module = await authorModule(ctx, ctx.input.id);
-        const item = findItem(module.draft, ctx.input.key);
-        try {
-          if (item.kind !== 'lesson') throw new AppError(400, 'media_lesson_only');
-          if (!file || file.size === 0) throw new AppError(422, 'media_no_file');
-          const attachment = await acceptUpload(services, file);
-          await editDraft(db, module, (draft) => {
-            const lesson = findItem(draft, item.key) as LessonItem;
-            if (!lesson.attachments.some((a) => a.sha256 === attachment.sha256)) lesson.attachments.push(attachment);
-          });
-          await ctx.audit({ action: 'module.attach', subject: { type: 'module', id: module._id }, unitId: module.ownerUnitId, details: { item: item.key, sha256: attachment.sha256, mime: attachment.mime, size: attachment.size } });
-          ctx.res.redirect(303, `/authoring/modules/${module._id.toHexString()}/items/${item.key}?done=attached`);
-        } catch (error) {
-          const state = stateOf(error, 'upload', {});
-          if (!state) throw error;
-          await renderItem(ctx, module, item, state, (error as { status: number }).status);
-        }
-      } finally {
-        // a refused (or already adopted) upload leaves nothing behind
-        if (file) await fs.promises.rm(file.path, { force: true });
+        const found = await authorModule(ctx, ctx.input.id);
+        module = found;
+        const target = findItem(found.draft, ctx.input.key);
+        item = target;
+        if (target.kind !== 'lesson') throw new AppError(400, 'media_lesson_only');
+        if (!file || file.size === 0) throw new AppError(422, 'media_no_file');
+        const attachment = await acceptUpload(services, file);
+        await editDraft(db, found, (draft) => {
+          const lesson = findItem(draft, target.key) as LessonItem;
+          if (!lesson.attachments.some((a) => a.sha256 === attachment.sha256)) lesson.attachments.push(attachment);
+        });
+        await ctx.audit({ action: 'module.attach', subject: { type: 'module', id: found._id }, unitId: found.ownerUnitId, details: { item: target.key, sha256: attachment.sha256, mime: attachment.mime, size: attachment.size } });
+        ctx.res.redirect(303, `/authoring/modules/${found._id.toHexString()}/items/${target.key}?done=attached`);
+      } catch (error) {
+        await discard();
+        const state = stateOf(error, 'upload', {});
+        // before the module and item were loaded (404, 403) the error page answers
+        if (!state || !module || !item) throw error;
+        await renderItem(ctx, module, item, state, (error as { status: number }).status);
       }
+      await discard();
     },
   });
 
