@@ -15,13 +15,16 @@ import { parse } from '../validation';
 import type { LearningModule, ModuleContent } from './model';
 import { publishModule } from './versions';
 import { archiveForm, createModuleForm, itemParams, lessonFields, moduleIdParams, moduleListQuery, moduleMetadataForm, modulePageQuery, moveForm, quizFields } from './schema';
-import { authorableModules, createModule, editDraft, findItem, findModuleOr404, itemKey, lessonBody, moveItem, ownedRef, publishProblems, quizSettings, setArchived, unitRefOf } from './service';
+import { assignableModules, authorableModules, createModule, editDraft, findItem, findModuleOr404, itemKey, lessonBody, moveItem, ownedRef, publishProblems, quizSettings, setArchived, unitRefOf } from './service';
 import { emptyState, presentModule, renderEditor, renderItem, stateOf, stringValues, topicOptions, type EditorState } from './pages';
 import { renderPreview } from './preview';
 import { registerMediaRoutes } from './media-routes';
 import { registerModuleApiRoutes } from './api-routes';
 import { actorOfContext } from '../units/forms';
 import { authorModule } from './access';
+
+/** What the editor confirms after a form succeeded (`?done=`, shown as authoring_done_<name>). */
+const DONE = { saved: 'saved', item_added: 'item_added', item_removed: 'item_removed' } as const;
 
 export function registerModuleRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -30,10 +33,13 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     const actor = actorOfContext(ctx);
     const scope = await callerScope(db, actor);
     const modules = await Promise.all((await authorableModules(db, actor, archived)).map((m) => presentModule(db, m)));
+    const home = scope.root ? { id: scope.root._id, ancestors: scope.root.ancestors } : null;
+    const shared = archived ? [] : await Promise.all((await assignableModules(db, actor, home)).map((m) => presentModule(db, m)));
     const owners = await unitOptions(db, actor, 'content.create');
     ctx.res.status(status).render('authoring/index', {
       title: 'authoring_title',
       modules,
+      shared,
       archived,
       owners,
       province: actor.role === 'admin',
@@ -138,7 +144,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     command: async (ctx, module) => {
       const { title, topic, description, estimatedMinutes } = ctx.input;
       await editDraft(db, module, (draft) => Object.assign(draft, { title, topic, description: description ?? '', estimatedMinutes }));
-      return 'saved';
+      return DONE.saved;
     },
   });
 
@@ -149,7 +155,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     command: async (ctx, module) => {
       const { title, body } = ctx.input as unknown as z.output<typeof lessonFields>;
       await editDraft(db, module, (draft) => draft.items.push({ kind: 'lesson', key: itemKey(draft.items, title), title, body: lessonBody(body), attachments: [] }));
-      return 'item_added';
+      return DONE.item_added;
     },
   });
 
@@ -160,7 +166,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     command: async (ctx, module) => {
       const settings = quizSettings(ctx.input as unknown as z.output<typeof quizFields>);
       await editDraft(db, module, (draft) => draft.items.push({ kind: 'quiz', key: itemKey(draft.items, settings.title), ...settings }));
-      return 'item_added';
+      return DONE.item_added;
     },
   });
 
@@ -170,7 +176,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     input: moveForm,
     command: async (ctx, module) => {
       await editDraft(db, module, (draft) => moveItem(draft, ctx.input.key, ctx.input.direction));
-      return 'saved';
+      return DONE.saved;
     },
   });
 
@@ -182,7 +188,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
       const key = String(ctx.input['key']);
       findItem(module.draft, key);
       await editDraft(db, module, (draft) => draft.items.splice(draft.items.findIndex((i) => i.key === key), 1));
-      return 'item_removed';
+      return DONE.item_removed;
     },
   });
 

@@ -54,6 +54,20 @@ export async function authorableModules(db: Connection, actor: Actor, archived: 
   return modules.filter((_m, i) => can(actor, 'content.author', refs[i]!));
 }
 
+/**
+ * Published modules `actor` may see and assign but not author (a province-wide module, a
+ * department's module seen from its division): the module page offers them read-only.
+ */
+export async function assignableModules(db: Connection, actor: Actor, home: UnitRef | null): Promise<LearningModule[]> {
+  const modules = await moduleModel(db).find({ archived: false, publishedVersion: trusted({ $gt: 0 }) }).sort({ code: 1 }).lean<LearningModule[]>();
+  const out: LearningModule[] = [];
+  for (const module of modules) {
+    const owner = await unitRefOf(db, module.ownerUnitId);
+    if (!can(actor, 'content.author', { owner }) && can(actor, 'module.view', { owner, home })) out.push(module);
+  }
+  return out;
+}
+
 export interface NewModule {
   code: string;
   ownerUnitId: Types.ObjectId | null;

@@ -8,7 +8,7 @@
 import ExcelJS from 'exceljs';
 import { trusted, type Connection, type Types } from 'mongoose';
 import { inTransaction } from '../db/transaction';
-import { t, type Locale, type MessageId } from '../i18n';
+import { locales, t, type Locale, type MessageId } from '../i18n';
 import { fold } from '../imports/columns';
 import { FileProblemError, type FileProblem, type GridRow } from '../imports/grid';
 import { readXlsx } from '../imports/xlsx';
@@ -43,10 +43,10 @@ const REQUIRED_COLUMNS: readonly Column[] = ['topic', 'kind', 'prompt', 'option_
 export const kindLabels: Record<QuestionKind, MessageId> = { single: 'question_kind_single', multiple: 'question_kind_multiple', 'true-false': 'question_kind_true_false', scenario: 'question_kind_scenario' };
 
 /** A header in either language, or the field name itself, folded (case, accents, spaces). */
-const HEADERS = new Map<string, Column>(COLUMNS.flatMap(({ field, label }) => [[fold(field), field], [fold(t('vi', label)), field], [fold(t('en', label)), field]]));
+const HEADERS = new Map<string, Column>(COLUMNS.flatMap(({ field, label }) => [[fold(field), field], ...locales.map((locale): [string, Column] => [fold(t(locale, label)), field])]));
 /** A topic or kind cell: its code or its label in either language. */
-const TOPIC_NAMES = new Map<string, Topic>(TOPICS.flatMap((topic) => [[fold(topic), topic], [fold(t('vi', topicLabels[topic])), topic], [fold(t('en', topicLabels[topic])), topic]]));
-const KIND_NAMES = new Map<string, QuestionKind>(QUESTION_KINDS.flatMap((kind) => [[fold(kind), kind], [fold(t('vi', kindLabels[kind])), kind], [fold(t('en', kindLabels[kind])), kind]]));
+const TOPIC_NAMES = new Map<string, Topic>(TOPICS.flatMap((topic) => [[fold(topic), topic], ...locales.map((locale): [string, Topic] => [fold(t(locale, topicLabels[topic])), topic])]));
+const KIND_NAMES = new Map<string, QuestionKind>(QUESTION_KINDS.flatMap((kind) => [[fold(kind), kind], ...locales.map((locale): [string, QuestionKind] => [fold(t(locale, kindLabels[kind])), kind])]));
 
 export interface ParsedQuestion {
   line: number;

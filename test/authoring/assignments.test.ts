@@ -86,6 +86,7 @@ describe('authoring: assignments and GET /api/v1/modules', function () {
 
   it("a province-wide module may be assigned by any coordinator within their own scope; another subtree's module may not", async () => {
     const province = await buildModule(db(), null, { published: true });
+    expect((await w.as.coordB.get('/authoring')).text).to.include(province.code);
     expect((await w.as.coordB.get(`/authoring/modules/${province._id.toHexString()}`)).status).to.equal(200);
     expect((await assign(w.as.coordB, province, { unitId: w.units.B1._id.toHexString() })).status).to.equal(303);
     expect((await assign(w.as.coordB, province, { unitId: w.units.A1._id.toHexString() })).status).to.equal(403);
