@@ -161,7 +161,8 @@ export function registerMediaRoutes(router: Router, services: Services): void {
         'Content-Type': kind.mime,
         'X-Content-Type-Options': 'nosniff',
         'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(name)}`,
-        'Content-Security-Policy': "default-src 'none'; sandbox",
+        // no 'sandbox': Chromium's PDF viewer refuses to show a sandboxed document
+        'Content-Security-Policy': "default-src 'none'",
         'Cache-Control': 'private, max-age=86400, immutable',
       });
       await new Promise<void>((resolve, reject) => ctx.res.sendFile(file, { dotfiles: 'deny' }, (error) => (error && !ctx.res.headersSent ? reject(error) : resolve())));

@@ -127,7 +127,7 @@ export async function renderEditor(ctx: RouteContext<unknown>, module: LearningM
 }
 
 /** The edit page of one item (a lesson with its attachments, or a quiz's settings). */
-export async function renderItem(ctx: RouteContext<unknown>, module: LearningModule, item: ModuleItem, state: EditorState = emptyState(), status = 200): Promise<void> {
+export async function renderItem(ctx: RouteContext<unknown>, module: LearningModule, item: ModuleItem, state: EditorState = emptyState(), status = 200, done?: string): Promise<void> {
   const db = ctx.services.db;
   ctx.res.status(status).render('authoring/item', {
     title: 'authoring_item_title',
@@ -138,6 +138,7 @@ export async function renderItem(ctx: RouteContext<unknown>, module: LearningMod
     maxVideoMb: ctx.services.config.MEDIA_MAX_MB,
     maxDocMb: ctx.services.config.MEDIA_DOC_MAX_MB,
     state,
+    done: done === 'saved' ? 'authoring_done_saved' : done === 'attached' ? 'authoring_done_attached' : null,
   });
 }
 

@@ -228,7 +228,8 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     input: itemParams,
     handle: async (ctx) => {
       const module = await authorModule(ctx, ctx.input.id);
-      await renderItem(ctx, module, findItem(module.draft, String(ctx.input['key'])));
+      const done = typeof ctx.input['done'] === 'string' ? ctx.input['done'] : undefined;
+      await renderItem(ctx, module, findItem(module.draft, String(ctx.input['key'])), emptyState(), 200, done);
     },
   });
 

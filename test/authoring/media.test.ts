@@ -50,6 +50,7 @@ describe('authoring: lesson attachments and /media', function () {
     const module = await buildModule(db(), w.units.A1._id);
     const reply = await w.upload(w.as.coordA, uploadUrl(module), { name: 'Tài liệu hướng dẫn.pdf', content: new Uint8Array(PDF) });
     expect(reply.status, reply.text.slice(0, 300)).to.equal(303);
+    expectMessage(await w.as.coordA.get(reply.location!), t('vi', 'authoring_done_attached'));
     const sha256 = crypto.createHash('sha256').update(PDF).digest('hex');
     expect((await lesson(module)).attachments).to.deep.equal([{ sha256, name: 'Tài liệu hướng dẫn.pdf', mime: 'application/pdf', size: PDF.length }]);
     expect(media()).to.deep.equal([path.join(w.tp.dataDir, 'media', sha256.slice(0, 2), sha256)]);
@@ -76,6 +77,18 @@ describe('authoring: lesson attachments and /media', function () {
     const reply = await w.upload(w.as.coordA, uploadUrl(module), { name: 'lon.pdf', content: new Uint8Array(big) });
     expect(reply.status).to.equal(413);
     expectMessage(reply, t('vi', 'media_too_large', { max: 1 }));
+    expect(media()).to.deep.equal(stored);
+    expect(temporary()).to.deep.equal([]);
+    expect((await lesson(module)).attachments).to.deep.equal([]);
+  });
+
+  it('a video over MEDIA_MAX_MB is cut off while uploading: a clear error, nothing stored, no temporary file', async () => {
+    const module = await buildModule(db(), w.units.A1._id);
+    const stored = media();
+    const video = Buffer.concat([Buffer.from('\0\0\0\x20ftypisom'), Buffer.alloc(2 * 1024 * 1024 + 10)]);
+    const reply = await w.upload(w.as.coordA, uploadUrl(module), { name: 'bai-giang.mp4', content: new Uint8Array(video) });
+    expect(reply.status).to.equal(413);
+    expectMessage(reply, t('vi', 'media_too_large', { max: 2 }));
     expect(media()).to.deep.equal(stored);
     expect(temporary()).to.deep.equal([]);
     expect((await lesson(module)).attachments).to.deep.equal([]);
