@@ -13,7 +13,7 @@ import { can } from '../policies';
 import { callerScope } from '../units/scope';
 import { moduleModel, moduleVersionModel, type LearningModule, type ModuleVersion } from './model';
 import { apiModuleListQuery } from './schema';
-import { unitRefOf } from './service';
+import { unitRefCache } from './service';
 
 export function registerModuleApiRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -30,7 +30,8 @@ export function registerModuleApiRoutes(router: Router, services: Services): voi
       const home = scope.root ? { id: scope.root._id, ancestors: scope.root.ancestors } : null;
       const modules = await moduleModel(db).find({ archived: false, publishedVersion: trusted({ $gt: 0 }) }).sort({ code: 1 }).lean<LearningModule[]>();
       const visible = [];
-      for (const module of modules) if (can(ctx.actor, 'module.view', { owner: await unitRefOf(db, module.ownerUnitId), home })) visible.push(module);
+      const refOf = unitRefCache(db);
+      for (const module of modules) if (can(ctx.actor, 'module.view', { owner: await refOf(module.ownerUnitId), home })) visible.push(module);
       const versions = visible.length ? await moduleVersionModel(db).find({ moduleId: trusted({ $in: visible.map((m) => m._id) }) }, { moduleId: 1, version: 1, content: 1 }).lean<ModuleVersion[]>() : [];
       const published = new Map(versions.map((v) => [`${v.moduleId.toHexString()}:${v.version}`, v]));
       const items = visible.flatMap((m) => {

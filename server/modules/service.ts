@@ -34,6 +34,17 @@ export async function unitRefOf(db: Connection, unitId: Types.ObjectId | null): 
   return unit ? { id: unit._id, ancestors: unit.ancestors } : { id: unitId, ancestors: [] };
 }
 
+/** unitRefOf with a cache for one listing: many modules share a handful of owners. */
+export function unitRefCache(db: Connection): (unitId: Types.ObjectId | null) => Promise<UnitRef | null> {
+  const cache = new Map<string, Promise<UnitRef | null>>();
+  return (unitId) => {
+    if (!unitId) return Promise.resolve(null);
+    const key = unitId.toHexString();
+    if (!cache.has(key)) cache.set(key, unitRefOf(db, unitId));
+    return cache.get(key)!;
+  };
+}
+
 /** What 'content.author' judges for a module or question. */
 export async function ownedRef(db: Connection, owner: { ownerUnitId: Types.ObjectId | null }): Promise<OwnedRef> {
   return { owner: await unitRefOf(db, owner.ownerUnitId) };
@@ -61,8 +72,9 @@ export async function authorableModules(db: Connection, actor: Actor, archived: 
 export async function assignableModules(db: Connection, actor: Actor, home: UnitRef | null): Promise<LearningModule[]> {
   const modules = await moduleModel(db).find({ archived: false, publishedVersion: trusted({ $gt: 0 }) }).sort({ code: 1 }).lean<LearningModule[]>();
   const out: LearningModule[] = [];
+  const refOf = unitRefCache(db);
   for (const module of modules) {
-    const owner = await unitRefOf(db, module.ownerUnitId);
+    const owner = await refOf(module.ownerUnitId);
     if (!can(actor, 'content.author', { owner }) && can(actor, 'module.view', { owner, home })) out.push(module);
   }
   return out;

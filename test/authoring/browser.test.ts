@@ -58,6 +58,16 @@ describe('authoring pages in a real browser (Chromium)', function () {
     ['authoring-questions-import', () => '/authoring/questions/import', t('vi', 'question_import_title')],
   ];
 
+  it('the lesson toolbar wraps the selected text in a tag', async () => {
+    await page.goto(`${tp.base}/authoring/modules/${moduleId}/items/tiep-cong-dan`);
+    const area = page.locator('#i-body');
+    await area.fill('Xin chào');
+    await area.selectText();
+    await page.getByRole('toolbar').getByRole('button', { name: t('vi', 'toolbar_bold') }).click();
+    expect(await area.inputValue()).to.equal('<strong>Xin chào</strong>');
+    await assertAccessible(page, 'authoring-toolbar');
+  });
+
   for (const [name, url, heading] of PAGES) {
     it(`${name}: accessible, no console errors, screenshots`, async () => {
       const response = await page.goto(`${tp.base}${url()}`);
