@@ -61,6 +61,10 @@ const schema = z.object({
    * attempt (in seconds), so a demonstration or a browser test need not wait minutes.
    */
   QUIZ_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
+  /** Largest lesson video (MP4, WebM), in MB. */
+  MEDIA_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),
+  /** Largest lesson PDF or image, in MB. */
+  MEDIA_DOC_MAX_MB: z.coerce.number().int().min(1).max(1024).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });

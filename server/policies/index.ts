@@ -34,6 +34,15 @@ export interface OwnedRef {
   owner: UnitRef | null;
 }
 
+/**
+ * A published module as a reader sees it: its owner (null = province-wide) and the
+ * reader's own home unit (the rule needs the reader's ancestors, which the actor lacks).
+ */
+export interface ModuleViewRef {
+  owner: UnitRef | null;
+  home: UnitRef | null;
+}
+
 /** What the actor's own account is (for self-service actions). */
 export interface AccountRef {
   id: string;
@@ -56,6 +65,8 @@ interface Subjects {
   'content.create': UnitRef;
   /** edit, publish, preview, export a module; edit a question */
   'content.author': OwnedRef;
+  /** see a published module in lists (GET /api/v1/modules) */
+  'module.view': ModuleViewRef;
   /** assign a module to this unit's subtree (or to officers of it) */
   'module.assign': UnitRef;
   /** take modules and quizzes as this officer (one's own learning) */
@@ -80,6 +91,13 @@ export function inSubtree(actor: Actor, unit: UnitRef): boolean {
 
 /** Below the actor's unit, not the unit itself. */
 const strictlyBelow = (actor: Actor, unit: UnitRef) => actor.unitId !== null && unit.ancestors.some((a) => a.equals(actor.unitId!));
+
+/**
+ * A module applies to a reader when it is province-wide or owned by the reader's home unit
+ * or one of its ancestors (a department's module reaches its divisions).
+ */
+const applies = (module: ModuleViewRef) =>
+  module.owner === null || (module.home !== null && (module.home.id.equals(module.owner.id) || module.home.ancestors.some((a) => a.equals(module.owner!.id))));
 
 type Rule<S> = (actor: Actor, subject: S) => boolean;
 type RuleSet = { [A in Action]: Partial<Record<Exclude<Role, 'admin'>, Rule<Subjects[A]>>> };
@@ -108,6 +126,11 @@ const rules: RuleSet = {
   },
   'content.create': { coordinator: inSubtree },
   'content.author': { coordinator: (actor, content) => content.owner !== null && inSubtree(actor, content.owner) },
+  'module.view': {
+    coordinator: (actor, module) => applies(module) || (module.owner !== null && inSubtree(actor, module.owner)),
+    manager: (actor, module) => applies(module) || (module.owner !== null && inSubtree(actor, module.owner)),
+    officer: (_actor, module) => applies(module),
+  },
   'module.assign': { coordinator: inSubtree },
   // everyone learns: coordinators and managers are officers too, through their own record
   'learning.take': {
