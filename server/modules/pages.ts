@@ -120,7 +120,7 @@ export async function editorLocals(db: Connection, actor: Actor, module: Learnin
   };
 }
 
-const DONE_MESSAGES = new Set(['created', 'saved', 'published', 'archived', 'unarchived', 'assigned', 'unassigned', 'item_added', 'item_removed']);
+const DONE_MESSAGES = new Set(['created', 'saved', 'published', 'archived', 'unarchived', 'assigned', 'unassigned', 'item_added', 'item_removed', 'imported']);
 
 export async function renderEditor(ctx: RouteContext<unknown>, module: LearningModule, state: EditorState = emptyState(), status = 200, done?: string): Promise<void> {
   ctx.res.status(status).render('authoring/module', await editorLocals(ctx.services.db, actorOfContext(ctx), module, state, done));

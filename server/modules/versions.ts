@@ -20,9 +20,37 @@ export async function publishModule(db: Connection, moduleId: Types.ObjectId, by
   });
 }
 
-/** A published version, or null (the module has none, or not that one). */
+/**
+ * Published versions never change, and every learning request needs one (the items of
+ * the module an officer works through) — with all its lesson HTML, tens of kilobytes to
+ * decode. So they are kept in memory per connection, a bounded number of them, frozen
+ * so that no caller can change the shared copy. Safe with several app instances: there
+ * is nothing to invalidate.
+ */
+const VERSION_CACHE_SIZE = 500;
+const versionCache = new WeakMap<Connection, Map<string, ModuleVersion>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** A published version, or null (the module has none, or not that one). The result is frozen. */
 export async function findVersion(db: Connection, moduleId: Types.ObjectId, version: number): Promise<ModuleVersion | null> {
-  return moduleVersionModel(db).findOne({ moduleId, version }).lean<ModuleVersion>();
+  let cache = versionCache.get(db);
+  if (!cache) versionCache.set(db, (cache = new Map()));
+  const key = `${moduleId.toHexString()}:${version}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const found = await moduleVersionModel(db).findOne({ moduleId, version }).lean<ModuleVersion>();
+  if (!found) return null;
+  // oldest out first: a Map iterates in insertion order
+  if (cache.size >= VERSION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, deepFreeze(found));
+  return found;
 }
 
 /** The newest published version of a module, or null before the first publish. */

@@ -3,7 +3,8 @@
  * Env: BENCH_DIR (where the temporary DATA_DIR goes, default the OS temp dir),
  * BENCH_KEEP=1 (keep it), BENCH_WRITE_DOCS=1 (write the results into docs/benchmarks.md
  * under "## Platform benchmark (npm run bench)"), BENCH_CHILD_ARGS (node flags for the
- * server child processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * server child processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_SECTIONS (a comma list of
+ * section title prefixes to run, e.g. "Import,Quiz").
  *
  * A list of sections (test/bench/platform/*.section.ts). All `prepare` phases run first
  * with the platform started in this process on a fresh DATA_DIR; then that platform is
@@ -28,7 +29,10 @@ import { signInSection } from './platform/sign-in.section';
 import { quizSection } from './platform/quiz.section';
 
 /** Measure order: the ceiling right before the home page, so the two see the same machine. */
-const SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection, quizSection];
+const ALL_SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection, quizSection];
+/** BENCH_SECTIONS=Import,Quiz runs only the sections whose titles start so (the later ones need the import). */
+const only = process.env.BENCH_SECTIONS?.split(',').map((s) => s.trim().toLowerCase());
+const SECTIONS = only ? ALL_SECTIONS.filter((s) => only.some((prefix) => s.title.toLowerCase().startsWith(prefix))) : ALL_SECTIONS;
 
 const t0 = performance.now();
 const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);

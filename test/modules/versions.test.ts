@@ -33,4 +33,17 @@ describe('module versions', () => {
     const made = await Promise.all([publishModule(db, module._id, null), publishModule(db, module._id, null)]);
     expect(made.map((v) => v.version).sort()).to.deep.equal([1, 2]);
   });
+
+  it('a published version read twice is the same frozen copy (kept in memory: versions never change)', async () => {
+    const db = database.connection;
+    const module = await moduleModel(db).create({ code: 'v-cache', draft: draft('Bộ nhớ đệm') });
+    await publishModule(db, module._id, null);
+    const first = (await findVersion(db, module._id, 1))!;
+    expect(await findVersion(db, module._id, 1)).to.equal(first);
+    expect(Object.isFrozen(first.content.items[0])).to.equal(true);
+    expect(() => {
+      (first.content as { title: string }).title = 'đổi';
+    }).to.throw(TypeError);
+    expect(await findVersion(db, module._id, 2)).to.equal(null);
+  });
 });
