@@ -8,6 +8,7 @@ import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer 
 import type { Unit } from '../units/model';
 import { installationStats, subtreeStats } from './stats';
 import { myModulesSummary } from '../learning/summary';
+import { learnerOf } from '../progress/learner';
 
 export function registerHomeRoutes(router: Router, services: Services): void {
   route(router, services, {
@@ -33,7 +34,7 @@ export function registerHomeRoutes(router: Router, services: Services): void {
           category: officerCategoryLabels[officer.category],
           status: officerStatusLabels[officer.status],
         };
-        const learning = await myModulesSummary(services.db, ctx.actor);
+        const learning = await myModulesSummary(services.db, officer && (await learnerOf(services.db, officer, unit)));
         return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null, learning });
       }
       if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [] });

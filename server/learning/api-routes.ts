@@ -12,13 +12,13 @@ import { myModules, type MyModule } from '../progress/my-modules';
 import type { ModuleProgress } from '../progress/model';
 import { trainingYear } from '../progress/year';
 import { saveAnswers } from '../quizzes/service';
-import { authorizedLearner, quizSettings } from './load';
+import { authorizedLearner, homeUnitOf, quizSettings } from './load';
 import { presentAssignmentJson, presentProgressJson } from './presenters';
 import { autosaveBody, yearQuery } from './schema';
 
 /** The caller as a learner, or null (authorized on their own account then: the answer is an empty list). */
 async function learnerOrNull(ctx: SignedInContext<unknown>): Promise<Learner | null> {
-  const learner = await findLearner(ctx.services.db, ctx.actor);
+  const learner = await findLearner(ctx.services.db, ctx.actor, homeUnitOf(ctx));
   if (learner) ctx.authorize('learning.take', learnerRef(learner));
   else ctx.authorize('account.self', { id: ctx.actor.id });
   return learner;

@@ -9,15 +9,18 @@ import type { Services } from '../http/context';
 import type { SignedInContext } from '../http/route';
 import type { ModuleItem, ModuleVersion, QuizItem } from '../modules/model';
 import { findVersion } from '../modules/versions';
-import { learnerRef, requireLearner, type Learner } from '../progress/learner';
+import { learnerRef, requireLearner, type KnownUnit, type Learner } from '../progress/learner';
 import type { ModuleProgress } from '../progress/model';
 import { findProgress, pinnedVersion } from '../progress/service';
 import type { Attempt } from '../quizzes/model';
 import type { QuizSettings } from '../quizzes/service';
 
+/** The account's home unit as the view locals loaded it for this request. */
+export const homeUnitOf = (ctx: SignedInContext<unknown>): KnownUnit => ctx.res.locals['homeUnit'] as KnownUnit;
+
 /** The caller as a learner, authorized to act on their own learning. */
 export async function authorizedLearner(ctx: SignedInContext<unknown>): Promise<Learner> {
-  const learner = await requireLearner(ctx.services.db, ctx.actor);
+  const learner = await requireLearner(ctx.services.db, ctx.actor, homeUnitOf(ctx));
   ctx.authorize('learning.take', learnerRef(learner));
   return learner;
 }

@@ -13,9 +13,9 @@ import { learningYears, myModules } from '../progress/my-modules';
 import { completeLesson, findLearnableModule, findProgress, startModule, touchItem } from '../progress/service';
 import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
-import { cooldownMs, findOwnAttempt, pastDeadline, quizState, startAttempt, submitAttempt } from '../quizzes/service';
+import { cooldownMs, findOwnAttempt, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
 import { listAttempts } from './attempt-list';
-import { authorizedLearner, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
+import { authorizedLearner, homeUnitOf, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
 import { attemptParams, itemParams, moduleParams, submitForm, yearQuery } from './schema';
 
@@ -31,7 +31,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     handle: async (ctx) => {
       const now = new Date();
       const current = trainingYear(now);
-      const learner = await findLearner(db, ctx.actor);
+      const learner = await findLearner(db, ctx.actor, homeUnitOf(ctx));
       if (!learner) {
         // nothing to take without an officer record: say so instead of an empty list
         ctx.authorize('account.self', { id: ctx.actor.id });
@@ -175,7 +175,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       const moduleId = attempt.moduleId.toHexString();
       const back = `/learn/modules/${moduleId}/items/${attempt.itemKey}`;
       // a phone that slept past the deadline: the attempt closes with what was saved in time
-      if (attempt.status === 'open' && pastDeadline(attempt, now, settings)) attempt = await submitAttempt(db, attempt._id, learner.officerId, null, quiz, now, settings);
+      if (attempt.status === 'open' && pastDeadline(attempt, now, settings)) attempt = await submitOwnAttempt(db, attempt, null, quiz, now, settings);
       if (attempt.status === 'open') {
         return ctx.res.render('learn/attempt', { title: 'learn_attempt_title', pageScript: 'quiz', quizTitle: quiz.title, back, attempt: presentOpenAttempt(attempt), serverNow: now });
       }
@@ -207,7 +207,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       const learner = await authorizedLearner(ctx);
       const attempt = await findOwnAttempt(db, ctx.input.attemptId, learner.officerId);
       const quiz: QuizItem = await quizOfAttempt(db, attempt);
-      await submitAttempt(db, attempt._id, learner.officerId, ctx.input.answers, quiz, new Date(), quizSettings(services));
+      await submitOwnAttempt(db, attempt, ctx.input.answers, quiz, new Date(), quizSettings(services));
       ctx.res.redirect(303, `/learn/attempts/${attempt._id.toHexString()}`);
     },
   });

@@ -17,12 +17,23 @@ export interface Learner {
   fullName: string;
 }
 
-/** The caller's learner record, or null when the account has no officer record. */
-export async function findLearner(db: Connection, actor: Actor): Promise<Learner | null> {
+/** A unit the request has already loaded (the account's home unit, see server/http/views.ts). */
+export type KnownUnit = Pick<Unit, '_id' | 'ancestors'> | null | undefined;
+
+/**
+ * The caller's learner record, or null when the account has no officer record. The
+ * officer's unit is nearly always the account's home unit, which every page request has
+ * loaded already: `known` saves reading it again.
+ */
+export async function findLearner(db: Connection, actor: Actor, known?: KnownUnit): Promise<Learner | null> {
   if (!actor.officerId) return null;
   const officer = await officerModel(db).findById(actor.officerId, { unitId: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'unitId' | 'fullName'>>();
-  if (!officer) return null;
-  const unit = await unitModel(db).findById(officer.unitId, { ancestors: 1 }).lean<Pick<Unit, '_id' | 'ancestors'>>();
+  return officer && learnerOf(db, officer, known);
+}
+
+/** The learner of an officer record already loaded. */
+export async function learnerOf(db: Connection, officer: Pick<Officer, '_id' | 'unitId' | 'fullName'>, known?: KnownUnit): Promise<Learner> {
+  const unit = known?._id.equals(officer.unitId) ? known : await unitModel(db).findById(officer.unitId, { ancestors: 1 }).lean<Pick<Unit, '_id' | 'ancestors'>>();
   return { officerId: officer._id, unitId: officer.unitId, ancestors: unit?.ancestors ?? [], fullName: officer.fullName };
 }
 
@@ -31,8 +42,8 @@ export async function findLearner(db: Connection, actor: Actor): Promise<Learner
  * officer record (an admin, a coordinator not linked to a personnel record) has nothing
  * to take: 403 'learn_no_officer', which names the reason.
  */
-export async function requireLearner(db: Connection, actor: Actor): Promise<Learner> {
-  const learner = await findLearner(db, actor);
+export async function requireLearner(db: Connection, actor: Actor, known?: KnownUnit): Promise<Learner> {
+  const learner = await findLearner(db, actor, known);
   if (!learner) throw new AppError(403, 'learn_no_officer');
   return learner;
 }

@@ -3,7 +3,7 @@
  * unit), marking lessons read, taking in quiz results, and the roll-up that keeps
  * `module_progress` current after every event so that reports never scan attempts.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import { trusted, Types, type Connection } from 'mongoose';
 import { notFound } from '../errors';
 import { moduleModel, type LearningModule, type ModuleItem, type ModuleVersion } from '../modules/model';
 import { findVersion, latestVersion } from '../modules/versions';
@@ -18,7 +18,8 @@ export async function recordEvent(
   db: Connection,
   event: { type: LearningEventType; at: Date; officerId: Types.ObjectId; moduleId: Types.ObjectId; year: number; version: number; itemKey?: string | null; details?: Record<string, unknown> },
 ): Promise<void> {
-  await learningEventModel(db).create({ itemKey: null, details: {}, ...event });
+  // built complete here, so a plain insert (no mongoose document for an append-only record)
+  await learningEventModel(db).collection.insertOne({ _id: new Types.ObjectId(), itemKey: null, details: {}, ...event });
 }
 
 /** A published, not archived module, or 404 'learn_module_not_found'. */

@@ -3,7 +3,7 @@
  * function takes `now`, so tests move the clock instead of waiting; the server's clock
  * is the only authority on deadlines.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import { trusted, Types, type Connection } from 'mongoose';
 import { AppError, conflict, notFound } from '../errors';
 import type { ModuleProgress } from '../progress/model';
 import { recordAttempt, recordEvent } from '../progress/service';
@@ -101,7 +101,10 @@ export async function startAttempt(
     }
     const questions = drawQuestions(await bankFor(db, quiz), quiz.draw, random).map((q) => snapshotQuestion(q, quiz.shuffleOptions, random));
     try {
-      const created = await Attempts.create({
+      // a plain insert: the document is built here, complete, and hydrating ten question
+      // sub-documents through mongoose for one write costs more than the write
+      const attempt: Attempt = {
+        _id: new Types.ObjectId(),
         officerId: progress.officerId,
         moduleId: progress.moduleId,
         version: progress.version,
@@ -113,8 +116,13 @@ export async function startAttempt(
         deadlineAt: quiz.timeLimitMinutes > 0 ? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000) : null,
         questions,
         answers: {},
-      });
-      const attempt = created.toObject() as Attempt;
+        submittedAt: null,
+        score: null,
+        correctCount: null,
+        passed: null,
+        results: [],
+      };
+      await Attempts.collection.insertOne(attempt);
       await recordEvent(db, { type: 'attempt_started', at: now, officerId: attempt.officerId, moduleId: attempt.moduleId, year: attempt.year, version: attempt.version, itemKey: quiz.key, details: { attemptId: attempt._id, number: attempt.number } });
       return { attempt, resumed: false };
     } catch (error) {
@@ -208,7 +216,15 @@ export async function submitAttempt(
   now: Date,
   settings: QuizSettings,
 ): Promise<Attempt> {
-  const attempt = await findOwnAttempt(db, attemptId, officerId);
+  return submitOwnAttempt(db, await findOwnAttempt(db, attemptId, officerId), answers, quiz, now, settings);
+}
+
+/**
+ * The same for an attempt the caller has just loaded with findOwnAttempt (the routes do,
+ * to find its quiz): no second read. If another submit got there in between, the
+ * conditional update in closeAttempt loses and the stored result is returned.
+ */
+export async function submitOwnAttempt(db: Connection, attempt: Attempt, answers: Record<string, string[]> | null, quiz: QuizItem, now: Date, settings: QuizSettings): Promise<Attempt> {
   if (attempt.status !== 'open') return attempt;
   const extra = answers && !pastDeadline(attempt, now, settings) ? checkAnswers(attempt, answers) : {};
   return closeAttempt(db, attempt, quiz, now, extra);
