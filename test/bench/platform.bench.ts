@@ -46,7 +46,7 @@ async function step(report: Report, name: string, fn: () => Promise<void>): Prom
 async function main(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'platform-bench-'));
   // production settings; BCRYPT_COST is left at its default on purpose
-  const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: randomBytes(30).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'off', TRUST_PROXY: '1', PORT: '0' };
+  const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: randomBytes(30).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'off', TRUST_PROXY: '1', PORT: '0', CONTENT_ORIGIN: 'http://content.localhost:9', CONTENT_PORT: '0' };
   const report: Report = { rows: [], targets: [], notes: [], errors: [] };
   const started = new Date();
   const loadStart = os.loadavg()[0]!;
