@@ -32,8 +32,15 @@
     window.API_1484_11 = api;
   }
 
-  // a SCO that never calls LMSFinish / Terminate still gets its final commit when the page goes
-  window.addEventListener('pagehide', function () {
+  // A SCO that never calls LMSFinish / Terminate still gets its final commit when the page
+  // goes — but only after the SCO's own pagehide handlers, which often set the last values
+  // and finish themselves. Chromium fires pagehide on this page before the SCO's frame, so
+  // this page only notes that it is closing; the SCO window's pagehide (our listener is
+  // added after the SCO's own) then finishes. Whichever of the two comes second finishes,
+  // and a SCO merely moving to its next page (its pagehide alone) is not finished.
+  var closing = false;
+  var scoLeaving = false;
+  function finishIfOpen() {
     try {
       if (api.isInitialized() && !api.isTerminated()) {
         if (config.kind === 'scorm12') api.LMSFinish('');
@@ -42,7 +49,7 @@
     } catch (e) {
       /* the page is going away: nothing left to report to */
     }
-  });
+  }
 
   var frame = document.createElement('iframe');
   frame.id = 'sco';
@@ -51,6 +58,15 @@
   frame.addEventListener('load', function () {
     var status = document.getElementById('player-status');
     if (status) status.hidden = true;
+    scoLeaving = false;
+    frame.contentWindow.addEventListener('pagehide', function () {
+      scoLeaving = true;
+      if (closing) finishIfOpen();
+    });
+  });
+  window.addEventListener('pagehide', function () {
+    closing = true;
+    if (scoLeaving) finishIfOpen();
   });
   body.appendChild(frame);
 })();

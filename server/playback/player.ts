@@ -22,7 +22,7 @@ function page(title: string, body: string, scripts: string[] = []): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/player/player.css">
-${scripts.map((src) => `<script src="${escapeHtml(src)}"></script>`).join('\n')}
+${scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n')}
 </head>
 ${body}
 </html>`;
