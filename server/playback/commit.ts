@@ -8,8 +8,11 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../http/context';
+import { userModel, type User } from '../users/model';
 import { applyCommit } from './attempts';
+import { attemptModel, type PackageAttempt } from './model';
 import { verifyPlaybackToken } from './tokens';
+import { applyXapi } from './xapi';
 
 const OK = { result: true, errorCode: 0 } as const;
 /** scorm-again's "general commit failure" */
@@ -43,5 +46,33 @@ export function commitHandler(services: Services) {
       if (outcome === 'unknown_attempt') res.status(404).json(FAILED(404));
       else res.json(OK);
     }, next);
+  };
+}
+
+/**
+ * POST /xapi/<token>: one post of the H5P player: `{seq, statement?, state?}` (JSON, or
+ * text/plain from sendBeacon when the page goes). Same rules as commits: the content
+ * origin only, a valid H5P token, older or repeated posts ignored and answered 200.
+ */
+export function xapiHandler(services: Services) {
+  const { db, secret, config, log } = services;
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const origin = req.get('origin');
+    if (origin !== undefined && origin !== config.CONTENT_ORIGIN) return void res.status(403).json({ stored: false });
+    const claims = verifyPlaybackToken(String(req.params['token']), secret);
+    if (!claims || claims.kind !== 'h5p') return void res.status(401).json({ stored: false });
+    const body = bodyOf(req);
+    const seq = body?.['seq'];
+    const state = body?.['state'];
+    if (!body || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || (state !== undefined && state !== null && typeof state !== 'string')) return void res.status(400).json({ stored: false });
+    (async () => {
+      const attempt = await attemptModel(db).findById(claims.att, { accountId: 1 }).lean<PackageAttempt>();
+      const account = attempt ? await userModel(db).findById(attempt.accountId, { username: 1, displayName: 1 }).lean<User>() : null;
+      const actor = { objectType: 'Agent', name: account?.displayName ?? '', account: { homePage: config.PUBLIC_URL, name: account?.username ?? String(attempt?.accountId ?? '') } };
+      const outcome = await applyXapi(db, { attemptId: claims.att, session: claims.ses, seq, statement: body['statement'] ?? null, state: typeof state === 'string' ? state : null, actor }, (error) => log.error({ err: error }, 'package progress listener failed'));
+      if (outcome === 'unknown_attempt') res.status(404).json({ stored: false });
+      else res.json({ stored: outcome === 'applied' });
+    })().catch(next);
   };
 }

@@ -8,19 +8,21 @@
  *   GET  /play/<token>           the player page of one opening (SCORM: scorm-again)
  *   GET  /p/<token>/<path>       a file of the package the token names
  *   POST /commit/<token>         a SCORM commit (JSON, or text/plain JSON from sendBeacon)
- *   GET  /player/…               the player's own scripts (public/player, scorm-again's dist)
+ *   POST /xapi/<token>           an H5P xAPI statement and / or the content's state
+ *   GET  /player/…               the player's own scripts (public/player, scorm-again's two bundles, h5p-standalone's dist)
  *
  * Headers: a CSP looser than the platform's (packages need inline and eval'd scripts),
  * framing allowed only by the platform origin (and by this origin, for the SCO inside
  * the player), nosniff, no referrer (the token never leaks to a linked site).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Services } from '../http/context';
 import { requestLogger } from '../http/logging';
 import { ROOT_DIR } from '../app';
-import { commitHandler } from './commit';
+import { commitHandler, xapiHandler } from './commit';
 import { sendPackageFile } from './files';
 import { playerPage } from './player';
 
@@ -71,6 +73,20 @@ export function createContentApp(services: Services): express.Express {
   for (const file of ['scorm12.min.js', 'scorm2004.min.js']) {
     app.get(`/player/scorm-again/${file}`, (_req, res, next) => res.sendFile(file, { root: scormAgain, maxAge }, (e) => e && next(e)));
   }
+  // h5p-standalone runs H5P in a frame of its own, which has no script of ours: its frame
+  // script is served with the storage stand-in in front (see public/player/storage-shim.js)
+  let frameScript: string | null = null;
+  app.get('/player/h5p-frame.js', (_req, res, next) => {
+    try {
+      frameScript ??= [path.join(ROOT_DIR, 'public', 'player', 'storage-shim.js'), path.join(ROOT_DIR, 'node_modules', 'h5p-standalone', 'dist', 'frame.bundle.js')].map((file) => fs.readFileSync(file, 'utf8')).join(';\n');
+      res.type('application/javascript').setHeader('Cache-Control', config.NODE_ENV === 'production' ? 'public, max-age=86400' : 'no-cache');
+      res.send(frameScript);
+    } catch (error) {
+      next(error);
+    }
+  });
+  // h5p-standalone's whole dist (its frame script, styles, fonts, images)
+  app.use('/player/h5p', express.static(path.join(ROOT_DIR, 'node_modules', 'h5p-standalone', 'dist'), { index: false, maxAge }));
   app.use('/player', express.static(path.join(ROOT_DIR, 'public', 'player'), { index: false, maxAge }));
 
   // the player page may be framed only by the platform; package files by the player (this origin) inside the platform
@@ -83,6 +99,7 @@ export function createContentApp(services: Services): express.Express {
     express.text({ type: 'text/plain', limit: '1mb' }),
     commitHandler(services),
   );
+  app.post('/xapi/:token', express.json({ type: 'application/json', limit: '1mb' }), express.text({ type: 'text/plain', limit: '1mb' }), xapiHandler(services));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain').send('Không tìm thấy / not found');

@@ -42,8 +42,9 @@ export function registerPlaybackRoutes(router: Router, services: Services): void
       } else {
         record = await authorizedPackage(ctx);
       }
-      if (record.kind === 'h5p') throw new AppError(422, 'playback_h5p_unsupported');
-      const sco = ctx.input.sco ? record.scos.find((s) => s.identifier === ctx.input.sco) : record.scos[0];
+      // an H5P package is one activity: its "SCO" is the whole content
+      const scos = record.kind === 'h5p' ? [{ identifier: 'h5p', title: record.title, launch: 'h5p.json' }] : record.scos;
+      const sco = ctx.input.sco ? scos.find((s) => s.identifier === ctx.input.sco) : scos[0];
       if (!sco) throw new AppError(404, 'playback_sco_not_found');
       const attempt = await openAttempt(db, { officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: null, preview: officerId === null });
       const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch }, secret, config.PLAYBACK_TOKEN_MINUTES);
@@ -54,7 +55,7 @@ export function registerPlaybackRoutes(router: Router, services: Services): void
       ctx.res.render('playback/play', {
         title: 'playback_page_title',
         packageTitle: record.title,
-        scos: record.scos.length > 1 ? record.scos.map((s) => ({ identifier: s.identifier, title: s.title, current: s.identifier === sco.identifier })) : [],
+        scos: scos.length > 1 ? scos.map((s) => ({ identifier: s.identifier, title: s.title, current: s.identifier === sco.identifier })) : [],
         packageId: record._id.toHexString(),
         preview: officerId === null,
         playerUrl: `${config.CONTENT_ORIGIN}/play/${token}`,

@@ -13,10 +13,11 @@ import { expect } from 'chai';
 import type { Browser, FrameLocator, Page, Request } from 'playwright-core';
 import { t } from '../../server/i18n';
 import { attemptModel, type PackageAttempt } from '../../server/playback/model';
+import { xapiStatementModel, type XapiStatementRecord } from '../../server/playback/xapi-model';
 import { SESSION_COOKIE } from '../../server/auth/session';
 import type { ContentPackage } from '../../server/packages/model';
 import { startTestPlatform, type TestPlatform } from '../http';
-import { buildPeople, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
+import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
 import { hostilePackage, scorm2004Package } from '../playback/fixtures';
 import { closePage, DESKTOP, launchBrowser, newPage, pageProblems, screenshot } from './browser';
 
@@ -27,6 +28,7 @@ describe('package playback in a real browser (Chromium)', function () {
   let people: People;
   let scorm12: ContentPackage;
   let scorm2004: ContentPackage;
+  let h5p: ContentPackage;
 
   before(async () => {
     const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('playback-browser')]);
@@ -37,6 +39,7 @@ describe('package playback in a real browser (Chromium)', function () {
     people = await buildPeople(tp);
     scorm12 = await storeFolder(tp, people, IN_HOUSE_SCORM12);
     scorm2004 = await storeBytes(tp, people, await scorm2004Package(), 'dao-duc-2004.zip');
+    h5p = await storeFolder(tp, people, IN_HOUSE_H5P);
   });
   after(async () => {
     await browser?.close();
@@ -134,6 +137,37 @@ describe('package playback in a real browser (Chromium)', function () {
     await page.close({ runBeforeUnload: true });
     const closed = await attemptWhen(scorm2004, 'officer.a', (a) => a.location === 'closed-by-tab', 'the beacon commit');
     expect(closed).to.deep.include({ completion: 'completed', success: 'passed', exit: 'suspend', totalSeconds: 12 });
+  });
+
+  it('the in-house H5P package restores its state and records its score from xAPI', async () => {
+    let page = await signedInPage('officer.a');
+    await page.goto(`${tp.base}/packages/${h5p._id.toHexString()}/play`);
+    let player = page.frameLocator('#package-player').frameLocator('iframe');
+    await player.getByLabel('Chủ động chào hỏi').check();
+    await screenshot(page, 'playback-h5p-start');
+    // leaving: the state goes by sendBeacon; coming back, the answer is there again
+    await page.close({ runBeforeUnload: true });
+    await attemptWhen(h5p, 'officer.a', (a) => a.suspendData.includes('"answers":{"0":0}'), 'the state saved on leaving');
+    page = await signedInPage('officer.a');
+    await page.goto(`${tp.base}/packages/${h5p._id.toHexString()}/play`);
+    player = page.frameLocator('#package-player').frameLocator('iframe');
+    await player.getByLabel('Xin lỗi vì để người dân chờ').waitFor();
+    expect(await player.getByLabel('Chủ động chào hỏi').isChecked(), 'the saved answer is restored').to.equal(true);
+    await player.getByLabel('Xin lỗi vì để người dân chờ').check();
+    await player.getByLabel('luôn nghiêm khắc').check();
+    await player.getByRole('button', { name: 'Nộp bài' }).click();
+    await player.getByText('Đạt: 2/3 câu đúng.').waitFor();
+    await screenshot(page, 'playback-h5p-scored');
+    const attempt = await attemptWhen(h5p, 'officer.a', (a) => a.completion === 'completed', 'completed from xAPI');
+    expect(attempt).to.deep.include({ kind: 'h5p', scoIdentifier: 'h5p', completion: 'completed', success: 'passed', scoreRaw: 2, session: 2 });
+    expect(attempt.scoreScaled).to.be.closeTo(2 / 3, 0.001);
+    const statements = await xapiStatementModel(tp.platform.services.db).find({ attemptId: attempt._id }).lean<XapiStatementRecord[]>();
+    expect(statements.map((s) => s.verb.split('/').pop())).to.include.members(['answered', 'completed']);
+    const answered = JSON.parse(statements.find((s) => s.verb.endsWith('/answered'))!.statement) as { actor: { account: { name: string } }; result: { score: { raw: number } } };
+    expect(answered.actor.account.name, 'the actor is the account, not what the browser claimed').to.equal('officer.a');
+    expect(answered.result.score.raw).to.equal(2);
+    expect(pageProblems(page)).to.deep.equal([]);
+    await closePage(page);
   });
 
   /**

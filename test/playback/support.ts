@@ -17,6 +17,7 @@ import { ROOT_DIR } from '../../server/app';
 
 export const PASSWORD = 'mật khẩu thử phát gói';
 export const IN_HOUSE_SCORM12 = path.join(ROOT_DIR, 'content', 'packages', 'scorm12-vhcv');
+export const IN_HOUSE_H5P = path.join(ROOT_DIR, 'content', 'packages', 'h5p-vhcv');
 
 export interface People {
   unitId: Types.ObjectId;
