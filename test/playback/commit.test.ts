@@ -10,12 +10,13 @@ import jwt from 'jsonwebtoken';
 import { Types } from 'mongoose';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
 import { attemptModel, type PackageAttempt } from '../../server/playback/model';
+import { xapiStatementModel, type XapiStatementRecord } from '../../server/playback/xapi-model';
 import { onPackageProgress, type PackageResult } from '../../server/playback/results';
 import { signPlaybackToken, verifyPlaybackToken } from '../../server/playback/tokens';
 import { signSession } from '../../server/auth/tokens';
 import type { ContentPackage } from '../../server/packages/model';
 import { scorm2004Files, zipOf } from '../packages/fixtures/build';
-import { buildPeople, IN_HOUSE_SCORM12, open, PASSWORD, storeBytes, storeFolder, type People } from './support';
+import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, open, PASSWORD, storeBytes, storeFolder, type People } from './support';
 
 describe('package playback: content origin, tokens, commits', function () {
   this.timeout(60_000);
@@ -191,6 +192,36 @@ describe('package playback: content origin, tokens, commits', function () {
     const after = (await attemptOf(token))!;
     expect(after.updatedAt.getTime()).to.equal(target.updatedAt.getTime());
     expect(after).to.include({ commits: 0, completion: 'not_attempted' });
+  });
+
+  it('H5P: xAPI posts are stored once; only top-level completed / answered statements decide the result', async () => {
+    const h5p = await storeFolder(tp, people, IN_HOUSE_H5P);
+    const { token } = await open(officer, h5p._id);
+    const post = (body: unknown, contentType = 'application/json') =>
+      fetch(`${tp.contentBase}/xapi/${token}`, { method: 'POST', headers: { 'content-type': contentType, origin: tp.platform.services.config.CONTENT_ORIGIN }, body: JSON.stringify(body) });
+    const answered = (raw: number, success: boolean, parent = false) => ({
+      actor: { name: 'Kẻ mạo danh', mbox: 'mailto:someone@else.vn' },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+      object: { id: 'http://content.localhost/x' },
+      context: { contextActivities: parent ? { parent: [{ id: 'http://content.localhost/parent' }] } : { category: [{ id: 'http://h5p.org/libraries/H5P.VHCVQuestion-1.0' }] } },
+      result: { score: { raw, max: 3, min: 0, scaled: raw / 3 }, success, completion: true, duration: 'PT40S' },
+    });
+    expect((await post({ seq: 1, statement: answered(3, true, true), state: '{"answers":{"0":0}}' })).status).to.equal(200);
+    const attemptId = verifyPlaybackToken(token, tp.platform.services.secret)!.att;
+    let attempt = (await attempts().findById(attemptId).lean<PackageAttempt>())!;
+    expect(attempt, 'a sub-content statement decides nothing').to.include({ completion: 'not_attempted', suspendData: '{"answers":{"0":0}}' });
+    expect((await (await post({ seq: 2, statement: answered(2, true) }, 'text/plain;charset=UTF-8')).json())).to.deep.equal({ stored: true });
+    expect((await (await post({ seq: 2, statement: answered(0, false) })).json()), 'a repeated seq').to.deep.equal({ stored: false });
+    attempt = (await attempts().findById(attemptId).lean<PackageAttempt>())!;
+    expect(attempt).to.deep.include({ completion: 'completed', success: 'passed', scoreRaw: 2, totalSeconds: 40, lastCommitSeq: 2 });
+    expect(attempt.scoreScaled).to.be.closeTo(2 / 3, 0.001);
+    const stored = await xapiStatementModel(tp.platform.services.db).find({ attemptId: attempt._id }).sort({ storedAt: 1 }).lean<XapiStatementRecord[]>();
+    expect(stored.map((r) => r.topLevel)).to.deep.equal([false, true]);
+    expect((JSON.parse(stored[1]!.statement) as { actor: { account: { name: string } } }).actor.account.name).to.equal('officer.a');
+    // tokens of the other kind are refused on each endpoint
+    const scormToken = (await open(officer, scorm12._id)).token;
+    expect((await fetch(`${tp.contentBase}/xapi/${scormToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq: 9, statement: answered(0, false) }) })).status).to.equal(401);
+    expect((await commit(token, { cmi: {}, commitSequence: 9 })).status).to.equal(401);
   });
 
   it('another officer cannot open an attempt as someone else; a manager without an officer record cannot play', async () => {
