@@ -34,7 +34,7 @@ export async function openAttempt(db: Connection, opening: Opening): Promise<Pac
     }
     const updated = await Attempt.findOneAndUpdate(
       { _id: latest._id, session: latest.session, status: 'active' },
-      { $set: { session: latest.session + 1, lastCommitSeq: 0, priorSeconds: latest.priorSeconds + latest.sessionSeconds, sessionSeconds: 0, totalSeconds: latest.priorSeconds + latest.sessionSeconds } },
+      { $set: { session: latest.session + 1, lastCommitSeq: 0, priorSeconds: latest.priorSeconds + latest.sessionSeconds, sessionSeconds: 0 } },
       { returnDocument: 'after' },
     ).lean<PackageAttempt>();
     if (updated) return updated;
@@ -63,26 +63,18 @@ export type CommitOutcome = 'applied' | 'stale' | 'unknown_attempt';
  */
 export async function applyCommit(db: Connection, commit: Commit, logError: (error: unknown) => void): Promise<CommitOutcome> {
   const Attempt = attemptModel(db);
-  const before = await Attempt.findById(commit.attemptId).lean<PackageAttempt>();
-  if (!before || before.kind !== commit.kind) return 'unknown_attempt';
-  if (before.session !== commit.session || before.status !== 'active' || commit.seq <= before.lastCommitSeq) return 'stale';
   const fields = fieldsOfCommit(commit.kind, commit.cmi);
   const finished = commit.final && fields.exit !== 'suspend';
-  const after = await Attempt.findOneAndUpdate(
-    { _id: before._id, session: commit.session, status: 'active', lastCommitSeq: trusted({ $lt: commit.seq }) },
-    {
-      $set: {
-        ...fields,
-        cmi: storableCmi(commit.cmi),
-        totalSeconds: before.priorSeconds + fields.sessionSeconds,
-        lastCommitSeq: commit.seq,
-        ...(finished ? { status: 'finished', finishedAt: new Date() } : {}),
-      },
-      $inc: { commits: 1 },
-    },
-    { returnDocument: 'after' },
+  const set = { ...fields, cmi: storableCmi(commit.cmi) as Record<string, unknown>, lastCommitSeq: commit.seq, ...(finished ? { status: 'finished' as const, finishedAt: new Date() } : {}) };
+  // one conditional update (the commit rate is what a province's peak needs): the document
+  // as it was comes back, and the new one is that plus `set`
+  const before = await Attempt.findOneAndUpdate(
+    { _id: commit.attemptId, kind: commit.kind, session: commit.session, status: 'active', lastCommitSeq: trusted({ $lt: commit.seq }) },
+    { $set: set, $inc: { commits: 1 } },
+    { returnDocument: 'before' },
   ).lean<PackageAttempt>();
-  if (!after) return 'stale';
+  if (!before) return (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? 'stale' : 'unknown_attempt';
+  const after: PackageAttempt = { ...before, ...set, commits: before.commits + 1 };
   if (resultChanged(before, after)) await announceResult(after, logError);
   return 'applied';
 }

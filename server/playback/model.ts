@@ -11,7 +11,8 @@
  *
  * Time: `priorSeconds` is the total of the sessions before the current one, folded in
  * once when a new session starts; `sessionSeconds` is the latest session_time the current
- * session reported (a repeated commit overwrites it, never adds it twice).
+ * session reported (a repeated commit overwrites it, never adds it twice). The total is
+ * their sum (attemptSeconds): not stored, so that a commit is one conditional update.
  */
 import { Schema, type Types } from 'mongoose';
 import { defineModel } from '../db/models';
@@ -57,7 +58,6 @@ export interface PackageAttempt {
   exit: string;
   priorSeconds: number;
   sessionSeconds: number;
-  totalSeconds: number;
   session: number;
   lastCommitSeq: number;
   commits: number;
@@ -66,6 +66,9 @@ export interface PackageAttempt {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The time spent on an attempt so far, in seconds: previous sessions + the current one. */
+export const attemptSeconds = (attempt: Pick<PackageAttempt, 'priorSeconds' | 'sessionSeconds'>) => attempt.priorSeconds + attempt.sessionSeconds;
 
 const contextSchema = new Schema<AttemptContext>({ moduleId: { type: Schema.Types.ObjectId, required: true }, itemKey: { type: String, required: true }, year: { type: Number, required: true } }, { _id: false });
 
@@ -90,7 +93,6 @@ const attemptSchema = new Schema<PackageAttempt>(
     exit: { type: String, default: '' },
     priorSeconds: { type: Number, default: 0 },
     sessionSeconds: { type: Number, default: 0 },
-    totalSeconds: { type: Number, default: 0 },
     session: { type: Number, default: 0 },
     lastCommitSeq: { type: Number, default: 0 },
     commits: { type: Number, default: 0 },

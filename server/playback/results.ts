@@ -12,7 +12,7 @@
  * progress listeners should ignore them.
  */
 import type { Types } from 'mongoose';
-import type { AttemptContext, Completion, PackageAttempt, Success } from './model';
+import { attemptSeconds, type AttemptContext, type Completion, type PackageAttempt, type Success } from './model';
 
 export interface PackageResult {
   attemptId: Types.ObjectId;
@@ -27,6 +27,7 @@ export interface PackageResult {
   scoreRaw: number | null;
   /** 0…1 */
   scoreScaled: number | null;
+  /** seconds spent on the attempt, all sessions */
   totalSeconds: number;
   finished: boolean;
 }
@@ -54,7 +55,7 @@ export function resultOf(attempt: PackageAttempt): PackageResult {
     success: attempt.success,
     scoreRaw: attempt.scoreRaw,
     scoreScaled: attempt.scoreScaled,
-    totalSeconds: attempt.totalSeconds,
+    totalSeconds: attemptSeconds(attempt),
     finished: attempt.status === 'finished',
   };
 }

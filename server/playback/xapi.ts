@@ -59,7 +59,6 @@ export async function applyXapi(db: Connection, post: XapiPost, logError: (error
   if (post.state !== null) set['suspendData'] = post.state.slice(0, 64_000);
   if (decided) {
     Object.assign(set, decided);
-    if (decided.sessionSeconds !== undefined) set['totalSeconds'] = before.priorSeconds + decided.sessionSeconds;
   }
   const after = await Attempt.findOneAndUpdate({ _id: before._id, session: post.session, lastCommitSeq: trusted({ $lt: post.seq }) }, { $set: set, $inc: { commits: 1 } }, { returnDocument: 'after' }).lean<PackageAttempt>();
   if (!after) return 'stale';

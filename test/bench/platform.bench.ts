@@ -3,7 +3,8 @@
  * Env: BENCH_DIR (where the temporary DATA_DIR goes, default the OS temp dir),
  * BENCH_KEEP=1 (keep it), BENCH_WRITE_DOCS=1 (write the results into docs/benchmarks.md
  * under "## Platform benchmark (npm run bench)"), BENCH_CHILD_ARGS (node flags for the
- * server child processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * server child processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_ONLY (comma-separated
+ * section titles to run alone, e.g. "Content packages").
  *
  * A list of sections (test/bench/platform/*.section.ts). All `prepare` phases run first
  * with the platform started in this process on a fresh DATA_DIR; then that platform is
@@ -25,9 +26,10 @@ import { importSection } from './platform/import.section';
 import { renderReport, writeDocs } from './platform/report';
 import { startServerChild, type ServerChild } from './platform/server-child-control';
 import { signInSection } from './platform/sign-in.section';
+import { packagesSection } from './platform/packages.section';
 
 /** Measure order: the ceiling right before the home page, so the two see the same machine. */
-const SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection];
+const SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection, packagesSection];
 
 const t0 = performance.now();
 const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
@@ -44,6 +46,9 @@ async function step(report: Report, name: string, fn: () => Promise<void>): Prom
 }
 
 async function main(): Promise<number> {
+  // BENCH_ONLY="Content packages" (comma-separated section titles) runs only those sections
+  const only = process.env.BENCH_ONLY?.split(',').map((t) => t.trim());
+  const sections = only ? SECTIONS.filter((s) => only.includes(s.title)) : SECTIONS;
   const dataDir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'platform-bench-'));
   // production settings; BCRYPT_COST is left at its default on purpose
   const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: randomBytes(30).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'off', TRUST_PROXY: '1', PORT: '0', CONTENT_ORIGIN: 'http://content.localhost:9', CONTENT_PORT: '0' };
@@ -69,11 +74,11 @@ async function main(): Promise<number> {
   try {
     ctx.platform = await startPlatform(parseEnv(env));
     log(`bcrypt cost ${ctx.platform.services.config.BCRYPT_COST}, NODE_ENV ${ctx.platform.services.config.NODE_ENV}`);
-    for (const s of SECTIONS) if (s.prepare) await step(report, `${s.title}: prepare`, () => s.prepare!(ctx));
+    for (const s of sections) if (s.prepare) await step(report, `${s.title}: prepare`, () => s.prepare!(ctx));
     await ctx.platform.close();
     ctx.platform = null;
     gcNow();
-    for (const s of SECTIONS) if (s.measure) await step(report, `${s.title}: measure`, () => s.measure!(ctx));
+    for (const s of sections) if (s.measure) await step(report, `${s.title}: measure`, () => s.measure!(ctx));
   } finally {
     await ctx.stopServer();
     await ctx.platform?.close();
