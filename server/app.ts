@@ -25,12 +25,13 @@ import { registerAdminRoutes } from './admin/routes';
 import { registerPackageApiRoutes } from './packages/api-routes';
 import { registerPackageRoutes } from './packages/routes';
 import { registerPlaybackRoutes } from './playback/routes';
+import { registerPlaybackReportRoutes } from './playback/report-routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerPlaybackRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

@@ -4,6 +4,7 @@
  * the officer may open any package; accounts without an officer record preview packages
  * they may author (`content.author`): own = a package of A1, other = a package of B1.
  * A manager has neither here. The package files exist: the page opens an attempt.
+ * Results and the statement export: the package's authors.
  */
 import path from 'node:path';
 import { storePackage } from '../../server/packages/service';
@@ -30,4 +31,7 @@ async function playablePackageOf(w: World, scope: Scope): Promise<string> {
 
 export const playbackCases: Case[] = [
   { route: 'GET /packages/:id/play', allow: { admin: ['own', 'other'], coordinator: ['own'], officer: ['own', 'other'] }, request: async (w, s) => ({ method: 'GET', path: `/packages/${await playablePackageOf(w, s)}/play` }) },
+  // results of a package: its authors (they see only officers of their own subtree)
+  { route: 'GET /authoring/packages/:id/results', allow: { admin: ['own', 'other'], coordinator: ['own'] }, request: async (w, s) => ({ method: 'GET', path: `/authoring/packages/${await playablePackageOf(w, s)}/results` }) },
+  { route: 'GET /api/v1/packages/:id/statements', allow: { admin: ['own', 'other'], coordinator: ['own'] }, request: async (w, s) => ({ method: 'GET', path: `/api/v1/packages/${await playablePackageOf(w, s)}/statements` }) },
 ];

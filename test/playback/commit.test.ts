@@ -24,6 +24,7 @@ describe('package playback: content origin, tokens, commits', function () {
   let people: People;
   let scorm12: ContentPackage;
   let scorm2004: ContentPackage;
+  let h5p: ContentPackage;
   let officer: Client;
   let officerB: Client;
   const heard: PackageResult[] = [];
@@ -195,7 +196,7 @@ describe('package playback: content origin, tokens, commits', function () {
   });
 
   it('H5P: xAPI posts are stored once; only top-level completed / answered statements decide the result', async () => {
-    const h5p = await storeFolder(tp, people, IN_HOUSE_H5P);
+    h5p = await storeFolder(tp, people, IN_HOUSE_H5P);
     const { token } = await open(officer, h5p._id);
     const post = (body: unknown, contentType = 'application/json') =>
       fetch(`${tp.contentBase}/xapi/${token}`, { method: 'POST', headers: { 'content-type': contentType, origin: tp.platform.services.config.CONTENT_ORIGIN }, body: JSON.stringify(body) });
@@ -222,6 +223,31 @@ describe('package playback: content origin, tokens, commits', function () {
     const scormToken = (await open(officer, scorm12._id)).token;
     expect((await fetch(`${tp.contentBase}/xapi/${scormToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq: 9, statement: answered(0, false) }) })).status).to.equal(401);
     expect((await commit(token, { cmi: {}, commitSequence: 9 })).status).to.equal(401);
+  });
+
+  it("the package's coordinator sees attempts, average score, per-question results and exports the statements", async () => {
+    // officer A answers two questions inside the SCORM 1.2 package (cmi.interactions)
+    const { token } = await open(officer, scorm12._id);
+    const interactions = { '0': { id: 'cau-1', type: 'choice', student_response: 'a', result: 'correct' }, '1': { id: 'cau-2', type: 'choice', student_response: 'b', result: 'wrong' } };
+    await commit(token, { cmi: { ...cmi12({ status: 'failed', raw: '33', location: 'trang-3' }), interactions }, commitSequence: 1 });
+    const coordinator = tp.client();
+    await coordinator.signIn('coord.play', PASSWORD);
+    const page = await coordinator.get(`/authoring/packages/${scorm12._id.toHexString()}/results`);
+    expect(page.status).to.equal(200);
+    const text = page.text.replace(/\s+/g, ' ');
+    expect(text).to.contain('Trần Thị Bình').and.contain('Nguyễn Văn An');
+    // B passed with 100 (test above), A scored 33: the average of the scored attempts
+    expect(text).to.contain('66,5 %');
+    expect(text).to.match(/cau-1<\/th><td class="num">1<\/td><td class="num">1 \(100 %\)/);
+    expect(text).to.match(/cau-2<\/th><td class="num">1<\/td><td class="num">0 \(0 %\)/);
+    const exported = await coordinator.get(`/api/v1/packages/${h5p._id.toHexString()}/statements`);
+    expect(exported.status).to.equal(200);
+    expect(exported.headers.get('content-disposition')).to.contain('attachment');
+    const body = exported.json<{ items: { officerId: string; statement: { verb: { id: string } } }[] }>();
+    expect(body.items.map((i) => i.statement.verb.id.split('/').pop())).to.deep.equal(['answered', 'answered']);
+    expect(body.items.every((i) => i.officerId === String(people.officerId))).to.equal(true);
+    // an officer may not read them
+    expect((await officer.get(`/api/v1/packages/${h5p._id.toHexString()}/statements`)).status).to.equal(403);
   });
 
   it('another officer cannot open an attempt as someone else; a manager without an officer record cannot play', async () => {
