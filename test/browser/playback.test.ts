@@ -19,7 +19,7 @@ import type { ContentPackage } from '../../server/packages/model';
 import { startTestPlatform, type TestPlatform } from '../http';
 import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
 import { hostilePackage, scorm2004Package } from '../playback/fixtures';
-import { closePage, DESKTOP, launchBrowser, newPage, pageProblems, screenshot } from './browser';
+import { assertAccessible, closePage, DESKTOP, launchBrowser, newPage, pageProblems, screenshot } from './browser';
 
 describe('package playback in a real browser (Chromium)', function () {
   this.timeout(90_000);
@@ -94,6 +94,8 @@ describe('package playback in a real browser (Chromium)', function () {
     const attempt = await attemptWhen(scorm12, 'officer.a', (a) => a.status === 'finished', 'passed and finished');
     expect(attempt).to.deep.include({ lessonStatus: 'passed', completion: 'completed', success: 'passed', scoreRaw: 100, scoreScaled: 1, location: 'trang-3', preview: false });
     expect(String(attempt.officerId)).to.equal(String(people.officerId));
+    // the lesson reports its session time, which the attempt keeps
+    expect((attempt.cmi as { core: { session_time: string } }).core.session_time).to.match(/^\d{2,4}:\d{2}:\d{2}/);
     expect(pageProblems(page)).to.deep.equal([]);
     await closePage(page);
   });
@@ -166,6 +168,17 @@ describe('package playback in a real browser (Chromium)', function () {
     const answered = JSON.parse(statements.find((s) => s.verb.endsWith('/answered'))!.statement) as { actor: { account: { name: string } }; result: { score: { raw: number } } };
     expect(answered.actor.account.name, 'the actor is the account, not what the browser claimed').to.equal('officer.a');
     expect(answered.result.score.raw).to.equal(2);
+    expect(pageProblems(page)).to.deep.equal([]);
+    await closePage(page);
+  });
+
+  it("the coordinator's results page shows the attempts and passes axe", async () => {
+    const page = await signedInPage('coord.play');
+    await page.goto(`${tp.base}/authoring/packages/${scorm12._id.toHexString()}/results`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('row', { name: /Nguyễn Văn An/ }).first().textContent()).to.contain('Đạt');
+    await assertAccessible(page, 'playback-results');
+    await screenshot(page, 'playback-results');
     expect(pageProblems(page)).to.deep.equal([]);
     await closePage(page);
   });

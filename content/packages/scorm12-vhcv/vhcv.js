@@ -4,7 +4,7 @@
  * SCORM code). Three pages: the “4 xin”, the “4 luôn”, a quiz of three questions.
  * Talks to the LMS through the SCORM 1.2 API found in a parent window:
  *   LMSInitialize → cmi.core.lesson_location (the page), cmi.suspend_data (answers so far,
- *   JSON), cmi.core.exit = "suspend" while unfinished → on submit cmi.core.score.* and
+ *   JSON), cmi.core.session_time, cmi.core.exit = "suspend" while unfinished → on submit cmi.core.score.* and
  *   cmi.core.lesson_status passed / failed (2 of 3 correct to pass) → LMSFinish.
  * Reopened with cmi.core.entry = "resume", it goes back to the saved page and answers.
  */
@@ -31,6 +31,16 @@
   var finished = false;
   var page = 0;
   var answers = {};
+  var startedAt = Date.now();
+
+  /** The time of this session as a SCORM 1.2 CMITimespan (HHHH:MM:SS). */
+  function sessionTime() {
+    var seconds = Math.floor((Date.now() - startedAt) / 1000);
+    var pad = function (n, width) {
+      return String(n).padStart(width, '0');
+    };
+    return pad(Math.floor(seconds / 3600), 4) + ':' + pad(Math.floor((seconds % 3600) / 60), 2) + ':' + pad(seconds % 60, 2);
+  }
 
   function get(name) {
     return api ? String(api.LMSGetValue(name)) : '';
@@ -41,6 +51,7 @@
   function save() {
     set('cmi.core.lesson_location', PAGES[page]);
     set('cmi.suspend_data', JSON.stringify({ answers: answers }));
+    set('cmi.core.session_time', sessionTime());
     if (api) api.LMSCommit('');
   }
 
@@ -71,6 +82,7 @@
   function finish() {
     if (finished || !api) return;
     finished = true;
+    set('cmi.core.session_time', sessionTime());
     api.LMSFinish('');
   }
 
