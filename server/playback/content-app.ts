@@ -19,12 +19,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import type { Services } from '../http/context';
-import { requestLogger } from '../http/logging';
 import { ROOT_DIR } from '../app';
 import { commitHandler, xapiHandler } from './commit';
 import { sendPackageFile } from './files';
 import { playerPage } from './player';
+
+/** The playback token in a content path, replaced in logs: a log line must not replay a learner's attempt. */
+export const redactToken = (urlPath: string) => urlPath.replace(/^\/(p|play|commit|xapi)\/[^/]+/, '/$1/…');
+
+/** One log line per request, like the platform's (server/http/logging.ts), with the token taken out of the path. */
+function contentRequestLogger(log: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ origin: 'content', method: req.method, path: redactToken(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
 
 function contentSecurityPolicy(platformOrigin: string, framing: string[]) {
   return helmet.contentSecurityPolicy({
@@ -55,7 +70,7 @@ export function createContentApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use(requestLogger(services.log));
+  app.use(contentRequestLogger(services.log));
   app.use(
     helmet({
       contentSecurityPolicy: false,
@@ -110,7 +125,7 @@ export function createContentApp(services: Services): express.Express {
       res.status(status).type('text/plain').send('Yêu cầu không hợp lệ / bad request');
       return;
     }
-    services.log.error({ err: error, path: req.path.replace(/^\/(p|play|commit)\/[^/]+/, '/$1/…') }, 'content origin error');
+    services.log.error({ err: error, path: redactToken(req.path) }, 'content origin error');
     if (!res.headersSent) res.status(500).type('text/plain').send('Lỗi máy chủ / server error');
   });
   return app;

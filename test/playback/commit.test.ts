@@ -13,6 +13,7 @@ import { attemptModel, attemptSeconds, type PackageAttempt } from '../../server/
 import { xapiStatementModel, type XapiStatementRecord } from '../../server/playback/xapi-model';
 import { onPackageProgress, type PackageResult } from '../../server/playback/results';
 import { signPlaybackToken, verifyPlaybackToken } from '../../server/playback/tokens';
+import { redactToken } from '../../server/playback/content-app';
 import { signSession } from '../../server/auth/tokens';
 import type { ContentPackage } from '../../server/packages/model';
 import { scorm2004Files, zipOf } from '../packages/fixtures/build';
@@ -248,6 +249,24 @@ describe('package playback: content origin, tokens, commits', function () {
     expect(body.items.every((i) => i.officerId === String(people.officerId))).to.equal(true);
     // an officer may not read them
     expect((await officer.get(`/api/v1/packages/${h5p._id.toHexString()}/statements`)).status).to.equal(403);
+  });
+
+  it('a multi-SCO package: each SCO is its own attempt, listed on the page; an unknown SCO is 404', async () => {
+    const first = await open(officerB, scorm2004._id, '?sco=I2');
+    expect(first.status).to.equal(200);
+    expect(first.text).to.contain('?sco=I1').and.contain('?sco=I2').and.contain('aria-current="page"');
+    const claims = verifyPlaybackToken(first.token, tp.platform.services.secret)!;
+    expect(claims.launch).to.equal('content/two/part2.html?part=2');
+    expect((await attemptOf(first.token))!.scoIdentifier).to.equal('I2');
+    const file = await fetch(`${tp.contentBase}/p/${first.token}/content/two/part2.html`);
+    expect(file.status).to.equal(200);
+    expect((await officerB.get(`/packages/${scorm2004._id.toHexString()}/play?sco=NOPE`)).status).to.equal(404);
+  });
+
+  it('the content origin logs paths without the token', () => {
+    expect(redactToken('/p/eyJhbGciOi.abc.def/index.html')).to.equal('/p/…/index.html');
+    expect(redactToken('/commit/eyJhbGciOi.abc.def')).to.equal('/commit/…');
+    expect(redactToken('/player/scorm-player.js')).to.equal('/player/scorm-player.js');
   });
 
   it('another officer cannot open an attempt as someone else; a manager without an officer record cannot play', async () => {
