@@ -37,7 +37,20 @@
     return null;
   }
 
+  /** A random UUID (crypto.randomUUID exists only in secure contexts). */
+  function uuid() {
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) {
+      return (b + 0x100).toString(16).slice(1);
+    }).join('');
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
+  }
+
   function post(statement, beacon) {
+    // an id per statement: the server stores each once, whatever order the posts arrive in
+    if (statement && !statement.id) statement.id = uuid();
     var state = currentState();
     if (!statement && (state === null || state === lastState)) return;
     lastState = state;

@@ -51,28 +51,29 @@ export function commitHandler(services: Services) {
 
 /**
  * POST /xapi/<token>: one post of the H5P player: `{seq, statement?, state?}` (JSON, or
- * text/plain from sendBeacon when the page goes). Same rules as commits: the content
- * origin only, a valid H5P token, older or repeated posts ignored and answered 200.
+ * text/plain from sendBeacon when the page goes) → `{applied}`. Same rules as commits:
+ * the content origin only, a valid H5P token; the statement is stored once per id, the
+ * state and result of an older or repeated post are ignored (answered 200).
  */
 export function xapiHandler(services: Services) {
   const { db, secret, config, log } = services;
   return (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
     const origin = req.get('origin');
-    if (origin !== undefined && origin !== config.CONTENT_ORIGIN) return void res.status(403).json({ stored: false });
+    if (origin !== undefined && origin !== config.CONTENT_ORIGIN) return void res.status(403).json({ applied: false });
     const claims = verifyPlaybackToken(String(req.params['token']), secret);
-    if (!claims || claims.kind !== 'h5p') return void res.status(401).json({ stored: false });
+    if (!claims || claims.kind !== 'h5p') return void res.status(401).json({ applied: false });
     const body = bodyOf(req);
     const seq = body?.['seq'];
     const state = body?.['state'];
-    if (!body || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || (state !== undefined && state !== null && typeof state !== 'string')) return void res.status(400).json({ stored: false });
+    if (!body || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || (state !== undefined && state !== null && typeof state !== 'string')) return void res.status(400).json({ applied: false });
     (async () => {
       const attempt = await attemptModel(db).findById(claims.att, { accountId: 1 }).lean<PackageAttempt>();
       const account = attempt ? await userModel(db).findById(attempt.accountId, { username: 1, displayName: 1 }).lean<User>() : null;
       const actor = { objectType: 'Agent', name: account?.displayName ?? '', account: { homePage: config.PUBLIC_URL, name: account?.username ?? String(attempt?.accountId ?? '') } };
       const outcome = await applyXapi(db, { attemptId: claims.att, session: claims.ses, seq, statement: body['statement'] ?? null, state: typeof state === 'string' ? state : null, actor }, (error) => log.error({ err: error }, 'package progress listener failed'));
-      if (outcome === 'unknown_attempt') res.status(404).json({ stored: false });
-      else res.json({ stored: outcome === 'applied' });
+      if (outcome === 'unknown_attempt') res.status(404).json({ applied: false });
+      else res.json({ applied: outcome === 'applied' });
     })().catch(next);
   };
 }

@@ -13,6 +13,8 @@ export interface XapiStatementRecord {
   accountId: Types.ObjectId;
   officerId: Types.ObjectId | null;
   packageId: Types.ObjectId;
+  /** the statement's id (the player gives each one a UUID): a statement posted twice is stored once */
+  statementId: string;
   /** the verb's IRI, e.g. http://adlnet.gov/expapi/verbs/answered */
   verb: string;
   /** true when the statement has no context.contextActivities.parent (it is about the whole content) */
@@ -28,6 +30,7 @@ const statementSchema = new Schema<XapiStatementRecord>(
     accountId: { type: Schema.Types.ObjectId, required: true },
     officerId: { type: Schema.Types.ObjectId, default: null },
     packageId: { type: Schema.Types.ObjectId, required: true },
+    statementId: { type: String, required: true },
     verb: { type: String, required: true },
     topLevel: { type: Boolean, required: true },
     statement: { type: String, required: true },
@@ -38,6 +41,8 @@ const statementSchema = new Schema<XapiStatementRecord>(
 statementSchema.index({ officerId: 1, storedAt: -1 });
 statementSchema.index({ packageId: 1, storedAt: -1 });
 statementSchema.index({ attemptId: 1, storedAt: 1 });
+statementSchema.index({ attemptId: 1, statementId: 1 }, { unique: true });
 
 const statementModels = defineModel<XapiStatementRecord>('XapiStatement', statementSchema);
 export const xapiStatementModel = statementModels.model;
+export const readyXapiStatementModel = statementModels.ready;

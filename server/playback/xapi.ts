@@ -1,17 +1,18 @@
 /**
  * H5P tracking: xAPI statements and the content's saved state, posted by the H5P player
  * (public/player/h5p-player.js) to /xapi/<token>. Like SCORM commits, each post carries
- * the player's sequence number; one not newer than the attempt's last is ignored (a
- * duplicate or a late arrival). Completion, success, score and duration come from
+ * the player's sequence number; the state and result of a post not newer than the
+ * attempt's last are ignored (a duplicate or a late arrival), its statement is still
+ * stored (once per statement id). Completion, success, score and duration come from
  * "completed" / "answered" statements without a parent context (statements of
  * sub-contents have one, and do not decide the result).
  */
-import type { Connection } from 'mongoose';
-import { trusted } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { trusted, type Connection } from 'mongoose';
 import { attemptModel, type PackageAttempt } from './model';
 import { announceResult, resultChanged } from './results';
 import { seconds2004 } from './scorm';
-import { xapiStatementModel } from './xapi-model';
+import { readyXapiStatementModel } from './xapi-model';
 
 export interface XapiPost {
   attemptId: string;
@@ -47,35 +48,50 @@ export function resultOfStatement(statement: Record<string, unknown>): Partial<P
   return out;
 }
 
-/** Stores the statement (if any) and applies it and the state to the attempt; 'stale' when the post is not newer. */
+/**
+ * Stores the statement (if any, once per statement id, whatever the order of arrival —
+ * statements are events, none may be lost) and, when the post is newer than the last one
+ * applied, applies its state and result to the attempt; 'stale' when it was not newer.
+ */
 export async function applyXapi(db: Connection, post: XapiPost, logError: (error: unknown) => void): Promise<'applied' | 'stale' | 'unknown_attempt'> {
   const Attempt = attemptModel(db);
-  const before = await Attempt.findById(post.attemptId).lean<PackageAttempt>();
-  if (!before || before.kind !== 'h5p') return 'unknown_attempt';
-  if (before.session !== post.session || post.seq <= before.lastCommitSeq) return 'stale';
+  const current = await Attempt.findById(post.attemptId).lean<PackageAttempt>();
+  if (!current || current.kind !== 'h5p' || current.session !== post.session) return current && current.kind === 'h5p' ? 'stale' : 'unknown_attempt';
   const statement = post.statement && typeof post.statement === 'object' && !Array.isArray(post.statement) ? (post.statement as Record<string, unknown>) : null;
+  if (statement) await storeStatement(db, current, statement, post.actor);
   const decided = statement ? resultOfStatement(statement) : null;
   const set: Record<string, unknown> = { lastCommitSeq: post.seq };
   if (post.state !== null) set['suspendData'] = post.state.slice(0, 64_000);
-  if (decided) {
-    Object.assign(set, decided);
-  }
-  const after = await Attempt.findOneAndUpdate({ _id: before._id, session: post.session, lastCommitSeq: trusted({ $lt: post.seq }) }, { $set: set, $inc: { commits: 1 } }, { returnDocument: 'after' }).lean<PackageAttempt>();
-  if (!after) return 'stale';
-  if (statement) {
-    const verb = String(object(statement['verb'])['id'] ?? '').slice(0, 300) || 'unknown';
-    const parent = object(object(statement['context'])['contextActivities'])['parent'];
-    await xapiStatementModel(db).create({
-      attemptId: after._id,
-      accountId: after.accountId,
-      officerId: after.officerId,
-      packageId: after.packageId,
-      verb,
-      topLevel: parent === undefined || (Array.isArray(parent) && parent.length === 0),
-      statement: JSON.stringify({ ...statement, actor: post.actor }).slice(0, 200_000),
-      storedAt: new Date(),
-    });
-  }
+  if (decided) Object.assign(set, decided);
+  const before = await Attempt.findOneAndUpdate({ _id: current._id, session: post.session, lastCommitSeq: trusted({ $lt: post.seq }) }, { $set: set, $inc: { commits: 1 } }, { returnDocument: 'before' }).lean<PackageAttempt>();
+  if (!before) return 'stale';
+  const after: PackageAttempt = { ...before, ...(set as Partial<PackageAttempt>), commits: before.commits + 1 };
   if (resultChanged(before, after)) await announceResult(after, logError);
   return 'applied';
+}
+
+const STATEMENT_ID = /^[0-9a-fA-F-]{8,64}$/;
+
+async function storeStatement(db: Connection, attempt: PackageAttempt, statement: Record<string, unknown>, actor: Record<string, unknown>): Promise<void> {
+  const Statement = await readyXapiStatementModel(db);
+  const given = statement['id'];
+  const statementId = typeof given === 'string' && STATEMENT_ID.test(given) ? given : randomUUID();
+  const verb = String(object(statement['verb'])['id'] ?? '').slice(0, 300) || 'unknown';
+  const parent = object(object(statement['context'])['contextActivities'])['parent'];
+  try {
+    await Statement.create({
+      attemptId: attempt._id,
+      accountId: attempt.accountId,
+      officerId: attempt.officerId,
+      packageId: attempt.packageId,
+      statementId,
+      verb,
+      topLevel: parent === undefined || (Array.isArray(parent) && parent.length === 0),
+      statement: JSON.stringify({ ...statement, id: statementId, actor }).slice(0, 200_000),
+      storedAt: new Date(),
+    });
+  } catch (error) {
+    // the same statement posted again (a retry, a beacon after a fetch): stored once
+    if ((error as { code?: number }).code !== 11000) throw error;
+  }
 }

@@ -212,13 +212,18 @@ describe('package playback: content origin, tokens, commits', function () {
     const attemptId = verifyPlaybackToken(token, tp.platform.services.secret)!.att;
     let attempt = (await attempts().findById(attemptId).lean<PackageAttempt>())!;
     expect(attempt, 'a sub-content statement decides nothing').to.include({ completion: 'not_attempted', suspendData: '{"answers":{"0":0}}' });
-    expect((await (await post({ seq: 2, statement: answered(2, true) }, 'text/plain;charset=UTF-8')).json())).to.deep.equal({ stored: true });
-    expect((await (await post({ seq: 2, statement: answered(0, false) })).json()), 'a repeated seq').to.deep.equal({ stored: false });
+    const scored = { ...answered(2, true), id: '3f0c2a4e-8b1d-4c7a-9e2f-1a2b3c4d5e6f' };
+    expect((await (await post({ seq: 3, statement: scored }, 'text/plain;charset=UTF-8')).json())).to.deep.equal({ applied: true });
+    // arriving late: seq 2 changes nothing on the attempt, but its statement is kept
+    expect((await (await post({ seq: 2, statement: answered(0, false) })).json()), 'a late seq').to.deep.equal({ applied: false });
+    // the same statement again (a retry): stored once
+    expect((await (await post({ seq: 3, statement: scored })).json())).to.deep.equal({ applied: false });
     attempt = (await attempts().findById(attemptId).lean<PackageAttempt>())!;
-    expect({ ...attempt, seconds: attemptSeconds(attempt) }).to.deep.include({ completion: 'completed', success: 'passed', scoreRaw: 2, seconds: 40, lastCommitSeq: 2 });
+    expect({ ...attempt, seconds: attemptSeconds(attempt) }).to.deep.include({ completion: 'completed', success: 'passed', scoreRaw: 2, seconds: 40, lastCommitSeq: 3 });
     expect(attempt.scoreScaled).to.be.closeTo(2 / 3, 0.001);
     const stored = await xapiStatementModel(tp.platform.services.db).find({ attemptId: attempt._id }).sort({ storedAt: 1 }).lean<XapiStatementRecord[]>();
-    expect(stored.map((r) => r.topLevel)).to.deep.equal([false, true]);
+    expect(stored.map((r) => r.topLevel)).to.deep.equal([false, true, true]);
+    expect(stored.map((r) => r.statementId)).to.include('3f0c2a4e-8b1d-4c7a-9e2f-1a2b3c4d5e6f');
     expect((JSON.parse(stored[1]!.statement) as { actor: { account: { name: string } } }).actor.account.name).to.equal('officer.a');
     // tokens of the other kind are refused on each endpoint
     const scormToken = (await open(officer, scorm12._id)).token;
@@ -245,7 +250,7 @@ describe('package playback: content origin, tokens, commits', function () {
     expect(exported.status).to.equal(200);
     expect(exported.headers.get('content-disposition')).to.contain('attachment');
     const body = exported.json<{ items: { officerId: string; statement: { verb: { id: string } } }[] }>();
-    expect(body.items.map((i) => i.statement.verb.id.split('/').pop())).to.deep.equal(['answered', 'answered']);
+    expect(body.items.map((i) => i.statement.verb.id.split('/').pop())).to.deep.equal(['answered', 'answered', 'answered']);
     expect(body.items.every((i) => i.officerId === String(people.officerId))).to.equal(true);
     // an officer may not read them
     expect((await officer.get(`/api/v1/packages/${h5p._id.toHexString()}/statements`)).status).to.equal(403);
