@@ -71,7 +71,8 @@ export async function applyCommit(db: Connection, commit: Commit, logError: (err
   const before = await Attempt.findOneAndUpdate(
     { _id: commit.attemptId, kind: commit.kind, session: commit.session, status: 'active', lastCommitSeq: trusted({ $lt: commit.seq }) },
     { $set: set, $inc: { commits: 1 } },
-    { returnDocument: 'before' },
+    // the stored CMI object is the bulk of the document and not needed to compare results
+    { returnDocument: 'before', projection: { cmi: 0 } },
   ).lean<PackageAttempt>();
   if (!before) return (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? 'stale' : 'unknown_attempt';
   const after: PackageAttempt = { ...before, ...set, commits: before.commits + 1 };
