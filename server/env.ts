@@ -65,12 +65,28 @@ const schema = z.object({
   MEDIA_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),
   /** Largest lesson PDF or image, in MB. */
   MEDIA_DOC_MAX_MB: z.coerce.number().int().min(1).max(1024).default(20),
+  /**
+   * Where package files and their players are served from (issue #5): a different HOST than
+   * PUBLIC_URL (cookies are per host, not per port), so the session cookie never reaches
+   * package code. Required in production; development defaults to PUBLIC_URL's scheme,
+   * host content.localhost (browsers resolve *.localhost to this machine) and port PORT+1.
+   */
+  CONTENT_ORIGIN: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** The port the content origin's listener binds to (behind a proxy it differs from CONTENT_ORIGIN's). Unset → PORT+1 (0 when PORT is 0). */
+  CONTENT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How long a package playback token lasts, in minutes: one sitting with a package (its files and commits). */
+  PLAYBACK_TOKEN_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });
+  if (value.NODE_ENV === 'production' && !value.CONTENT_ORIGIN) ctx.addIssue({ code: 'custom', path: ['CONTENT_ORIGIN'], message: 'is required in production: the address packages are served from, on another host than PUBLIC_URL (e.g. https://noidung.example.gov.vn)' });
+  const platformHost = new URL(value.PUBLIC_URL ?? 'http://localhost').hostname;
+  if (value.CONTENT_ORIGIN && new URL(value.CONTENT_ORIGIN).hostname === platformHost) {
+    ctx.addIssue({ code: 'custom', path: ['CONTENT_ORIGIN'], message: `must be on another host than PUBLIC_URL (${platformHost}): cookies are shared between ports of one host, so package code could read the session` });
+  }
 });
 
-export type Env = z.infer<typeof schema> & { DATA_DIR: string; PUBLIC_URL: string; PACKAGES_DIR: string };
+export type Env = z.infer<typeof schema> & { DATA_DIR: string; PUBLIC_URL: string; PACKAGES_DIR: string; CONTENT_ORIGIN: string; CONTENT_PORT: number };
 
 /** Parses an environment; throws an Error listing every invalid setting. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -81,7 +97,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const data = result.data;
   const dataDir = path.resolve(data.DATA_DIR);
-  return { ...data, DATA_DIR: dataDir, PACKAGES_DIR: path.resolve(data.PACKAGES_DIR ?? path.join(dataDir, 'packages')), PUBLIC_URL: (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '') };
+  const publicUrl = (data.PUBLIC_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, '');
+  const contentPort = data.CONTENT_PORT ?? (data.PORT === 0 ? 0 : data.PORT + 1);
+  const contentOrigin = data.CONTENT_ORIGIN ? new URL(data.CONTENT_ORIGIN).origin : `${new URL(publicUrl).protocol}//content.localhost:${contentPort}`;
+  return { ...data, DATA_DIR: dataDir, PACKAGES_DIR: path.resolve(data.PACKAGES_DIR ?? path.join(dataDir, 'packages')), PUBLIC_URL: publicUrl, CONTENT_ORIGIN: contentOrigin, CONTENT_PORT: contentPort };
 }
 
 let cached: Env | undefined;

@@ -16,8 +16,13 @@ async function main(): Promise<void> {
     }
     console.log(`Nền tảng đang chạy / platform running at ${url}/login`);
   });
+  // package files and players: another host (CONTENT_ORIGIN), so the session cookie never goes there
+  const contentServer = platform.contentApp.listen(config.CONTENT_PORT, () => {
+    console.log(`Nguồn nội dung gói / content origin: ${config.CONTENT_ORIGIN} (cổng / port ${config.CONTENT_PORT})`);
+  });
   const stop = () => {
     server.close();
+    contentServer.close();
     platform.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', stop);

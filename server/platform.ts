@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type express from 'express';
 import { createApp } from './app';
+import { createContentApp } from './playback/content-app';
 import { connectDatabase, type Database } from './db/connect';
 import { createDemoAccounts, DEMO_LOGINS } from './demo/accounts';
 import { loadDemoProvince } from './demo/province';
@@ -21,6 +22,8 @@ import { assignStarterModules, loadStarterContent } from './content/starter';
 
 export interface Platform {
   app: express.Express;
+  /** the content origin's app (package files, players, commits): served on its own listener, CONTENT_PORT */
+  contentApp: express.Express;
   services: Services;
   database: Database;
   /** what start-up did, for the console */
@@ -72,6 +75,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
   }
   return {
     app: createApp(services),
+    contentApp: createContentApp(services),
     services,
     database,
     demo,

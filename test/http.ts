@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { parseEnv, type Env } from '../server/env';
 import { startPlatform, type Platform } from '../server/platform';
 import { useFactoryConnection } from './factories';
@@ -15,6 +15,8 @@ import { useFactoryConnection } from './factories';
 export interface TestPlatform {
   platform: Platform;
   base: string;
+  /** the content origin's listener, reached by address (http://127.0.0.1:port); browsers use CONTENT_ORIGIN (content.localhost) */
+  contentBase: string;
   dataDir: string;
   client(): Client;
   close(): Promise<void>;
@@ -23,21 +25,30 @@ export interface TestPlatform {
 /** Starts the platform with test settings (fast bcrypt, silent logs, no demo data or starter content unless asked). */
 export async function startTestPlatform(name: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vhcv-http-${name}-`));
-  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', STARTER_CONTENT: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', ...settings });
+  // both listeners first (free ports), so the settings can name the addresses browsers use
+  const listen = (): Promise<Server> => new Promise((resolve) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const [server, contentServer] = await Promise.all([listen(), listen()]);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const contentPort = (contentServer.address() as AddressInfo).port;
+  // the content origin is another host (content.localhost resolves to this machine in Chromium)
+  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', STARTER_CONTENT: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', PUBLIC_URL: base, CONTENT_ORIGIN: `http://content.localhost:${contentPort}`, ...settings });
   const platform = await startPlatform(config);
   useFactoryConnection(platform.services.db);
-  const server: Server = await new Promise((resolve) => {
-    const s = platform.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', platform.app);
+  contentServer.on('request', platform.contentApp);
   return {
     platform,
     base,
+    contentBase: `http://127.0.0.1:${contentPort}`,
     dataDir,
     client: () => new Client(base),
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([server, contentServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       server.closeAllConnections();
+      contentServer.closeAllConnections();
       await platform.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

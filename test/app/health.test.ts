@@ -55,6 +55,10 @@ describe('app: configuration, database connection, health endpoints', function (
     expect(path.isAbsolute(ok.DATA_DIR)).to.equal(true);
     expect(() => parseEnv({ NODE_ENV: 'production' })).to.throw(/JWT_SECRET/);
     expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw(/JWT_SECRET.*32/);
-    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) }).JWT_SECRET).to.have.length(40);
+    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40), CONTENT_ORIGIN: 'https://noidung.sonha.gov.vn' }).JWT_SECRET).to.have.length(40);
+    // packages are served from another host, or package code could read the session cookie
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) })).to.throw(/CONTENT_ORIGIN.*required/);
+    expect(() => parseEnv({ PUBLIC_URL: 'https://daotao.sonha.gov.vn', CONTENT_ORIGIN: 'https://daotao.sonha.gov.vn:8443' })).to.throw(/CONTENT_ORIGIN.*another host/);
+    expect(parseEnv({ PORT: '3000' }).CONTENT_ORIGIN).to.equal('http://content.localhost:3001');
   });
 });

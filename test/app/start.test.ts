@@ -33,7 +33,7 @@ interface Started {
 /** `npm start` (scripts/run.js → dist/server/main.js) with `env`; resolves once it serves. */
 async function start(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['scripts/run.js', 'dist/server/main.js'], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/run.js', 'dist/server/main.js'], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', PORT: String(port), CONTENT_PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -127,7 +127,7 @@ describe('app: npm start on a fresh machine, MONGODB_URI, admin:create', functio
 
     it('loads no demo data; admin:create makes the first admin, who can sign in', async () => {
       const dataDir = tempDir('uri');
-      const env = { DATA_DIR: dataDir, MONGODB_URI: engine.uri, NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) };
+      const env = { DATA_DIR: dataDir, MONGODB_URI: engine.uri, NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40), CONTENT_ORIGIN: 'http://content.localhost:9' };
       const platform = await start(env);
       try {
         expect(platform.output()).to.contain('MONGODB_URI').and.not.contain('demo.admin');

@@ -10,6 +10,7 @@ import { learningCases } from './cases-learning';
 import { authoringCases } from './cases-authoring';
 import { contentCases } from './cases-content';
 import { packageCases } from './cases-packages';
+import { playbackCases } from './cases-playback';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -70,6 +71,7 @@ export const CASES: Case[] = [
   ...authoringCases,
   ...contentCases,
   ...packageCases,
+  ...playbackCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {

@@ -27,9 +27,10 @@ import { renderReport, writeDocs } from './platform/report';
 import { startServerChild, type ServerChild } from './platform/server-child-control';
 import { signInSection } from './platform/sign-in.section';
 import { quizSection } from './platform/quiz.section';
+import { packagesSection } from './platform/packages.section';
 
 /** Measure order: the ceiling right before the home page, so the two see the same machine. */
-const ALL_SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection, quizSection];
+const ALL_SECTIONS: Section[] = [importSection, signInSection, ceilingSection, homeSection, quizSection, packagesSection];
 /** BENCH_SECTIONS=Import,Quiz runs only the sections whose titles start so (the later ones need the import). */
 const only = process.env.BENCH_SECTIONS?.split(',').map((s) => s.trim().toLowerCase());
 const SECTIONS = only ? ALL_SECTIONS.filter((s) => only.some((prefix) => s.title.toLowerCase().startsWith(prefix))) : ALL_SECTIONS;
@@ -51,7 +52,7 @@ async function step(report: Report, name: string, fn: () => Promise<void>): Prom
 async function main(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'platform-bench-'));
   // production settings; BCRYPT_COST is left at its default on purpose
-  const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: randomBytes(30).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'off', TRUST_PROXY: '1', PORT: '0' };
+  const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET: randomBytes(30).toString('base64url'), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'off', TRUST_PROXY: '1', PORT: '0', CONTENT_ORIGIN: 'http://content.localhost:9', CONTENT_PORT: '0' };
   const report: Report = { rows: [], targets: [], notes: [], errors: [] };
   const started = new Date();
   const loadStart = os.loadavg()[0]!;

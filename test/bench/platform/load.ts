@@ -15,7 +15,7 @@ export interface LoadOptions {
   seconds: number;
   warmupSeconds: number;
   /** headers (and body) of the next request: called for every request, so each can be another account */
-  next(): { headers: Record<string, string>; body?: string };
+  next(): { headers: Record<string, string>; body?: string; path?: string };
 }
 
 export interface LoadResult {
@@ -56,8 +56,8 @@ function once(url: string, options: LoadOptions, seconds: number, latencies: num
             path: options.path,
             // called by autocannon before every request
             setupRequest: (request) => {
-              const { headers, body } = options.next();
-              return { ...request, headers: { ...request.headers, ...headers }, ...(body === undefined ? {} : { body }) };
+              const { headers, body, path } = options.next();
+              return { ...request, ...(path === undefined ? {} : { path }), headers: { ...request.headers, ...headers }, ...(body === undefined ? {} : { body }) };
             },
           },
         ],

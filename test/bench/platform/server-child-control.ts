@@ -10,6 +10,8 @@ export interface Usage {
 
 export interface ServerChild {
   base: string;
+  /** the content origin's listener (platform mode only) */
+  contentBase: string | null;
   usage(): Promise<Usage>;
   stop(): Promise<void>;
 }
@@ -20,16 +22,17 @@ export interface ServerChild {
  */
 export async function startServerChild(mode: 'platform' | 'bare', env: Record<string, string>): Promise<ServerChild> {
   const child: ChildProcess = fork(path.join(__dirname, 'server-child.js'), [mode], { env: { ...process.env, ...env }, execArgv: (process.env.BENCH_CHILD_ARGS ?? '').split(' ').filter(Boolean), stdio: 'inherit' });
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, contentPort } = await new Promise<{ port: number; contentPort: number | null }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`server child (${mode}) exited with code ${code} before it listened`)));
-    child.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') resolve(m.port!);
+    child.on('message', (m: { type: string; port?: number; contentPort?: number | null }) => {
+      if (m.type === 'ready') resolve({ port: m.port!, contentPort: m.contentPort ?? null });
     });
   });
   child.removeAllListeners('exit');
   return {
     base: `http://127.0.0.1:${port}`,
+    contentBase: contentPort === null ? null : `http://127.0.0.1:${contentPort}`,
     usage: () =>
       new Promise<Usage>((resolve) => {
         const onMessage = (m: { type: string; cpu?: NodeJS.CpuUsage; rss?: number }) => {

@@ -32,19 +32,27 @@ async function main(): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  // the content origin (package files, players, commits) on a port of its own
+  const contentServer: Server | null = platform
+    ? await new Promise((resolve) => {
+        const s = platform!.contentApp.listen(0, '127.0.0.1', () => resolve(s));
+      })
+    : null;
   process.on('message', (command: Command) => {
     if (command.type === 'usage') {
       process.send!({ type: 'usage', cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
     } else if (command.type === 'stop') {
       server.close();
       server.closeAllConnections();
+      contentServer?.close();
+      contentServer?.closeAllConnections();
       void (platform ? platform.close() : Promise.resolve()).then(
         () => process.exit(0),
         () => process.exit(1),
       );
     }
   });
-  process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
+  process.send!({ type: 'ready', port: (server.address() as AddressInfo).port, contentPort: contentServer ? (contentServer.address() as AddressInfo).port : null });
 }
 
 main().catch((e: Error) => {

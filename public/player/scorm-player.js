@@ -1,0 +1,72 @@
+/*
+ * The SCORM player on the content origin (server/playback/player.ts renders its page).
+ * Creates the scorm-again API the SCO looks for in its parent window, restores the saved
+ * state before the SCO starts, then frames the SCO. Commits go to /commit/<token> with a
+ * sequence number (includeCommitSequence) so the server ignores duplicates and late
+ * arrivals; the final commit (LMSFinish / Terminate) is sent by sendBeacon and marked
+ * `final: true`.
+ */
+(function () {
+  'use strict';
+  var body = document.body;
+  var config = JSON.parse(body.getAttribute('data-player'));
+  var settings = {
+    lmsCommitUrl: config.commitUrl,
+    autocommit: true,
+    autocommitSeconds: 10,
+    dataCommitFormat: 'json',
+    includeCommitSequence: true,
+    terminateCommitPayloadField: 'final',
+    logLevel: 5,
+  };
+  var api;
+  if (config.kind === 'scorm12') {
+    api = new window.Scorm12API(settings);
+    api.loadFromJSON(config.launch.cmi);
+    api.cmi.core.entry = config.launch.entry;
+    window.API = api;
+  } else {
+    api = new window.Scorm2004API(settings);
+    api.loadFromJSON(config.launch.cmi);
+    api.cmi.entry = config.launch.entry;
+    window.API_1484_11 = api;
+  }
+
+  // A SCO that never calls LMSFinish / Terminate still gets its final commit when the page
+  // goes — but only after the SCO's own pagehide handlers, which often set the last values
+  // and finish themselves. Chromium fires pagehide on this page before the SCO's frame, so
+  // this page only notes that it is closing; the SCO window's pagehide (our listener is
+  // added after the SCO's own) then finishes. Whichever of the two comes second finishes,
+  // and a SCO merely moving to its next page (its pagehide alone) is not finished.
+  var closing = false;
+  var scoLeaving = false;
+  function finishIfOpen() {
+    try {
+      if (api.isInitialized() && !api.isTerminated()) {
+        if (config.kind === 'scorm12') api.LMSFinish('');
+        else api.Terminate('');
+      }
+    } catch (e) {
+      /* the page is going away: nothing left to report to */
+    }
+  }
+
+  var frame = document.createElement('iframe');
+  frame.id = 'sco';
+  frame.title = 'Nội dung bài học';
+  frame.src = config.scoUrl;
+  frame.addEventListener('load', function () {
+    var status = document.getElementById('player-status');
+    if (status) status.hidden = true;
+    scoLeaving = false;
+    frame.contentWindow.addEventListener('pagehide', function () {
+      scoLeaving = true;
+      if (closing) finishIfOpen();
+    });
+  });
+  window.addEventListener('pagehide', function () {
+    closing = true;
+    if (scoLeaving) finishIfOpen();
+  });
+  body.appendChild(frame);
+})();

@@ -1,0 +1,81 @@
+/**
+ * Opening a package (create or resume an attempt, start a new session of it) and
+ * applying commits. Both are single conditional updates, so two tabs or a late,
+ * duplicated or reordered commit can never interleave into a half-applied state.
+ */
+import { trusted, type Connection, type Types } from 'mongoose';
+import { readyAttemptModel, attemptModel, type AttemptContext, type PackageAttempt } from './model';
+import { fieldsOfCommit, storableCmi, type ScormKind } from './scorm';
+import { announceResult, resultChanged } from './results';
+
+export interface Opening {
+  officerId: Types.ObjectId | null;
+  accountId: Types.ObjectId;
+  packageId: Types.ObjectId;
+  kind: PackageAttempt['kind'];
+  scoIdentifier: string;
+  context: AttemptContext | null;
+  preview: boolean;
+}
+
+/**
+ * The attempt the learner continues — the latest unfinished one, or a new one after a
+ * finished attempt — with its session counter moved on: the previous session's time is
+ * folded into `priorSeconds` here, once, and the commit counter starts again.
+ */
+export async function openAttempt(db: Connection, opening: Opening): Promise<PackageAttempt> {
+  const Attempt = await readyAttemptModel(db);
+  const key = { accountId: opening.accountId, packageId: opening.packageId, scoIdentifier: opening.scoIdentifier, context: opening.context };
+  for (let tries = 0; tries < 5; tries++) {
+    const latest = await Attempt.findOne(key).sort({ number: -1 }).lean<PackageAttempt>();
+    if (!latest || latest.status === 'finished') {
+      const created = await Attempt.create({ ...opening, number: (latest?.number ?? 0) + 1, session: 1 });
+      return created.toObject() as PackageAttempt;
+    }
+    const updated = await Attempt.findOneAndUpdate(
+      { _id: latest._id, session: latest.session, status: 'active' },
+      { $set: { session: latest.session + 1, lastCommitSeq: 0, priorSeconds: latest.priorSeconds + latest.sessionSeconds, sessionSeconds: 0 } },
+      { returnDocument: 'after' },
+    ).lean<PackageAttempt>();
+    if (updated) return updated;
+    // another opening or a final commit got there first: look again
+  }
+  throw new Error('could not open the package attempt (too much contention)');
+}
+
+export interface Commit {
+  attemptId: string;
+  session: number;
+  seq: number;
+  kind: ScormKind;
+  cmi: unknown;
+  final: boolean;
+}
+
+/** 'applied', or why nothing changed: a duplicate / older commit, an older session, a finished attempt, no such attempt. */
+export type CommitOutcome = 'applied' | 'stale' | 'unknown_attempt';
+
+/**
+ * Applies a commit if it is newer than everything applied in its session: the fields it
+ * decides, the stored CMI, the time (previous sessions + this session's latest report)
+ * and, when it is the final commit and the exit is not "suspend", the end of the attempt.
+ * Listeners of results.ts hear about changed results.
+ */
+export async function applyCommit(db: Connection, commit: Commit, logError: (error: unknown) => void): Promise<CommitOutcome> {
+  const Attempt = attemptModel(db);
+  const fields = fieldsOfCommit(commit.kind, commit.cmi);
+  const finished = commit.final && fields.exit !== 'suspend';
+  const set = { ...fields, cmi: storableCmi(commit.cmi) as Record<string, unknown>, lastCommitSeq: commit.seq, ...(finished ? { status: 'finished' as const, finishedAt: new Date() } : {}) };
+  // one conditional update (the commit rate is what a province's peak needs): the document
+  // as it was comes back, and the new one is that plus `set`
+  const before = await Attempt.findOneAndUpdate(
+    { _id: commit.attemptId, kind: commit.kind, session: commit.session, status: 'active', lastCommitSeq: trusted({ $lt: commit.seq }) },
+    { $set: set, $inc: { commits: 1 } },
+    // the stored CMI object is the bulk of the document and not needed to compare results
+    { returnDocument: 'before', projection: { cmi: 0 } },
+  ).lean<PackageAttempt>();
+  if (!before) return (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? 'stale' : 'unknown_attempt';
+  const after: PackageAttempt = { ...before, ...set, commits: before.commits + 1 };
+  if (resultChanged(before, after)) await announceResult(after, logError);
+  return 'applied';
+}

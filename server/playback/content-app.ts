@@ -1,0 +1,132 @@
+/**
+ * The content origin (CONTENT_ORIGIN): a second express app, on its own listener and
+ * host, that serves package files and their players. It has no session, no cookies, no
+ * CSRF and no platform routes: whatever a package runs here can reach nothing of the
+ * platform — the session cookie belongs to another host. Every request is authorized by
+ * the playback token in its path (tokens.ts).
+ *
+ *   GET  /play/<token>           the player page of one opening (SCORM: scorm-again)
+ *   GET  /p/<token>/<path>       a file of the package the token names
+ *   POST /commit/<token>         a SCORM commit (JSON, or text/plain JSON from sendBeacon)
+ *   POST /xapi/<token>           an H5P xAPI statement and / or the content's state
+ *   GET  /player/…               the player's own scripts (public/player, scorm-again's two bundles, h5p-standalone's dist)
+ *
+ * Headers: a CSP looser than the platform's (packages need inline and eval'd scripts),
+ * framing allowed only by the platform origin (and by this origin, for the SCO inside
+ * the player), nosniff, no referrer (the token never leaks to a linked site).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Services } from '../http/context';
+import { ROOT_DIR } from '../app';
+import { commitHandler, xapiHandler } from './commit';
+import { sendPackageFile } from './files';
+import { playerPage } from './player';
+
+/** The playback token in a content path, replaced in logs: a log line must not replay a learner's attempt. */
+export const redactToken = (urlPath: string) => urlPath.replace(/^\/(p|play|commit|xapi)\/[^/]+/, '/$1/…');
+
+/** One log line per request, like the platform's (server/http/logging.ts), with the token taken out of the path. */
+function contentRequestLogger(log: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ origin: 'content', method: req.method, path: redactToken(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+function contentSecurityPolicy(platformOrigin: string, framing: string[]) {
+  return helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      // authoring tools (Articulate, iSpring, Captivate, H5P) emit inline and eval'd scripts
+      scriptSrc: ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      mediaSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      // commits go to this origin only: a package cannot post results elsewhere
+      connectSrc: ["'self'"],
+      frameSrc: ["'self'"],
+      workerSrc: ["'self'", 'blob:'],
+      formAction: ["'self'"],
+      frameAncestors: framing.map((f) => (f === 'platform' ? platformOrigin : f)),
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+    },
+  });
+}
+
+export function createContentApp(services: Services): express.Express {
+  const { config } = services;
+  const platformOrigin = new URL(config.PUBLIC_URL).origin;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.use(contentRequestLogger(services.log));
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      // the platform page frames the player: X-Frame-Options cannot name another origin, CSP frame-ancestors does
+      frameguard: false,
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: config.CONTENT_ORIGIN.startsWith('https:'),
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  const maxAge = config.NODE_ENV === 'production' ? '1d' : 0;
+  // scorm-again's two browser bundles, and nothing else of node_modules
+  const scormAgain = path.join(ROOT_DIR, 'node_modules', 'scorm-again', 'dist');
+  for (const file of ['scorm12.min.js', 'scorm2004.min.js']) {
+    app.get(`/player/scorm-again/${file}`, (_req, res, next) => res.sendFile(file, { root: scormAgain, maxAge }, (e) => e && next(e)));
+  }
+  // h5p-standalone runs H5P in a frame of its own, which has no script of ours: its frame
+  // script is served with the storage stand-in in front (see public/player/storage-shim.js)
+  let frameScript: string | null = null;
+  app.get('/player/h5p-frame.js', (_req, res, next) => {
+    try {
+      frameScript ??= [path.join(ROOT_DIR, 'public', 'player', 'storage-shim.js'), path.join(ROOT_DIR, 'node_modules', 'h5p-standalone', 'dist', 'frame.bundle.js')].map((file) => fs.readFileSync(file, 'utf8')).join(';\n');
+      res.type('application/javascript').setHeader('Cache-Control', config.NODE_ENV === 'production' ? 'public, max-age=86400' : 'no-cache');
+      res.send(frameScript);
+    } catch (error) {
+      next(error);
+    }
+  });
+  // h5p-standalone's whole dist (its frame script, styles, fonts, images)
+  app.use('/player/h5p', express.static(path.join(ROOT_DIR, 'node_modules', 'h5p-standalone', 'dist'), { index: false, maxAge }));
+  app.use('/player', express.static(path.join(ROOT_DIR, 'public', 'player'), { index: false, maxAge }));
+
+  // the player page may be framed only by the platform; package files by the player (this origin) inside the platform
+  app.get('/play/:token', contentSecurityPolicy(platformOrigin, ['platform']), playerPage(services));
+  app.get('/p/:token/*path', contentSecurityPolicy(platformOrigin, ["'self'", 'platform']), sendPackageFile(services));
+  app.post(
+    '/commit/:token',
+    express.json({ type: 'application/json', limit: '1mb' }),
+    // sendBeacon on LMSFinish / Terminate sends the same JSON as text/plain (no preflight)
+    express.text({ type: 'text/plain', limit: '1mb' }),
+    commitHandler(services),
+  );
+  app.post('/xapi/:token', express.json({ type: 'application/json', limit: '1mb' }), express.text({ type: 'text/plain', limit: '1mb' }), xapiHandler(services));
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type('text/plain').send('Không tìm thấy / not found');
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).type('text/plain').send('Yêu cầu không hợp lệ / bad request');
+      return;
+    }
+    services.log.error({ err: error, path: redactToken(req.path) }, 'content origin error');
+    if (!res.headersSent) res.status(500).type('text/plain').send('Lỗi máy chủ / server error');
+  });
+  return app;
+}

@@ -1,0 +1,37 @@
+/**
+ * Authorization matrix cases of package playback (server/playback/routes.ts; see cases.ts
+ * for the format). Playing acts on the caller's own officer record (`learning.take`), so
+ * the officer may open any package; accounts without an officer record preview packages
+ * they may author (`content.author`): own = a package of A1, other = a package of B1.
+ * A manager has neither here. The package files exist: the page opens an attempt.
+ * Results and the statement export: the package's authors.
+ */
+import path from 'node:path';
+import { storePackage } from '../../server/packages/service';
+import { scorm12Files, zipOf } from '../packages/fixtures/build';
+import type { Case } from './cases';
+import type { Scope, World } from './fixture';
+import fs from 'node:fs';
+
+let serial = 0;
+
+async function playablePackageOf(w: World, scope: Scope): Promise<string> {
+  const { config, db } = w.services;
+  // distinct bytes per call: each scope gets its own record
+  const bytes = await zipOf(scorm12Files({ 'serial.txt': String(++serial) }));
+  const file = path.join(config.DATA_DIR, `matrix-play-${serial}.zip`);
+  fs.writeFileSync(file, bytes);
+  try {
+    const { record } = await storePackage(db, config, { file, size: bytes.length, originalName: 'goi.zip', ownerUnitId: w.unit(scope)._id, uploadedBy: w.accounts.admin._id });
+    return record._id.toHexString();
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+export const playbackCases: Case[] = [
+  { route: 'GET /packages/:id/play', allow: { admin: ['own', 'other'], coordinator: ['own'], officer: ['own', 'other'] }, request: async (w, s) => ({ method: 'GET', path: `/packages/${await playablePackageOf(w, s)}/play` }) },
+  // results of a package: its authors (they see only officers of their own subtree)
+  { route: 'GET /authoring/packages/:id/results', allow: { admin: ['own', 'other'], coordinator: ['own'] }, request: async (w, s) => ({ method: 'GET', path: `/authoring/packages/${await playablePackageOf(w, s)}/results` }) },
+  { route: 'GET /api/v1/packages/:id/statements', allow: { admin: ['own', 'other'], coordinator: ['own'] }, request: async (w, s) => ({ method: 'GET', path: `/api/v1/packages/${await playablePackageOf(w, s)}/statements` }) },
+];
