@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { trusted, type Connection } from 'mongoose';
+import type { CommitOutcome } from './attempts';
 import { attemptModel, type PackageAttempt } from './model';
 import { announceResult, resultChanged } from './results';
 import { seconds2004 } from './scorm';
@@ -48,12 +49,15 @@ export function resultOfStatement(statement: Record<string, unknown>): Partial<P
   return out;
 }
 
+/** Outcomes by name (they are results, not message ids). */
+const OUTCOME = { applied: 'applied', stale: 'stale' } as const satisfies Record<string, CommitOutcome>;
+
 /**
  * Stores the statement (if any, once per statement id, whatever the order of arrival —
  * statements are events, none may be lost) and, when the post is newer than the last one
  * applied, applies its state and result to the attempt; 'stale' when it was not newer.
  */
-export async function applyXapi(db: Connection, post: XapiPost, logError: (error: unknown) => void): Promise<'applied' | 'stale' | 'unknown_attempt'> {
+export async function applyXapi(db: Connection, post: XapiPost, logError: (error: unknown) => void): Promise<CommitOutcome> {
   const Attempt = attemptModel(db);
   const current = await Attempt.findById(post.attemptId).lean<PackageAttempt>();
   if (!current || current.kind !== 'h5p' || current.session !== post.session) return current && current.kind === 'h5p' ? 'stale' : 'unknown_attempt';
@@ -64,10 +68,10 @@ export async function applyXapi(db: Connection, post: XapiPost, logError: (error
   if (post.state !== null) set['suspendData'] = post.state.slice(0, 64_000);
   if (decided) Object.assign(set, decided);
   const before = await Attempt.findOneAndUpdate({ _id: current._id, session: post.session, lastCommitSeq: trusted({ $lt: post.seq }) }, { $set: set, $inc: { commits: 1 } }, { returnDocument: 'before' }).lean<PackageAttempt>();
-  if (!before) return 'stale';
+  if (!before) return OUTCOME.stale;
   const after: PackageAttempt = { ...before, ...(set as Partial<PackageAttempt>), commits: before.commits + 1 };
   if (resultChanged(before, after)) await announceResult(after, logError);
-  return 'applied';
+  return OUTCOME.applied;
 }
 
 const STATEMENT_ID = /^[0-9a-fA-F-]{8,64}$/;
