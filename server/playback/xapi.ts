@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { trusted, type Connection } from 'mongoose';
+import { OUTCOME, type CommitOutcome } from './attempts';
 import { attemptModel, type PackageAttempt } from './model';
 import { announceResult, resultChanged } from './results';
 import { seconds2004 } from './scorm';
@@ -53,10 +54,10 @@ export function resultOfStatement(statement: Record<string, unknown>): Partial<P
  * statements are events, none may be lost) and, when the post is newer than the last one
  * applied, applies its state and result to the attempt; 'stale' when it was not newer.
  */
-export async function applyXapi(db: Connection, post: XapiPost, logError: (error: unknown) => void): Promise<'applied' | 'stale' | 'unknown_attempt'> {
+export async function applyXapi(db: Connection, post: XapiPost, logError: (error: unknown) => void): Promise<CommitOutcome> {
   const Attempt = attemptModel(db);
   const current = await Attempt.findById(post.attemptId).lean<PackageAttempt>();
-  if (!current || current.kind !== 'h5p' || current.session !== post.session) return current && current.kind === 'h5p' ? 'stale' : 'unknown_attempt';
+  if (!current || current.kind !== 'h5p' || current.session !== post.session) return current && current.kind === 'h5p' ? OUTCOME.stale : OUTCOME.unknownAttempt;
   const statement = post.statement && typeof post.statement === 'object' && !Array.isArray(post.statement) ? (post.statement as Record<string, unknown>) : null;
   if (statement) await storeStatement(db, current, statement, post.actor);
   const decided = statement ? resultOfStatement(statement) : null;
@@ -64,10 +65,10 @@ export async function applyXapi(db: Connection, post: XapiPost, logError: (error
   if (post.state !== null) set['suspendData'] = post.state.slice(0, 64_000);
   if (decided) Object.assign(set, decided);
   const before = await Attempt.findOneAndUpdate({ _id: current._id, session: post.session, lastCommitSeq: trusted({ $lt: post.seq }) }, { $set: set, $inc: { commits: 1 } }, { returnDocument: 'before' }).lean<PackageAttempt>();
-  if (!before) return 'stale';
+  if (!before) return OUTCOME.stale;
   const after: PackageAttempt = { ...before, ...(set as Partial<PackageAttempt>), commits: before.commits + 1 };
   if (resultChanged(before, after)) await announceResult(after, logError);
-  return 'applied';
+  return OUTCOME.applied;
 }
 
 const STATEMENT_ID = /^[0-9a-fA-F-]{8,64}$/;
