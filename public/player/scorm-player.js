@@ -68,5 +68,17 @@
     closing = true;
     if (scoLeaving) finishIfOpen();
   });
+  // a phone switching to another app may never fire pagehide: save what there is now
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState !== 'hidden') return;
+    try {
+      if (api.isInitialized() && !api.isTerminated()) {
+        if (config.kind === 'scorm12') api.LMSCommit('');
+        else api.Commit('');
+      }
+    } catch (e) {
+      /* the next autocommit or the final commit carries the data */
+    }
+  });
   body.appendChild(frame);
 })();

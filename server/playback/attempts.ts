@@ -52,8 +52,9 @@ export interface Commit {
   final: boolean;
 }
 
-/** 'applied', or why nothing changed: a duplicate / older commit, an older session, a finished attempt, no such attempt. */
-export type CommitOutcome = 'applied' | 'stale' | 'unknown_attempt';
+/** applied, or why nothing changed: stale (a duplicate / older commit, an older session, a finished attempt), unknown_attempt. */
+export const OUTCOME = { applied: 'applied', stale: 'stale', unknownAttempt: 'unknown_attempt' } as const;
+export type CommitOutcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
 /**
  * Applies a commit if it is newer than everything applied in its session: the fields it
@@ -74,8 +75,8 @@ export async function applyCommit(db: Connection, commit: Commit, logError: (err
     // the stored CMI object is the bulk of the document and not needed to compare results
     { returnDocument: 'before', projection: { cmi: 0 } },
   ).lean<PackageAttempt>();
-  if (!before) return (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? 'stale' : 'unknown_attempt';
+  if (!before) return (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? OUTCOME.stale : OUTCOME.unknownAttempt;
   const after: PackageAttempt = { ...before, ...set, commits: before.commits + 1 };
   if (resultChanged(before, after)) await announceResult(after, logError);
-  return 'applied';
+  return OUTCOME.applied;
 }

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { trusted, type Connection } from 'mongoose';
-import type { CommitOutcome } from './attempts';
+import { OUTCOME, type CommitOutcome } from './attempts';
 import { attemptModel, type PackageAttempt } from './model';
 import { announceResult, resultChanged } from './results';
 import { seconds2004 } from './scorm';
@@ -49,9 +49,6 @@ export function resultOfStatement(statement: Record<string, unknown>): Partial<P
   return out;
 }
 
-/** Outcomes by name (they are results, not message ids). */
-const OUTCOME = { applied: 'applied', stale: 'stale' } as const satisfies Record<string, CommitOutcome>;
-
 /**
  * Stores the statement (if any, once per statement id, whatever the order of arrival —
  * statements are events, none may be lost) and, when the post is newer than the last one
@@ -60,7 +57,7 @@ const OUTCOME = { applied: 'applied', stale: 'stale' } as const satisfies Record
 export async function applyXapi(db: Connection, post: XapiPost, logError: (error: unknown) => void): Promise<CommitOutcome> {
   const Attempt = attemptModel(db);
   const current = await Attempt.findById(post.attemptId).lean<PackageAttempt>();
-  if (!current || current.kind !== 'h5p' || current.session !== post.session) return current && current.kind === 'h5p' ? 'stale' : 'unknown_attempt';
+  if (!current || current.kind !== 'h5p' || current.session !== post.session) return current && current.kind === 'h5p' ? OUTCOME.stale : OUTCOME.unknownAttempt;
   const statement = post.statement && typeof post.statement === 'object' && !Array.isArray(post.statement) ? (post.statement as Record<string, unknown>) : null;
   if (statement) await storeStatement(db, current, statement, post.actor);
   const decided = statement ? resultOfStatement(statement) : null;
