@@ -190,12 +190,11 @@ async function closeAttempt(db: Connection, attempt: Attempt, quiz: QuizItem, no
   const answers = { ...(attempt.answers ?? {}), ...extra };
   const { score, correctCount, passed, results } = scoreAnswers(attempt.questions, answers, quiz.passPercent);
   const withAnswers = Object.keys(extra).length ? { answers } : {};
-  const closed = await Attempts.findOneAndUpdate(
-    { _id: attempt._id, status: 'open' },
-    { $set: { ...withAnswers, status: 'submitted', submittedAt: now, score, correctCount, passed, results } },
-    { returnDocument: 'after' },
-  ).lean<Attempt>();
-  if (!closed) return (await Attempts.findById(attempt._id).lean<Attempt>())!;
+  const set = { ...withAnswers, status: 'submitted' as const, submittedAt: now, score, correctCount, passed, results };
+  // the closed attempt is the loaded one plus what we set: no need to read its questions back
+  const { matchedCount } = await Attempts.updateOne({ _id: attempt._id, status: 'open' }, { $set: set });
+  if (matchedCount === 0) return (await Attempts.findById(attempt._id).lean<Attempt>())!;
+  const closed: Attempt = { ...attempt, ...set, answers };
   await recordAttempt(db, closed, now);
   return closed;
 }
