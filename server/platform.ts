@@ -19,6 +19,7 @@ import { createMailer, mailerOptionsFromEnv } from './mail';
 import { trusted } from 'mongoose';
 import { userModel } from './users/model';
 import { assignStarterModules, loadStarterContent } from './content/starter';
+import { trackPackageProgress } from './progress/packages';
 
 export interface Platform {
   app: express.Express;
@@ -73,6 +74,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
       starter = { modules: loaded.modulesCreated + loaded.modulesUpdated, questions: loaded.questionsCreated, assigned };
     }
   }
+  // package results roll into module progress, for this platform's database, until close
+  const stopTracking = trackPackageProgress(database.connection);
   return {
     app: createApp(services),
     contentApp: createContentApp(services),
@@ -81,6 +84,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
     demo,
     starter,
     async close() {
+      stopTracking();
       await mailer.close();
       await database.close();
     },

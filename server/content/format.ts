@@ -151,6 +151,7 @@ export function normalizeDeep(value: unknown): unknown {
 export function canonicalContent(content: ModuleContent): ModuleContent {
   const item = (i: ModuleItem): ModuleItem => {
     if (i.kind === 'lesson') return { kind: 'lesson', key: i.key, title: i.title, body: i.body ?? '', attachments: (i.attachments ?? []).map((a) => ({ sha256: a.sha256, name: a.name, mime: a.mime, size: a.size })) };
+    if (i.kind === 'package') return { kind: 'package', key: i.key, title: i.title, packageId: i.packageId, sco: i.sco ?? null };
     const q = i as QuizItem;
     return {
       kind: 'quiz',

@@ -17,11 +17,10 @@ import { authorizedPackage } from '../packages/access';
 import { packageModel, type ContentPackage } from '../packages/model';
 import { skipUnlessObjectId } from '../units/scope';
 import { objectId } from '../validation';
-import { openAttempt } from './attempts';
-import { signPlaybackToken } from './tokens';
+import { renderPlayer } from './open';
 
 export function registerPlaybackRoutes(router: Router, services: Services): void {
-  const { db, config, secret } = services;
+  const { db } = services;
 
   route(router, services, {
     method: 'get',
@@ -42,24 +41,7 @@ export function registerPlaybackRoutes(router: Router, services: Services): void
       } else {
         record = await authorizedPackage(ctx);
       }
-      // an H5P package is one activity: its "SCO" is the whole content
-      const scos = record.kind === 'h5p' ? [{ identifier: 'h5p', title: record.title, launch: 'h5p.json' }] : record.scos;
-      const sco = ctx.input.sco ? scos.find((s) => s.identifier === ctx.input.sco) : scos[0];
-      if (!sco) throw new AppError(404, 'playback_sco_not_found');
-      const attempt = await openAttempt(db, { officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: null, preview: officerId === null });
-      const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch }, secret, config.PLAYBACK_TOKEN_MINUTES);
-      // this page alone may frame the content origin; every other platform page keeps frame-src 'self'
-      const policy = String(ctx.res.getHeader('Content-Security-Policy') ?? '');
-      ctx.res.setHeader('Content-Security-Policy', `${policy};frame-src ${config.CONTENT_ORIGIN}`);
-      ctx.res.setHeader('Cache-Control', 'no-store');
-      ctx.res.render('playback/play', {
-        title: 'playback_page_title',
-        packageTitle: record.title,
-        scos: scos.length > 1 ? scos.map((s) => ({ identifier: s.identifier, title: s.title, current: s.identifier === sco.identifier })) : [],
-        packageId: record._id.toHexString(),
-        preview: officerId === null,
-        playerUrl: `${config.CONTENT_ORIGIN}/play/${token}`,
-      });
+      await renderPlayer(ctx, { record, sco: ctx.input.sco ?? null, officerId, context: null, pageHref: `/packages/${record._id.toHexString()}/play` });
     },
   });
 }

@@ -1,0 +1,67 @@
+/**
+ * Package items in module progress: when a package attempt played inside a module
+ * (attempt context = module, item, year) reaches completion, the item counts as done and
+ * the module rolls up — the same way a read lesson or a passed quiz does. The package's
+ * score stays on the attempt (coordinator reports); it is never mixed into the module's
+ * quiz score (bestScore / lastScore).
+ */
+import { trusted, type Connection } from 'mongoose';
+import { onPackageProgress, type PackageResult } from '../playback/results';
+import { progressModel, type ModuleProgress } from './model';
+import { findProgress, pinnedVersion, recordEvent, rollUp } from './service';
+
+/**
+ * The completion rule of a package item, in one place: the attempt is completed and did
+ * not fail. SCORM 1.2: lesson_status "completed" or "passed" ("failed" maps to completion
+ * completed + success failed: not done); SCORM 2004: completion_status completed and
+ * success_status not failed; H5P: completed (its "success" is a score threshold of the
+ * content, reported but not a gate).
+ */
+export function packageAttemptDone(result: Pick<PackageResult, 'kind' | 'completion' | 'success'>): boolean {
+  if (result.completion !== 'completed') return false;
+  return result.kind === 'h5p' || result.success !== 'failed';
+}
+
+/**
+ * Takes a package result into module_progress: the item done once (a conditional
+ * $addToSet, so duplicate or reordered commits never count twice, and a later
+ * "incomplete" never undoes it), a package_completed event, the roll-up. Ignores previews,
+ * attempts without a module context, and a context that does not name a package item of
+ * this package in the officer's pinned version. Returns the progress when it changed.
+ */
+export async function recordPackageResult(db: Connection, result: PackageResult, now: Date): Promise<ModuleProgress | null> {
+  const { context, officerId } = result;
+  if (result.preview || !context || !officerId || !packageAttemptDone(result)) return null;
+  const progress = await findProgress(db, officerId, context.moduleId, context.year);
+  if (!progress || progress.doneItems.includes(context.itemKey)) return null;
+  const version = await pinnedVersion(db, progress);
+  const item = version.content.items.find((i) => i.key === context.itemKey);
+  if (!item || item.kind !== 'package' || !item.packageId.equals(result.packageId)) return null;
+  const added = await progressModel(db)
+    .findOneAndUpdate({ _id: progress._id, doneItems: trusted({ $ne: item.key }) }, { $addToSet: { doneItems: item.key } }, { returnDocument: 'after' })
+    .lean<ModuleProgress>();
+  if (!added) return null;
+  await recordEvent(db, {
+    type: 'package_completed',
+    at: now,
+    officerId,
+    moduleId: progress.moduleId,
+    year: progress.year,
+    version: progress.version,
+    itemKey: item.key,
+    details: { attemptId: result.attemptId, packageId: result.packageId, success: result.success, scoreScaled: result.scoreScaled },
+  });
+  return rollUp(db, added, version.content.items, now);
+}
+
+/**
+ * Listens to package results for one platform (its database); returns the function that
+ * stops listening (the platform's close). Listeners are process-wide, so with several
+ * platforms in one process (tests) each hears every result — one of another database
+ * finds no progress record here and changes nothing.
+ */
+export function trackPackageProgress(db: Connection): () => void {
+  return onPackageProgress(async (result) => {
+    await recordPackageResult(db, result, new Date());
+  });
+}
