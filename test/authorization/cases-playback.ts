@@ -4,7 +4,8 @@
  * the officer may open any package; accounts without an officer record preview packages
  * they may author (`content.author`): own = a package of A1, other = a package of B1.
  * A manager has neither here. The package files exist: the page opens an attempt.
- * Results and the statement export: the package's authors.
+ * Results and the statement export: the package's authors. Adding a package item to a
+ * module: the module's authors.
  */
 import path from 'node:path';
 import { storePackage } from '../../server/packages/service';
@@ -12,6 +13,7 @@ import { scorm12Files, zipOf } from '../packages/fixtures/build';
 import type { Case } from './cases';
 import type { Scope, World } from './fixture';
 import fs from 'node:fs';
+import { buildModule } from '../authoring/helpers';
 
 let serial = 0;
 
@@ -34,4 +36,10 @@ export const playbackCases: Case[] = [
   // results of a package: its authors (they see only officers of their own subtree)
   { route: 'GET /authoring/packages/:id/results', allow: { admin: ['own', 'other'], coordinator: ['own'] }, request: async (w, s) => ({ method: 'GET', path: `/authoring/packages/${await playablePackageOf(w, s)}/results` }) },
   { route: 'GET /api/v1/packages/:id/statements', allow: { admin: ['own', 'other'], coordinator: ['own'] }, request: async (w, s) => ({ method: 'GET', path: `/api/v1/packages/${await playablePackageOf(w, s)}/statements` }) },
+  // adding a package item to a module: the module's authors, with a package of the same unit
+  {
+    route: 'POST /authoring/modules/:id/packages',
+    allow: { admin: ['own', 'other'], coordinator: ['own'] },
+    request: async (w, s) => ({ method: 'POST', path: `/authoring/modules/${(await buildModule(w.services.db, w.unit(s)._id, { published: false }))._id.toHexString()}/packages`, form: { title: 'Gói ma trận', packageId: await playablePackageOf(w, s) } }),
+  },
 ];
