@@ -67,7 +67,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
   }
   let starter: Platform['starter'] = null;
   if (config.STARTER_CONTENT === 'on') {
-    const loaded = await loadStarterContent(database.connection, config.CONTENT_DIR, (message) => log.error(message));
+    const loaded = await loadStarterContent(database.connection, config.CONTENT_DIR, (message) => log.error(message), config);
     if (loaded && loaded.codes.length > 0) {
       // the demo province learns the starter modules this year (design §5: assignment to a subtree)
       const assigned = database.embedded && config.DEMO_DATA === 'on' ? await assignStarterModules(database.connection, loaded.codes) : 0;

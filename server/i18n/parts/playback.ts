@@ -53,6 +53,9 @@ export const vi = {
   playback_field_item_title: 'Tên mục trong học phần',
   playback_no_packages: 'Chưa có gói nào dùng được. Tải gói lên ở trang Gói H5P/SCORM trước.',
   playback_item_package_of: '{kind}: {title}',
+  content_package_missing: 'Không tìm thấy thư mục gói {folder}',
+  content_package_outside: 'Thư mục gói phải nằm trong thư mục nội dung (content/packages)',
+  content_package_no_store: 'Học phần có gói H5P/SCORM: cần cấu hình nơi lưu gói (PACKAGES_DIR) để nạp',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -106,4 +109,7 @@ export const en: Record<keyof typeof vi, string> = {
   playback_field_item_title: 'Item title in the module',
   playback_no_packages: 'No usable package yet. Upload one on the H5P/SCORM packages page first.',
   playback_item_package_of: '{kind}: {title}',
+  content_package_missing: 'Package folder {folder} not found',
+  content_package_outside: 'A package folder must stay inside the content folder (content/packages)',
+  content_package_no_store: 'The module has an H5P/SCORM package: loading it needs the package storage (PACKAGES_DIR)',
 };
