@@ -1,11 +1,12 @@
 /**
- * GET /packages/:id/play — the platform page that plays a package: it opens (creates or
- * resumes) the learner's attempt, signs a playback token for this opening and frames
- * `${CONTENT_ORIGIN}/play/<token>`. The learner acts on their own officer record
- * (`learning.take`); an account without one (an admin, a coordinator not on the
- * officer list) may preview packages it may author (`content.author`), which records a
- * preview attempt that never counts as progress.
- * Until packages are module items (after the issue #4 merge) the attempt has no context.
+ * GET /packages/:id/play — the platform page that plays a package outside a module: an
+ * account without an officer record (an admin, a coordinator not on the officer list)
+ * previews packages it may author (`content.author`): a preview attempt that never
+ * counts as progress (server/playback/open.ts frames `${CONTENT_ORIGIN}/play/<token>`).
+ * An officer (`learning.take` on their own record) learns packages as module items: the
+ * page sends them to the item of a module they started this year that holds the package
+ * (where the attempt carries the module context and counts), and refuses (403) a package
+ * that is in none.
  */
 import type { Router } from 'express';
 import { z } from 'zod';
@@ -18,6 +19,8 @@ import { packageModel, type ContentPackage } from '../packages/model';
 import { skipUnlessObjectId } from '../units/scope';
 import { objectId } from '../validation';
 import { renderPlayer } from './open';
+import { startedPackageItem } from '../progress/packages';
+import { trainingYear } from '../progress/year';
 
 export function registerPlaybackRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -29,19 +32,18 @@ export function registerPlaybackRoutes(router: Router, services: Services): void
     before: [skipUnlessObjectId],
     input: z.object({ id: objectId, sco: z.string().max(200).optional() }),
     handle: async (ctx) => {
-      let record: ContentPackage;
-      let officerId = null;
       if (ctx.actor.officerId) {
         const loaded = await findOfficerOr404(db, ctx.actor.officerId);
         ctx.authorize('learning.take', loaded.ref);
         const found = await packageModel(db).findById(ctx.input.id).lean<ContentPackage>();
         if (!found) throw new AppError(404, 'package_not_found');
-        record = found;
-        officerId = loaded.officer._id;
-      } else {
-        record = await authorizedPackage(ctx);
+        // an officer learns packages as items of their modules: there the attempt counts
+        const item = await startedPackageItem(db, loaded.officer._id, found._id, trainingYear());
+        if (!item) throw new AppError(403, 'playback_not_in_module');
+        return ctx.res.redirect(303, `/learn/modules/${item.moduleId.toHexString()}/items/${item.itemKey}${ctx.input.sco ? `?sco=${encodeURIComponent(ctx.input.sco)}` : ''}`);
       }
-      await renderPlayer(ctx, { record, sco: ctx.input.sco ?? null, officerId, context: null, pageHref: `/packages/${record._id.toHexString()}/play` });
+      const record = await authorizedPackage(ctx);
+      await renderPlayer(ctx, { record, sco: ctx.input.sco ?? null, officerId: null, context: null, pageHref: `/packages/${record._id.toHexString()}/play` });
     },
   });
 }

@@ -5,7 +5,8 @@
  * score stays on the attempt (coordinator reports); it is never mixed into the module's
  * quiz score (bestScore / lastScore).
  */
-import { trusted, type Connection } from 'mongoose';
+import { trusted, type Connection, type Types } from 'mongoose';
+import { moduleVersionModel, type ModuleVersion } from '../modules/model';
 import { onPackageProgress, type PackageResult } from '../playback/results';
 import { progressModel, type ModuleProgress } from './model';
 import { findProgress, pinnedVersion, recordEvent, rollUp } from './service';
@@ -64,4 +65,22 @@ export function trackPackageProgress(db: Connection): () => void {
   return onPackageProgress(async (result) => {
     await recordPackageResult(db, result, new Date());
   });
+}
+
+/**
+ * The package item an officer may play `packageId` through: an item of a module they
+ * started in `year` (in the version their progress pins), or null.
+ */
+export async function startedPackageItem(db: Connection, officerId: Types.ObjectId, packageId: Types.ObjectId, year: number): Promise<{ moduleId: Types.ObjectId; itemKey: string } | null> {
+  const started = await progressModel(db).find({ officerId, year }, { moduleId: 1, version: 1 }).lean<Pick<ModuleProgress, 'moduleId' | 'version'>[]>();
+  if (started.length === 0) return null;
+  const versions = await moduleVersionModel(db)
+    .find({ moduleId: trusted({ $in: started.map((p) => p.moduleId) }) }, { moduleId: 1, version: 1, 'content.items': 1 })
+    .lean<Pick<ModuleVersion, 'moduleId' | 'version' | 'content'>[]>();
+  for (const progress of started) {
+    const version = versions.find((v) => v.moduleId.equals(progress.moduleId) && v.version === progress.version);
+    const item = version?.content.items.find((i) => i.kind === 'package' && i.packageId.equals(packageId));
+    if (item) return { moduleId: progress.moduleId, itemKey: item.key };
+  }
+  return null;
 }

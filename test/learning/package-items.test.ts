@@ -34,8 +34,8 @@ describe('packages as module items', function () {
   before(async () => {
     tp = await startTestPlatform('package-items');
     people = await buildPeople(tp);
-    scorm12 = await storeFolder(tp, people, IN_HOUSE_SCORM12);
-    h5p = await storeFolder(tp, people, IN_HOUSE_H5P);
+    scorm12 = await storeFolder(tp, people, IN_HOUSE_SCORM12, false);
+    h5p = await storeFolder(tp, people, IN_HOUSE_H5P, false);
     ({ moduleId } = await buildPublishedModule(tp.platform.services.db, { items: [lesson('bai-1'), packageItem('goi-scorm', scorm12)], ownerUnitId: people.unitId }));
     officer = tp.client();
     await officer.signIn('officer.a', PASSWORD);
@@ -120,6 +120,18 @@ describe('packages as module items', function () {
     expect(await progressModel(db()).countDocuments({ moduleId, status: 'completed' })).to.equal(1);
   });
 
+  it('an officer opens /packages/:id/play only through a module they started: sent to its item, else 403', async () => {
+    const sent = await officer.get(`/packages/${scorm12._id.toHexString()}/play`);
+    expect(sent.status).to.equal(303);
+    expect(sent.location).to.equal(pageOf());
+    expect((await officer.get(`/packages/${h5p._id.toHexString()}/play`)).status).to.equal(403);
+    const officerB = tp.client();
+    await officerB.signIn('officer.b', PASSWORD);
+    const refused = await officerB.get(`/packages/${scorm12._id.toHexString()}/play`);
+    expect(refused.status).to.equal(403);
+    expect(refused.text).to.contain('không thuộc học phần nào');
+  });
+
   it('authoring: add a package the author may use, refuse another unit’s, edit the title, preview, bundle export refused', async () => {
     const id = moduleId.toHexString();
     const editor = await coordinator.get(`/authoring/modules/${id}`);
@@ -132,7 +144,7 @@ describe('packages as module items', function () {
     expect(String(item.packageId)).to.equal(h5p._id.toHexString());
 
     const other = await buildUnit({ name: 'Sở khác' });
-    const foreign = await storeBytes(tp, { ...people, unitId: other._id }, await zipOf(scorm12Files({ 'khac.txt': 'khác' })), 'khac.zip');
+    const foreign = await storeBytes(tp, { ...people, unitId: other._id }, await zipOf(scorm12Files({ 'khac.txt': 'khác' })), 'khac.zip', false);
     const refused = await coordinator.submit(`/authoring/modules/${id}/packages`, { packageId: foreign._id.toHexString(), title: 'Gói của đơn vị khác' }, `/authoring/modules/${id}`);
     expect(refused.status).to.equal(422);
     module = (await moduleModel(db()).findById(moduleId).lean<LearningModule>())!;
