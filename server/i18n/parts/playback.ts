@@ -57,6 +57,8 @@ export const vi = {
   content_package_outside: 'Thư mục gói phải nằm trong thư mục nội dung (content/packages)',
   content_package_no_store: 'Học phần có gói H5P/SCORM: cần cấu hình nơi lưu gói (PACKAGES_DIR) để nạp',
   playback_not_in_module: 'Gói này không thuộc học phần nào bạn đang học. Hãy mở gói từ học phần trong “Học phần của tôi”.',
+  playback_learn_kind: 'Nội dung tương tác',
+  playback_learn_item_done: 'Đã hoàn thành',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -114,4 +116,6 @@ export const en: Record<keyof typeof vi, string> = {
   content_package_outside: 'A package folder must stay inside the content folder (content/packages)',
   content_package_no_store: 'The module has an H5P/SCORM package: loading it needs the package storage (PACKAGES_DIR)',
   playback_not_in_module: 'This package is not part of any module you are taking. Open it from a module in “My modules”.',
+  playback_learn_kind: 'Interactive content',
+  playback_learn_item_done: 'Completed',
 };
