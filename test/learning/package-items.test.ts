@@ -158,8 +158,19 @@ describe('packages as module items', function () {
     const preview = await coordinator.get(`/authoring/modules/${id}/preview`);
     expect(preview.text).to.contain('Bài tập H5P').and.contain('Gói H5P');
 
+    // moved up like any item, the package id kept
+    expect((await coordinator.submit(`/authoring/modules/${id}/items/${item.key}/move`, { direction: 'up' }, `/authoring/modules/${id}`)).status).to.equal(303);
+    module = (await moduleModel(db()).findById(moduleId).lean<LearningModule>())!;
+    expect(module.draft.items.map((i) => i.key)).to.deep.equal(['bai-1', item.key, 'goi-scorm']);
+    expect(String((module.draft.items[2] as PackageItem).packageId)).to.equal(scorm12._id.toHexString());
+
     const bundle = await coordinator.get(`/authoring/modules/${id}/bundle?draft=1`);
     expect(bundle.status).to.equal(409);
     expect(bundle.text).to.contain('chưa xuất được');
+
+    // removed like any item
+    expect((await coordinator.submit(`/authoring/modules/${id}/items/${item.key}/remove`, {}, `/authoring/modules/${id}`)).status).to.equal(303);
+    module = (await moduleModel(db()).findById(moduleId).lean<LearningModule>())!;
+    expect(module.draft.items.map((i) => i.kind)).to.deep.equal(['lesson', 'package']);
   });
 });
