@@ -7,6 +7,8 @@
  */
 import { trusted, type Connection, type Types } from 'mongoose';
 import { moduleVersionModel, type ModuleVersion } from '../modules/model';
+import { packageModel, type ContentPackage } from '../packages/model';
+import { attemptModel, type PackageAttempt } from '../playback/model';
 import { onPackageProgress, type PackageResult } from '../playback/results';
 import { progressModel, type ModuleProgress } from './model';
 import { findProgress, pinnedVersion, recordEvent, rollUp } from './service';
@@ -38,6 +40,7 @@ export async function recordPackageResult(db: Connection, result: PackageResult,
   const version = await pinnedVersion(db, progress);
   const item = version.content.items.find((i) => i.key === context.itemKey);
   if (!item || item.kind !== 'package' || !item.packageId.equals(result.packageId)) return null;
+  if (!(await everyScoDone(db, item.sco, result))) return null;
   const added = await progressModel(db)
     .findOneAndUpdate({ _id: progress._id, doneItems: trusted({ $ne: item.key }) }, { $addToSet: { doneItems: item.key } }, { returnDocument: 'after' })
     .lean<ModuleProgress>();
@@ -53,6 +56,23 @@ export async function recordPackageResult(db: Connection, result: PackageResult,
     details: { attemptId: result.attemptId, packageId: result.packageId, success: result.success, scoreScaled: result.scoreScaled },
   });
   return rollUp(db, added, version.content.items, now);
+}
+
+/**
+ * A multi-SCO package: an item naming one SCO is done with that SCO; an item naming none
+ * (the whole package) when every SCO has a completed attempt in the same context.
+ */
+async function everyScoDone(db: Connection, sco: string | null, result: PackageResult): Promise<boolean> {
+  if (sco !== null) return sco === result.scoIdentifier;
+  if (result.kind === 'h5p') return true;
+  const record = await packageModel(db).findById(result.packageId, { scos: 1 }).lean<Pick<ContentPackage, 'scos'>>();
+  const others = (record?.scos ?? []).map((s) => s.identifier).filter((id) => id !== result.scoIdentifier);
+  if (others.length === 0) return true;
+  const { context } = result;
+  const attempts = await attemptModel(db)
+    .find({ officerId: result.officerId, packageId: result.packageId, scoIdentifier: trusted({ $in: others }), 'context.moduleId': context!.moduleId, 'context.itemKey': context!.itemKey, 'context.year': context!.year, preview: false }, { scoIdentifier: 1, kind: 1, completion: 1, success: 1 })
+    .lean<Pick<PackageAttempt, 'scoIdentifier' | 'kind' | 'completion' | 'success'>[]>();
+  return others.every((id) => attempts.some((a) => a.scoIdentifier === id && packageAttemptDone(a)));
 }
 
 /**

@@ -16,7 +16,7 @@ import { moduleModel, type LearningModule, type PackageItem } from '../../server
 import type { ContentPackage } from '../../server/packages/model';
 import { buildUnit } from '../factories';
 import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
-import { scorm12Files, zipOf } from '../packages/fixtures/build';
+import { scorm12Files, scorm2004Files, zipOf } from '../packages/fixtures/build';
 import { buildPublishedModule, lesson } from './fixtures';
 
 describe('packages as module items', function () {
@@ -111,6 +111,23 @@ describe('packages as module items', function () {
     // the lesson finishes the module
     await officer.submit(`/learn/modules/${moduleId.toHexString()}/items/bai-1/done`, {}, `/learn/modules/${moduleId.toHexString()}/items/bai-1`);
     expect((await progressOf(people.officerId))!).to.include({ status: 'completed', percent: 100 });
+  });
+
+  it('a multi-SCO package item (no SCO named) is done when every SCO is completed', async () => {
+    const two = await storeBytes(tp, people, await zipOf(scorm2004Files()), 'hai-phan.zip', false);
+    const { moduleId: multi } = await buildPublishedModule(db(), { items: [packageItem('hai-phan', two)], ownerUnitId: people.unitId });
+    const base = `/learn/modules/${multi.toHexString()}`;
+    await officer.submit(`${base}/start`, {}, '/learn');
+    const progress = () => progressModel(db()).findOne({ officerId: people.officerId, moduleId: multi }).lean<ModuleProgress>();
+    const commit2004 = (token: string) =>
+      fetch(`${tp.contentBase}/commit/${token}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: tp.platform.services.config.CONTENT_ORIGIN }, body: JSON.stringify({ cmi: { completion_status: 'completed', success_status: 'passed', exit: 'suspend', session_time: 'PT10S' }, commitSequence: 1 }) });
+    const first = await officer.get(`${base}/items/hai-phan`);
+    expect(first.text).to.contain('?sco=I2');
+    expect((await commit2004(tokenOf(first.text))).status).to.equal(200);
+    expect((await progress())!.doneItems).to.deep.equal([]);
+    const second = await officer.get(`${base}/items/hai-phan?sco=I2`);
+    expect((await commit2004(tokenOf(second.text))).status).to.equal(200);
+    expect((await progress())!).to.deep.include({ doneItems: ['hai-phan'], status: 'completed' });
   });
 
   it("a coordinator's preview of the package counts for nobody", async () => {
