@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const database = await openCliDatabase(env());
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const summary = await loadContent(database.connection, { dir, log: (line) => process.stderr.write(`${line}\n`) });
+    const summary = await loadContent(database.connection, { dir, config: env(), log: (line) => process.stderr.write(`${line}\n`) });
     out(say('content_summary', { ...summary }));
     return 0;
   } catch (error) {

@@ -19,6 +19,7 @@ import { createMailer, mailerOptionsFromEnv } from './mail';
 import { trusted } from 'mongoose';
 import { userModel } from './users/model';
 import { assignStarterModules, loadStarterContent } from './content/starter';
+import { trackPackageProgress } from './progress/packages';
 
 export interface Platform {
   app: express.Express;
@@ -66,13 +67,15 @@ export async function startPlatform(config: Env): Promise<Platform> {
   }
   let starter: Platform['starter'] = null;
   if (config.STARTER_CONTENT === 'on') {
-    const loaded = await loadStarterContent(database.connection, config.CONTENT_DIR, (message) => log.error(message));
+    const loaded = await loadStarterContent(database.connection, config.CONTENT_DIR, (message) => log.error(message), config);
     if (loaded && loaded.codes.length > 0) {
       // the demo province learns the starter modules this year (design §5: assignment to a subtree)
       const assigned = database.embedded && config.DEMO_DATA === 'on' ? await assignStarterModules(database.connection, loaded.codes) : 0;
       starter = { modules: loaded.modulesCreated + loaded.modulesUpdated, questions: loaded.questionsCreated, assigned };
     }
   }
+  // package results roll into module progress, for this platform's database, until close
+  const stopTracking = trackPackageProgress(database.connection);
   return {
     app: createApp(services),
     contentApp: createContentApp(services),
@@ -81,6 +84,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
     demo,
     starter,
     async close() {
+      stopTracking();
       await mailer.close();
       await database.close();
     },

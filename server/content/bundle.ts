@@ -72,10 +72,12 @@ async function questionsFor(db: Connection, content: ModuleContent, ownerUnitId:
 
 /** The content a bundle carries: the latest published version, or the draft. */
 async function exportedContent(db: Connection, module: LearningModule, draft: boolean): Promise<ModuleContent> {
-  if (draft) return canonicalContent(module.draft);
-  const version = await latestVersion(db, module._id);
-  if (!version) throw conflict('bundle_no_published_version');
-  return canonicalContent(version.content);
+  const content = draft ? module.draft : (await latestVersion(db, module._id))?.content;
+  if (!content) throw conflict('bundle_no_published_version');
+  // a bundle carries lessons, quizzes and their media only: an H5P/SCORM package travels as its own file (a clear refusal, not a bundle that imports broken)
+  const withPackage = content.items.find((i) => i.kind === 'package');
+  if (withPackage) throw conflict('playback_bundle_has_package', { title: withPackage.title });
+  return canonicalContent(content);
 }
 
 /**

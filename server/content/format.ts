@@ -33,6 +33,8 @@ export const quizItemSchema = z.strictObject({
 });
 
 const fileLessonItemSchema = z.strictObject({ kind: z.literal('lesson'), key: itemKey, title: nfcText(1, 200), file: z.string().min(1).max(200) });
+/** An H5P/SCORM package item: `folder` holds the unzipped package (under content/packages), zipped and stored on load. */
+const filePackageItemSchema = z.strictObject({ kind: z.literal('package'), key: itemKey, title: nfcText(1, 200), folder: z.string().min(1).max(200) });
 
 /** Keys repeated in a list → one problem per repeat, at its index. */
 function uniqueBy<T>(list: readonly T[], keyOf: (item: T) => string, ctx: z.RefinementCtx, id: MessageId, field: (index: number) => (string | number)[]) {
@@ -52,7 +54,7 @@ const moduleFields = {
   estimatedMinutes: z.number().int().min(1).max(6000),
 };
 
-export const moduleFileSchema = z.strictObject({ ...moduleFields, items: z.array(z.discriminatedUnion('kind', [fileLessonItemSchema, quizItemSchema])).min(1).max(100) }).superRefine((module, ctx) => {
+export const moduleFileSchema = z.strictObject({ ...moduleFields, items: z.array(z.discriminatedUnion('kind', [fileLessonItemSchema, quizItemSchema, filePackageItemSchema])).min(1).max(100) }).superRefine((module, ctx) => {
   uniqueBy(module.items, (item) => item.key, ctx, 'content_item_key_duplicate', (i) => ['items', i, 'key']);
 });
 export type ModuleFile = z.output<typeof moduleFileSchema>;
@@ -151,6 +153,7 @@ export function normalizeDeep(value: unknown): unknown {
 export function canonicalContent(content: ModuleContent): ModuleContent {
   const item = (i: ModuleItem): ModuleItem => {
     if (i.kind === 'lesson') return { kind: 'lesson', key: i.key, title: i.title, body: i.body ?? '', attachments: (i.attachments ?? []).map((a) => ({ sha256: a.sha256, name: a.name, mime: a.mime, size: a.size })) };
+    if (i.kind === 'package') return { kind: 'package', key: i.key, title: i.title, packageId: i.packageId, sco: i.sco ?? null };
     const q = i as QuizItem;
     return {
       kind: 'quiz',

@@ -8,7 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { trusted, type Connection, type Types } from 'mongoose';
+import os from 'node:os';
+import { trusted, Types, type Connection } from 'mongoose';
+import type { Env } from '../env';
+import { zipFolder } from '../packages/folder-zip';
+import { storePackage } from '../packages/service';
 import { TOPICS, moduleModel, readyModuleModel, type ModuleContent, type ModuleItem, type Topic } from '../modules/model';
 import { sanitizeLessonHtml } from '../modules/sanitize';
 import { latestVersion, publishModule } from '../modules/versions';
@@ -24,8 +28,14 @@ export const DEFAULT_CONTENT_DIR = path.resolve(__dirname, '../../../content');
 export interface ContentModule {
   folder: string;
   code: string;
+  /** package items carry PENDING_PACKAGE until loadContent has stored their folder */
   content: ModuleContent;
+  /** the package folders of package items (absolute), stored as packages on load */
+  packages: { key: string; folder: string }[];
 }
+
+/** The package id of a package item read but not stored yet. */
+const PENDING_PACKAGE = new Types.ObjectId('000000000000000000000000');
 
 export interface ContentSet {
   modules: ContentModule[];
@@ -81,6 +91,30 @@ function readLesson(folder: string, relative: string, label: string, index: numb
   return fs.readFileSync(resolved, 'utf8');
 }
 
+/**
+ * The package folder `relative` (to the module folder) of a package item, or a problem:
+ * missing, not a folder, or outside the content folder (a symbolic link included).
+ */
+function packageFolder(contentDir: string, moduleDir: string, relative: string, label: string, index: number, problems: ContentProblem[]): string | null {
+  const at = `items[${index}].folder`;
+  const root = path.resolve(contentDir);
+  const resolved = path.resolve(moduleDir, relative);
+  const inside = (p: string, base: string) => p.startsWith(base + path.sep);
+  if (path.isAbsolute(relative) || !inside(resolved, root)) {
+    problems.push({ file: label, path: at, id: 'content_package_outside' });
+    return null;
+  }
+  if (!fs.existsSync(resolved) || !fs.statSync(resolved).isDirectory()) {
+    problems.push({ file: label, path: at, id: 'content_package_missing', params: { folder: relative } });
+    return null;
+  }
+  if (!inside(fs.realpathSync(resolved), fs.realpathSync(root))) {
+    problems.push({ file: label, path: at, id: 'content_package_outside' });
+    return null;
+  }
+  return resolved;
+}
+
 /** Reads and checks every module folder under `dir`/modules; writes nothing. */
 export function readContent(dir: string): ContentSet {
   const set: ContentSet = { modules: [], questions: [], problems: [] };
@@ -98,7 +132,7 @@ export function readContent(dir: string): ContentSet {
       continue;
     }
     if (fs.existsSync(questionsFile)) readQuestions(questionsFile, folder as Topic, refs, set);
-    if (fs.existsSync(moduleFile)) readModule(moduleDir, folder as Topic, codes, set);
+    if (fs.existsSync(moduleFile)) readModule(dir, moduleDir, folder as Topic, codes, set);
   }
   return set;
 }
@@ -120,7 +154,7 @@ function readQuestions(file: string, topic: Topic, refs: Map<string, string>, se
   set.questions.push(...result.value);
 }
 
-function readModule(moduleDir: string, topic: Topic, codes: Map<string, string>, set: ContentSet): void {
+function readModule(contentDir: string, moduleDir: string, topic: Topic, codes: Map<string, string>, set: ContentSet): void {
   const label = `${topic}/module.json`;
   const json = readJson(path.join(moduleDir, 'module.json'), label, set.problems);
   if (json === undefined) return;
@@ -134,12 +168,18 @@ function readModule(moduleDir: string, topic: Topic, codes: Map<string, string>,
   if (codes.has(file.code)) set.problems.push({ file: label, path: 'code', id: 'content_code_duplicate', params: { code: file.code } });
   codes.set(file.code, label);
   const items: ModuleItem[] = [];
+  const packages: ContentModule['packages'] = [];
   file.items.forEach((item, index) => {
     if (item.kind === 'quiz') return void items.push(item);
+    if (item.kind === 'package') {
+      const folder = packageFolder(contentDir, moduleDir, item.folder, label, index, set.problems);
+      if (folder !== null) packages.push({ key: item.key, folder });
+      return void items.push({ kind: 'package', key: item.key, title: item.title, packageId: PENDING_PACKAGE, sco: null });
+    }
     const html = readLesson(moduleDir, item.file, label, index, set.problems);
     if (html !== null) items.push({ kind: 'lesson', key: item.key, title: item.title, body: sanitizeLessonHtml(html), attachments: [] });
   });
-  set.modules.push({ folder: topic, code: file.code, content: { title: file.title, topic: file.topic, description: file.description, estimatedMinutes: file.estimatedMinutes, items } });
+  set.modules.push({ folder: topic, code: file.code, packages, content: { title: file.title, topic: file.topic, description: file.description, estimatedMinutes: file.estimatedMinutes, items } });
 }
 
 export interface LoadOptions {
@@ -150,6 +190,29 @@ export interface LoadOptions {
   /** the account recorded as publisher; null for the platform itself */
   by?: Types.ObjectId | null;
   log?: (message: string) => void;
+  /** the settings where packages are stored (PACKAGES_DIR, limits): needed when a module has package items */
+  config?: Env;
+}
+
+/**
+ * Zips each package folder of `module` (the same bytes every time, so the same sha256),
+ * stores it like an upload (validated; one record per owner and bytes) and puts the
+ * package's id into its item.
+ */
+async function storeModulePackages(db: Connection, config: Env, module: ContentModule, ownerUnitId: Types.ObjectId | null): Promise<void> {
+  for (const { key, folder } of module.packages) {
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-content-package-'));
+    try {
+      const file = path.join(temp, `${path.basename(folder)}.zip`);
+      const bytes = await zipFolder(folder);
+      fs.writeFileSync(file, bytes);
+      const { record } = await storePackage(db, config, { file, size: bytes.length, originalName: path.basename(file), ownerUnitId, uploadedBy: null });
+      const item = module.content.items.find((i) => i.key === key);
+      if (item?.kind === 'package') item.packageId = record._id;
+    } finally {
+      fs.rmSync(temp, { recursive: true, force: true });
+    }
+  }
 }
 
 /** The root unit when there is exactly one (the province), else null. */
@@ -201,9 +264,14 @@ export async function upsertQuestions(db: Connection, questions: readonly Questi
  */
 export async function loadContent(db: Connection, options: LoadOptions = {}): Promise<LoadSummary> {
   const set = readContent(options.dir ?? DEFAULT_CONTENT_DIR);
+  if (!options.config) {
+    for (const module of set.modules) if (module.packages.length > 0) set.problems.push({ file: `${module.folder}/module.json`, path: 'items', id: 'content_package_no_store' });
+  }
   if (set.problems.length > 0) throw new ContentProblems(set.problems);
   const ownerUnitId = options.ownerUnitId !== undefined ? options.ownerUnitId : await provinceRootId(db);
   const by = options.by ?? null;
+  // packages first: storing validates them, so a bad package stops the load before any module or question changes
+  if (options.config) for (const module of set.modules) await storeModulePackages(db, options.config, module, ownerUnitId);
   const [questionsCreated, questionsUpdated] = await upsertQuestions(db, set.questions, ownerUnitId);
   const summary: LoadSummary = { modulesCreated: 0, modulesUpdated: 0, modulesUnchanged: 0, questionsCreated, questionsUpdated, codes: set.modules.map((m) => m.code) };
   const Module = await readyModuleModel(db);

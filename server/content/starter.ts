@@ -8,6 +8,7 @@ import type { Connection, Types } from 'mongoose';
 import { trusted } from 'mongoose';
 import { readyAssignmentModel } from '../assignments/model';
 import { moduleModel } from '../modules/model';
+import type { Env } from '../env';
 import { problemText } from './format';
 import { ContentProblems, loadContent, provinceRootId, type LoadSummary } from './loader';
 
@@ -24,12 +25,13 @@ export function yearEnd(year: number): Date {
 /**
  * Loads the starter content when the database has no module yet; null when it had some.
  * Bad content (a CONTENT_DIR being edited) is reported to `warn` and skipped: the
- * platform still starts, and `npm run content:load` loads it once fixed.
+ * platform still starts, and `npm run content:load` loads it once fixed. `config` says
+ * where the starter's H5P/SCORM packages are stored.
  */
-export async function loadStarterContent(db: Connection, dir?: string, warn: (message: string) => void = () => undefined): Promise<LoadSummary | null> {
+export async function loadStarterContent(db: Connection, dir?: string, warn: (message: string) => void = () => undefined, config?: Env): Promise<LoadSummary | null> {
   if (await moduleModel(db).exists({})) return null;
   try {
-    return await loadContent(db, dir ? { dir } : {});
+    return await loadContent(db, { ...(dir ? { dir } : {}), ...(config ? { config } : {}) });
   } catch (error) {
     if (error instanceof ContentProblems) {
       warn(`starter content not loaded, ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${problemText(p)}`).join('\n')}`);

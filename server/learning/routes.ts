@@ -14,10 +14,12 @@ import { completeLesson, findLearnableModule, findProgress, startModule, touchIt
 import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
 import { cooldownMs, findOwnAttempt, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
+import { packageModel, type ContentPackage } from '../packages/model';
+import { renderPlayer } from '../playback/open';
 import { listAttempts } from './attempt-list';
 import { authorizedLearner, homeUnitOf, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
-import { attemptParams, itemParams, moduleParams, submitForm, yearQuery } from './schema';
+import { attemptParams, itemPageQuery, itemParams, moduleParams, submitForm, yearQuery } from './schema';
 
 export function registerLearningRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -86,12 +88,12 @@ export function registerLearningRoutes(router: Router, services: Services): void
     },
   });
 
-  /** GET /learn/modules/:moduleId/items/:itemKey — a lesson, or a quiz's rules and the officer's attempts. */
+  /** GET /learn/modules/:moduleId/items/:itemKey[?sco=] — a lesson, a quiz's rules and the officer's attempts, or a package in its player. */
   route(router, services, {
     method: 'get',
     path: '/learn/modules/:moduleId/items/:itemKey',
     access: 'signed-in',
-    input: itemParams,
+    input: itemPageQuery,
     handle: async (ctx) => {
       const learner = await authorizedLearner(ctx);
       const now = new Date();
@@ -105,6 +107,12 @@ export function registerLearningRoutes(router: Router, services: Services): void
       const common = { moduleId: id, moduleTitle: version.content.title, percent: progress.percent, next: next && presentItem(next, id, progress.doneItems), done: progress.doneItems.includes(item.key) };
       if (item.kind === 'lesson') {
         return ctx.res.render('learn/lesson', { title: 'learn_lesson_title', ...common, lesson: { key: item.key, title: item.title, body: item.body, attachments: item.attachments ?? [] } });
+      }
+      if (item.kind === 'package') {
+        const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
+        if (!record) throw notFound('playback_item_package_missing');
+        const context = { moduleId: progress.moduleId, itemKey: item.key, year: progress.year };
+        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId: learner.officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title } });
       }
       const settings = quizSettings(services);
       const state = await quizState(db, progress, item, now, settings);

@@ -10,6 +10,8 @@ const optionKey = z.string().min(1).max(20);
 export const yearQuery = z.object({ year: year.optional() });
 export const moduleParams = z.object({ moduleId: objectId, year: year.optional() });
 export const itemParams = z.object({ moduleId: objectId, itemKey });
+/** The item page; a package item may name one of its SCOs. */
+export const itemPageQuery = itemParams.extend({ sco: z.string().max(200).optional() });
 export const attemptParams = z.object({ attemptId: objectId });
 
 /** The no-JavaScript submit: one field per answered question, `q_<question id>`, one value or several. */

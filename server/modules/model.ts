@@ -63,8 +63,17 @@ export interface QuizItem {
   shuffleOptions: boolean;
 }
 
-/** H5P and SCORM packages join with issue #5 as a third kind. */
-export type ModuleItem = LessonItem | QuizItem;
+/** An uploaded H5P or SCORM package (server/packages) played inside the module (issue #5). */
+export interface PackageItem {
+  kind: 'package';
+  key: string;
+  title: string;
+  packageId: Types.ObjectId;
+  /** the SCO to play (a multi-SCO SCORM package); null = the first / the H5P content */
+  sco: string | null;
+}
+
+export type ModuleItem = LessonItem | QuizItem | PackageItem;
 
 export interface ModuleContent {
   title: string;
@@ -106,7 +115,7 @@ const drawSchema = new Schema<QuizDraw>({ topic: { type: String, enum: TOPICS },
 // items are a union: one loose sub-schema keeps both kinds' fields (zod validates them at the edge)
 const itemSchema = new Schema(
   {
-    kind: { type: String, required: true, enum: ['lesson', 'quiz'] },
+    kind: { type: String, required: true, enum: ['lesson', 'quiz', 'package'] },
     key: { type: String, required: true },
     title: { type: String, required: true },
     body: String,
@@ -118,6 +127,8 @@ const itemSchema = new Schema(
     timeLimitMinutes: Number,
     review: String,
     shuffleOptions: Boolean,
+    packageId: Schema.Types.ObjectId,
+    sco: { type: String, default: undefined },
   },
   { _id: false },
 );

@@ -15,6 +15,8 @@ import { unitModel, type Unit } from '../units/model';
 import { callerScope, unitOptions } from '../units/scope';
 import { TOPICS, topicLabels, type LearningModule, type ModuleItem, type Topic } from './model';
 import { activeQuestionCounts, ownedRef, unitRefOf, type PublishProblem } from './service';
+import { usablePackages } from '../packages/access';
+import { packageModel, type ContentPackage } from '../packages/model';
 
 export const topicOptions = TOPICS.map((topic) => ({ value: topic, label: topicLabels[topic] }));
 
@@ -43,10 +45,21 @@ export function stringValues(body: unknown): Record<string, string> {
   return values;
 }
 
-function presentItem(item: ModuleItem) {
+function presentItem(item: ModuleItem, packages: ReadonlyMap<string, ContentPackage>) {
   if (item.kind === 'lesson') return { key: item.key, kind: item.kind, title: item.title, attachments: item.attachments.length, draw: [] as { label: MessageId; count: number }[] };
+  if (item.kind === 'package') return { key: item.key, kind: item.kind, title: item.title, attachments: 0, draw: [], packageKind: packageKindLabel(packages.get(item.packageId.toHexString())), packageTitle: packages.get(item.packageId.toHexString())?.title ?? '' };
   return { key: item.key, kind: item.kind, title: item.title, attachments: 0, draw: item.draw.map((d) => ({ label: topicLabels[d.topic], count: d.count })), passPercent: item.passPercent };
 }
+
+/** The packages of a module's package items, by id. */
+export async function itemPackages(db: Connection, items: readonly ModuleItem[]): Promise<Map<string, ContentPackage>> {
+  const ids = items.flatMap((i) => (i.kind === 'package' ? [i.packageId] : []));
+  const found = ids.length ? await packageModel(db).find({ _id: trusted({ $in: ids }) }, { title: 1, kind: 1 }).lean<ContentPackage[]>() : [];
+  return new Map(found.map((p) => [p._id.toHexString(), p]));
+}
+
+/** "Gói H5P" / "Gói SCORM 1.2" / "Gói SCORM 2004"; a package gone from the platform: the missing-package message. */
+export const packageKindLabel = (record: Pick<ContentPackage, 'kind'> | undefined): MessageId => (record ? (`playback_item_kind_${record.kind}` as const) : 'playback_item_package_missing');
 
 async function ownerName(db: Connection, module: LearningModule): Promise<string | null> {
   if (!module.ownerUnitId) return null;
@@ -102,10 +115,12 @@ export async function editorLocals(db: Connection, actor: Actor, module: Learnin
   const canEdit = can(actor, 'content.author', await ownedRef(db, module));
   const scope = await callerScope(db, actor);
   const canAssign = module.publishedVersion > 0 && !module.archived && can(actor, 'module.assign', scope.ref);
+  const packages = await itemPackages(db, module.draft.items);
   return {
     title: 'authoring_module_title',
     module: await presentModule(db, module),
-    items: module.draft.items.map(presentItem),
+    items: module.draft.items.map((item) => presentItem(item, packages)),
+    packageOptions: canEdit ? (await usablePackages(db, scope)).map((p) => ({ value: p._id.toHexString(), label: `${p.title} (${p.kind === 'h5p' ? 'H5P' : p.kind === 'scorm12' ? 'SCORM 1.2' : 'SCORM 2004'})` })) : [],
     canEdit,
     canAssign,
     assignUnits: canAssign ? await unitOptions(db, actor, 'module.assign') : [],
@@ -132,7 +147,12 @@ export async function renderItem(ctx: RouteContext<unknown>, module: LearningMod
   ctx.res.status(status).render('authoring/item', {
     title: 'authoring_item_title',
     module: await presentModule(db, module),
-    item: item.kind === 'lesson' ? { ...item, attachments: item.attachments.map((a) => ({ ...a })) } : { ...item, drawCounts: Object.fromEntries(item.draw.map((d) => [d.topic, d.count])) },
+    item:
+      item.kind === 'lesson'
+        ? { ...item, attachments: item.attachments.map((a) => ({ ...a })) }
+        : item.kind === 'package'
+          ? presentItem(item, await itemPackages(db, [item]))
+          : { ...item, drawCounts: Object.fromEntries(item.draw.map((d) => [d.topic, d.count])) },
     topics: topicOptions,
     counts: await activeQuestionCounts(db),
     maxVideoMb: ctx.services.config.MEDIA_MAX_MB,

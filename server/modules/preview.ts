@@ -8,6 +8,7 @@ import { trusted, type Connection } from 'mongoose';
 import type { RouteContext } from '../http/route';
 import { questionModel, type Question } from '../questions/model';
 import { topicLabels, type LearningModule, type QuizDraw } from './model';
+import { itemPackages, packageKindLabel } from './pages';
 
 /** `count` distinct random picks of `values` (all of them when there are fewer). */
 function sample<T>(values: readonly T[], count: number): T[] {
@@ -34,8 +35,10 @@ async function sampleDraw(db: Connection, draws: readonly QuizDraw[]) {
 export async function renderPreview(ctx: RouteContext<unknown>, module: LearningModule): Promise<void> {
   const db = ctx.services.db;
   const items = [];
+  const packages = await itemPackages(db, module.draft.items);
   for (const item of module.draft.items) {
     if (item.kind === 'lesson') items.push({ kind: 'lesson', key: item.key, title: item.title, body: item.body, attachments: item.attachments });
+    else if (item.kind === 'package') items.push({ kind: 'package', key: item.key, title: item.title, packageKind: packageKindLabel(packages.get(item.packageId.toHexString())), packageTitle: packages.get(item.packageId.toHexString())?.title ?? '' });
     else items.push({ kind: 'quiz', key: item.key, title: item.title, passPercent: item.passPercent, timeLimitMinutes: item.timeLimitMinutes, questions: await sampleDraw(db, item.draw) });
   }
   ctx.res.render('authoring/preview', {

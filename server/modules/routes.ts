@@ -14,7 +14,7 @@ import { callerScope, skipUnlessObjectId, unitOptions } from '../units/scope';
 import { parse } from '../validation';
 import type { LearningModule, ModuleContent } from './model';
 import { publishModule } from './versions';
-import { archiveForm, createModuleForm, itemParams, lessonFields, moduleIdParams, moduleListQuery, moduleMetadataForm, modulePageQuery, moveForm, quizFields } from './schema';
+import { archiveForm, createModuleForm, itemParams, lessonFields, moduleIdParams, moduleListQuery, moduleMetadataForm, modulePageQuery, moveForm, packageFields, packageItemFields, quizFields } from './schema';
 import { assignableModules, authorableModules, createModule, editDraft, findItem, findModuleOr404, itemKey, lessonBody, moveItem, ownedRef, publishProblems, quizSettings, setArchived, unitRefOf } from './service';
 import { emptyState, presentModule, renderEditor, renderItem, stateOf, stringValues, topicOptions, type EditorState } from './pages';
 import { renderPreview } from './preview';
@@ -22,6 +22,8 @@ import { registerMediaRoutes } from './media-routes';
 import { registerModuleApiRoutes } from './api-routes';
 import { actorOfContext } from '../units/forms';
 import { authorModule } from './access';
+import { invalid } from '../errors';
+import { usablePackage } from '../packages/access';
 
 /** What the editor confirms after a form succeeded (`?done=`, shown as authoring_done_<name>). */
 const DONE = { saved: 'saved', item_added: 'item_added', item_removed: 'item_removed' } as const;
@@ -171,6 +173,20 @@ export function registerModuleRoutes(router: Router, services: Services): void {
   });
 
   editorForm({
+    path: '/authoring/modules/:id/packages',
+    form: 'package',
+    input: moduleIdParams.extend(packageFields.shape).strict(),
+    command: async (ctx, module) => {
+      const { title, packageId } = ctx.input as unknown as z.output<typeof packageFields>;
+      // only a package of the caller's subtree or a province-wide one (the form lists those)
+      const record = await usablePackage(db, await callerScope(db, ctx.actor), packageId);
+      if (!record) throw invalid([{ field: 'packageId', id: 'package_not_found' }]);
+      await editDraft(db, module, (draft) => draft.items.push({ kind: 'package', key: itemKey(draft.items, title), title, packageId: record._id, sco: null }));
+      return DONE.item_added;
+    },
+  });
+
+  editorForm({
     path: '/authoring/modules/:id/items/:key/move',
     form: 'move',
     input: moveForm,
@@ -251,6 +267,8 @@ export function registerModuleRoutes(router: Router, services: Services): void {
           if (item.kind === 'lesson') {
             const lesson = parse(lessonFields, fields);
             draft.items[index] = { ...item, title: lesson.title, body: lessonBody(lesson.body) };
+          } else if (item.kind === 'package') {
+            draft.items[index] = { ...item, title: parse(packageItemFields, fields).title };
           } else {
             draft.items[index] = { kind: 'quiz', key, ...quizSettings(parse(quizFields, fields)) };
           }

@@ -51,6 +51,11 @@ export const quizFields = z
   .strict();
 export type QuizFields = z.output<typeof quizFields>;
 
+/** A package item: its title and one of the packages the author may use. */
+export const packageFields = z.object({ title: text(200), packageId: objectId }).strict();
+/** Editing a package item: its title (the package itself is chosen when the item is added). */
+export const packageItemFields = z.object({ title: text(200) }).strict();
+
 /** Item routes: the module and the item's key; the fields are parsed by kind in the handler. */
 export const itemParams = z.object({ id: objectId, key: itemKeySchema }).loose();
 export const moveForm = z.object({ id: objectId, key: itemKeySchema, direction: z.enum(['up', 'down']) }).strict();

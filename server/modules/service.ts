@@ -103,6 +103,11 @@ export async function createModule(db: Connection, input: NewModule, by: Types.O
  */
 export async function editDraft(db: Connection, module: LearningModule, change: (draft: ModuleContent) => void): Promise<LearningModule> {
   const draft = structuredClone(module.draft);
+  // structuredClone turns an ObjectId into a plain object: package items get theirs back
+  draft.items.forEach((item, i) => {
+    const original = module.draft.items[i];
+    if (item.kind === 'package' && original?.kind === 'package') item.packageId = original.packageId;
+  });
   change(draft);
   const updated = await moduleModel(db)
     .findOneAndUpdate({ _id: module._id, updatedAt: module.updatedAt }, { $set: { draft, draftDirty: true } }, { returnDocument: 'after' })

@@ -48,3 +48,20 @@ export async function authorizedPackage(ctx: SignedInContext<{ id: Types.ObjectI
   ctx.authorize('content.author', { owner: owner ? unitRef(owner) : null });
   return record;
 }
+
+/**
+ * The packages a module author may put in a module: those of their subtree and the
+ * province-wide ones (no owner); an admin (no scope root) may use all. Newest first, at most 500.
+ */
+export async function usablePackages(db: Connection, scope: Scope): Promise<ContentPackage[]> {
+  const filter = scope.root ? { ownerUnitId: trusted({ $in: [...(await subtreeIds(db, scope.root._id)), null] }) } : {};
+  return packageModel(db).find(filter).sort({ createdAt: -1 }).limit(500).lean<ContentPackage[]>();
+}
+
+/** The package `packageId` if it is one of `usablePackages(scope)`, else null. */
+export async function usablePackage(db: Connection, scope: Scope, packageId: Types.ObjectId): Promise<ContentPackage | null> {
+  const record = await packageModel(db).findById(packageId).lean<ContentPackage>();
+  if (!record) return null;
+  if (!scope.root || record.ownerUnitId === null) return record;
+  return (await subtreeIds(db, scope.root._id)).some((id) => id.equals(record.ownerUnitId!)) ? record : null;
+}

@@ -49,7 +49,8 @@ export interface ContentPackage {
   originalName: string;
   /** the owning unit (the uploader's home unit); null = province-wide (an admin's) */
   ownerUnitId: Types.ObjectId | null;
-  uploadedBy: Types.ObjectId;
+  /** null: stored by the platform itself (the starter content) */
+  uploadedBy: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -80,7 +81,7 @@ const packageSchema = new Schema<ContentPackage>(
     fileCount: { type: Number, required: true },
     originalName: { type: String, default: '' },
     ownerUnitId: { type: Schema.Types.ObjectId, default: null },
-    uploadedBy: { type: Schema.Types.ObjectId, required: true },
+    uploadedBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, collection: 'packages' },
 );

@@ -26,7 +26,7 @@ export interface UploadedPackage {
   size: number;
   originalName: string;
   ownerUnitId: Types.ObjectId | null;
-  uploadedBy: Types.ObjectId;
+  uploadedBy: Types.ObjectId | null;
 }
 
 /** Validates and stores `upload`; `created` is false when the owner already had these bytes. */

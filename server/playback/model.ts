@@ -23,7 +23,7 @@ export const ATTEMPT_STATUS = ['active', 'finished'] as const;
 export type Completion = (typeof COMPLETION)[number];
 export type Success = (typeof SUCCESS)[number];
 
-/** Where an attempt counts (filled by module items once packages are part of modules; null meanwhile). */
+/** Where an attempt counts: the module item it was opened from (null for a coordinator's preview). */
 export interface AttemptContext {
   moduleId: Types.ObjectId;
   itemKey: string;

@@ -19,6 +19,7 @@ export interface PackageResult {
   officerId: Types.ObjectId | null;
   accountId: Types.ObjectId;
   packageId: Types.ObjectId;
+  kind: PackageAttempt['kind'];
   scoIdentifier: string;
   context: AttemptContext | null;
   preview: boolean;
@@ -48,6 +49,7 @@ export function resultOf(attempt: PackageAttempt): PackageResult {
     officerId: attempt.officerId,
     accountId: attempt.accountId,
     packageId: attempt.packageId,
+    kind: attempt.kind,
     scoIdentifier: attempt.scoIdentifier,
     context: attempt.context,
     preview: attempt.preview,

@@ -20,7 +20,7 @@ export interface ModuleProgress {
   /** the officer's unit when the record was made */
   unitId: Types.ObjectId;
   status: ProgressStatus;
-  /** keys of the items done (lessons read, quizzes passed) */
+  /** keys of the items done (lessons read, quizzes passed, packages completed) */
   doneItems: string[];
   itemCount: number;
   /** 0–100 */
@@ -36,7 +36,7 @@ export interface ModuleProgress {
   updatedAt: Date;
 }
 
-export const LEARNING_EVENT_TYPES = ['module_started', 'lesson_completed', 'attempt_started', 'attempt_submitted', 'module_completed'] as const;
+export const LEARNING_EVENT_TYPES = ['module_started', 'lesson_completed', 'attempt_started', 'attempt_submitted', 'module_completed', 'package_completed'] as const;
 export type LearningEventType = (typeof LEARNING_EVENT_TYPES)[number];
 
 export interface LearningEvent {

@@ -1,6 +1,7 @@
 /**
  * Learning in a real browser on a phone: the demo officer opens "Học phần của tôi",
- * reads a lesson and marks it read, fails the quiz, waits out the (shortened) cooldown,
+ * reads a lesson and marks it read, completes the module's SCORM package item inside the
+ * module (its progress shows it done), fails the quiz, waits out the (shortened) cooldown,
  * passes, and sees the module completed with its progress bar full. Every page passes
  * axe and logs no console error or CSP violation; screenshots go to test-artifacts/.
  */
@@ -50,6 +51,17 @@ describe('learning in a real browser (Chromium, phone)', function () {
     await screenshot(page, `learning-${name}`);
   }
 
+  /** Polls the officer's progress until `check` holds (package commits arrive asynchronously). */
+  async function progressWhen(check: (p: ModuleProgress) => boolean, what: string): Promise<ModuleProgress> {
+    let last: ModuleProgress | null = null;
+    for (let i = 0; i < 100; i++) {
+      last = await progressModel(tp.platform.services.db).findOne({ officerId: officer.officerId }).lean<ModuleProgress>();
+      if (last && check(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${what}: progress is ${JSON.stringify(last)}`);
+  }
+
   const openAttempt = async () => (await attemptModel(tp.platform.services.db).findOne({ officerId: officer.officerId, status: 'open' }).lean<Attempt>())!;
 
   /** Ticks the given answers like a person, waiting for each autosave to be acknowledged. */
@@ -85,12 +97,30 @@ describe('learning in a real browser (Chromium, phone)', function () {
     await page.getByRole('button', { name: vi('learn_start') }).click();
     await page.waitForURL(/\/items\/bai-1$/);
     await look('3-lesson');
-    // three lessons, each marked read, lead to the quiz: 3 of 4 items done
-    for (const next of [/\/items\/bai-2$/, /\/items\/bai-3$/, /\/items\/kiem-tra$/]) {
+    // three lessons, each marked read, lead to the SCORM package: 3 of 5 items done
+    for (const next of [/\/items\/bai-2$/, /\/items\/bai-3$/, /\/items\/thuc-hanh$/]) {
       await page.getByRole('button', { name: vi('learn_mark_read') }).click();
       await page.waitForURL(next);
     }
-    expect(await page.locator('progress').first().getAttribute('value')).to.equal('75');
+    expect(await page.locator('progress').first().getAttribute('value')).to.equal('60');
+    // the package item: the in-house SCORM 1.2 package played inside the module, answered right
+    const sco = page.frameLocator('#package-player').frameLocator('#sco');
+    await sco.getByRole('heading', { name: /4 xin/ }).waitFor();
+    await sco.getByRole('button', { name: 'Tiếp' }).click();
+    await sco.getByRole('button', { name: 'Tiếp' }).click();
+    await sco.getByLabel('Xin chào, xin lỗi, xin cảm ơn, xin phép').check();
+    await sco.getByLabel('Luôn vội vàng').check();
+    await sco.getByLabel(/Nhẹ nhàng xin lỗi/).check();
+    await sco.getByRole('button', { name: 'Nộp bài' }).click();
+    await sco.getByText('Đạt: 3/3 câu đúng (100 điểm).').waitFor();
+    await screenshot(page, 'learning-4-package');
+    await progressWhen((p) => p.doneItems.includes('thuc-hanh'), 'the package item done');
+    await page.reload();
+    await page.locator('#package-item-done').waitFor();
+    expect(await page.locator('progress').first().getAttribute('value')).to.equal('80');
+    await look('4-package-done');
+    await page.getByRole('link', { name: vi('learn_next', { title: 'Bài kiểm tra' }) }).click();
+    await page.waitForURL(/\/items\/kiem-tra$/);
     await look('4-quiz-intro');
 
     // first attempt: every answer wrong

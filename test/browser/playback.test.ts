@@ -13,6 +13,7 @@ import { expect } from 'chai';
 import type { Browser, FrameLocator, Page, Request } from 'playwright-core';
 import { t } from '../../server/i18n';
 import { attemptModel, attemptSeconds, type PackageAttempt } from '../../server/playback/model';
+import { progressModel, type ModuleProgress } from '../../server/progress/model';
 import { xapiStatementModel, type XapiStatementRecord } from '../../server/playback/xapi-model';
 import { SESSION_COOKIE } from '../../server/auth/session';
 import type { ContentPackage } from '../../server/packages/model';
@@ -94,6 +95,11 @@ describe('package playback in a real browser (Chromium)', function () {
     const attempt = await attemptWhen(scorm12, 'officer.a', (a) => a.status === 'finished', 'passed and finished');
     expect(attempt).to.deep.include({ lessonStatus: 'passed', completion: 'completed', success: 'passed', scoreRaw: 100, scoreScaled: 1, location: 'trang-3', preview: false });
     expect(String(attempt.officerId)).to.equal(String(people.officerId));
+    // the package is the item of a module officer A started: the module's progress has it done
+    expect(attempt.context).to.include({ itemKey: 'goi' });
+    const progress = await progressModel(tp.platform.services.db).findOne({ officerId: people.officerId, moduleId: attempt.context!.moduleId }).lean<ModuleProgress>();
+    expect(progress).to.include({ status: 'completed', percent: 100 });
+    expect(progress!.doneItems).to.deep.equal(['goi']);
     // the lesson reports its session time, which the attempt keeps
     expect((attempt.cmi as { core: { session_time: string } }).core.session_time).to.match(/^\d{2,4}:\d{2}:\d{2}/);
     expect(pageProblems(page)).to.deep.equal([]);

@@ -6,13 +6,16 @@
  * whole set loads into a fresh database.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openTestDatabase } from '../database';
 import { problemText } from '../../server/content/format';
 import { DEFAULT_CONTENT_DIR, loadContent, readContent } from '../../server/content/loader';
-import { TOPICS } from '../../server/modules/model';
 import { questionModel } from '../../server/questions/model';
+import { parseEnv } from '../../server/env';
+import { packageModel } from '../../server/packages/model';
+import { moduleModel, TOPICS, type LearningModule, type PackageItem } from '../../server/modules/model';
 
 const MODULES = path.join(DEFAULT_CONTENT_DIR, 'modules');
 const MIN_QUESTIONS = 20;
@@ -102,17 +105,35 @@ describe('content: checks on the starter content in content/', function () {
     expect(problems).to.deep.equal([]);
   });
 
-  it('loads into a fresh database: the five starter modules, published, and every question', async () => {
+  it('loads into a fresh database: the five starter modules, published, every question, and the two in-house packages', async () => {
     const database = await openTestDatabase('content-checks');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-content-checks-'));
+    const config = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
     try {
-      const summary = await loadContent(database.connection, {});
+      const summary = await loadContent(database.connection, { config });
+      // giao-tiep: the SCORM 1.2 package, thai-do: the H5P package, each just before the quiz
+      const packages = await packageModel(database.connection).find().lean();
+      expect(packages.map((p) => p.kind).sort()).to.deep.equal(['h5p', 'scorm12']);
+      for (const [code, kind] of [['VHCV-GIAO-TIEP', 'scorm12'], ['VHCV-THAI-DO', 'h5p']] as const) {
+        const items = (await moduleModel(database.connection).findOne({ code }).lean<LearningModule>())!.draft.items;
+        const item = items.at(-2) as PackageItem;
+        expect(item.kind, code).to.equal('package');
+        expect(items.at(-1)!.kind).to.equal('quiz');
+        expect(packages.find((p) => p._id.equals(item.packageId))?.kind, code).to.equal(kind);
+      }
+      expect(await loadContent(database.connection, { config })).to.include({ modulesUnchanged: TOPICS.length });
+      expect(await packageModel(database.connection).countDocuments()).to.equal(2);
+      // without package storage the loader refuses (nothing half-loaded)
+      const refused = await loadContent(database.connection, {}).catch((error: unknown) => error);
+      expect(String((refused as Error).message)).to.contain('problem');
       expect(summary.modulesCreated).to.equal(TOPICS.length);
       expect(summary.questionsCreated).to.be.at.least(TOPICS.length * MIN_QUESTIONS);
       expect(await questionModel(database.connection).countDocuments()).to.equal(summary.questionsCreated);
-      const again = await loadContent(database.connection, {});
+      const again = await loadContent(database.connection, { config });
       expect(again).to.include({ modulesCreated: 0, modulesUpdated: 0, modulesUnchanged: TOPICS.length, questionsCreated: 0, questionsUpdated: 0 });
     } finally {
       await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -158,6 +158,29 @@ describe('content: the starter-content loader', function () {
     }
   });
 
+  it('a package item: its folder must exist and stay inside the content folder (no "..", no symbolic link out)', async () => {
+    const copy = fixtureCopy();
+    try {
+      const outside = fs.mkdtempSync(path.join(path.dirname(copy.dir), 'ngoai-'));
+      fs.symlinkSync(outside, path.join(copy.dir, 'lien-ket'));
+      editJson(path.join(copy.dir, 'modules/thai-do/module.json'), (m) => {
+        m.items.push({ kind: 'package', key: 'goi-a', title: 'Gói ra ngoài', folder: '../../../etc' });
+        m.items.push({ kind: 'package', key: 'goi-b', title: 'Gói không có', folder: '../../packages/khong-co' });
+        m.items.push({ kind: 'package', key: 'goi-c', title: 'Gói qua liên kết', folder: '../../lien-ket' });
+      });
+      const problems = await problemsOf(loadContent(database.connection, { dir: copy.dir }));
+      expect(problems).to.deep.equal([
+        'thai-do/module.json items[2].folder: Thư mục gói phải nằm trong thư mục nội dung (content/packages)',
+        'thai-do/module.json items[3].folder: Không tìm thấy thư mục gói ../../packages/khong-co',
+        'thai-do/module.json items[4].folder: Thư mục gói phải nằm trong thư mục nội dung (content/packages)',
+      ]);
+      expect(await moduleModel(database.connection).countDocuments()).to.equal(0);
+      fs.rmSync(outside, { recursive: true, force: true });
+    } finally {
+      copy.remove();
+    }
+  });
+
   it('readContent on a folder without modules finds nothing and no problem', () => {
     expect(readContent(path.join(FIXTURES, 'modules/thai-do/lessons'))).to.deep.equal({ modules: [], questions: [], problems: [] });
   });

@@ -14,6 +14,10 @@ import { createAccount } from '../../server/users/service';
 import { buildOfficer, buildUnit } from '../factories';
 import type { Client, TestPlatform } from '../http';
 import { ROOT_DIR } from '../../server/app';
+import { officerModel } from '../../server/officers/model';
+import { progressModel } from '../../server/progress/model';
+import { trainingYear } from '../../server/progress/year';
+import { buildPublishedModule } from '../learning/fixtures';
 
 export const PASSWORD = 'mật khẩu thử phát gói';
 export const IN_HOUSE_SCORM12 = path.join(ROOT_DIR, 'content', 'packages', 'scorm12-vhcv');
@@ -38,24 +42,42 @@ export async function buildPeople(tp: TestPlatform): Promise<People> {
   return { unitId: unit._id, officerId: officerA._id, uploaderId: coordinator._id };
 }
 
-/** Stores `bytes` as a package of the people's unit, exactly as an upload would. */
-export async function storeBytes(tp: TestPlatform, people: People, bytes: Buffer, name: string): Promise<ContentPackage> {
+/**
+ * Stores `bytes` as a package of the people's unit, exactly as an upload would; unless
+ * `offer` is false, the package is also the item of a published module that officers A
+ * and B have started (an officer plays packages as module items).
+ */
+export async function storeBytes(tp: TestPlatform, people: People, bytes: Buffer, name: string, offer = true): Promise<ContentPackage> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-playback-'));
   try {
     const file = path.join(dir, name);
     fs.writeFileSync(file, bytes);
     const { record } = await storePackage(tp.platform.services.db, tp.platform.services.config, { file, size: bytes.length, originalName: name, ownerUnitId: people.unitId, uploadedBy: people.uploaderId });
+    if (offer) await offerInModule(tp, people, record);
     return record;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export const storeFolder = async (tp: TestPlatform, people: People, folder: string) => storeBytes(tp, people, await zipFolder(folder), `${path.basename(folder)}.zip`);
+/** A published module whose one item is `record`, started this year by officers A and B. */
+export async function offerInModule(tp: TestPlatform, people: People, record: ContentPackage): Promise<Types.ObjectId> {
+  const db = tp.platform.services.db;
+  const { moduleId, version } = await buildPublishedModule(db, { items: [{ kind: 'package', key: 'goi', title: record.title, packageId: record._id, sco: null }], ownerUnitId: people.unitId });
+  const officers = await officerModel(db).find({ unitId: people.unitId }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  for (const officer of officers) {
+    await progressModel(db).create({ officerId: officer._id, moduleId, year: trainingYear(), version: version.version, unitId: people.unitId, status: 'in-progress', doneItems: [], itemCount: 1, percent: 0, lastItemKey: 'goi', startedAt: new Date() });
+  }
+  return moduleId;
+}
+
+export const storeFolder = async (tp: TestPlatform, people: People, folder: string, offer = true) => storeBytes(tp, people, await zipFolder(folder), `${path.basename(folder)}.zip`, offer);
 
 /** Opens the package's play page as `client`; returns the page and the player's token. */
 export async function open(client: Client, packageId: Types.ObjectId | string, query = ''): Promise<{ status: number; text: string; csp: string; playerUrl: string; token: string }> {
-  const reply = await client.get(`/packages/${String(packageId)}/play${query}`);
+  let reply = await client.get(`/packages/${String(packageId)}/play${query}`);
+  // an officer is sent to the module item that holds the package
+  if (reply.status === 303 && reply.location?.startsWith('/learn/modules/')) reply = await client.get(reply.location);
   const match = /<iframe id="package-player" src="([^"]+)"/.exec(reply.text);
   const playerUrl = match ? match[1]!.replace(/&amp;/g, '&') : '';
   return { status: reply.status, text: reply.text, csp: reply.headers.get('content-security-policy') ?? '', playerUrl, token: playerUrl.split('/play/')[1] ?? '' };

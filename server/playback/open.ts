@@ -1,0 +1,51 @@
+/**
+ * Opening a package in a platform page: the attempt (created or resumed), a playback
+ * token for this opening, the CSP that lets this page alone frame the content origin, and
+ * the player page. Shared by GET /packages/:id/play (no module context) and the learning
+ * item page of a package item (context = module, item, year).
+ */
+import type { Types } from 'mongoose';
+import { AppError } from '../errors';
+import type { SignedInContext } from '../http/route';
+import type { ContentPackage } from '../packages/model';
+import { openAttempt } from './attempts';
+import type { AttemptContext } from './model';
+import { signPlaybackToken } from './tokens';
+
+export interface PlayerOpening {
+  record: ContentPackage;
+  /** the SCO asked for; null = the first */
+  sco: string | null;
+  officerId: Types.ObjectId | null;
+  context: AttemptContext | null;
+  /** SCO links go here with ?sco=… (the play page or the learning item page) */
+  pageHref: string;
+  /** extra view locals (the learning trail) */
+  locals?: Record<string, unknown>;
+  view?: string;
+}
+
+export async function renderPlayer(ctx: SignedInContext<unknown>, opening: PlayerOpening): Promise<void> {
+  const { db, config, secret } = ctx.services;
+  const { record } = opening;
+  // an H5P package is one activity: its "SCO" is the whole content
+  const scos = record.kind === 'h5p' ? [{ identifier: 'h5p', title: record.title, launch: 'h5p.json' }] : record.scos;
+  const sco = opening.sco ? scos.find((s) => s.identifier === opening.sco) : scos[0];
+  if (!sco) throw new AppError(404, 'playback_sco_not_found');
+  const preview = opening.officerId === null;
+  const attempt = await openAttempt(db, { officerId: opening.officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: opening.context, preview });
+  const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch }, secret, config.PLAYBACK_TOKEN_MINUTES);
+  // this page alone may frame the content origin; every other platform page keeps frame-src 'self'
+  const policy = String(ctx.res.getHeader('Content-Security-Policy') ?? '');
+  ctx.res.setHeader('Content-Security-Policy', `${policy};frame-src ${config.CONTENT_ORIGIN}`);
+  ctx.res.setHeader('Cache-Control', 'no-store');
+  ctx.res.render(opening.view ?? 'playback/play', {
+    title: 'playback_page_title',
+    packageTitle: record.title,
+    scos: scos.length > 1 ? scos.map((s) => ({ identifier: s.identifier, title: s.title, current: s.identifier === sco.identifier, href: `${opening.pageHref}?sco=${encodeURIComponent(s.identifier)}` })) : [],
+    packageId: record._id.toHexString(),
+    preview,
+    playerUrl: `${config.CONTENT_ORIGIN}/play/${token}`,
+    ...opening.locals,
+  });
+}
