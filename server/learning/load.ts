@@ -4,7 +4,7 @@
  * year, and the item of the pinned version. Shared by the pages and the API.
  */
 import type { Connection, Types } from 'mongoose';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import type { Services } from '../http/context';
 import type { SignedInContext } from '../http/route';
 import type { ModuleItem, ModuleVersion, QuizItem } from '../modules/model';
@@ -13,7 +13,7 @@ import { learnerRef, requireLearner, type KnownUnit, type Learner } from '../pro
 import type { ModuleProgress } from '../progress/model';
 import { findProgress, pinnedVersion } from '../progress/service';
 import type { Attempt } from '../quizzes/model';
-import type { QuizSettings } from '../quizzes/service';
+import { findOwnAttempt, type QuizSettings } from '../quizzes/service';
 
 /** The account's home unit as the view locals loaded it for this request. */
 export const homeUnitOf = (ctx: SignedInContext<unknown>): KnownUnit => ctx.res.locals['homeUnit'] as KnownUnit;
@@ -23,6 +23,20 @@ export async function authorizedLearner(ctx: SignedInContext<unknown>): Promise<
   const learner = await requireLearner(ctx.services.db, ctx.actor, homeUnitOf(ctx));
   ctx.authorize('learning.take', learnerRef(learner));
   return learner;
+}
+
+/**
+ * The caller's own quiz attempt, for the routes that act on one attempt (answers, submit,
+ * the attempt page): whose attempt it is is all the rule needs, so unlike
+ * authorizedLearner the officer record is not read — these are the busiest requests of
+ * an exam period. Another officer's attempt is 404, as if it did not exist.
+ */
+export async function authorizedAttempt(ctx: SignedInContext<{ attemptId: Types.ObjectId }>): Promise<Attempt> {
+  const officerId = ctx.actor.officerId;
+  if (!officerId) throw new AppError(403, 'learn_no_officer');
+  const attempt = await findOwnAttempt(ctx.services.db, ctx.input.attemptId, officerId);
+  ctx.authorize('learning.attempt', { officerId: attempt.officerId });
+  return attempt;
 }
 
 export const quizSettings = (services: Services): QuizSettings => ({ graceSeconds: services.config.QUIZ_GRACE_SECONDS, cooldownSecondsOverride: services.config.QUIZ_COOLDOWN_SECONDS });

@@ -13,11 +13,11 @@ import { learningYears, myModules } from '../progress/my-modules';
 import { completeLesson, findLearnableModule, findProgress, startModule, touchItem } from '../progress/service';
 import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
-import { cooldownMs, findOwnAttempt, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
+import { cooldownMs, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
 import { packageModel, type ContentPackage } from '../packages/model';
 import { renderPlayer } from '../playback/open';
 import { listAttempts } from './attempt-list';
-import { authorizedLearner, homeUnitOf, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
+import { authorizedAttempt, authorizedLearner, homeUnitOf, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
 import { attemptParams, itemPageQuery, itemParams, moduleParams, submitForm, yearQuery } from './schema';
 
@@ -175,10 +175,9 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: attemptParams,
     handle: async (ctx) => {
-      const learner = await authorizedLearner(ctx);
+      let attempt = await authorizedAttempt(ctx);
       const now = new Date();
       const settings = quizSettings(services);
-      let attempt = await findOwnAttempt(db, ctx.input.attemptId, learner.officerId);
       const quiz = await quizOfAttempt(db, attempt);
       const moduleId = attempt.moduleId.toHexString();
       const back = `/learn/modules/${moduleId}/items/${attempt.itemKey}`;
@@ -187,7 +186,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       if (attempt.status === 'open') {
         return ctx.res.render('learn/attempt', { title: 'learn_attempt_title', pageScript: 'quiz', quizTitle: quiz.title, back, attempt: presentOpenAttempt(attempt), serverNow: now });
       }
-      const progress = await findProgress(db, learner.officerId, attempt.moduleId, attempt.year);
+      const progress = await findProgress(db, attempt.officerId, attempt.moduleId, attempt.year);
       const state = progress ? await quizState(db, progress, quiz, now, settings) : null;
       const review = quiz.review === 'after-submit' || (quiz.review === 'after-pass' && (attempt.passed === true || (state?.passed ?? null) !== null));
       ctx.res.render('learn/result', {
@@ -212,8 +211,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: submitForm,
     handle: async (ctx) => {
-      const learner = await authorizedLearner(ctx);
-      const attempt = await findOwnAttempt(db, ctx.input.attemptId, learner.officerId);
+      const attempt = await authorizedAttempt(ctx);
       const quiz: QuizItem = await quizOfAttempt(db, attempt);
       await submitOwnAttempt(db, attempt, ctx.input.answers, quiz, new Date(), quizSettings(services));
       ctx.res.redirect(303, `/learn/attempts/${attempt._id.toHexString()}`);

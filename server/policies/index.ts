@@ -29,6 +29,11 @@ export interface OfficerRef {
   unit: UnitRef;
 }
 
+/** A quiz attempt as rules see it: whose it is. */
+export interface AttemptRef {
+  officerId: Types.ObjectId;
+}
+
 /** A module or question as rules see it: the unit that owns it (null = the installation: admins only). */
 export interface OwnedRef {
   owner: UnitRef | null;
@@ -71,6 +76,8 @@ interface Subjects {
   'module.assign': UnitRef;
   /** take modules and quizzes as this officer (one's own learning) */
   'learning.take': OfficerRef;
+  /** answer, submit or review a quiz attempt (one's own only) */
+  'learning.attempt': AttemptRef;
   /** see an officer's learning progress */
   'progress.view': OfficerRef;
   'admin.audit': null;
@@ -137,6 +144,11 @@ const rules: RuleSet = {
     coordinator: (actor, officer) => sameId(actor.officerId, officer.id),
     manager: (actor, officer) => sameId(actor.officerId, officer.id),
     officer: (actor, officer) => sameId(actor.officerId, officer.id),
+  },
+  'learning.attempt': {
+    coordinator: (actor, attempt) => sameId(actor.officerId, attempt.officerId),
+    manager: (actor, attempt) => sameId(actor.officerId, attempt.officerId),
+    officer: (actor, attempt) => sameId(actor.officerId, attempt.officerId),
   },
   'progress.view': {
     coordinator: (actor, officer) => inSubtree(actor, officer.unit) || sameId(actor.officerId, officer.id),

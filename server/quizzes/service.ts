@@ -191,8 +191,10 @@ async function closeAttempt(db: Connection, attempt: Attempt, quiz: QuizItem, no
   const { score, correctCount, passed, results } = scoreAnswers(attempt.questions, answers, quiz.passPercent);
   const withAnswers = Object.keys(extra).length ? { answers } : {};
   const set = { ...withAnswers, status: 'submitted' as const, submittedAt: now, score, correctCount, passed, results };
-  // the closed attempt is the loaded one plus what we set: no need to read its questions back
-  const { matchedCount } = await Attempts.updateOne({ _id: attempt._id, status: 'open' }, { $set: set });
+  // the closed attempt is the loaded one plus what we set: no need to read its questions
+  // back. The driver's own updateOne: every value is built here with its stored type, and
+  // mongoose casting the ten results as sub-documents cost more than the write itself.
+  const { matchedCount } = await Attempts.collection.updateOne({ _id: attempt._id, status: 'open' }, { $set: set });
   if (matchedCount === 0) return (await Attempts.findById(attempt._id).lean<Attempt>())!;
   const closed: Attempt = { ...attempt, ...set, answers };
   await recordAttempt(db, closed, now);
