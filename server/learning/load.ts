@@ -11,6 +11,7 @@ import type { ModuleItem, ModuleVersion, QuizItem } from '../modules/model';
 import { findVersion } from '../modules/versions';
 import { learnerRef, requireLearner, type KnownUnit, type Learner } from '../progress/learner';
 import type { ModuleProgress } from '../progress/model';
+import { trainingYear } from '../progress/year';
 import { findProgress, pinnedVersion } from '../progress/service';
 import type { Attempt } from '../quizzes/model';
 import { findOwnAttempt, type QuizSettings } from '../quizzes/service';
@@ -72,4 +73,16 @@ export function nextItem(version: ModuleVersion, key: string): ModuleItem | null
   const items = version.content.items;
   const index = items.findIndex((i) => i.key === key);
   return index >= 0 ? (items[index + 1] ?? null) : null;
+}
+
+/**
+ * What the item routes start with: the caller as a learner (authorized), now, the module
+ * id as the URLs spell it, and this year's progress with its pinned version — null
+ * before the officer has started the module (the routes then send them to its page).
+ */
+export async function learnerInModule(ctx: SignedInContext<{ moduleId: Types.ObjectId }>): Promise<{ learner: Learner; now: Date; id: string; started: Started | null }> {
+  const learner = await authorizedLearner(ctx);
+  const now = new Date();
+  const started = await startedModule(ctx.services.db, learner, ctx.input.moduleId, trainingYear(now));
+  return { learner, now, id: ctx.input.moduleId.toHexString(), started };
 }

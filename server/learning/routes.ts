@@ -17,7 +17,7 @@ import { cooldownMs, pastDeadline, quizState, startAttempt, submitOwnAttempt } f
 import { packageModel, type ContentPackage } from '../packages/model';
 import { renderPlayer } from '../playback/open';
 import { listAttempts } from './attempt-list';
-import { authorizedAttempt, authorizedLearner, homeUnitOf, itemOf, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
+import { authorizedAttempt, authorizedLearner, homeUnitOf, itemOf, learnerInModule, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
 import { attemptParams, itemPageQuery, itemParams, moduleParams, submitForm, yearQuery } from './schema';
 
@@ -95,10 +95,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: itemPageQuery,
     handle: async (ctx) => {
-      const learner = await authorizedLearner(ctx);
-      const now = new Date();
-      const id = ctx.input.moduleId.toHexString();
-      const started = await startedModule(db, learner, ctx.input.moduleId, trainingYear(now));
+      const { learner, now, id, started } = await learnerInModule(ctx);
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const { progress, version } = started;
       const item = itemOf(version, ctx.input.itemKey);
@@ -138,10 +135,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: itemParams,
     handle: async (ctx) => {
-      const learner = await authorizedLearner(ctx);
-      const now = new Date();
-      const id = ctx.input.moduleId.toHexString();
-      const started = await startedModule(db, learner, ctx.input.moduleId, trainingYear(now));
+      const { now, id, started } = await learnerInModule(ctx);
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const progress = await completeLesson(db, started.progress, started.version, ctx.input.itemKey, now);
       const next = nextItem(started.version, ctx.input.itemKey);
@@ -156,10 +150,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: itemParams,
     handle: async (ctx) => {
-      const learner = await authorizedLearner(ctx);
-      const now = new Date();
-      const id = ctx.input.moduleId.toHexString();
-      const started = await startedModule(db, learner, ctx.input.moduleId, trainingYear(now));
+      const { now, id, started } = await learnerInModule(ctx);
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const item = itemOf(started.version, ctx.input.itemKey);
       if (item.kind !== 'quiz') return ctx.res.redirect(303, `/learn/modules/${id}/items/${item.key}`);
