@@ -9,10 +9,8 @@ import { parseArgs } from 'node:util';
 import { openCliDatabase } from '../server/db/cli-connection';
 import { env } from '../server/env';
 import { isAppError } from '../server/errors';
-import { t, type MessageId } from '../server/i18n';
+import { say } from './cli';
 import { createAccount } from '../server/users/service';
-
-const say = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
 
 /** Reads a line from the terminal without echoing it. */
 function promptHidden(question: string): Promise<string> {

@@ -10,13 +10,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCliDatabase } from '../server/db/cli-connection';
 import { env } from '../server/env';
-import { t, type MessageId } from '../server/i18n';
+import { runCli, say, UsageError } from './cli';
 import { problemText } from '../server/content/format';
 import { ContentProblems, DEFAULT_CONTENT_DIR, loadContent } from '../server/content/loader';
 
-const say = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
-
-class UsageError extends Error {}
 
 function readArguments(): { dir: string } {
   try {
@@ -46,14 +43,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`${say('content_cli_failed', { reason: error instanceof Error ? error.message : String(error) })}\n`);
-    process.exit(1);
-  },
-);
+runCli(main, 'content_cli_failed');

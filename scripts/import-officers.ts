@@ -11,16 +11,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCliDatabase, type CliDatabase } from '../server/db/cli-connection';
 import { env } from '../server/env';
-import { t, type MessageId } from '../server/i18n';
+import { runCli, say, UsageError } from './cli';
 import { importOfficers, type ImportProgress, type ImportReport } from '../server/imports/officer-import';
 import { problemText } from '../server/imports/presenters';
 
-const say = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
 const formatCount = (value: number) => value.toLocaleString('vi-VN');
 /** Problems printed before "… và N lỗi khác": enough to fix a systematic mistake from. */
 const MAX_PRINTED_PROBLEMS = 200;
-
-class UsageError extends Error {}
 
 function readArguments(): { file: string; dryRun: boolean; effectiveDate?: Date } {
   let parsed;
@@ -130,14 +127,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`${say('import_cli_failed', { reason: error instanceof Error ? error.message : String(error) })}\n`);
-    process.exit(1);
-  },
-);
+runCli(main, 'import_cli_failed');

@@ -25,6 +25,14 @@ async function learnerOrNull(ctx: SignedInContext<unknown>): Promise<Learner | n
   return learner;
 }
 
+/** The caller's modules of the asked year (default: this one); none without an officer record. */
+async function myYear(ctx: SignedInContext<{ year?: number | undefined }>): Promise<{ year: number; rows: MyModule[] }> {
+  const now = new Date();
+  const year = ctx.input.year ?? trainingYear(now);
+  const learner = await learnerOrNull(ctx);
+  return { year, rows: learner ? await myModules(ctx.services.db, learner, year, now) : [] };
+}
+
 export function registerLearningApiRoutes(router: Router, services: Services): void {
   const { db } = services;
 
@@ -35,10 +43,7 @@ export function registerLearningApiRoutes(router: Router, services: Services): v
     access: 'signed-in',
     input: yearQuery,
     handle: async (ctx) => {
-      const now = new Date();
-      const year = ctx.input.year ?? trainingYear(now);
-      const learner = await learnerOrNull(ctx);
-      const rows = learner ? await myModules(db, learner, year, now) : [];
+      const { year, rows } = await myYear(ctx);
       ctx.res.json({ year, items: rows.filter((r) => r.dueDate !== null).map(presentAssignmentJson) });
     },
   });
@@ -50,10 +55,7 @@ export function registerLearningApiRoutes(router: Router, services: Services): v
     access: 'signed-in',
     input: yearQuery,
     handle: async (ctx) => {
-      const now = new Date();
-      const year = ctx.input.year ?? trainingYear(now);
-      const learner = await learnerOrNull(ctx);
-      const rows = learner ? await myModules(db, learner, year, now) : [];
+      const { year, rows } = await myYear(ctx);
       const started = rows.filter((r): r is MyModule & { progress: ModuleProgress } => r.progress !== null);
       ctx.res.json({ year, items: started.map(presentProgressJson) });
     },

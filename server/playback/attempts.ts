@@ -3,20 +3,13 @@
  * applying commits. Both are single conditional updates, so two tabs or a late,
  * duplicated or reordered commit can never interleave into a half-applied state.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
-import { readyAttemptModel, attemptModel, type AttemptContext, type PackageAttempt } from './model';
+import { trusted, type Connection } from 'mongoose';
+import { readyAttemptModel, attemptModel, type PackageAttempt } from './model';
 import { fieldsOfCommit, storableCmi, type ScormKind } from './scorm';
 import { announceResult, resultChanged } from './results';
 
-export interface Opening {
-  officerId: Types.ObjectId | null;
-  accountId: Types.ObjectId;
-  packageId: Types.ObjectId;
-  kind: PackageAttempt['kind'];
-  scoIdentifier: string;
-  context: AttemptContext | null;
-  preview: boolean;
-}
+/** Who opens which package (SCO), where: the attempt fields an opening decides. */
+export type Opening = Pick<PackageAttempt, 'officerId' | 'accountId' | 'packageId' | 'kind' | 'scoIdentifier' | 'context' | 'preview'>;
 
 /**
  * The attempt the learner continues — the latest unfinished one, or a new one after a

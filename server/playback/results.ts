@@ -12,22 +12,12 @@
  * progress listeners should ignore them.
  */
 import type { Types } from 'mongoose';
-import { attemptSeconds, type AttemptContext, type Completion, type PackageAttempt, type Success } from './model';
+import { attemptSeconds, type PackageAttempt } from './model';
 
-export interface PackageResult {
+/** What listeners hear: the attempt's identity, place and result (scoreScaled is 0…1). */
+export interface PackageResult
+  extends Pick<PackageAttempt, 'officerId' | 'accountId' | 'packageId' | 'kind' | 'scoIdentifier' | 'context' | 'preview' | 'completion' | 'success' | 'scoreRaw' | 'scoreScaled'> {
   attemptId: Types.ObjectId;
-  officerId: Types.ObjectId | null;
-  accountId: Types.ObjectId;
-  packageId: Types.ObjectId;
-  kind: PackageAttempt['kind'];
-  scoIdentifier: string;
-  context: AttemptContext | null;
-  preview: boolean;
-  completion: Completion;
-  success: Success;
-  scoreRaw: number | null;
-  /** 0…1 */
-  scoreScaled: number | null;
   /** seconds spent on the attempt, all sessions */
   totalSeconds: number;
   finished: boolean;

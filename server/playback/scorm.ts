@@ -3,22 +3,12 @@
  * means for an attempt, and what a resumed session is given back. Pure functions; the
  * database work is in attempts.ts.
  */
-import type { Completion, PackageAttempt, Success } from './model';
+import type { PackageAttempt } from './model';
 
 export type ScormKind = 'scorm12' | 'scorm2004';
 
 /** The attempt fields a commit decides. */
-export interface CommitFields {
-  lessonStatus: string | null;
-  completion: Completion;
-  success: Success;
-  scoreRaw: number | null;
-  scoreScaled: number | null;
-  location: string;
-  suspendData: string;
-  exit: string;
-  sessionSeconds: number;
-}
+export type CommitFields = Pick<PackageAttempt, 'lessonStatus' | 'completion' | 'success' | 'scoreRaw' | 'scoreScaled' | 'location' | 'suspendData' | 'exit' | 'sessionSeconds'>;
 
 const object = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 const text = (value: unknown, max = 65_536): string => (typeof value === 'string' ? value.slice(0, max) : typeof value === 'number' ? String(value) : '');
