@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 /**
  * Deterministic data and small statistics helpers for `engine.bench.ts`. Both the engine
  * and SQLite get exactly the same assignment records (same seed), so query answers can be
@@ -114,6 +115,46 @@ export function summarize(samplesMs: ArrayLike<number>): Latency {
  * Runs `fn` `count` times sequentially and returns per-call latency in ms; stops early
  * (after at least 3 calls) once `budgetMs` is spent, so a slow operation cannot stall the run.
  */
+/** CPU time counters of the whole machine (Linux /proc/stat, in clock ticks); undefined elsewhere. */
+function cpuTicks(): { steal: number; total: number } | undefined {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Round {
+  latency: Latency;
+  /** Share of CPU time the hypervisor gave to other guests during the round (steal), 0–1; undefined off Linux. */
+  steal: number | undefined;
+}
+
+/**
+ * `rounds` × `perRound` sequential calls: every sample pooled, plus each round's latency and
+ * the CPU steal the host imposed meanwhile. On a shared VM a round with heavy steal shows
+ * the host's scheduling, not the code; the steal figure lets a reader tell the two apart.
+ */
+export async function timeRounds(rounds: number, perRound: number, fn: (i: number) => Promise<unknown> | unknown): Promise<{ pooled: Latency; rounds: Round[] }> {
+  const all: number[] = [];
+  const out: Round[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const before = cpuTicks();
+    const samples: number[] = [];
+    for (let i = 0; i < perRound; i++) {
+      const t0 = performance.now();
+      await fn(r * perRound + i);
+      samples.push(performance.now() - t0);
+    }
+    const after = cpuTicks();
+    all.push(...samples);
+    const steal = before && after && after.total > before.total ? (after.steal - before.steal) / (after.total - before.total) : undefined;
+    out.push({ latency: summarize(samples), steal });
+  }
+  return { pooled: summarize(all), rounds: out };
+}
+
 export async function timeEach(count: number, fn: (i: number) => Promise<unknown> | unknown, budgetMs = Infinity): Promise<Latency> {
   const samples: number[] = [];
   const end = performance.now() + budgetMs;
@@ -123,6 +164,14 @@ export async function timeEach(count: number, fn: (i: number) => Promise<unknown
     samples.push(performance.now() - t0);
   }
   return summarize(samples);
+}
+
+/** Calls `fn` (with a running index) back to back for `ms` milliseconds; returns how many calls were made. */
+export async function keepBusy(ms: number, fn: (i: number) => Promise<unknown> | unknown): Promise<number> {
+  const end = performance.now() + ms;
+  let i = 0;
+  while (performance.now() < end) await fn(i++);
+  return i;
 }
 
 export const mb = (bytes: number) => Math.round(bytes / 1048576);

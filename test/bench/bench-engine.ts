@@ -3,7 +3,7 @@
  * over the wire to `startEmbeddedMongo` (the engine in a worker thread, as in production).
  */
 import { MongoClient, type Collection, type Document } from 'mongodb';
-import { extraAssignment, groupUnits, keyOf, makeAssignment, rangeStarts, Rng, summarize, timeEach, type Assignment, type Latency } from './bench-data';
+import { extraAssignment, groupUnits, keepBusy, keyOf, makeAssignment, rangeStarts, Rng, summarize, timeEach, timeRounds, type Assignment, type Latency, type Round } from './bench-data';
 
 export const DB = 'bench';
 export const COLL = 'assignments';
@@ -58,6 +58,29 @@ export async function findOneLatency(col: Collection<Assignment>, n: number, cou
   const rng = new Rng(seed);
   const keys = Array.from({ length: count }, () => keyOf(rng.int(n)));
   return timeEach(count, async (i) => {
+    const doc = await col.findOne(keys[i]);
+    if (!doc) throw new Error(`findOne(${JSON.stringify(keys[i])}) found nothing`);
+  });
+}
+
+/** Equality lookups on random keys for `ms` milliseconds, untimed: JIT and heap settle before the timed runs. */
+export function warmUp(col: Collection<Assignment>, n: number, ms: number, seed: number): Promise<number> {
+  const rng = new Rng(seed);
+  return keepBusy(ms, () => col.findOne(keyOf(rng.int(n))));
+}
+
+/** `fsync`: the engine writes a checkpoint, so the load's snapshot writing is over before anything is timed. */
+export async function flush(client: MongoClient): Promise<number> {
+  const t0 = performance.now();
+  await client.db('admin').command({ fsync: 1 });
+  return performance.now() - t0;
+}
+
+/** The timed lookups: `rounds` rounds of `perRound` random keys, each round with the host's CPU steal. */
+export async function findOneRounds(col: Collection<Assignment>, n: number, rounds: number, perRound: number, seed: number): Promise<{ pooled: Latency; rounds: Round[] }> {
+  const rng = new Rng(seed);
+  const keys = Array.from({ length: rounds * perRound }, () => keyOf(rng.int(n)));
+  return timeRounds(rounds, perRound, async (i) => {
     const doc = await col.findOne(keys[i]);
     if (!doc) throw new Error(`findOne(${JSON.stringify(keys[i])}) found nothing`);
   });

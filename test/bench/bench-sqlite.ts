@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { ObjectId } from 'bson';
-import { groupUnits, keyOf, makeAssignment, rangeStarts, Rng, summarize, timeEach, type Assignment, type Latency } from './bench-data';
+import { groupUnits, keepBusy, keyOf, makeAssignment, rangeStarts, Rng, summarize, timeEach, type Assignment, type Latency } from './bench-data';
 import type { DurableResult, GroupRow } from './bench-engine';
 
 export const BATCH = 10_000;
@@ -128,6 +128,20 @@ export function findOneLatency(db: Database.Database, n: number, count: number, 
   return timeEach(count, (i) => {
     if (!lookup(keys[i])) throw new Error(`sqlite lookup ${i} found nothing`);
   });
+}
+
+/** Untimed lookups for `ms` milliseconds, as on the engine side. */
+export function warmUp(db: Database.Database, n: number, ms: number, seed: number): Promise<number> {
+  const rng = new Rng(seed);
+  const lookup = lookupStatement(db);
+  return keepBusy(ms, () => lookup(keyOf(rng.int(n))));
+}
+
+/** The WAL written by the load moved into the database file (SQLite's counterpart of the engine's `fsync` checkpoint). */
+export function flush(db: Database.Database): number {
+  const t0 = performance.now();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return performance.now() - t0;
 }
 
 export function rangeLatency(db: Database.Database, count: number, seed: number): Promise<Latency> {

@@ -47,6 +47,14 @@ describe('conformance: admin and diagnostic commands', function () {
     expect(Number(res.versionArray[0])).to.be.at.least(6);
   });
 
+  it('fsync flushes on the admin database and is refused on any other', async () => {
+    await db.collection<{ _id: number }>('flushed').insertOne({ _id: 1 });
+    const res = await client.db('admin').command({ fsync: 1 });
+    expect(res.ok).to.equal(1);
+    expect(Number(res.numFiles)).to.be.at.least(1);
+    await expectServerError(db.command({ fsync: 1 }), 13);
+  });
+
   it('serverStatus reports host, version, uptime, connections and cursor metrics', async () => {
     const res = await client.db('admin').command({ serverStatus: 1 });
     expect(res.ok).to.equal(1);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { startServer, type RunningServer } from '../../server/db/engine';
+import { killAll, startEngineProcess } from './engine-process';
 
 describe('engine durability: a journal sync error stops writes, reads go on', function () {
   if (process.env.MONGODB_URI) return; // needs the embedded engine's fault injection
@@ -49,5 +50,47 @@ describe('engine durability: a journal sync error stops writes, reads go on', fu
     expect(await coll.findOne({ _id: 1 })).to.deep.equal({ _id: 1, ok: true });
     const status = await client.db('admin').command({ serverStatus: 1 });
     expect(status.storageEngine.writeFailure).to.be.a('string');
+  });
+});
+
+describe('engine durability: fsync writes a checkpoint', function () {
+  if (process.env.MONGODB_URI) return; // reads the embedded engine's recovery log
+  this.timeout(60_000);
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-fsync-cmd-'));
+  });
+  after(async () => {
+    await killAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts every earlier write in a snapshot: after a crash only later writes are replayed from the journal', async () => {
+    const { proc, uri } = await startEngineProcess(dir);
+    const client = await MongoClient.connect(uri);
+    try {
+      const coll = client.db('d').collection<{ _id: number }>('c');
+      for (let i = 0; i < 20; i++) await coll.insertOne({ _id: i }); // 20 journal records
+      expect(await client.db('admin').command({ fsync: 1 })).to.include({ ok: 1 });
+      await coll.insertOne({ _id: 20 }); // after the checkpoint: in the journal only
+      const locked = await client.db('admin').command({ fsync: 1, lock: true }).then(() => null, (e: unknown) => e);
+      expect(locked).to.be.instanceOf(MongoServerError);
+      expect((locked as Error).message).to.match(/'lock'.*not supported/);
+    } finally {
+      await client.close();
+    }
+    proc.kill('SIGKILL'); // no clean-stop checkpoint
+    await proc.exited;
+    const lines: string[] = [];
+    const again = await startServer({ dataDir: dir, port: 0, log: (m) => lines.push(m) });
+    const client2 = await MongoClient.connect(again.uri);
+    try {
+      expect(await client2.db('d').collection('c').countDocuments()).to.equal(21);
+      expect(lines.join('\n')).to.match(/recovered \d+ snapshot \+ 1 journal records/);
+    } finally {
+      await client2.close();
+      await again.close();
+    }
   });
 });

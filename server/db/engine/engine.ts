@@ -92,6 +92,12 @@ export class Engine {
     return this.checkpointing;
   }
 
+  /** A checkpoint that starts after every write acknowledged so far (one already running may have started before some). */
+  async checkpointNow(): Promise<void> {
+    await this.checkpointing?.catch(() => undefined);
+    await this.checkpoint();
+  }
+
   session(lsid: unknown): Session | null {
     if (!lsid || typeof lsid !== 'object' || !('id' in lsid)) return null;
     const id = canonicalKey((lsid as { id: unknown }).id);

@@ -128,6 +128,24 @@ export const getParameter: CommandDef = {
   },
 };
 
+/**
+ * `fsync`: MongoDB flushes everything to its data files (a WiredTiger checkpoint). Here every
+ * acknowledged write is already in the journal, so this writes a checkpoint: a fresh snapshot
+ * and an empty journal, after which a restart replays nothing. Useful before copying the data
+ * directory, and to a benchmark that must not time its reads against a checkpoint still
+ * running from the load before. `lock: true` (fsyncLock) is not supported.
+ */
+export const fsync: CommandDef = {
+  fields: ['lock', 'async'],
+  async run(ctx) {
+    if (ctx.db !== 'admin') throw errors.unauthorized('fsync may only be run against the admin database.');
+    if (ctx.cmd.lock === true || ctx.cmd.lock === 1) throw errors.notImplemented("the option 'lock' of 'fsync' is not supported by the embedded engine");
+    ctx.engine.assertWritable();
+    await ctx.engine.checkpointNow();
+    return { numFiles: 1, ok: 1 };
+  },
+};
+
 export const dbStats: CommandDef = {
   fields: ['scale', 'freeStorage'],
   run(ctx) {

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, CommandDef> = {
   listCollections: ddl.listCollections, listDatabases: ddl.listDatabases,
   hello: admin.hello, isMaster: admin.isMaster, ping: admin.ping, buildInfo: admin.buildInfo, serverStatus: admin.serverStatus,
   endSessions: admin.endSessions, commitTransaction: admin.commitTransaction, abortTransaction: admin.abortTransaction,
-  setParameter: admin.setParameter, getParameter: admin.getParameter, dbStats: admin.dbStats, connectionStatus: admin.connectionStatus,
+  setParameter: admin.setParameter, fsync: admin.fsync, getParameter: admin.getParameter, dbStats: admin.dbStats, connectionStatus: admin.connectionStatus,
 };
 /** Case aliases MongoDB accepts. */
 const ALIASES: Record<string, string> = { ismaster: 'isMaster', buildinfo: 'buildInfo', findandmodify: 'findAndModify' };
