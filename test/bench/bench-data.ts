@@ -116,13 +116,18 @@ export function summarize(samplesMs: ArrayLike<number>): Latency {
  * (after at least 3 calls) once `budgetMs` is spent, so a slow operation cannot stall the run.
  */
 /** CPU time counters of the whole machine (Linux /proc/stat, in clock ticks); undefined elsewhere. */
-function cpuTicks(): { steal: number; total: number } | undefined {
+export function cpuTicks(): { steal: number; total: number } | undefined {
   try {
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
     return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
   } catch {
     return undefined;
   }
+}
+
+/** Share of the machine's CPU time stolen by the hypervisor between two readings (0–1). */
+export function stealBetween(before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>): number | undefined {
+  return before && after && after.total > before.total ? (after.steal - before.steal) / (after.total - before.total) : undefined;
 }
 
 export interface Round {
@@ -147,10 +152,8 @@ export async function timeRounds(rounds: number, perRound: number, fn: (i: numbe
       await fn(r * perRound + i);
       samples.push(performance.now() - t0);
     }
-    const after = cpuTicks();
     all.push(...samples);
-    const steal = before && after && after.total > before.total ? (after.steal - before.steal) / (after.total - before.total) : undefined;
-    out.push({ latency: summarize(samples), steal });
+    out.push({ latency: summarize(samples), steal: stealBetween(before, cpuTicks()) });
   }
   return { pooled: summarize(all), rounds: out };
 }

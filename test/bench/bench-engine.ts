@@ -3,7 +3,7 @@
  * over the wire to `startEmbeddedMongo` (the engine in a worker thread, as in production).
  */
 import { MongoClient, type Collection, type Document } from 'mongodb';
-import { extraAssignment, groupUnits, keepBusy, keyOf, makeAssignment, rangeStarts, Rng, summarize, timeEach, timeRounds, type Assignment, type Latency, type Round } from './bench-data';
+import { cpuTicks, extraAssignment, groupUnits, keepBusy, stealBetween, keyOf, makeAssignment, rangeStarts, Rng, summarize, timeEach, timeRounds, type Assignment, type Latency, type Round } from './bench-data';
 
 export const DB = 'bench';
 export const COLL = 'assignments';
@@ -118,16 +118,24 @@ export async function groupLatency(col: Collection<Assignment>, n: number, runs:
 export interface DurableResult {
   latency: Latency;
   perSecond: number;
+  /** Timed inserts. */
   inserts: number;
+  /** Every insert made, warm-up included (engine side: checked against the count after the restart). */
+  total?: number;
+  /** The host's CPU steal during the timed part (0–1), undefined off Linux. */
+  steal?: number;
 }
 
-/** `writers` separate MongoClients, each awaiting insertOne({w:1, j:true}) in a loop for `ms`. */
-export async function durableInserts(uri: string, n: number, writers: number, ms: number): Promise<DurableResult> {
+/** `writers` separate MongoClients, each awaiting insertOne({w:1, j:true}) in a loop: `warmMs` untimed, then `ms` timed. */
+export async function durableInserts(uri: string, n: number, writers: number, ms: number, warmMs: number): Promise<DurableResult> {
   const clients = await Promise.all(Array.from({ length: writers }, () => new MongoClient(uri, { maxPoolSize: 1 }).connect()));
   try {
     const samples: number[] = [];
-    const t0 = performance.now();
-    const end = t0 + ms;
+    let total = 0;
+    const timedFrom = performance.now() + warmMs;
+    const end = timedFrom + ms;
+    let cpuAtStart: ReturnType<typeof cpuTicks>;
+    const reading = setTimeout(() => (cpuAtStart = cpuTicks()), warmMs);
     await Promise.all(
       clients.map(async (c, w) => {
         const col = assignments(c);
@@ -136,12 +144,14 @@ export async function durableInserts(uri: string, n: number, writers: number, ms
           const doc = extraAssignment(n, w + 1, seq, rng);
           const s = performance.now();
           await col.insertOne(doc, { writeConcern: { w: 1, j: true } });
-          samples.push(performance.now() - s);
+          total++;
+          if (s >= timedFrom) samples.push(performance.now() - s);
         }
       }),
     );
-    const secs = (performance.now() - t0) / 1000;
-    return { latency: summarize(samples), perSecond: samples.length / secs, inserts: samples.length };
+    clearTimeout(reading);
+    const secs = (performance.now() - timedFrom) / 1000;
+    return { latency: summarize(samples), perSecond: samples.length / secs, inserts: samples.length, total, steal: stealBetween(cpuAtStart, cpuTicks()) };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
   }

@@ -170,6 +170,8 @@ export interface WriterData {
   n: number;
   writer: number;
   ms: number;
+  /** Untimed inserts before the timed `ms`. */
+  warmMs: number;
   startAt: number;
 }
 
@@ -178,7 +180,7 @@ export interface WriterData {
  * 10 s), each inserting one row per autocommit transaction in a loop for `ms`. SQLite
  * serialises them on its WAL write lock; waiting writers sleep in SQLite's busy handler.
  */
-export async function durableInserts(file: string, n: number, writers: number, ms: number): Promise<DurableResult> {
+export async function durableInserts(file: string, n: number, writers: number, ms: number, warmMs: number): Promise<DurableResult> {
   const startAt = Date.now() + 500;
   const script = path.join(__dirname, 'sqlite-writer.worker.js');
   const results = await Promise.all(
@@ -186,7 +188,7 @@ export async function durableInserts(file: string, n: number, writers: number, m
       { length: writers },
       (_, w) =>
         new Promise<Float64Array>((resolve, reject) => {
-          const worker = new Worker(script, { workerData: { file, n, writer: w + 1, ms, startAt } satisfies WriterData });
+          const worker = new Worker(script, { workerData: { file, n, writer: w + 1, ms, warmMs, startAt } satisfies WriterData });
           worker.once('message', (m: { samples?: Float64Array; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m.samples!)));
           worker.once('error', reject);
           worker.once('exit', (code) => code !== 0 && reject(new Error(`sqlite writer ${w + 1} exited with code ${code}`)));
