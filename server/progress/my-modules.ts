@@ -6,7 +6,8 @@
  */
 import { trusted, type Connection, type Types } from 'mongoose';
 import { assignmentModel, type Assignment } from '../assignments/model';
-import { moduleModel, moduleVersionModel, type LearningModule, type ModuleVersion, type Topic } from '../modules/model';
+import { moduleModel, type LearningModule, type Topic } from '../modules/model';
+import { findVersion } from '../modules/versions';
 import type { Learner } from './learner';
 import { progressModel, type ModuleProgress } from './model';
 import { endOfDueDay } from './year';
@@ -63,13 +64,11 @@ export async function myModules(db: Connection, learner: Learner, year: number, 
     .filter(({ module, progress }) => progress || (!module.archived && module.publishedVersion > 0))
     .map(({ module, progress }) => ({ module, progress, version: progress?.version ?? module.publishedVersion }));
   if (!wanted.length) return [];
-  const versions = await moduleVersionModel(db)
-    .find({ $or: wanted.map((w) => ({ moduleId: w.module._id, version: w.version })) }, { moduleId: 1, version: 1, 'content.title': 1, 'content.topic': 1 })
-    .lean<Pick<ModuleVersion, 'moduleId' | 'version' | 'content'>[]>();
-  const versionOf = new Map(versions.map((v) => [`${String(v.moduleId)}:${v.version}`, v]));
+  // published versions never change: findVersion serves them from memory after the first read
+  const versions = await Promise.all(wanted.map((w) => findVersion(db, w.module._id, w.version)));
   const rows: MyModule[] = [];
-  for (const { module, progress, version } of wanted) {
-    const content = versionOf.get(`${String(module._id)}:${version}`)?.content;
+  for (const [i, { module, progress, version }] of wanted.entries()) {
+    const content = versions[i]?.content;
     if (!content) continue;
     const dueDate = due.get(String(module._id)) ?? null;
     rows.push({ moduleId: module._id, code: module.code, title: content.title, topic: content.topic, dueDate, status: statusAt(progress, dueDate, now), percent: progress?.percent ?? 0, version, progress });
