@@ -1,13 +1,15 @@
 /**
  * Module bundles: one module as a portable zip, so provinces and units can share their
- * work. `bundle.json` holds the module (lessons with their bodies, quizzes) and the
- * question bank its quizzes draw from; `media/<sha256>` holds each attachment.
+ * work. `bundle.json` holds the module (lessons with their bodies, quizzes, H5P / SCORM
+ * items) and the question bank its quizzes draw from; `media/<sha256>` holds each
+ * attachment and `packages/<sha256>` each H5P / SCORM package as a zip.
  *
  * An uploaded bundle is hostile until proven otherwise (design §4): it must be a real
- * zip, hold only `bundle.json` and `media/<64 hex>` entries, stay under caps on entry
- * count, per-entry and total size — counted on the bytes actually inflated, never on
- * the sizes the headers claim — each media file must hash to its name, bundle.json must
- * validate, lessons are sanitised again and text normalised to NFC. Everything is checked
+ * zip, hold only `bundle.json`, `media/<64 hex>` and `packages/<64 hex>` entries, stay
+ * under caps on entry count, per-entry and total size — counted on the bytes actually
+ * inflated, never on the sizes the headers claim — each file must hash to its name,
+ * bundle.json must validate, lessons are sanitised again and text normalised to NFC, and
+ * each package passes the same inspection as an uploaded one. Everything is checked
  * before anything is written, and the module arrives as an unpublished draft.
  */
 import crypto from 'node:crypto';
@@ -20,8 +22,15 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { AppError, conflict } from '../errors';
 import { t, type Locale } from '../i18n';
+import type { Env } from '../env';
 import { adoptMediaFile, mediaPath } from '../media/store';
-import { moduleModel, readyModuleModel, type LearningModule, type ModuleContent, type ModuleItem, type QuizItem, type Topic } from '../modules/model';
+import { moduleModel, readyModuleModel, type LearningModule, type ModuleContent, type ModuleItem, type PackageItem, type QuizItem, type Topic } from '../modules/model';
+import { zipFolder } from '../packages/folder-zip';
+import { packageModel, type ContentPackage } from '../packages/model';
+import { storePackage, zipLimits } from '../packages/service';
+import { packageTreePath } from '../packages/storage';
+import { inspectPackage } from '../packages/validate';
+import { openZip } from '../packages/zip';
 import { sanitizeLessonHtml } from '../modules/sanitize';
 import { latestVersion } from '../modules/versions';
 import { readyQuestionModel, questionModel, type Question } from '../questions/model';
@@ -37,7 +46,7 @@ export interface BundleLimits {
   maxEntries: number;
   /** bytes of bundle.json once inflated */
   maxJsonBytes: number;
-  /** bytes of one media file once inflated */
+  /** bytes of one media file or package once inflated */
   maxMediaBytes: number;
   /** bytes of all entries once inflated */
   maxTotalBytes: number;
@@ -45,7 +54,9 @@ export interface BundleLimits {
 
 export const DEFAULT_BUNDLE_LIMITS: BundleLimits = { maxEntries: 500, maxJsonBytes: 5 * MB, maxMediaBytes: 200 * MB, maxTotalBytes: 500 * MB };
 
-const MEDIA_ENTRY = /^media\/([0-9a-f]{64})$/;
+const HASHED_ENTRY = /^(media|packages)\/([0-9a-f]{64})$/;
+
+type BundleItem = Bundle['module']['items'][number];
 
 // ---------------------------------------------------------------- export
 
@@ -74,10 +85,15 @@ async function questionsFor(db: Connection, content: ModuleContent, ownerUnitId:
 async function exportedContent(db: Connection, module: LearningModule, draft: boolean): Promise<ModuleContent> {
   const content = draft ? module.draft : (await latestVersion(db, module._id))?.content;
   if (!content) throw conflict('bundle_no_published_version');
-  // a bundle carries lessons, quizzes and their media only: an H5P/SCORM package travels as its own file (a clear refusal, not a bundle that imports broken)
-  const withPackage = content.items.find((i) => i.kind === 'package');
-  if (withPackage) throw conflict('playback_bundle_has_package', { title: withPackage.title });
   return canonicalContent(content);
+}
+
+/** A package item's zip, rebuilt from its stored tree (the uploaded file itself is not kept; the inspection on import is the same). */
+async function packageZip(db: Connection, packagesDir: string, item: PackageItem): Promise<Buffer> {
+  const record = await packageModel(db).findById(item.packageId, { sha256: 1 }).lean<Pick<ContentPackage, 'sha256'>>();
+  const tree = record && packageTreePath(packagesDir, record.sha256);
+  if (!tree || !fs.existsSync(tree)) throw new AppError(500, 'bundle_export_package_missing', { title: item.title });
+  return zipFolder(tree);
 }
 
 /**
@@ -85,21 +101,34 @@ async function exportedContent(db: Connection, module: LearningModule, draft: bo
  * before the zip starts, so a download never stops half way for a missing file).
  * Returns the zip, ended: pipe `zip.outputStream` to where it goes.
  */
-export async function exportBundle(db: Connection, dataDir: string, module: LearningModule, options: { draft: boolean; now?: Date }): Promise<{ filename: string; zip: yazl.ZipFile }> {
+export async function exportBundle(db: Connection, config: Pick<Env, 'DATA_DIR' | 'PACKAGES_DIR'>, module: LearningModule, options: { draft: boolean; now?: Date }): Promise<{ filename: string; zip: yazl.ZipFile }> {
   const content = await exportedContent(db, module, options.draft);
+  const packages = new Map<string, Buffer>();
+  const items: BundleItem[] = [];
+  for (const item of content.items) {
+    if (item.kind !== 'package') {
+      items.push(item as BundleItem);
+      continue;
+    }
+    const bytes = await packageZip(db, config.PACKAGES_DIR, item);
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    packages.set(sha256, bytes);
+    items.push({ kind: 'package', key: item.key, title: item.title, package: sha256, sco: item.sco });
+  }
   const bundle: Bundle = {
     format: BUNDLE_FORMAT,
-    formatVersion: BUNDLE_FORMAT_VERSION,
+    formatVersion: packages.size ? BUNDLE_FORMAT_VERSION : 1,
     exportedAt: (options.now ?? new Date()).toISOString(),
-    module: { code: module.code, ...content, items: content.items as Bundle['module']['items'] },
+    module: { code: module.code, ...content, items },
     questions: await questionsFor(db, content, module.ownerUnitId),
   };
   const digests = new Set(content.items.flatMap((i) => (i.kind === 'lesson' ? i.attachments.map((a) => a.sha256) : [])));
-  for (const sha256 of digests) if (!fs.existsSync(mediaPath(dataDir, sha256))) throw new AppError(500, 'bundle_export_media_missing', { sha256 });
+  for (const sha256 of digests) if (!fs.existsSync(mediaPath(config.DATA_DIR, sha256))) throw new AppError(500, 'bundle_export_media_missing', { sha256 });
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from(JSON.stringify(bundle, null, 2), 'utf8'), 'bundle.json');
-  // media are mostly video and PDF: already compressed, so stored as they are
-  for (const sha256 of digests) zip.addFile(mediaPath(dataDir, sha256), `media/${sha256}`, { compress: false });
+  // media are mostly video and PDF, packages are zips: already compressed, so stored as they are
+  for (const sha256 of digests) zip.addFile(mediaPath(config.DATA_DIR, sha256), `media/${sha256}`, { compress: false });
+  for (const [sha256, bytes] of packages) zip.addBuffer(bytes, `packages/${sha256}`, { compress: false });
   zip.end();
   return { filename: `${module.code.toLowerCase()}${options.draft ? '-ban-nhap' : ''}.zip`, zip };
 }
@@ -113,10 +142,17 @@ export async function bundleBuffer(zip: yazl.ZipFile): Promise<Buffer> {
 
 // ---------------------------------------------------------------- reading an upload
 
+interface HashedFile {
+  file: string;
+  size: number;
+}
+
 interface Unpacked {
   json: Buffer | null;
   /** sha256 → temporary file holding the verified bytes */
-  media: Map<string, { file: string; size: number }>;
+  media: Map<string, HashedFile>;
+  /** sha256 → temporary file holding a package's zip, its digest verified */
+  packages: Map<string, HashedFile>;
 }
 
 const entryError = (name: string) => new AppError(422, 'bundle_entry_name_invalid', { name: name.slice(0, 120) });
@@ -163,14 +199,14 @@ async function unpack(data: Buffer, limits: BundleLimits, tmpDir: string): Promi
   }
   try {
     if (zipfile.entryCount > limits.maxEntries) throw new AppError(422, 'bundle_too_many_entries', { max: limits.maxEntries });
-    const result: Unpacked = { json: null, media: new Map() };
+    const result: Unpacked = { json: null, media: new Map(), packages: new Map() };
     const total = { bytes: 0, cap: limits.maxTotalBytes };
     const seen = new Set<string>();
     for await (const entry of zipfile.eachEntry()) {
       const name = entry.fileName;
       if (seen.has(name)) throw entryError(name);
       seen.add(name);
-      if (name === 'media/') continue;
+      if (name === 'media/' || name === 'packages/') continue;
       // a symbolic link (unix mode in the high bits) is never content
       if (((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000) throw entryError(name);
       if (entry.isEncrypted() || !entry.canDecodeFileData()) throw new AppError(422, 'bundle_not_zip');
@@ -181,10 +217,10 @@ async function unpack(data: Buffer, limits: BundleLimits, tmpDir: string): Promi
         result.json = Buffer.concat(chunks);
         continue;
       }
-      const media = MEDIA_ENTRY.exec(name);
-      if (!media) throw entryError(name);
-      const sha256 = media[1]!;
-      const file = path.join(tmpDir, sha256);
+      const hashed = HASHED_ENTRY.exec(name);
+      if (!hashed) throw entryError(name);
+      const [, folder, sha256] = hashed as unknown as [string, 'media' | 'packages', string];
+      const file = path.join(tmpDir, `${folder}-${sha256}`);
       const hash = crypto.createHash('sha256');
       let size = 0;
       const hashing = new Transform({
@@ -195,8 +231,8 @@ async function unpack(data: Buffer, limits: BundleLimits, tmpDir: string): Promi
         },
       });
       await readEntry(zipfile, entry, limits.maxMediaBytes, total, hashing, fs.createWriteStream(file, { flags: 'wx' }));
-      if (hash.digest('hex') !== sha256) throw new AppError(422, 'bundle_media_digest_mismatch', { name });
-      result.media.set(sha256, { file, size });
+      if (hash.digest('hex') !== sha256) throw new AppError(422, folder === 'media' ? 'bundle_media_digest_mismatch' : 'bundle_package_digest_mismatch', { name });
+      result[folder].set(sha256, { file, size });
     }
     return result;
   } catch (error) {
@@ -209,12 +245,13 @@ async function unpack(data: Buffer, limits: BundleLimits, tmpDir: string): Promi
 // ---------------------------------------------------------------- import
 
 export interface ImportOptions {
-  /** the importer's home unit: owner of the module and of new questions (null = province-wide: admins) */
+  /** the importer's home unit: owner of the module, of new questions and packages (null = province-wide: admins) */
   ownerUnitId: Types.ObjectId | null;
   by: Types.ObjectId | null;
   /** a new code for the module, when the bundle's is taken */
   code?: string | undefined;
-  dataDir: string;
+  /** where media and packages go, and the package checks' limits */
+  config: Env;
   limits?: Partial<BundleLimits>;
 }
 
@@ -245,15 +282,52 @@ function parseBundle(json: Buffer | null): Bundle {
   return result.value;
 }
 
-/** The module's content as it will be stored: lessons sanitised again, attachments verified against the zip. */
-function importedContent(bundle: Bundle, media: Unpacked['media']): ModuleContent {
-  const items: ModuleItem[] = bundle.module.items.map((item) => {
-    if (item.kind === 'quiz') return item;
+/** Every file an item names is in the zip: attachments with their declared size, packages. */
+function checkFiles(bundle: Bundle, unpacked: Unpacked): void {
+  for (const item of bundle.module.items) {
+    if (item.kind === 'package' && !unpacked.packages.has(item.package)) throw new AppError(422, 'bundle_package_missing', { title: item.title });
+    if (item.kind !== 'lesson') continue;
     for (const a of item.attachments) {
-      const file = media.get(a.sha256);
+      const file = unpacked.media.get(a.sha256);
       if (!file) throw new AppError(422, 'bundle_media_missing', { sha256: a.sha256 });
       if (file.size !== a.size) throw new AppError(422, 'bundle_media_size_mismatch', { sha256: a.sha256 });
     }
+  }
+}
+
+/**
+ * Each package item's zip passes the inspection an upload gets (manifest, launch target,
+ * entry names, sizes) and holds the SCO the item names. Inspected here, before anything
+ * is written; storePackage inspects again as it stores.
+ */
+async function checkPackages(bundle: Bundle, unpacked: Unpacked, config: Env): Promise<void> {
+  for (const item of bundle.module.items) {
+    if (item.kind !== 'package') continue;
+    const zip = await openZip(unpacked.packages.get(item.package)!.file).catch((error: unknown) => {
+      throw packageError(item.title, error);
+    });
+    try {
+      const { info } = await inspectPackage(zip, zipLimits(config), item.title);
+      if (item.sco !== null && !info.scos.some((s) => s.identifier === item.sco)) throw new AppError(422, 'bundle_package_sco_unknown', { title: item.title, sco: item.sco });
+    } catch (error) {
+      throw error instanceof AppError && error.id === 'bundle_package_sco_unknown' ? error : packageError(item.title, error);
+    } finally {
+      zip.close();
+    }
+  }
+}
+
+/** A package's own refusal (in Vietnamese, the working language of bundles), named by its item. */
+function packageError(title: string, error: unknown): unknown {
+  if (!(error instanceof AppError)) return error;
+  return new AppError(422, 'bundle_package_invalid', { title, reason: t(SUMMARY_LOCALE, error.id, error.params) });
+}
+
+/** The module's content as it will be stored: lessons sanitised again, package items pointing at the stored packages. */
+function importedContent(bundle: Bundle, packageIds: ReadonlyMap<string, Types.ObjectId>): ModuleContent {
+  const items: ModuleItem[] = bundle.module.items.map((item) => {
+    if (item.kind === 'quiz') return item;
+    if (item.kind === 'package') return { kind: 'package', key: item.key, title: item.title, packageId: packageIds.get(item.package)!, sco: item.sco };
     return { ...item, body: sanitizeLessonHtml(item.body) };
   });
   const { title, topic, description, estimatedMinutes } = bundle.module;
@@ -300,22 +374,32 @@ async function planQuestions(db: Connection, questions: readonly QuestionFile[],
  */
 export async function importBundle(db: Connection, data: Buffer, options: ImportOptions): Promise<ImportResult> {
   const limits = { ...DEFAULT_BUNDLE_LIMITS, ...options.limits };
-  const tmpRoot = path.join(options.dataDir, 'tmp');
+  const { config } = options;
+  const tmpRoot = path.join(config.DATA_DIR, 'tmp');
   await fs.promises.mkdir(tmpRoot, { recursive: true });
   const tmpDir = await fs.promises.mkdtemp(path.join(tmpRoot, 'bundle-'));
   try {
     const unpacked = await unpack(data, limits, tmpDir);
     const bundle = parseBundle(unpacked.json);
-    const content = importedContent(bundle, unpacked.media);
+    checkFiles(bundle, unpacked);
+    await checkPackages(bundle, unpacked, config);
     const wanted = options.code?.trim() ? options.code.trim().toUpperCase() : bundle.module.code;
     if (!moduleCode.safeParse(wanted).success) throw new AppError(422, 'validation_failed', undefined, [{ field: 'code', id: 'code_invalid' }]);
     const Module = await readyModuleModel(db);
     if (await Module.exists({ code: wanted })) throw conflict('bundle_code_taken', { code: wanted });
     const Question = await readyQuestionModel(db);
     const plan = await planQuestions(db, bundle.questions, options.ownerUnitId);
-    // attachments first: content-addressed, so a file already there is simply kept
-    const used = new Set(content.items.flatMap((i) => (i.kind === 'lesson' ? i.attachments.map((a) => a.sha256) : [])));
-    for (const sha256 of used) await adoptMediaFile(options.dataDir, unpacked.media.get(sha256)!.file, sha256);
+    // files first: content-addressed, so a file already there is simply kept
+    const used = new Set(bundle.module.items.flatMap((i) => (i.kind === 'lesson' ? i.attachments.map((a) => a.sha256) : [])));
+    for (const sha256 of used) await adoptMediaFile(config.DATA_DIR, unpacked.media.get(sha256)!.file, sha256);
+    const packageIds = new Map<string, Types.ObjectId>();
+    for (const item of bundle.module.items) {
+      if (item.kind !== 'package' || packageIds.has(item.package)) continue;
+      const { file, size } = unpacked.packages.get(item.package)!;
+      const { record } = await storePackage(db, config, { file, size, originalName: `${item.title}.zip`, ownerUnitId: options.ownerUnitId, uploadedBy: options.by });
+      packageIds.set(item.package, record._id);
+    }
+    const content = importedContent(bundle, packageIds);
     const id = await inTransaction(db, async (session) => {
       const [module] = await Module.create([{ code: wanted, ownerUnitId: options.ownerUnitId, draft: content, publishedVersion: 0, draftDirty: true, createdBy: options.by }], { session });
       const operations = [

@@ -97,15 +97,19 @@ const attachmentSchema = z.strictObject({
 });
 const bundleLessonSchema = z.strictObject({ kind: z.literal('lesson'), key: itemKey, title: nfcText(1, 200), body: z.string().max(1_000_000), attachments: z.array(attachmentSchema).max(50) });
 
+/** An H5P / SCORM item: `package` names the `packages/<sha256>` entry holding the package's zip. */
+const bundlePackageSchema = z.strictObject({ kind: z.literal('package'), key: itemKey, title: nfcText(1, 200), package: z.string().regex(/^[0-9a-f]{64}$/), sco: z.string().min(1).max(200).nullable() });
+
 export const BUNDLE_FORMAT = 'vhcv-module-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+/** 1: lessons and quizzes; 2: also H5P / SCORM items. A bundle without packages is still written as 1, so older platforms read it. */
+export const BUNDLE_FORMAT_VERSION = 2;
 
 /** bundle.json (text is normalised to NFC before this check: a bundle is foreign input, fixed rather than refused). */
 export const bundleSchema = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
-  formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(BUNDLE_FORMAT_VERSION)]),
   exportedAt: z.string().max(40),
-  module: z.strictObject({ ...moduleFields, items: z.array(z.discriminatedUnion('kind', [bundleLessonSchema, quizItemSchema])).min(1).max(100) }).superRefine((module, ctx) => {
+  module: z.strictObject({ ...moduleFields, items: z.array(z.discriminatedUnion('kind', [bundleLessonSchema, quizItemSchema, bundlePackageSchema])).min(1).max(100) }).superRefine((module, ctx) => {
     uniqueBy(module.items, (item) => item.key, ctx, 'content_item_key_duplicate', (i) => ['items', i, 'key']);
   }),
   questions: questionsFileSchema,

@@ -42,7 +42,7 @@ async function importUploaded(ctx: SignedInContext<z.output<typeof importInput>>
   ctx.authorize('content.create', scope.ref);
   const file = (ctx.req as Request & { file?: Express.Multer.File }).file;
   if (!file || file.size === 0) throw new AppError(422, 'bundle_no_file');
-  const result = await importBundle(ctx.services.db, file.buffer, { ownerUnitId: scope.root?._id ?? null, by: ctx.account._id, code: ctx.input.code, dataDir: ctx.services.config.DATA_DIR });
+  const result = await importBundle(ctx.services.db, file.buffer, { ownerUnitId: scope.root?._id ?? null, by: ctx.account._id, code: ctx.input.code, config: ctx.services.config });
   await ctx.audit({ action: 'bundle.import', subject: { type: 'module', id: result.id }, unitId: scope.root?._id ?? null, details: { code: result.code, bytes: file.size, questionsCreated: result.questionsCreated, questionsUpdated: result.questionsUpdated, questionsRenamed: result.questionsRenamed } });
   return result;
 }
@@ -61,7 +61,7 @@ export function registerContentRoutes(router: Router, services: Services): void 
       const module = await findModule(services.db, ctx.input.id);
       if (!module) throw notFound('bundle_module_not_found');
       ctx.authorize('content.author', { owner: await ownerRef(ctx, module.ownerUnitId) });
-      const { filename, zip } = await exportBundle(services.db, services.config.DATA_DIR, module, { draft: ctx.input.draft === '1' });
+      const { filename, zip } = await exportBundle(services.db, services.config, module, { draft: ctx.input.draft === '1' });
       await ctx.audit({ action: 'bundle.export', subject: { type: 'module', id: module._id }, details: { code: module.code, draft: ctx.input.draft === '1' } });
       ctx.res.type('application/zip').attachment(filename).set('Cache-Control', 'no-store');
       zip.outputStream.pipe(ctx.res);

@@ -12,9 +12,11 @@ import { startTestPlatform, type TestPlatform } from '../http';
 import { AppError } from '../../server/errors';
 import { bundleBuffer, exportBundle, importBundle, type ImportOptions } from '../../server/content/bundle';
 import { canonicalContent } from '../../server/content/format';
-import { loadContent } from '../../server/content/loader';
+import { DEFAULT_CONTENT_DIR, loadContent } from '../../server/content/loader';
 import { mediaPath, storeMedia } from '../../server/media/store';
-import { moduleModel, type LearningModule, type LessonItem } from '../../server/modules/model';
+import { moduleModel, type LearningModule, type LessonItem, type PackageItem } from '../../server/modules/model';
+import { zipFolder } from '../../server/packages/folder-zip';
+import { packageModel, type ContentPackage } from '../../server/packages/model';
 import { latestVersion, publishModule } from '../../server/modules/versions';
 import { questionModel } from '../../server/questions/model';
 import { createUnit } from '../../server/units/service';
@@ -56,8 +58,14 @@ describe('content: module bundles (export / import)', function () {
     await target.close();
   });
 
-  const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({ ownerUnitId: targetUnit, by: null, dataDir: target.dataDir, ...extra });
-  const counts = async () => ({ modules: await moduleModel(targetDb).countDocuments(), questions: await questionModel(targetDb).countDocuments() });
+  const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({ ownerUnitId: targetUnit, by: null, config: target.platform.services.config, ...extra });
+  const packageTrees = () => (fs.existsSync(target.platform.services.config.PACKAGES_DIR) ? fs.readdirSync(target.platform.services.config.PACKAGES_DIR).filter((n) => /^[0-9a-f]{64}$/.test(n)).sort() : []);
+  const counts = async () => ({
+    modules: await moduleModel(targetDb).countDocuments(),
+    questions: await questionModel(targetDb).countDocuments(),
+    packages: await packageModel(targetDb).countDocuments(),
+    trees: packageTrees(),
+  });
 
   it('round trip: the same module content, questions and attachment bytes in another installation', async () => {
     const owner = await createUnit(sourceDb, { code: 'S-TINH', name: 'Tỉnh gửi', kind: 'province' });
@@ -70,7 +78,7 @@ describe('content: module bundles (export / import)', function () {
     await publishModule(sourceDb, stored._id, null);
     const module = (await moduleModel(sourceDb).findById(stored._id).lean<LearningModule>())!;
 
-    const { zip, filename } = await exportBundle(sourceDb, source.dataDir, module, { draft: false });
+    const { zip, filename } = await exportBundle(sourceDb, source.platform.services.config, module, { draft: false });
     expect(filename).to.equal('test-thai-do.zip');
     const bytes = await bundleBuffer(zip);
     const result = await importBundle(targetDb, bytes, options());
@@ -93,9 +101,9 @@ describe('content: module bundles (export / import)', function () {
   it('exports the draft on request, and refuses a module never published unless the draft is asked for', async () => {
     const created = await moduleModel(sourceDb).create({ code: 'CHUA-XUAT-BAN', ownerUnitId: null, draft: { title: 'Nháp', topic: 'dao-duc', description: '', estimatedMinutes: 5, items: [{ kind: 'lesson', key: 'bai-1', title: 'Bài', body: '<p>Nháp</p>', attachments: [] }] } });
     const module = created.toObject() as LearningModule;
-    const refused = await refusal(exportBundle(sourceDb, source.dataDir, module, { draft: false }));
+    const refused = await refusal(exportBundle(sourceDb, source.platform.services.config, module, { draft: false }));
     expect([refused.status, refused.id]).to.deep.equal([409, 'bundle_no_published_version']);
-    const { zip, filename } = await exportBundle(sourceDb, source.dataDir, module, { draft: true });
+    const { zip, filename } = await exportBundle(sourceDb, source.platform.services.config, module, { draft: true });
     expect(filename).to.equal('chua-xuat-ban-ban-nhap.zip');
     const entries = await readZip(await bundleBuffer(zip));
     expect([...entries.keys()]).to.deep.equal(['bundle.json']);
@@ -143,6 +151,87 @@ describe('content: module bundles (export / import)', function () {
     const body = (module.draft.items[0] as LessonItem).body;
     expect(body).to.contain('Nội dung').and.not.match(/script|alert|onclick|javascript/);
     expect(module.draft.title).to.equal('Kỹ luật'.normalize('NFC'));
+  });
+
+  describe('H5P / SCORM items travel with their package', () => {
+    it('the starter modules with a SCORM and an H5P item: same items, packages stored again under the importer, SCO kept', async () => {
+      const owner = await createUnit(sourceDb, { code: 'S-GOI', name: 'Tỉnh có gói', kind: 'province' });
+      await loadContent(sourceDb, { dir: DEFAULT_CONTENT_DIR, ownerUnitId: owner._id, config: source.platform.services.config });
+      for (const code of ['VHCV-GIAO-TIEP', 'VHCV-THAI-DO']) {
+        const module = (await moduleModel(sourceDb).findOne({ code }).lean<LearningModule>())!;
+        const sent = (await latestVersion(sourceDb, module._id))!.content;
+        const sentPackages = sent.items.filter((i): i is PackageItem => i.kind === 'package');
+        expect(sentPackages, code).to.have.length.greaterThan(0);
+
+        const bytes = await bundleBuffer((await exportBundle(sourceDb, source.platform.services.config, module, { draft: false })).zip);
+        const entries = await readZip(bytes);
+        const json = JSON.parse(entries.get('bundle.json')!.toString('utf8'));
+        expect(json.formatVersion).to.equal(2);
+        const packageEntries = [...entries.keys()].filter((n) => n.startsWith('packages/'));
+        expect(packageEntries).to.have.length(new Set(json.module.items.filter((i: any) => i.kind === 'package').map((i: any) => i.package)).size);
+        for (const name of packageEntries) expect(sha(entries.get(name)!)).to.equal(name.slice('packages/'.length));
+
+        const result = await importBundle(targetDb, bytes, options({ code: `${code}-NHAN` }));
+        const imported = (await moduleModel(targetDb).findById(result.id).lean<LearningModule>())!;
+        expect(imported.draft.items.map((i) => [i.kind, i.key, i.title])).to.deep.equal(sent.items.map((i) => [i.kind, i.key, i.title]));
+        const receivedPackages = imported.draft.items.filter((i): i is PackageItem => i.kind === 'package');
+        for (const [i, item] of receivedPackages.entries()) {
+          const original = (await packageModel(sourceDb).findById(sentPackages[i]!.packageId).lean<ContentPackage>())!;
+          const stored = (await packageModel(targetDb).findById(item.packageId).lean<ContentPackage>())!;
+          expect(stored.ownerUnitId?.equals(targetUnit), 'owned by the importer').to.equal(true);
+          expect(item.sco).to.equal(sentPackages[i]!.sco);
+          expect({ kind: stored.kind, title: stored.title, launch: stored.launch, scos: stored.scos, h5p: stored.h5p, fileCount: stored.fileCount }).to.deep.equal({ kind: original.kind, title: original.title, launch: original.launch, scos: original.scos, h5p: original.h5p, fileCount: original.fileCount });
+          const tree = path.join(target.platform.services.config.PACKAGES_DIR, stored.sha256);
+          expect(fs.existsSync(path.join(tree, original.kind === 'h5p' ? 'h5p.json' : 'imsmanifest.xml'))).to.equal(true);
+        }
+      }
+      expect(fs.readdirSync(path.join(target.dataDir, 'tmp'))).to.deep.equal([]);
+    });
+
+    it('a bundle without package items is still written as format 1, which older platforms read', async () => {
+      const module = (await moduleModel(sourceDb).findOne({ code: 'VHCV-DAO-DUC' }).lean<LearningModule>())!;
+      const entries = await readZip(await bundleBuffer((await exportBundle(sourceDb, source.platform.services.config, module, { draft: false })).zip));
+      expect(JSON.parse(entries.get('bundle.json')!.toString('utf8')).formatVersion).to.equal(1);
+    });
+
+    const scorm = () => zipFolder(path.join(DEFAULT_CONTENT_DIR, 'packages', 'scorm12-vhcv'));
+    const withPackage = (code: string, digest: string, sco: string | null = null) =>
+      bundleJson(code, (b) => {
+        b.formatVersion = 2;
+        b.module.items.push({ kind: 'package', key: 'goi', title: 'Gói tình huống', package: digest, sco });
+      });
+    const cases: Array<[string, () => Promise<Buffer>, string]> = [
+      ['a package whose digest does not match its name', async () => makeZip([['bundle.json', withPackage('GOI-1', sha(Buffer.from('khác')))], [`packages/${sha(Buffer.from('khác'))}`, await scorm(), false]]), 'bundle_package_digest_mismatch'],
+      ['a package item without its package', async () => makeZip([['bundle.json', withPackage('GOI-2', sha(await scorm()))]]), 'bundle_package_missing'],
+      ['a package that is not a zip', async () => {
+        const junk = Buffer.from('không phải zip');
+        return makeZip([['bundle.json', withPackage('GOI-3', sha(junk))], [`packages/${sha(junk)}`, junk]]);
+      }, 'bundle_package_invalid'],
+      ['a package without a manifest', async () => {
+        const bare = await makeZip([['index.html', Buffer.from('<p>Không có imsmanifest.xml</p>')]]);
+        return makeZip([['bundle.json', withPackage('GOI-4', sha(bare))], [`packages/${sha(bare)}`, bare, false]]);
+      }, 'bundle_package_invalid'],
+      ['a package item naming a SCO the package does not have', async () => {
+        const zip = await scorm();
+        return makeZip([['bundle.json', withPackage('GOI-5', sha(zip), 'khong-co')], [`packages/${sha(zip)}`, zip, false]]);
+      }, 'bundle_package_sco_unknown'],
+    ];
+    for (const [name, build, id] of cases) {
+      it(`refused, nothing written: ${name}`, async () => {
+        const before = await counts();
+        const error = await refusal(importBundle(targetDb, await build(), options()));
+        expect([error.status, error.id], JSON.stringify(error.params)).to.deep.equal([422, id]);
+        expect(await counts()).to.deep.equal(before);
+        expect(fs.readdirSync(path.join(target.dataDir, 'tmp'))).to.deep.equal([]);
+      });
+    }
+
+    it("a bad package's own reason is in the message, in Vietnamese", async () => {
+      const bare = await makeZip([['index.html', Buffer.from('<p>x</p>')]]);
+      const error = await refusal(importBundle(targetDb, await makeZip([['bundle.json', withPackage('GOI-6', sha(bare))], [`packages/${sha(bare)}`, bare]]), options()));
+      expect(error.params).to.include({ title: 'Gói tình huống' });
+      expect(String(error.params?.['reason'])).to.match(/imsmanifest\.xml|h5p\.json/);
+    });
   });
 
   describe('hostile bundles: a clear error, nothing written', () => {

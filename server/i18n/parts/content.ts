@@ -46,6 +46,11 @@ export const vi = {
   bundle_module_not_found: 'Không tìm thấy học phần',
   bundle_no_published_version: 'Học phần chưa có phiên bản xuất bản; hãy tải bản nháp',
   bundle_export_media_missing: 'Không tìm thấy tệp đính kèm {sha256} trong kho tệp',
+  bundle_export_package_missing: 'Không tìm thấy tệp của gói H5P/SCORM «{title}» trong kho gói',
+  bundle_package_digest_mismatch: 'Gói H5P/SCORM «{name}» không khớp với mã băm của nó (gói học phần bị sửa hoặc hỏng)',
+  bundle_package_missing: 'Thiếu tệp của gói H5P/SCORM «{title}» trong gói học phần',
+  bundle_package_invalid: 'Gói H5P/SCORM «{title}» trong gói học phần không hợp lệ: {reason}',
+  bundle_package_sco_unknown: 'Mục «{title}» chọn phần học (SCO) «{sco}» nhưng gói SCORM không có phần học này',
 } satisfies Record<string, string>;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -93,4 +98,9 @@ export const en: Record<keyof typeof vi, string> = {
   bundle_module_not_found: 'Module not found',
   bundle_no_published_version: 'The module has no published version yet; download the draft',
   bundle_export_media_missing: 'Attachment {sha256} is missing from the media store',
+  bundle_export_package_missing: 'The files of H5P/SCORM package “{title}” are missing from the package store',
+  bundle_package_digest_mismatch: 'H5P/SCORM package “{name}” does not match its digest (the bundle was altered or is damaged)',
+  bundle_package_missing: 'The files of H5P/SCORM package “{title}” are missing from the bundle',
+  bundle_package_invalid: 'H5P/SCORM package “{title}” in the bundle is not valid: {reason}',
+  bundle_package_sco_unknown: 'Item “{title}” names the SCO “{sco}”, which the SCORM package does not have',
 };
