@@ -5,7 +5,11 @@ import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
 import { officerModel, type Officer } from '../officers/model';
 import { unitModel, type Unit } from '../units/model';
-import { INVITE_HOURS, inviteAll, inviteOfficer, type Inviter } from './invitations';
+import { formatNumber } from '../http/views';
+import { t, type Locale } from '../i18n';
+import { jobIdSchema } from '../jobs/registry';
+import { getInvitationJob, handled, startInvitationJob, type InvitationJob } from './invitation-jobs';
+import { INVITE_HOURS, inviteOfficer, type Inviter } from './invitations';
 import { inviteOfficerSchema, inviteUnitSchema } from './recovery-schema';
 
 const inviterOf = (ctx: SignedInContext<unknown>): Inviter => ({
@@ -46,10 +50,54 @@ export function registerInvitationRoutes(router: Router, services: Services): vo
       const unit = await unitModel(services.db).findById(ctx.input.id, { ancestors: 1, name: 1 }).lean<Pick<Unit, '_id' | 'ancestors' | 'name'>>();
       if (!unit) throw notFound('unit_not_found');
       ctx.authorize('officer.create', { id: unit._id, ancestors: unit.ancestors });
-      const result = await inviteAll(services, unit._id, inviterOf(ctx));
-      // each invitation is audited on its own; this records who pressed the button and what came of it
-      await ctx.audit({ action: 'account.invited_unit', subject: { type: 'unit', id: unit._id }, unitId: unit._id, details: { ...result } });
-      ctx.res.render('auth/invitations-sent', { title: 'invite_all_title', unit: { id: unit._id.toHexString(), name: unit.name }, result });
+      const job = startInvitationJob(services, unit, inviterOf(ctx));
+      const url = `/invitations/jobs/${job.id}`;
+      if (ctx.req.accepts(['html', 'json']) === 'json') return ctx.res.status(202).json({ job: presentInvitationJob(job, ctx.locale), url });
+      ctx.res.redirect(303, url);
     },
   });
+
+  /** The caller's own job on a unit they may still invite in; anyone else's is 404, as if it did not exist. */
+  const ownJob = (ctx: SignedInContext<{ id: string }>): InvitationJob => {
+    const job = getInvitationJob(ctx.input.id);
+    if (!job || job.ownerId !== ctx.actor.id) throw notFound('invite_job_not_found');
+    ctx.authorize('officer.create', { id: job.unit.id, ancestors: job.unit.ancestors });
+    return job;
+  };
+
+  route(router, services, {
+    method: 'get',
+    path: '/invitations/jobs/:id',
+    access: 'signed-in',
+    input: jobIdSchema,
+    handle: async (ctx) => {
+      ctx.res.set('Cache-Control', 'no-store').render('auth/invitations-sent', { title: 'invite_all_title', job: presentInvitationJob(ownJob(ctx), ctx.locale) });
+    },
+  });
+
+  route(router, services, {
+    method: 'get',
+    path: '/invitations/jobs/:id/status',
+    access: 'signed-in',
+    input: jobIdSchema,
+    handle: async (ctx) => {
+      ctx.res.set('Cache-Control', 'no-store').json({ job: presentInvitationJob(ownJob(ctx), ctx.locale) });
+    },
+  });
+}
+
+/** What the job page and its status poll show. */
+function presentInvitationJob(job: InvitationJob, locale: Locale) {
+  const done = handled(job.result);
+  return {
+    handledLabel: t(locale, 'invite_job_handled', { done: formatNumber(done, locale), total: formatNumber(job.officers, locale) }),
+    id: job.id,
+    status: job.status,
+    unit: { id: job.unit.id.toHexString(), name: job.unit.name },
+    officers: job.officers,
+    handled: done,
+    percent: job.status === 'done' ? 100 : job.officers ? Math.floor((done / job.officers) * 100) : 0,
+    result: job.result,
+    errorId: job.errorId ?? null,
+  };
 }

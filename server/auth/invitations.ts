@@ -99,9 +99,10 @@ const SEND_CONCURRENCY = 3;
 /**
  * Invites every serving officer of the unit `unitId` and the units below it who has an
  * e-mail and no account yet. One failure (a refused address) does not stop the others;
- * it is counted in `failed`.
+ * it is counted in `failed`. `onProgress` hears the counts so far and how many officers
+ * there are in all, after the plan and after each officer.
  */
-export async function inviteAll(services: Services, unitId: Types.ObjectId, actor: Inviter): Promise<InviteAllResult> {
+export async function inviteAll(services: Services, unitId: Types.ObjectId, actor: Inviter, onProgress: (counts: InviteAllResult, officers: number) => void = () => undefined): Promise<InviteAllResult> {
   const units = await subtreeIds(services.db, unitId);
   const officers = await officerModel(services.db)
     .find({ unitId: trusted({ $in: units }), status: trusted({ $in: EMPLOYED_STATUSES }) }, { _id: 1, code: 1, email: 1 })
@@ -118,6 +119,8 @@ export async function inviteAll(services: Services, unitId: Types.ObjectId, acto
     else if (!officer.email) result.skippedNoEmail += 1;
     else queue.push(officer._id);
   }
+  const report = () => onProgress({ ...result }, officers.length);
+  report();
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       try {
@@ -131,6 +134,7 @@ export async function inviteAll(services: Services, unitId: Types.ObjectId, acto
           result.failed += 1;
         }
       }
+      report();
     }
   };
   await Promise.all(Array.from({ length: SEND_CONCURRENCY }, worker));

@@ -1,32 +1,23 @@
 /**
- * Officer imports running in the background for the web UI: the upload request starts a
- * job and returns its id at once; the page then polls the job for its progress bar and,
- * at the end, its report. Jobs live in this process's memory only: a restart forgets them
- * (the import itself is all-or-nothing and safe to repeat).
+ * Officer imports running in the background for the web UI (see ../jobs/registry): the
+ * upload request starts a job and returns its id at once; the page then polls the job
+ * for its progress bar and, at the end, its report. The import itself is all-or-nothing
+ * and safe to repeat.
  */
-import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { AppError, isAppError } from '../errors';
-import type { MessageId } from '../i18n';
+import { JobRegistry, type BaseJob } from '../jobs/registry';
 import { importOfficers, type ImportPhase, type ImportReport } from './officer-import';
 import type { ImportScope } from './scope';
 
-export interface ImportJob {
-  /** 32 hex digits: unguessable, so a job id cannot be used to peek at another user's import */
-  id: string;
-  ownerId: string;
+export interface ImportJob extends BaseJob {
   filename: string;
   dryRun: boolean;
-  status: 'running' | 'done' | 'failed';
   phase: ImportPhase;
   /** progress within `phase`, see ImportProgress */
   done: number;
   total: number;
   report?: ImportReport;
-  /** why a failed job failed (an AppError's id, or 'import_failed') */
-  errorId?: MessageId;
-  startedAt: Date;
-  finishedAt?: Date;
 }
 
 /** Finished jobs are forgotten after this many milliseconds. */
@@ -36,7 +27,9 @@ export const MAX_JOBS_PER_OWNER = 2;
 /** Running jobs in the process: imports compete with page requests for the one CPU thread. */
 export const MAX_JOBS_RUNNING = 6;
 
-const jobs = new Map<string, ImportJob>();
+/** Running and recently finished imports; past the limits a new one is refused: 429 'import_too_many_jobs'. */
+const jobs = new JobRegistry<ImportJob>({ maxPerOwner: MAX_JOBS_PER_OWNER, maxRunning: MAX_JOBS_RUNNING, retentionMs: JOB_RETENTION_MS, tooMany: () => new AppError(429, 'import_too_many_jobs') });
+
 /**
  * The file of a clean dry run, kept so that "Nhập chính thức" can run it without a second
  * upload; released when committed, or after RETAIN_MS.
@@ -45,18 +38,9 @@ const retained = new Map<string, { data: Buffer; filename: string; ownerId: stri
 /** How long a clean dry run's file is kept for its commit, in milliseconds. */
 export const RETAIN_MS = 30 * 60 * 1000;
 
-/** 429 'import_too_many_jobs': the caller must wait for a running import to finish. */
-function tooMany(): AppError {
-  return new AppError(429, 'import_too_many_jobs');
-}
-
-const running = (job: ImportJob) => job.status === 'running';
-
-function finish(job: ImportJob, result: { report: ImportReport } | { errorId: MessageId }): void {
-  Object.assign(job, result, { status: 'report' in result ? 'done' : 'failed', finishedAt: new Date() });
-  if ('report' in result) Object.assign(job, { phase: 'done', done: result.report.totalRows, total: result.report.totalRows });
-  // unref: a pending clean-up must not keep a test run or a CLI process alive
-  setTimeout(() => jobs.delete(job.id), JOB_RETENTION_MS).unref();
+function finish(job: ImportJob, result: { report: ImportReport } | { errorId: ImportJob['errorId'] }): void {
+  if ('report' in result) jobs.finish(job, 'done', { report: result.report, phase: 'done', done: result.report.totalRows, total: result.report.totalRows });
+  else jobs.finish(job, 'failed', { errorId: result.errorId });
 }
 
 /**
@@ -69,20 +53,7 @@ export function startImportJob(
   db: Connection,
   input: { data: Buffer; filename: string; dryRun: boolean; ownerId: string; effectiveDate?: Date; scope?: ImportScope; onError?: (error: unknown, job: ImportJob) => void },
 ): ImportJob {
-  const active = [...jobs.values()].filter(running);
-  if (active.length >= MAX_JOBS_RUNNING || active.filter((job) => job.ownerId === input.ownerId).length >= MAX_JOBS_PER_OWNER) throw tooMany();
-  const job: ImportJob = {
-    id: randomBytes(16).toString('hex'),
-    ownerId: input.ownerId,
-    filename: input.filename,
-    dryRun: input.dryRun,
-    status: 'running',
-    phase: 'reading',
-    done: 0,
-    total: 0,
-    startedAt: new Date(),
-  };
-  jobs.set(job.id, job);
+  const job = jobs.add(input.ownerId, { filename: input.filename, dryRun: input.dryRun, phase: 'reading', done: 0, total: 0 });
   importOfficers(db, input.data, input.filename, {
     dryRun: input.dryRun,
     ...(input.effectiveDate ? { effectiveDate: input.effectiveDate } : {}),
@@ -98,14 +69,9 @@ export function startImportJob(
     },
     (error: unknown) => {
       finish(job, { errorId: isAppError(error) ? error.id : 'import_failed' });
-      input.onError?.(error, snapshot(job));
+      input.onError?.(error, { ...job });
     },
   );
-  return snapshot(job);
-}
-
-/** A copy, so callers (routes, presenters) cannot change the registry's record (the report is shared, read it only). */
-function snapshot(job: ImportJob): ImportJob {
   return { ...job };
 }
 
@@ -115,8 +81,7 @@ function snapshot(job: ImportJob): ImportJob {
  * requester (and answer 404 'import_job_not_found' for someone else's job).
  */
 export function getImportJob(id: string): ImportJob | undefined {
-  const job = jobs.get(id);
-  return job && snapshot(job);
+  return jobs.get(id);
 }
 
 /**

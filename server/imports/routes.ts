@@ -12,10 +12,10 @@ import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
 import { callerScope } from '../units/scope';
 import { subtreeIds } from '../units/service';
+import { jobIdSchema } from '../jobs/registry';
 import { canCommit, commitDryRun, getImportJob, officerTemplate, startImportJob, type ImportJob, type ImportScope } from '.';
 import { presentImportJob } from './presenters';
 
-const jobIdSchema = z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) });
 
 /** multer's failures as messages a clerk understands (a too-large file above all). */
 function uploadOne(maxMb: number) {

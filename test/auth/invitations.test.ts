@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import { startTestPlatform, type Client, type TestPlatform } from '../http';
+import { startTestPlatform, type Client, type Reply, type TestPlatform } from '../http';
 import { buildOfficer, buildUnit } from '../factories';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { auditModel } from '../../server/audit/model';
@@ -42,7 +42,17 @@ describe('auth: invitations (real SMTP)', function () {
   });
 
   const invite = (client: Client, officerId: unknown) => client.submit(`/officers/${String(officerId)}/invite`, {}, '/password/change');
-  const inviteAll = (client: Client, unitId: unknown) => client.submit(`/units/${String(unitId)}/invite-all`, {}, '/password/change');
+  /** Starts the invitation job, waits for it to end (polling its status as the page does) and returns its page. */
+  const inviteAll = async (client: Client, unitId: unknown): Promise<Reply> => {
+    const started = await client.submit(`/units/${String(unitId)}/invite-all`, {}, '/password/change');
+    if (started.status !== 303) return started;
+    expect(started.location).to.match(/^\/invitations\/jobs\/[0-9a-f]{32}$/);
+    for (let polls = 0; (await client.request('GET', `${started.location}/status`)).json().job.status === 'running'; polls++) {
+      if (polls > 600) throw new Error('the invitation job did not end within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return client.request('GET', started.location!);
+  };
   const accountOf = (officerId: Types.ObjectId) => userModel(tp.platform.services.db).findOne({ officerId }).lean<User>();
   const tokenFor = async (address: string, after = 0) => LINK.exec((await smtp.waitFor((m) => m.to.includes(address) && smtp.messages.indexOf(m) >= after)).text)![1]!;
   const counts = (html: string) => Object.fromEntries([...html.matchAll(/data-count="([a-z-]+)">([\d.,]+)</g)].map((m) => [m[1], Number(m[2])]));
@@ -142,6 +152,46 @@ describe('auth: invitations (real SMTP)', function () {
     expect(counts(again.text)).to.deep.equal({ sent: 0, 'no-email': 1, 'has-account': 3 });
     const summary = await auditModel(tp.platform.services.db).find({ action: 'account.invited_unit', subjectId: unit._id.toHexString() }).lean();
     expect(summary).to.have.length(2);
+  });
+
+  it('invite-all runs in the background: the page follows its progress, another user cannot see it, one run at a time', async () => {
+    const unit = await buildUnit({ parentId: department._id, name: 'Phòng đông người' });
+    for (let i = 0; i < 40; i++) await buildOfficer({ unitId: unit._id, email: `dong.${i}@sonha.example` });
+    smtp.delayMs = 30; // each delivery takes a while, as a real mail server's does
+    try {
+      const started = await coordinator.submit(`/units/${String(unit._id)}/invite-all`, {}, '/password/change');
+      expect(started.status).to.equal(303);
+      const page = await coordinator.request('GET', started.location!);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.contain('id="job-progress"').and.contain('data-status="running"');
+      const first = (await coordinator.request('GET', `${started.location}/status`)).json().job;
+      expect(first).to.include({ status: 'running', officers: 40 });
+      expect(first.percent).to.be.within(0, 99);
+
+      const again = await coordinator.submit(`/units/${String(unit._id)}/invite-all`, {}, '/password/change');
+      expect(again.status, 'a second run while the first goes on').to.equal(429);
+
+      const other = tp.client();
+      await createAccount(tp.platform.services.db, { username: 'dieu.phoi.khac', displayName: 'Điều phối khác', role: 'coordinator', unitId: department._id, password: PASSWORD }, 4);
+      await other.signIn('dieu.phoi.khac', PASSWORD);
+      expect((await other.request('GET', started.location!)).status, "another coordinator's view of the job").to.equal(404);
+      expect((await other.request('GET', `${started.location}/status`)).status).to.equal(404);
+
+      let job = first;
+      while (job.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const next = (await coordinator.request('GET', `${started.location}/status`)).json().job;
+        expect(next.handled, 'progress never goes back').to.be.at.least(job.handled);
+        job = next;
+      }
+      expect(job).to.include({ status: 'done', percent: 100, handled: 40 });
+      expect(job.result).to.deep.equal({ sent: 40, skippedNoEmail: 0, alreadyHaveAccount: 0, failed: 0 });
+      const done = await coordinator.request('GET', started.location!);
+      expect(counts(done.text)).to.deep.equal({ sent: 40, 'no-email': 0, 'has-account': 0 });
+      expect(done.text).to.contain('data-status="done"');
+    } finally {
+      smtp.delayMs = 0;
+    }
   });
 
   it('invite-all on a unit outside the coordinator\'s subtree is 403', async () => {

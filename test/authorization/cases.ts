@@ -6,6 +6,7 @@
  */
 import type { Role } from '../../server/users/model';
 import { getImportJob, startImportJob } from '../../server/imports';
+import { getInvitationJob, startInvitationJob } from '../../server/auth/invitation-jobs';
 import { learningCases } from './cases-learning';
 import { authoringCases } from './cases-authoring';
 import { contentCases } from './cases-content';
@@ -63,6 +64,25 @@ async function importJobOf(w: World, actor: Actor): Promise<string> {
   const data = Buffer.from(`Mã cán bộ,Họ và tên,Mã đơn vị,Đối tượng\nMX-JOB-${++serial},Lê Thị Việc,${w.units.A1.code},Viên chức\n`);
   const { id } = startImportJob(w.services.db, { data, filename: 'ds.csv', dryRun: true, ownerId: owner._id.toHexString() });
   while (getImportJob(id)?.status === 'running') await new Promise((resolve) => setTimeout(resolve, 20));
+  return id;
+}
+
+/** A finished invitation job of `actor` (admin or another signed-in role) on the unit of scope `s`, started without the route. */
+async function invitationJobOf(w: World, s: Scope, actor: Actor): Promise<string> {
+  const owner = actor === 'anonymous' ? w.accounts.admin : w.accounts[actor];
+  const unit = w.unit(s);
+  const start = () => startInvitationJob(w.services, { _id: unit._id, name: unit.name, ancestors: unit.ancestors }, { id: owner._id, name: owner.displayName, ip: null, requestId: null });
+  let id: string | undefined;
+  // one run per user at a time: a job started by an earlier case may still be finishing
+  while (!id) {
+    try {
+      id = start().id;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 429) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  while (getInvitationJob(id)?.status === 'running') await new Promise((resolve) => setTimeout(resolve, 20));
   return id;
 }
 
@@ -133,6 +153,8 @@ export const CASES: Case[] = [
   // invitations
   { route: 'POST /officers/:id/invite', allow: { admin: BOTH, coordinator: OWN }, request: async (w, s) => ({ method: 'POST', path: `/officers/${(await w.freshOfficer(s))._id}/invite`, form: {} }) },
   { route: 'POST /units/:id/invite-all', allow: { admin: BOTH, coordinator: OWN }, request: async (w, s) => ({ method: 'POST', path: `/units/${(await w.freshUnit(s))._id}/invite-all`, form: {} }) },
+  { route: 'GET /invitations/jobs/:id', allow: { admin: BOTH, coordinator: OWN }, request: async (w, s, actor) => ({ method: 'GET', path: `/invitations/jobs/${await invitationJobOf(w, s, actor)}` }) },
+  { route: 'GET /invitations/jobs/:id/status', allow: { admin: BOTH, coordinator: OWN }, request: async (w, s, actor) => ({ method: 'GET', path: `/invitations/jobs/${await invitationJobOf(w, s, actor)}/status` }) },
 
   // administration
   { route: 'GET /admin/outbox', allow: { admin: BOTH }, request: () => ({ method: 'GET', path: '/admin/outbox' }) },

@@ -25,6 +25,8 @@ export interface TestSmtp {
   /** smtp://127.0.0.1:<port> */
   url: string;
   messages: ReceivedMail[];
+  /** Milliseconds the server waits before accepting each message (a slow mail server); 0 by default. */
+  delayMs: number;
   /** The first message (already received or arriving within `timeoutMs`, default 5000 ms) that matches. */
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export interface TestSmtp {
 export async function startTestSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<(mail: ReceivedMail) => void>();
+  const settings = { delayMs: 0 };
 
   const server = new SMTPServer({
     authOptional: true,
@@ -55,9 +58,11 @@ export async function startTestSmtp(): Promise<TestSmtp> {
             text: parsed.text ?? '',
             ...(typeof parsed.html === 'string' ? { html: parsed.html } : {}),
           };
-          messages.push(mail);
-          for (const waiter of waiters) waiter(mail);
-          callback();
+          setTimeout(() => {
+            messages.push(mail);
+            for (const waiter of waiters) waiter(mail);
+            callback();
+          }, settings.delayMs);
         },
         (error: Error) => callback(error),
       );
@@ -77,6 +82,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get delayMs() {
+      return settings.delayMs;
+    },
+    set delayMs(ms: number) {
+      settings.delayMs = ms;
+    },
     waitFor(predicate, timeoutMs = 5_000) {
       const found = messages.find(predicate);
       if (found) return Promise.resolve(found);
