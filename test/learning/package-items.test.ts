@@ -3,7 +3,7 @@
  * playback attempt with the module context), commits rolling the item into
  * module_progress once (duplicates and reordering count nothing twice; previews never
  * count; the package score stays out of the quiz score), and the authoring side (adding a
- * package the author may use, editing its title, the preview, bundle export refused).
+ * package the author may use, editing its title, the preview, the bundle export).
  */
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
@@ -149,7 +149,7 @@ describe('packages as module items', function () {
     expect(refused.text).to.contain('không thuộc học phần nào');
   });
 
-  it('authoring: add a package the author may use, refuse another unit’s, edit the title, preview, bundle export refused', async () => {
+  it('authoring: add a package the author may use, refuse another unit’s, edit the title, preview, bundle export with both packages', async () => {
     const id = moduleId.toHexString();
     const editor = await coordinator.get(`/authoring/modules/${id}`);
     expect(editor.text).to.contain('action="/authoring/modules/' + id + '/packages"').and.contain(h5p.title);
@@ -181,9 +181,11 @@ describe('packages as module items', function () {
     expect(module.draft.items.map((i) => i.key)).to.deep.equal(['bai-1', item.key, 'goi-scorm']);
     expect(String((module.draft.items[2] as PackageItem).packageId)).to.equal(scorm12._id.toHexString());
 
+    // the bundle carries both packages (their import is tested in test/content/bundle.test.ts)
     const bundle = await coordinator.get(`/authoring/modules/${id}/bundle?draft=1`);
-    expect(bundle.status).to.equal(409);
-    expect(bundle.text).to.contain('chưa xuất được');
+    expect(bundle.status).to.equal(200);
+    expect(bundle.headers.get('content-type')).to.contain('zip');
+    expect(new Set(bundle.text.match(/packages\/[0-9a-f]{64}/g)).size).to.equal(2);
 
     // removed like any item
     expect((await coordinator.submit(`/authoring/modules/${id}/items/${item.key}/remove`, {}, `/authoring/modules/${id}`)).status).to.equal(303);
