@@ -73,32 +73,3 @@ describe('engine index: B+tree over encoded keys', () => {
     });
   }
 });
-
-describe('engine index: entries end with the document key, ObjectId keys shortened', () => {
-  const ids = Array.from({ length: 300 }, (_, i) => new ObjectId(((i * 2654435761) >>> 0).toString(16).padStart(8, '0') + 'a1b2c3d4e5f6a7b8'.slice(0, 16)));
-  const keyOf = (id: ObjectId) => `i${id.toHexString()}`;
-
-  it('keeps documents with the same value apart and in _id order; finds, removes and re-adds each', () => {
-    const ix = new BTreeIndex({ name: 'v_1', key: { v: 1 } });
-    for (const id of ids) ix.add({ _id: id, v: 7 }, keyOf(id));
-    const inOrder = [...ids].sort((a, b) => a.toHexString().localeCompare(b.toHexString())).map(keyOf);
-    expect([...ix.range([[7, 7, false, false]], 1)]).to.deep.equal(inOrder);
-    expect([...ix.range([[7, 7, false, false]], -1)]).to.deep.equal([...inOrder].reverse());
-    ix.remove({ _id: ids[5], v: 7 }, keyOf(ids[5]!));
-    expect(ix.size).to.equal(ids.length - 1);
-    expect([...ix.range([[7, 7, false, false]], 1)]).not.to.include(keyOf(ids[5]!));
-    ix.add({ _id: ids[5], v: 7 }, keyOf(ids[5]!));
-    expect([...ix.range([[7, 7, false, false]], 1)]).to.deep.equal(inOrder);
-  });
-
-  it('an entry ends with 13 characters for an ObjectId key and with the key itself otherwise', () => {
-    const ix = new BTreeIndex({ name: 'v_1', key: { v: 1 } });
-    const [withId] = ix.entriesOf({ v: 'x' }, keyOf(ids[0]!));
-    const [withString] = ix.entriesOf({ v: 'x' }, 's"abc"');
-    const tuple = ix.encode(['x']);
-    expect(withId!.length - tuple.length).to.equal(13);
-    expect(withString).to.equal(tuple + 's"abc"');
-    // a short key that starts with 'i' is no ObjectId key: kept as it is, so it cannot collide with a shortened one
-    expect(ix.entriesOf({ v: 'x' }, 'i1')[0]).to.equal(tuple + 'i1');
-  });
-});

@@ -199,30 +199,7 @@ const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * first comparison — millions of times while an index is loaded.
  */
 function entry(encodedTuple: string, docKey: string): string {
-  return [encodedTuple, entrySuffix(docKey)].join('');
-}
-
-const OBJECT_ID_KEY_LENGTH = 25; // 'i' + 24 hex digits: canonicalKey of an ObjectId, the usual _id
-const hexValue = (c: number) => (c <= 0x39 ? c - 0x30 : c - 0x57);
-let lastDocKey = '';
-let lastSuffix = '';
-
-/**
- * The document key as it ends an entry (it only makes entries unique). Entries are
- * two-byte strings, so an ObjectId key ('i' + 24 hex digits) is shortened to 'i' + its
- * 12 bytes, one char each: 24 bytes less in every entry of every index (≈ 100 MB at a
- * million documents with four indexes). Order is kept — a byte compares as its hex pair
- * did — and no other key starts with 'i', so different documents still end differently.
- * The last result is kept: a document's entries in each index are made one after another.
- */
-function entrySuffix(docKey: string): string {
-  if (docKey.length !== OBJECT_ID_KEY_LENGTH || docKey.charCodeAt(0) !== 0x69) return docKey;
-  if (docKey === lastDocKey) return lastSuffix;
-  const codes = [0x69];
-  for (let i = 1; i < OBJECT_ID_KEY_LENGTH; i += 2) codes.push((hexValue(docKey.charCodeAt(i)) << 4) | hexValue(docKey.charCodeAt(i + 1)));
-  lastDocKey = docKey;
-  lastSuffix = String.fromCharCode(...codes);
-  return lastSuffix;
+  return [encodedTuple, docKey].join('');
 }
 
 interface BTreeInternals {
