@@ -189,6 +189,13 @@ describe('auth: invitations (real SMTP)', function () {
       const done = await coordinator.request('GET', started.location!);
       expect(counts(done.text)).to.deep.equal({ sent: 40, 'no-email': 0, 'has-account': 0 });
       expect(done.text).to.contain('data-status="done"');
+
+      // a script asking for JSON gets 202 and where to follow the job
+      const csrf = await coordinator.csrf('/password/change');
+      const api = await coordinator.request('POST', `/units/${String(unit._id)}/invite-all`, { form: { _csrf: csrf }, headers: { accept: 'application/json' } });
+      expect(api.status).to.equal(202);
+      expect(api.json().url).to.match(/^\/invitations\/jobs\/[0-9a-f]{32}$/);
+      expect(api.json().job).to.include({ status: 'running' });
     } finally {
       smtp.delayMs = 0;
     }
