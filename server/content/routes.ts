@@ -13,7 +13,8 @@ import { route, type SignedInContext } from '../http/route';
 import type { UnitRef } from '../policies';
 import { unitModel, type Unit } from '../units/model';
 import { callerScope, INSTALLATION, unitRef } from '../units/scope';
-import { exportBundle, findModule, importBundle, type ImportResult } from './bundle';
+import { exportBundle, findModule } from './bundle-export';
+import { importBundle, type ImportResult } from './bundle-import';
 
 /** multer, one file in memory, size-capped; its failures as messages a coordinator understands. */
 function uploadBundle(maxMb: number) {
