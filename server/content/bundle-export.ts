@@ -59,9 +59,11 @@ async function packageZip(db: Connection, packagesDir: string, item: PackageItem
 }
 
 /**
- * Builds the bundle of `module`; every attachment must be in the media store (checked
- * before the zip starts, so a download never stops half way for a missing file).
- * Returns the zip, ended: pipe `zip.outputStream` to where it goes.
+ * Builds the bundle of `module`; every attachment must be in the media store and every
+ * package's files in the package store (checked before the zip starts, so a download
+ * never stops half way for a missing file). Package zips are built in memory first: their
+ * digests name them in bundle.json. Returns the zip, ended: pipe `zip.outputStream` to
+ * where it goes.
  */
 export async function exportBundle(db: Connection, config: Pick<Env, 'DATA_DIR' | 'PACKAGES_DIR'>, module: LearningModule, options: { draft: boolean; now?: Date }): Promise<{ filename: string; zip: yazl.ZipFile }> {
   const content = await exportedContent(db, module, options.draft);
