@@ -86,6 +86,22 @@ export async function findOneRounds(col: Collection<Assignment>, n: number, roun
   });
 }
 
+/** Lookups made back to back while the engine writes a checkpoint (`fsync`): how reads fare meanwhile. */
+export async function lookupsDuringCheckpoint(client: MongoClient, col: Collection<Assignment>, n: number, seed: number): Promise<{ latency: Latency; maxMs: number; checkpointMs: number }> {
+  const rng = new Rng(seed);
+  const samples: number[] = [];
+  let done = false;
+  const t0 = performance.now();
+  const flushing = client.db('admin').command({ fsync: 1 }).finally(() => (done = true));
+  while (!done) {
+    const t = performance.now();
+    if (!(await col.findOne(keyOf(rng.int(n))))) throw new Error('a lookup during the checkpoint found nothing');
+    samples.push(performance.now() - t);
+  }
+  await flushing;
+  return { latency: summarize(samples), maxMs: Math.max(...samples), checkpointMs: performance.now() - t0 };
+}
+
 export async function rangeLatency(col: Collection<Assignment>, count: number, seed: number): Promise<Latency> {
   const starts = rangeStarts(count, new Rng(seed));
   return timeEach(count, async (i) => {

@@ -128,6 +128,11 @@ async function runEngine(n: number, dataDir: string, r: BenchResult): Promise<vo
       e.findOneRounds = lookups.rounds;
       log(`engine: findOne ${fmtLat(lookups.pooled)}; per round p95 (host CPU steal): ${lookups.rounds.map(fmtRound).join(', ')}`);
     }
+    const during = await phase(e, 'engine: findOne while a checkpoint runs', () => eng.lookupsDuringCheckpoint(client!, col, n, SEED + 4));
+    if (during) {
+      e.findOneDuringCheckpoint = during;
+      log(`engine: findOne during a ${(during.checkpointMs / 1000).toFixed(1)} s checkpoint: ${during.latency.count} lookups, ${fmtLat(during.latency)}, max ${during.maxMs.toFixed(1)} ms`);
+    }
     e.range = await phase(e, `engine: range query ×${RANGES}`, () => eng.rangeLatency(col, RANGES, SEED + 2));
     if (e.range) log(`engine: range ${fmtLat(e.range)}`);
     const group = await phase(e, `engine: $group ×${GROUP_RUNS}`, async () => {

@@ -85,7 +85,7 @@ export async function writeSnapshot(dir: string, gen: number, records: Iterable<
     used = HEADER_SIZE;
     let sliceStart = performance.now();
     for (const rec of records) {
-      if ((count & 15) === 0 && performance.now() - sliceStart > SLICE_MS) {
+      if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise<void>((r) => setImmediate(r));
         sliceStart = performance.now();
       }
