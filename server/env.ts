@@ -76,6 +76,8 @@ const schema = z.object({
   CONTENT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** How long a package playback token lasts, in minutes: one sitting with a package (its files and commits). */
   PLAYBACK_TOKEN_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
+  /** How long a code on a printed activation sheet (officers without e-mail) stays valid, in days. */
+  ACTIVATION_CODE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });

@@ -18,6 +18,7 @@ import { createLogger } from './http/logging';
 import { createMailer, mailerOptionsFromEnv } from './mail';
 import { trusted } from 'mongoose';
 import { userModel } from './users/model';
+import { fillAccountNameKeys } from './users/service';
 import { assignStarterModules, loadStarterContent } from './content/starter';
 import { trackPackageProgress } from './progress/packages';
 
@@ -57,6 +58,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
   const database = await connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (m) => log.info({ engine: true }, m) });
   const mailer = createMailer(mailerOptionsFromEnv(config));
   const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log };
+  // accounts from before the accounts list get their name keys (idempotent)
+  await fillAccountNameKeys(database.connection);
   let demo: Platform['demo'] = { loaded: false, units: 0, officers: 0, logins: [] };
   // demo data only ever goes into the embedded engine: a real MongoDB is a real province
   if (database.embedded && config.DEMO_DATA === 'on') {

@@ -24,6 +24,16 @@ export const auditActionLabels: Readonly<Record<string, MessageId>> = {
   'officer.update': 'audit_action_officer_update',
   'officer.transfer': 'audit_action_officer_transfer',
   'import.start': 'audit_action_import_start',
+  'account.appointed': 'audit_action_account_appointed',
+  'account.role_changed': 'audit_action_account_role_changed',
+  'account.deactivated': 'audit_action_account_deactivated',
+  'account.reactivated': 'audit_action_account_reactivated',
+  'account.unlocked': 'audit_action_account_unlocked',
+  'account.link_sent': 'audit_action_account_link_sent',
+  'account.activation_sheet': 'audit_action_account_activation_sheet',
+  'account.activated': 'audit_action_account_activated',
+  'auth.activation_failed': 'audit_action_auth_activation_failed',
+  'auth.activation_locked': 'audit_action_auth_activation_locked',
 };
 
 /** The filter choices of the audit page: action prefixes by area. */

@@ -3,7 +3,7 @@
  * such an account exists — so that "locked" never tells an attacker an account is real.
  * MAX_FAILURES wrong passwords within WINDOW lock that login for LOCK; a success clears it.
  */
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { defineModel } from '../db/models';
 
 export const MAX_FAILURES = 5;
@@ -70,4 +70,13 @@ export async function recordFailure(db: Connection, login: string, now = new Dat
 
 export async function clearFailures(db: Connection, login: string): Promise<void> {
   await attemptsModels.model(db).deleteOne({ key: throttleKey(login) });
+}
+
+/**
+ * The lockout keys locked at `now` (a short list: only logins under attack or mistyped five
+ * times in the last quarter of an hour). The accounts list marks and filters locked accounts with it.
+ */
+export async function lockedKeys(db: Connection, now = new Date()): Promise<string[]> {
+  const records = await attemptsModels.model(db).find({ lockedUntil: trusted({ $gt: now }) }, { key: 1 }).lean<Pick<LoginAttempts, 'key'>[]>();
+  return records.map((r) => r.key);
 }

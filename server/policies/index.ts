@@ -53,6 +53,19 @@ export interface AccountRef {
   id: string;
 }
 
+/** An account as rules see it: who it is, its role and the unit it acts on (null: an admin's, or no unit). */
+export interface AccountTargetRef {
+  id: string;
+  role: Role;
+  unit: UnitRef | null;
+}
+
+/** An appointment as rules see it: the role to be given and the unit it will act on. */
+export interface AppointmentRef {
+  role: Role;
+  unit: UnitRef | null;
+}
+
 interface Subjects {
   'unit.view': UnitRef;
   /** create a sub-unit under this unit */
@@ -83,6 +96,15 @@ interface Subjects {
   'admin.audit': null;
   'admin.outbox': null;
   'admin.accounts': null;
+  /** list the accounts of this unit's subtree */
+  'account.list': UnitRef;
+  'account.view': AccountTargetRef;
+  /** change this account's role or unit, deactivate, reactivate, unlock, send it a link */
+  'account.manage': AccountTargetRef;
+  /** give this role over this unit (appoint, or change an account's role / unit to it) */
+  'account.appoint': AppointmentRef;
+  /** print activation codes for the officers of this unit */
+  'account.activation': UnitRef;
 }
 
 export type Action = keyof Subjects;
@@ -105,6 +127,16 @@ const strictlyBelow = (actor: Actor, unit: UnitRef) => actor.unitId !== null && 
  */
 const applies = (module: ModuleViewRef) =>
   module.owner === null || (module.home !== null && (module.home.id.equals(module.owner.id) || module.home.ancestors.some((a) => a.equals(module.owner!.id))));
+
+/**
+ * The accounts a coordinator may give roles to and act on: a coordinator strictly below
+ * their own unit, a manager or an officer anywhere in their subtree; never an admin. A
+ * coordinator of the same unit is a peer, not a subordinate: peers could otherwise remove
+ * each other (or the one who appointed them), so same-level appointments are the job of
+ * the coordinator above or of an admin.
+ */
+const belowInRank = (actor: Actor, role: Role, unit: UnitRef | null) =>
+  unit !== null && (role === 'coordinator' ? strictlyBelow(actor, unit) : (role === 'manager' || role === 'officer') && inSubtree(actor, unit));
 
 type Rule<S> = (actor: Actor, subject: S) => boolean;
 type RuleSet = { [A in Action]: Partial<Record<Exclude<Role, 'admin'>, Rule<Subjects[A]>>> };
@@ -158,6 +190,14 @@ const rules: RuleSet = {
   'admin.audit': {},
   'admin.outbox': {},
   'admin.accounts': {},
+  'account.list': { coordinator: inSubtree },
+  'account.view': {
+    coordinator: (actor, target) => target.id === actor.id || (target.role !== 'admin' && target.unit !== null && inSubtree(actor, target.unit)),
+  },
+  // never one's own account: no one raises, lowers or locks out themselves by mistake
+  'account.manage': { coordinator: (actor, target) => target.id !== actor.id && belowInRank(actor, target.role, target.unit) },
+  'account.appoint': { coordinator: (actor, appointment) => belowInRank(actor, appointment.role, appointment.unit) },
+  'account.activation': { coordinator: inSubtree },
 };
 
 /** True when `actor` may do `action` on `subject`. */
@@ -177,7 +217,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   if (!actor) return {};
   // learning needs an officer record: an admin without one has nothing to take
   const learn = actor.officerId !== null;
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
@@ -189,5 +229,6 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
     viewAudit: can(actor, 'admin.audit', null),
     viewOutbox: can(actor, 'admin.outbox', null),
     manageAccounts: can(actor, 'admin.accounts', null),
+    viewAccounts: at('account.list', home),
   };
 }

@@ -87,7 +87,7 @@ export async function unitPageLocals(db: Connection, actor: Actor, unit: Unit, s
     children: children.map((c) => ({ id: c._id.toHexString(), code: c.code, name: c.name, active: c.active, link: can(actor, 'unit.view', unitRef(c)) })),
     counts: { servingHere, servingSubtree: subtree.officers, activeUnits: subtree.units },
     // not `can`: that name holds the page-wide flags the navigation reads
-    unitCan: { viewOfficers: can(actor, 'report.view', ref), createOfficer: unit.active && can(actor, 'officer.create', ref) },
+    unitCan: { viewOfficers: can(actor, 'report.view', ref), createOfficer: unit.active && can(actor, 'officer.create', ref), activationSheet: can(actor, 'account.activation', ref) },
     forms,
     moveTargets,
     mergeTargets,

@@ -6,6 +6,7 @@
 import { Schema, type Types } from 'mongoose';
 import { defineModel } from '../db/models';
 import type { Locale, MessageId } from '../i18n';
+import { foldForSearch, personSortKey } from '../i18n/vietnamese';
 
 export const ROLES = ['admin', 'coordinator', 'manager', 'officer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -27,6 +28,10 @@ export interface User {
   officerId: Types.ObjectId | null;
   officerCode: string | null;
   displayName: string;
+  /** personSortKey(displayName): accounts list in Vietnamese name order (kept in step by the hooks below) */
+  sortName?: string;
+  /** foldForSearch(displayName): what the accounts list's `q` matches, besides the login keys */
+  searchText?: string;
   role: Role;
   /** coordinators and managers: the root of the subtree they act on; officers: their own unit */
   unitId: Types.ObjectId | null;
@@ -51,6 +56,8 @@ const userSchema = new Schema<User>(
     officerId: { type: Schema.Types.ObjectId, default: null },
     officerCode: { type: String, default: null, uppercase: true, trim: true },
     displayName: { type: String, required: true, trim: true },
+    sortName: { type: String },
+    searchText: { type: String },
     role: { type: String, required: true, enum: ROLES },
     unitId: { type: Schema.Types.ObjectId, default: null },
     passwordHash: { type: String, default: null },
@@ -69,6 +76,28 @@ userSchema.index({ email: 1 }, { unique: true, partialFilterExpression: { email:
 userSchema.index({ officerCode: 1 }, { unique: true, partialFilterExpression: { officerCode: { $type: 'string' } } });
 userSchema.index({ officerId: 1 });
 userSchema.index({ unitId: 1 });
+// the accounts list's order (server/accounts)
+userSchema.index({ sortName: 1, _id: 1 });
+
+/** The name keys of `displayName`: derived data, never typed by anyone. */
+export function accountNameKeys(displayName: string): { sortName: string; searchText: string } {
+  const name = displayName.trim();
+  return { sortName: personSortKey(name), searchText: foldForSearch(name) };
+}
+
+// Several commands write displayName (account creation, invitations, an officer's corrected
+// name reaching the account); the hooks keep the name keys in step with every one of them
+// instead of relying on each caller to remember.
+userSchema.pre('validate', function () {
+  if (this.isModified('displayName') || this.sortName === undefined) Object.assign(this, accountNameKeys(this.displayName ?? ''));
+});
+userSchema.pre(['findOneAndUpdate', 'updateOne', 'updateMany'], function () {
+  const update = this.getUpdate();
+  if (!update || Array.isArray(update)) return;
+  const set = (update['$set'] ?? {}) as Record<string, unknown>;
+  const name = set['displayName'] ?? update['displayName'];
+  if (typeof name === 'string') this.setUpdate({ ...update, $set: { ...set, ...accountNameKeys(name) } });
+});
 
 const userModels = defineModel<User>('User', userSchema);
 export const userModel = userModels.model;

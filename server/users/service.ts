@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../errors';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords';
 import { objectId, parse } from '../validation';
-import { readyUserModel, ROLES, userModel, type User } from './model';
+import { accountNameKeys, readyUserModel, ROLES, userModel, type User } from './model';
 
 export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH, { error: 'password_too_short' }).max(PASSWORD_MAX_LENGTH, { error: 'password_too_long' });
 
@@ -81,4 +81,17 @@ export async function setAccountActive(db: Connection, accountId: Types.ObjectId
 
 export async function recordSignIn(db: Connection, accountId: Types.ObjectId): Promise<void> {
   await userModel(db).updateOne({ _id: accountId }, { $set: { lastSignInAt: new Date() } });
+}
+
+/**
+ * Gives accounts created before the accounts list existed their name keys (sortName,
+ * searchText), so they sort and match like new ones. Idempotent; run at start-up.
+ * Returns how many accounts it filled in.
+ */
+export async function fillAccountNameKeys(db: Connection): Promise<number> {
+  const model = userModel(db);
+  const missing = await model.find({ sortName: trusted({ $exists: false }) }, { displayName: 1 }).lean<Pick<User, '_id' | 'displayName'>[]>();
+  if (missing.length === 0) return 0;
+  await model.bulkWrite(missing.map((a) => ({ updateOne: { filter: { _id: a._id }, update: { $set: accountNameKeys(a.displayName) } } })));
+  return missing.length;
 }

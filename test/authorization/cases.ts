@@ -12,6 +12,7 @@ import { authoringCases } from './cases-authoring';
 import { contentCases } from './cases-content';
 import { packageCases } from './cases-packages';
 import { playbackCases } from './cases-playback';
+import { ACCOUNT_PUBLIC_ROUTES, accountCases } from './cases-accounts';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -49,6 +50,7 @@ export const PUBLIC_ROUTES = new Set([
   'POST /password/forgot',
   'GET /password/reset',
   'POST /password/reset',
+  ...ACCOUNT_PUBLIC_ROUTES,
 ]);
 
 let serial = 0;
@@ -92,6 +94,7 @@ export const CASES: Case[] = [
   ...contentCases,
   ...packageCases,
   ...playbackCases,
+  ...accountCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {

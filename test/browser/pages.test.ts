@@ -49,7 +49,7 @@ describe('pages in a real browser (Chromium)', function () {
     if (started.status === 'rejected') throw started.reason;
     password = tp.platform.services.config.DEMO_PASSWORD;
     page = await newPage(browser, { viewport: PHONE });
-    expect(tp.platform.demo.logins, 'demo accounts loaded').to.have.members(['demo.admin', 'demo.coordinator', 'demo.manager', 'demo.officer']);
+    expect(tp.platform.demo.logins, 'demo accounts loaded').to.have.members(['demo.admin', 'demo.coordinator', 'demo.manager', 'demo.officer', 'demo.ward.coordinator', 'demo.ward.manager']);
   });
 
   after(async () => {
