@@ -2,8 +2,9 @@
  * Activation sheets for officers without e-mail: a coordinator prints, for one unit, a
  * one-time code per serving officer who has no usable account yet (none, or one whose
  * first password was never set); the officer types their mã cán bộ and the code at
- * /activate and must choose a password there. A code works once, expires after
- * ACTIVATION_CODE_DAYS, and printing a new sheet voids the codes of the older one.
+ * /activate and must choose a password there. A code works once, expires at the end of the
+ * day (Vietnam time) ACTIVATION_CODE_DAYS after printing, and printing a new sheet voids
+ * the codes of the older one.
  * Wrong codes count towards the same lockout as wrong passwords.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -40,6 +41,18 @@ function newCode(random: RandomBytes): string {
 /** The stored form of `code`: keyed with the platform secret and bound to the account, so a code means nothing for another account. */
 function hashCode(secret: string, accountId: Types.ObjectId, code: string): string {
   return createHmac('sha256', secret).update(`activation:${accountId.toHexString()}:${code}`).digest('hex');
+}
+
+/** Vietnam keeps UTC+7 all year (no daylight saving time). */
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/**
+ * The last millisecond of the day `moment` falls on in Vietnam: a code printed "valid until
+ * 06/01/2027" works all that day, whatever hour the sheet was printed at.
+ */
+export function endOfVietnamDay(moment: Date): Date {
+  const local = new Date(moment.getTime() + VIETNAM_OFFSET_MS);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - VIETNAM_OFFSET_MS - 1);
 }
 
 export interface SheetEntry {
@@ -138,7 +151,7 @@ export async function generateActivationSheet(services: Services, unit: Pick<Uni
     if (usable) chosen.push({ officer, account: usable });
     else skipped.failed += 1;
   }
-  const expiresAt = new Date(now.getTime() + config.ACTIVATION_CODE_DAYS * 86_400_000);
+  const expiresAt = endOfVietnamDay(new Date(now.getTime() + config.ACTIVATION_CODE_DAYS * 86_400_000));
   const Codes = await readyActivationCodeModel(db);
   await Codes.deleteMany({ accountId: trusted({ $in: chosen.map((c) => c.account._id) }), usedAt: null });
   const entries: SheetEntry[] = [];

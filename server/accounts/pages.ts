@@ -58,6 +58,9 @@ export async function listLocals(db: Connection, actor: Actor, filters: AccountL
 
 const doneMessages: Record<AccountDone, MessageId> = {
   appointed: 'account_done_appointed',
+  appointed_invited: 'account_done_appointed_invited',
+  appointed_no_email: 'account_done_appointed_no_email',
+  appointed_mail_failed: 'account_done_appointed_mail_failed',
   role_changed: 'account_done_role_changed',
   deactivated: 'account_done_deactivated',
   reactivated: 'account_done_reactivated',

@@ -16,7 +16,7 @@ import { appoint, auditAccount, changeAccountRole, listedUnits } from './command
 import { listAccounts } from './list';
 import { listLocals, renderAccountPage, renderAppointPage, type AppointFormName } from './pages';
 import { accountIdParam, accountListQuery, accountPageQuery, appointForm, appointPageQuery, changeRoleForm, PAGE_SIZE, type AccountDone } from './schema';
-import { sendAccountLink, setActive, unlockAccount } from './service';
+import { sendAccountLink, setActive, unlockAccount, type InvitationOutcome } from './service';
 import { registerAccountApiRoutes } from './api-routes';
 import { registerActivationRoutes } from './activation-routes';
 
@@ -25,6 +25,9 @@ function refusal<F extends string>(error: unknown, form: F, body: unknown): Form
   if (isAppError(error) && error.status === 403) return { form, problems: {}, values: typedValues(body), alert: { id: 'account_appoint_forbidden' } };
   return refusalState(error, form, body);
 }
+
+/** What the account page confirms after an appointment, by what became of the invitation. */
+const appointedDone: Record<InvitationOutcome, AccountDone> = { sent: 'appointed_invited', no_email: 'appointed_no_email', failed: 'appointed_mail_failed', not_needed: 'appointed' };
 
 const idOf = (ctx: RouteContext<unknown>) => new Types.ObjectId(String(ctx.req.params['id']));
 
@@ -73,8 +76,8 @@ export function registerAccountRoutes(router: Router, services: Services): void 
       // the caller may appoint at all; what they may appoint is checked step by step below
       ctx.authorize('account.list', (await callerScope(db, ctx.actor)).ref);
       try {
-        const { account } = await appoint(ctx, ctx.input);
-        ctx.res.redirect(303, `/accounts/${account._id.toHexString()}?done=appointed`);
+        const { account, invitation } = await appoint(ctx, ctx.input);
+        ctx.res.redirect(303, `/accounts/${account._id.toHexString()}?done=${appointedDone[invitation]}`);
       } catch (error) {
         const state = refusal(error, ctx.input.source, ctx.req.body);
         if (!state) throw error;

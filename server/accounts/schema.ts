@@ -39,7 +39,7 @@ export const accountListQuery = z.object({
 export type AccountListQuery = z.output<typeof accountListQuery>;
 
 /** What the account page confirms after a form succeeded (a redirect's `?done=`). */
-export const ACCOUNT_DONE = ['appointed', 'role_changed', 'deactivated', 'reactivated', 'unlocked', 'invite_sent', 'reset_sent'] as const;
+export const ACCOUNT_DONE = ['appointed', 'appointed_invited', 'appointed_no_email', 'appointed_mail_failed', 'role_changed', 'deactivated', 'reactivated', 'unlocked', 'invite_sent', 'reset_sent'] as const;
 export type AccountDone = (typeof ACCOUNT_DONE)[number];
 
 export const accountPageQuery = z.object({ id: objectId, done: lenientChoice(ACCOUNT_DONE) });

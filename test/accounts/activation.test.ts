@@ -10,7 +10,7 @@ import { trusted } from 'mongoose';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
 import { t } from '../../server/i18n';
 import { MAX_FAILURES } from '../../server/auth/throttle';
-import { generateActivationSheet, type ActivationSheet } from '../../server/accounts/activation';
+import { endOfVietnamDay, generateActivationSheet, type ActivationSheet } from '../../server/accounts/activation';
 import { activationCodeModel } from '../../server/accounts/model';
 import { auditModel } from '../../server/audit/model';
 import { buildUnit } from '../factories';
@@ -62,7 +62,10 @@ describe('accounts: activation sheets and codes (HTTP)', function () {
     expect(sheet.entries).to.have.length(3);
     expect(sheet.skipped).to.deep.equal({ hasAccount: 1, inactive: 1, failed: 0 });
     expect(sheet.address).to.equal(`${tp.base}/activate`);
-    expect(new Date(sheet.expiresAt).getTime() - new Date(sheet.generatedAt).getTime()).to.equal(30 * DAY);
+    // valid for 30 days, to the end of that day in Vietnam (the date printed on the slip)
+    const expires = new Date(sheet.expiresAt).getTime();
+    expect(expires - new Date(sheet.generatedAt).getTime()).to.be.within(30 * DAY, 31 * DAY);
+    expect(new Date(expires + 1 + 7 * 3600_000).toISOString()).to.match(/T00:00:00\.000Z$/);
     for (const entry of sheet.entries) expect(entry.code).to.match(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
     expect(sheet.entries.map((e) => e.login)).not.to.include(user.officerCode);
     const audit = await auditModel(tp.platform.services.db).findOne({ action: 'account.activation_sheet', subjectId: String(unit._id) }).lean();
@@ -104,6 +107,13 @@ describe('accounts: activation sheets and codes (HTTP)', function () {
     await tp.client().signIn(entry!.login, NEW_PASSWORD);
     const events = await auditModel(tp.platform.services.db).find({ action: trusted({ $in: ['account.activated', 'auth.activation_failed'] }), 'details.login': trusted({ $in: [entry!.login, entry!.login.toLowerCase()] }) }).sort({ at: 1 }).lean();
     expect(events.map((e) => e.action)).to.deep.equal(['account.activated', 'auth.activation_failed']);
+  });
+
+  it('a code lasts to the end of its last day in Vietnam', () => {
+    expect(endOfVietnamDay(new Date('2026-01-05T10:00:00+07:00')).toISOString()).to.equal('2026-01-05T16:59:59.999Z');
+    expect(endOfVietnamDay(new Date('2026-01-05T23:30:00+07:00')).toISOString()).to.equal('2026-01-05T16:59:59.999Z');
+    expect(endOfVietnamDay(new Date('2026-01-05T00:10:00+07:00')).toISOString()).to.equal('2026-01-05T16:59:59.999Z');
+    expect(endOfVietnamDay(new Date('2026-12-31T20:00:00+07:00')).toISOString()).to.equal('2026-12-31T16:59:59.999Z');
   });
 
   it('a code expires: printed 31 days ago it is refused, printed 29 days ago it works', async () => {

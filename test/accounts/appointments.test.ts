@@ -200,10 +200,10 @@ describe('accounts: appointments and roles (HTTP)', function () {
       expect(invalid.text).to.contain('value="Vũ Văn Mới"').and.contain(t('vi', 'form_has_errors'));
       const done = await w.asCoordinator.submit('/accounts/appoint', { source: 'officer', officerCode: officer.code, role: 'coordinator', unitId: String(w.units.A1._id) }, '/accounts/appoint');
       expect(done.status, done.text.slice(0, 300)).to.equal(303);
-      expect(done.location).to.match(/^\/accounts\/[0-9a-f]{24}\?done=appointed$/);
+      expect(done.location, 'the officer has an e-mail: invited').to.match(/^\/accounts\/[0-9a-f]{24}\?done=appointed_invited$/);
       const page = await w.asCoordinator.get(done.location!);
       expect(page.status).to.equal(200);
-      expect(page.text).to.contain(t('vi', 'account_done_appointed')).and.contain(officer.fullName).and.contain(t('vi', 'audit_action_account_appointed'));
+      expect(page.text).to.contain(t('vi', 'account_done_appointed_invited')).and.contain(officer.fullName).and.contain(t('vi', 'audit_action_account_appointed'));
 
       const accountId = /\/accounts\/([0-9a-f]{24})/.exec(done.location!)![1]!;
       const unappointed = await w.asCoordinator.submit(`/accounts/${accountId}/role`, { role: 'officer', unitId: '' }, done.location!);
