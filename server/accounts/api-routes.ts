@@ -6,16 +6,16 @@
 import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Services } from '../http/context';
-import { route, type SignedInContext } from '../http/route';
+import { route } from '../http/route';
 import { skipUnlessObjectId } from '../units/scope';
 import type { User } from '../users/model';
-import { findAccountOr404, type LoadedAccount } from './access';
-import { appoint, auditAccount, changeAccountRole, listedUnits } from './commands';
+import { findAccountOr404 } from './access';
+import { ACCOUNT_COMMANDS, appoint, changeAccountRole, listedUnits } from './commands';
 import { listAccounts } from './list';
 import { unitNamesOf } from './pages';
 import { presentAccountSummary, type AccountSummary } from './presenters';
 import { accountIdParam, apiAccountListQuery, apiAppoint, apiChangeRole } from './schema';
-import { isAccountLocked, sendAccountLink, setActive, unlockAccount } from './service';
+import { isAccountLocked } from './service';
 
 /** One account as the API shows it, with its unit's name and whether it is locked out now. */
 async function summaryOf(db: Connection, account: User): Promise<AccountSummary> {
@@ -92,8 +92,8 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
     },
   });
 
-  /** POST /api/v1/accounts/:id/<command> → `{ account, … }` after loading and authorizing 'account.manage'. */
-  const command = (name: string, run: (ctx: SignedInContext<{ id: LoadedAccount['account']['_id'] }>, loaded: LoadedAccount) => Promise<Record<string, unknown> & { account: User }>) =>
+  /** POST /api/v1/accounts/:id/{deactivate,reactivate,unlock,send-link} → `{account, …facts}` (unlock: `wasLocked`; send-link: `kind`: invite | reset). */
+  for (const [name, command] of Object.entries(ACCOUNT_COMMANDS)) {
     route(router, services, {
       method: 'post',
       path: `/api/v1/accounts/:id/${name}`,
@@ -103,29 +103,9 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
       handle: async (ctx) => {
         const loaded = await findAccountOr404(db, ctx.input.id);
         ctx.authorize('account.manage', loaded.ref);
-        const { account, ...rest } = await run(ctx, loaded);
-        ctx.res.json({ account: await summaryOf(db, account), ...rest });
+        const { account, facts } = await command(ctx, loaded.account);
+        ctx.res.json({ account: await summaryOf(db, account), ...facts });
       },
     });
-
-  command('deactivate', async (ctx, { account }) => {
-    const updated = await setActive(services, account, false, ctx.actor.id);
-    await auditAccount(ctx, 'account.deactivated', updated);
-    return { account: updated };
-  });
-  command('reactivate', async (ctx, { account }) => {
-    const updated = await setActive(services, account, true, ctx.actor.id);
-    await auditAccount(ctx, 'account.reactivated', updated);
-    return { account: updated };
-  });
-  command('unlock', async (ctx, { account }) => {
-    const { wasLocked } = await unlockAccount(services, account);
-    await auditAccount(ctx, 'account.unlocked', account, { wasLocked });
-    return { account, wasLocked };
-  });
-  command('send-link', async (ctx, { account }) => {
-    const kind = await sendAccountLink(services, account);
-    await auditAccount(ctx, 'account.link_sent', account, { kind });
-    return { account, kind };
-  });
+  }
 }

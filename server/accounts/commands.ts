@@ -13,7 +13,8 @@ import { subtreeIds } from '../units/service';
 import { callerScope, findUnitOr404, unitRef } from '../units/scope';
 import type { Role, User } from '../users/model';
 import { appointmentRef, type LoadedAccount } from './access';
-import { accountOfOfficer, appointmentUnit, appointNewAccount, appointOfficer, changeRole, findOfficerByCodeOr404, resolveRoleChange, type Appointment } from './service';
+import { accountOfOfficer, appointmentUnit, appointNewAccount, appointOfficer, changeRole, findOfficerByCodeOr404, resolveRoleChange, sendAccountLink, setActive, unlockAccount, type Appointment } from './service';
+import type { AccountDone } from './schema';
 
 type Ctx = SignedInContext<unknown>;
 
@@ -94,6 +95,40 @@ export async function changeAccountRole(ctx: Ctx, loaded: LoadedAccount, change:
 }
 
 /** Audits a command on one account (deactivation, unlock, a link sent…). */
-export function auditAccount(ctx: Ctx, action: string, account: User, details: Record<string, unknown> = {}): Promise<void> {
+function auditAccount(ctx: Ctx, action: string, account: User, details: Record<string, unknown> = {}): Promise<void> {
   return ctx.audit({ action, subject: { type: 'account', id: account._id }, unitId: account.unitId, details });
 }
+
+/** What a one-button command did: the account after it, what the page confirms, and facts the API adds to its answer. */
+export interface CommandOutcome {
+  account: User;
+  done: AccountDone;
+  facts: Record<string, unknown>;
+}
+
+/**
+ * The one-button commands of the account page and the API (`POST …/accounts/:id/<name>`),
+ * each run on an account the route loaded and authorized for 'account.manage', and audited.
+ */
+export const ACCOUNT_COMMANDS: Record<'deactivate' | 'reactivate' | 'unlock' | 'send-link', (ctx: Ctx, account: User) => Promise<CommandOutcome>> = {
+  deactivate: async (ctx, account) => {
+    const updated = await setActive(ctx.services, account, false, ctx.actor.id);
+    await auditAccount(ctx, 'account.deactivated', updated);
+    return { account: updated, done: 'deactivated', facts: {} };
+  },
+  reactivate: async (ctx, account) => {
+    const updated = await setActive(ctx.services, account, true, ctx.actor.id);
+    await auditAccount(ctx, 'account.reactivated', updated);
+    return { account: updated, done: 'reactivated', facts: {} };
+  },
+  unlock: async (ctx, account) => {
+    const { wasLocked } = await unlockAccount(ctx.services, account);
+    await auditAccount(ctx, 'account.unlocked', account, { wasLocked });
+    return { account, done: 'unlocked', facts: { wasLocked } };
+  },
+  'send-link': async (ctx, account) => {
+    const kind = await sendAccountLink(ctx.services, account);
+    await auditAccount(ctx, 'account.link_sent', account, { kind });
+    return { account, done: kind === 'invite' ? 'invite_sent' : 'reset_sent', facts: { kind } };
+  },
+};

@@ -8,15 +8,15 @@ import type { Router } from 'express';
 import { Types } from 'mongoose';
 import { AppError, isAppError } from '../errors';
 import type { Services } from '../http/context';
-import { route, type RouteContext, type SignedInContext } from '../http/route';
+import { route, type RouteContext } from '../http/route';
 import { actorOfContext, problemsByField, refusalState, typedValues, type FormState } from '../units/forms';
 import { callerScope, skipUnlessObjectId } from '../units/scope';
-import { findAccountOr404, type LoadedAccount } from './access';
-import { appoint, auditAccount, changeAccountRole, listedUnits } from './commands';
+import { findAccountOr404 } from './access';
+import { ACCOUNT_COMMANDS, appoint, changeAccountRole, listedUnits } from './commands';
 import { listAccounts } from './list';
 import { listLocals, renderAccountPage, renderAppointPage, type AppointFormName } from './pages';
 import { accountIdParam, accountListQuery, accountPageQuery, appointForm, appointPageQuery, changeRoleForm, PAGE_SIZE, type AccountDone } from './schema';
-import { sendAccountLink, setActive, unlockAccount, type InvitationOutcome } from './service';
+import type { InvitationOutcome } from './service';
 import { registerAccountApiRoutes } from './api-routes';
 import { registerActivationRoutes } from './activation-routes';
 
@@ -124,11 +124,11 @@ export function registerAccountRoutes(router: Router, services: Services): void 
     },
   });
 
-  /** One button on the account page: load, authorize 'account.manage', run, audit, come back with `done`. */
-  const accountAction = (path: string, command: (ctx: SignedInContext<{ id: Types.ObjectId }>, loaded: LoadedAccount) => Promise<AccountDone>) =>
+  // one button each on the account page: load, authorize 'account.manage', run, come back with `done`
+  for (const [name, command] of Object.entries(ACCOUNT_COMMANDS)) {
     route(router, services, {
       method: 'post',
-      path,
+      path: `/accounts/:id/${name}`,
       access: 'signed-in',
       before: [skipUnlessObjectId],
       input: accountIdParam,
@@ -136,36 +136,17 @@ export function registerAccountRoutes(router: Router, services: Services): void 
         const loaded = await findAccountOr404(db, ctx.input.id);
         ctx.authorize('account.manage', loaded.ref);
         try {
-          const done = await command(ctx, loaded);
+          const { done } = await command(ctx, loaded.account);
           ctx.res.redirect(303, `/accounts/${ctx.input.id.toHexString()}?done=${done}`);
         } catch (error) {
-          const state = refusalState(error, 'action' as const, {});
-          if (!state && !(isAppError(error) && error.status === 502)) throw error;
-          await renderAccountPage(ctx, loaded, state ?? { form: 'action', problems: {}, values: {}, alert: { id: (error as AppError).id } }, (error as AppError).status);
+          // a refused e-mail (502) is shown like a refusal: the person can try again from the same page
+          const state = refusalState(error, 'action' as const, {}) ?? (isAppError(error) && error.status === 502 ? { form: 'action' as const, problems: {}, values: {}, alert: { id: error.id } } : null);
+          if (!state) throw error;
+          await renderAccountPage(ctx, loaded, state, (error as AppError).status);
         }
       },
     });
-
-  accountAction('/accounts/:id/deactivate', async (ctx, { account }) => {
-    const updated = await setActive(services, account, false, ctx.actor.id);
-    await auditAccount(ctx, 'account.deactivated', updated);
-    return 'deactivated' satisfies AccountDone;
-  });
-  accountAction('/accounts/:id/reactivate', async (ctx, { account }) => {
-    const updated = await setActive(services, account, true, ctx.actor.id);
-    await auditAccount(ctx, 'account.reactivated', updated);
-    return 'reactivated' satisfies AccountDone;
-  });
-  accountAction('/accounts/:id/unlock', async (ctx, { account }) => {
-    const { wasLocked } = await unlockAccount(services, account);
-    await auditAccount(ctx, 'account.unlocked', account, { wasLocked });
-    return 'unlocked' satisfies AccountDone;
-  });
-  accountAction('/accounts/:id/send-link', async (ctx, { account }) => {
-    const kind = await sendAccountLink(services, account);
-    await auditAccount(ctx, 'account.link_sent', account, { kind });
-    return kind === 'invite' ? 'invite_sent' : 'reset_sent';
-  });
+  }
 
   registerAccountApiRoutes(router, services);
   registerActivationRoutes(router, services);
