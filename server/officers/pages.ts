@@ -8,6 +8,7 @@ import type { RouteContext } from '../http/route';
 import { can, type Actor } from '../policies';
 import { unitModel, type Unit } from '../units/model';
 import { userModel, type User } from '../users/model';
+import { unitRefOf } from '../accounts/access';
 import type { MessageId } from '../i18n';
 import { actorOfContext, emptyForm, todayInVietnam, type FormState } from '../units/forms';
 import { unitOptions } from '../units/scope';
@@ -84,7 +85,9 @@ export async function officerPageLocals(db: Connection, actor: Actor, loaded: Lo
   };
   const manage = can(actor, 'officer.manage', ref);
   const transfer = manage && isEmployed(officer.status);
-  const account = await userModel(db).findOne({ officerId: officer._id }, { passwordHash: 1, active: 1 }).lean<Pick<User, 'passwordHash' | 'active'>>();
+  const account = await userModel(db).findOne({ officerId: officer._id }, { passwordHash: 1, active: 1, role: 1, unitId: 1 }).lean<Pick<User, '_id' | 'passwordHash' | 'active' | 'role' | 'unitId'>>();
+  const accountUnit = account ? (await unitRefOf(db, account.unitId)).ref : null;
+  const accountLink = account && can(actor, 'account.view', { id: account._id.toHexString(), role: account.role, unit: accountUnit }) ? `/accounts/${account._id.toHexString()}` : null;
   const accountState = !account ? 'none' : !account.active ? 'inactive' : account.passwordHash ? 'active' : 'invited';
   // an invitation makes sense until the officer has set a password
   const invite = can(actor, 'officer.invite', ref) && isEmployed(officer.status) && !!officer.email && (accountState === 'none' || accountState === 'invited');
@@ -93,7 +96,8 @@ export async function officerPageLocals(db: Connection, actor: Actor, loaded: Lo
     officer: { ...presentOfficer(officer), categoryLabel: officerCategoryLabels[officer.category], statusLabel: officerStatusLabels[officer.status] },
     unit: unitLink(officer.unitId),
     history: [...officer.memberships].reverse().map((m) => ({ unit: unitLink(m.unitId), from: m.from, to: m.to })),
-    officerCan: { edit: manage, transfer, invite },
+    officerCan: { edit: manage, transfer, invite, appoint: transfer },
+    accountLink,
     accountLabel: accountStateLabels[accountState],
     transferTargets: transfer ? await unitOptions(db, actor, 'officer.create', { exclude: [officer.unitId.toHexString()] }) : [],
     today: todayInVietnam(),

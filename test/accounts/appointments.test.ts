@@ -192,6 +192,11 @@ describe('accounts: appointments and roles (HTTP)', function () {
 
     it('on the page: a refused appointment shows the rule and keeps what was typed; an allowed one lands on the account', async () => {
       const officer = await w.officer(w.units.A1);
+      // the way in: the officer's record
+      const record = await w.asCoordinator.get(`/officers/${officer._id}`);
+      expect(record.text).to.contain(`href="/accounts/appoint?officerCode=${officer.code}"`);
+      const form = await w.asCoordinator.get(`/accounts/appoint?officerCode=${officer.code}`);
+      expect(form.text).to.contain(`value="${officer.code}"`);
       const refused = await w.asCoordinator.submit('/accounts/appoint', { source: 'officer', officerCode: officer.code, role: 'coordinator', unitId: String(w.units.A._id) }, '/accounts/appoint');
       expect(refused.status).to.equal(403);
       expect(refused.text).to.contain(t('vi', 'account_appoint_forbidden')).and.contain(`value="${officer.code}"`);
@@ -206,6 +211,8 @@ describe('accounts: appointments and roles (HTTP)', function () {
       expect(page.text).to.contain(t('vi', 'account_done_appointed_invited')).and.contain(officer.fullName).and.contain(t('vi', 'audit_action_account_appointed'));
 
       const accountId = /\/accounts\/([0-9a-f]{24})/.exec(done.location!)![1]!;
+      // the officer's record links to the account now
+      expect((await w.asCoordinator.get(`/officers/${officer._id}`)).text).to.contain(`href="/accounts/${accountId}"`);
       const unappointed = await w.asCoordinator.submit(`/accounts/${accountId}/role`, { role: 'officer', unitId: '' }, done.location!);
       expect(unappointed.status).to.equal(303);
       expect((await w.reload(accountId)).role).to.equal('officer');

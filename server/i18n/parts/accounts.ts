@@ -104,6 +104,8 @@ export const vi = {
   appoint_field_role: 'Vai trò',
   appoint_field_unit: 'Đơn vị phụ trách',
   appoint_submit: 'Phân công',
+  officer_account_open: 'Xem tài khoản',
+  officer_appoint_link: 'Phân công vai trò',
 
   // activation sheets
   unit_activation_sheet_link: 'Phiếu kích hoạt tài khoản (cán bộ không có email)',
@@ -256,6 +258,8 @@ export const en: Record<keyof typeof vi, string> = {
   appoint_field_role: 'Role',
   appoint_field_unit: 'Unit responsible for',
   appoint_submit: 'Appoint',
+  officer_account_open: 'Open the account',
+  officer_appoint_link: 'Appoint to a role',
 
   unit_activation_sheet_link: 'Account activation sheet (officers without e-mail)',
   activation_sheet_title: 'Account activation sheet',
