@@ -50,7 +50,8 @@ async function claim(db: Connection, id: Types.ObjectId, recurring: boolean, tok
   return jobModel(db)
     .findOneAndUpdate(
       recurring ? { _id: id } : { _id: id, 'run.status': trusted({ $in: ACTIVE_STATUSES }) },
-      { $set: { 'run.status': 'running', 'run.token': token, 'run.startedAt': now, ...fresh }, $inc: { 'run.starts': 1 } },
+      // a recurring job's runs are counted one by one (an interrupted run is not resumed: the next period comes)
+      recurring ? { $set: { 'run.status': 'running', 'run.token': token, 'run.startedAt': now, 'run.starts': 1, ...fresh } } : { $set: { 'run.status': 'running', 'run.token': token, 'run.startedAt': now }, $inc: { 'run.starts': 1 } },
       { returnDocument: 'after' },
     )
     .lean<JobDocument>();
