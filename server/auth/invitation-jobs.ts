@@ -45,6 +45,8 @@ export const invitationJob = defineJobKind<InvitationJobData, InvitationProgress
   attempts: 2,
   concurrency: 1,
   limits: { perOwner: 1, global: 3, refusal: () => new AppError(429, 'invite_too_many_jobs') },
+  // the page says its result is kept a day
+  retentionMs: 24 * 3600_000,
   async handle(run, services) {
     const { unit, actor } = run.data;
     let officers = 0;

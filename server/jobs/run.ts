@@ -60,43 +60,52 @@ async function claim(db: Connection, id: Types.ObjectId, recurring: boolean, tok
 /** The function agenda calls for every job of `kind`. */
 export function runner(kind: AnyJobKind, services: () => Services, settings: RunSettings, heartbeats: Heartbeats) {
   return async (job: Job<unknown>): Promise<void> => {
-    const { db } = services();
     const id = new Types.ObjectId(String(job.attrs._id));
-    const token = randomBytes(12).toString('hex');
-    const now = settings.clock();
-    const claimed = await claim(db, id, Boolean(job.attrs.repeatInterval), token, now);
-    if (!claimed) return;
     const log = settings.log.child({ job: id.toHexString(), kind: kind.name });
-    if (claimed.run.starts > maxStarts(kind)) {
-      log.error({ starts: claimed.run.starts }, 'job given up: it was started too many times without ending');
-      return finish(db, id, token, settings.clock(), { status: 'failed', errorId: 'job_abandoned' });
-    }
-    const attempt = (job.attrs.failCount ?? 0) + 1;
-    const writer = progressWriter<unknown>(
-      async (value) => void (await jobModel(db).updateOne({ _id: id, 'run.token': token }, { $set: { 'run.progress': value } })),
-      settings.progressWriteMs,
-      (error) => log.warn({ err: error }, 'job progress not recorded'),
-    );
-    // the scheduler takes a job over from an instance whose lock is older than its lifetime
+    // the scheduler takes a job over from an instance whose lock is older than its lifetime:
+    // heartbeats from the moment the job is handed over, until the run has recorded its end
     const heartbeat = setInterval(() => job.touch().catch((error: unknown) => log.warn({ err: error }, 'job heartbeat failed')), Math.max(50, settings.lockLifetimeMs / 4));
     heartbeat.unref();
     heartbeats.add(heartbeat);
     try {
-      const result = await kind.handle({ id: id.toHexString(), data: claimed.data, ownerId: claimed.ownerId, now, attempt, progress: (value) => writer.set(value) }, services());
-      await writer.flush();
-      await finish(db, id, token, settings.clock(), { status: 'done', result: result ?? null });
-    } catch (error) {
-      await writer.flush();
-      const last = isAppError(error) || attempt >= (kind.attempts ?? 1);
-      if (!isAppError(error)) log.error({ err: error, attempt, last }, 'job failed');
-      if (last) return finish(db, id, token, settings.clock(), { status: 'failed', errorId: isAppError(error) ? error.id : kind.failureId });
-      await jobModel(db).updateOne({ _id: id, 'run.token': token }, { $set: { 'run.status': 'queued', 'run.token': null } });
-      // agenda records the failure and schedules the retry (the kind's backoff)
-      throw error;
+      await runClaimed(kind, job, id, services(), settings, log);
     } finally {
-      writer.cancel();
       clearInterval(heartbeat);
       heartbeats.delete(heartbeat);
     }
   };
+}
+
+/** Claims the run (a fresh fencing token), runs the handler and records how it ended. */
+async function runClaimed(kind: AnyJobKind, job: Job<unknown>, id: Types.ObjectId, services: Services, settings: RunSettings, log: Logger): Promise<void> {
+  const { db } = services;
+  const token = randomBytes(12).toString('hex');
+  const now = settings.clock();
+  const claimed = await claim(db, id, Boolean(job.attrs.repeatInterval), token, now);
+  if (!claimed) return;
+  if (claimed.run.starts > maxStarts(kind)) {
+    log.error({ starts: claimed.run.starts }, 'job given up: it was started too many times without ending');
+    return finish(db, id, token, settings.clock(), { status: 'failed', errorId: 'job_abandoned' });
+  }
+  const attempt = (job.attrs.failCount ?? 0) + 1;
+  const writer = progressWriter<unknown>(
+    async (value) => void (await jobModel(db).updateOne({ _id: id, 'run.token': token }, { $set: { 'run.progress': value } })),
+    settings.progressWriteMs,
+    (error) => log.warn({ err: error }, 'job progress not recorded'),
+  );
+  try {
+    const result = await kind.handle({ id: id.toHexString(), data: claimed.data, ownerId: claimed.ownerId, now, attempt, progress: (value) => writer.set(value) }, services);
+    await writer.flush();
+    await finish(db, id, token, settings.clock(), { status: 'done', result: result ?? null });
+  } catch (error) {
+    await writer.flush();
+    const last = isAppError(error) || attempt >= (kind.attempts ?? 1);
+    if (!isAppError(error)) log.error({ err: error, attempt, last }, 'job failed');
+    if (last) return finish(db, id, token, settings.clock(), { status: 'failed', errorId: isAppError(error) ? error.id : kind.failureId });
+    await jobModel(db).updateOne({ _id: id, 'run.token': token }, { $set: { 'run.status': 'queued', 'run.token': null } });
+    // agenda records the failure and schedules the retry (the kind's backoff)
+    throw error;
+  } finally {
+    writer.cancel();
+  }
 }

@@ -58,8 +58,9 @@ describe('imports: persistent background jobs for the progress bar', function ()
   });
 
   it('refuses a third queued or running import of one user with 429, and allows other users', async () => {
-    const first = await start('user-3', file('JOBC', 2_000), true);
-    const second = await start('user-3', file('JOBD', 2_000), true);
+    // large enough to be still queued or running when the third arrives
+    const first = await start('user-3', file('JOBC', 30_000), true);
+    const second = await start('user-3', file('JOBD', 30_000), true);
     let refused: unknown;
     try {
       await start('user-3', file('JOBE', 10), true);
