@@ -129,7 +129,12 @@ export function createJobRuntime(db: Connection, featureKinds: readonly AnyJobKi
     // jobs saved by this instance are claimed at once; other instances see them at their next poll
     notificationChannel: new InMemoryNotificationChannel(),
   });
-  agenda.on('error', (error: Error) => options.log.error({ err: error }, 'job scheduler error'));
+  agenda.on('error', (error: Error) => {
+    // agenda's liveness check can fire between a run's end and its final save: the run
+    // already recorded its end (./run.ts), nothing is lost — not worth an error line
+    if (/canceled, no lockedAt date found/.test(error.message)) return options.log.debug({ err: error }, 'job check after its end');
+    options.log.error({ err: error }, 'job scheduler error');
+  });
   const settings = { lockLifetimeMs: options.lockLifetimeMs, progressWriteMs: options.progressWriteMs ?? 250, clock, log: options.log };
   for (const kind of kinds) {
     const attempts = kind.attempts ?? 1;
