@@ -78,6 +78,14 @@ const schema = z.object({
   PLAYBACK_TOKEN_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
   /** How long a code on a printed activation sheet (officers without e-mail) stays valid, in days. */
   ACTIVATION_CODE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /**
+   * Background jobs (server/jobs): how long an instance's claim on a running job lasts
+   * without a heartbeat, in seconds. A job whose instance crashed is taken over by another
+   * (or by the same one restarted) after this long.
+   */
+  JOB_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** How often each instance looks for jobs due (queued by another instance, scheduled), in ms. */
+  JOB_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 }).superRefine((value, ctx) => {
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });

@@ -21,6 +21,12 @@ import { userModel } from './users/model';
 import { fillAccountNameKeys } from './users/service';
 import { assignStarterModules, loadStarterContent } from './content/starter';
 import { trackPackageProgress } from './progress/packages';
+import { createJobRuntime, type AnyJobKind } from './jobs';
+import { officerImportJob } from './imports/jobs';
+import { invitationJob } from './auth/invitation-jobs';
+
+/** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
+export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob];
 
 export interface Platform {
   app: express.Express;
@@ -57,7 +63,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const database = await connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (m) => log.info({ engine: true }, m) });
   const mailer = createMailer(mailerOptionsFromEnv(config));
-  const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log };
+  const jobs = createJobRuntime(database.connection, JOB_KINDS, { lockLifetimeMs: config.JOB_LOCK_SECONDS * 1000, pollMs: config.JOB_POLL_MS, log });
+  const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log, jobs };
   // accounts from before the accounts list get their name keys (idempotent)
   await fillAccountNameKeys(database.connection);
   let demo: Platform['demo'] = { loaded: false, units: 0, officers: 0, logins: [] };
@@ -79,6 +86,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
   }
   // package results roll into module progress, for this platform's database, until close
   const stopTracking = trackPackageProgress(database.connection);
+  // this instance runs background jobs too, its own and those any other instance stored
+  await jobs.start(services);
   return {
     app: createApp(services),
     contentApp: createContentApp(services),
@@ -87,6 +96,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
     demo,
     starter,
     async close() {
+      await jobs.stop();
       stopTracking();
       await mailer.close();
       await database.close();

@@ -7,7 +7,7 @@ import { officerModel, type Officer } from '../officers/model';
 import { unitModel, type Unit } from '../units/model';
 import { formatNumber } from '../http/views';
 import { t, type Locale } from '../i18n';
-import { jobIdSchema } from '../jobs/registry';
+import { jobIdSchema } from '../jobs';
 import { getInvitationJob, handled, startInvitationJob, type InvitationJob } from './invitation-jobs';
 import { INVITE_HOURS, inviteOfficer, type Inviter } from './invitations';
 import { inviteOfficerSchema, inviteUnitSchema } from './recovery-schema';
@@ -50,7 +50,7 @@ export function registerInvitationRoutes(router: Router, services: Services): vo
       const unit = await unitModel(services.db).findById(ctx.input.id, { ancestors: 1, name: 1 }).lean<Pick<Unit, '_id' | 'ancestors' | 'name'>>();
       if (!unit) throw notFound('unit_not_found');
       ctx.authorize('officer.create', { id: unit._id, ancestors: unit.ancestors });
-      const job = startInvitationJob(services, unit, inviterOf(ctx));
+      const job = await startInvitationJob(services, unit, inviterOf(ctx));
       const url = `/invitations/jobs/${job.id}`;
       if (ctx.req.accepts(['html', 'json']) === 'json') return ctx.res.status(202).json({ job: presentInvitationJob(job, ctx.locale), url });
       ctx.res.redirect(303, url);
@@ -58,9 +58,9 @@ export function registerInvitationRoutes(router: Router, services: Services): vo
   });
 
   /** The caller's own job on a unit they may still invite in; anyone else's is 404, as if it did not exist. */
-  const ownJob = (ctx: SignedInContext<{ id: string }>): InvitationJob => {
-    const job = getInvitationJob(ctx.input.id);
-    if (!job || job.ownerId !== ctx.actor.id) throw notFound('invite_job_not_found');
+  const ownJob = async (ctx: SignedInContext<{ id: string }>): Promise<InvitationJob> => {
+    const job = await getInvitationJob(services.jobs, ctx.input.id, ctx.actor.id);
+    if (!job) throw notFound('invite_job_not_found');
     ctx.authorize('officer.create', { id: job.unit.id, ancestors: job.unit.ancestors });
     return job;
   };
@@ -71,7 +71,7 @@ export function registerInvitationRoutes(router: Router, services: Services): vo
     access: 'signed-in',
     input: jobIdSchema,
     handle: async (ctx) => {
-      ctx.res.set('Cache-Control', 'no-store').render('auth/invitations-sent', { title: 'invite_all_title', job: presentInvitationJob(ownJob(ctx), ctx.locale) });
+      ctx.res.set('Cache-Control', 'no-store').render('auth/invitations-sent', { title: 'invite_all_title', job: presentInvitationJob(await ownJob(ctx), ctx.locale) });
     },
   });
 
@@ -81,7 +81,7 @@ export function registerInvitationRoutes(router: Router, services: Services): vo
     access: 'signed-in',
     input: jobIdSchema,
     handle: async (ctx) => {
-      ctx.res.set('Cache-Control', 'no-store').json({ job: presentInvitationJob(ownJob(ctx), ctx.locale) });
+      ctx.res.set('Cache-Control', 'no-store').json({ job: presentInvitationJob(await ownJob(ctx), ctx.locale) });
     },
   });
 }
@@ -92,7 +92,8 @@ function presentInvitationJob(job: InvitationJob, locale: Locale) {
   return {
     handledLabel: t(locale, 'invite_job_handled', { done: formatNumber(done, locale), total: formatNumber(job.officers, locale) }),
     id: job.id,
-    status: job.status,
+    // the page and its script poll until the job ends, waiting for its turn included
+    status: job.status === 'queued' ? 'running' : job.status,
     unit: { id: job.unit.id.toHexString(), name: job.unit.name },
     officers: job.officers,
     handled: done,

@@ -40,6 +40,8 @@ async function questionsFor(db: Connection, content: ModuleContent, ownerUnitId:
     options: q.options.map((o) => ({ key: o.key, text: o.text, correct: o.correct })),
     explanation: q.explanation ?? '',
     source: q.source ?? null,
+    // only when set: a bundle without pools stays readable by earlier versions
+    ...(q.pools?.length ? { pools: [...q.pools] } : {}),
   }));
 }
 

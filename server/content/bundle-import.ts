@@ -242,6 +242,20 @@ function importedContent(bundle: Bundle, packageIds: ReadonlyMap<string, Types.O
   return { title, topic: topic as Topic, description, estimatedMinutes, items };
 }
 
+/**
+ * The bundle with its module's own pool renamed (imported under another code): the
+ * quizzes that drew from the module's pool, and the questions tagged with it, follow.
+ */
+function renamePool(bundle: Bundle, from: string, to: string): Bundle {
+  if (from === to) return bundle;
+  const rename = (code: string) => (code === from ? to : code);
+  return {
+    ...bundle,
+    module: { ...bundle.module, items: bundle.module.items.map((item) => (item.kind === 'quiz' ? { ...item, draw: item.draw.map((d) => (d.pool ? { ...d, pool: rename(d.pool) } : d)) } : item)) },
+    questions: bundle.questions.map((q) => (q.pools ? { ...q, pools: q.pools.map(rename) } : q)),
+  };
+}
+
 const sameOwner = (a: Types.ObjectId | null, b: Types.ObjectId | null) => (a === null || b === null ? a === b : a.equals(b));
 
 type QuestionPlan = { insert: QuestionFile[]; update: Array<{ id: Types.ObjectId; question: QuestionFile }>; renamed: number };
@@ -288,11 +302,12 @@ export async function importBundle(db: Connection, data: Buffer, options: Import
   const tmpDir = await fs.promises.mkdtemp(path.join(tmpRoot, 'bundle-'));
   try {
     const unpacked = await unpack(data, limits, tmpDir);
-    const bundle = parseBundle(unpacked.json);
-    checkFiles(bundle, unpacked);
-    await checkPackages(bundle, unpacked, config);
-    const wanted = options.code?.trim() ? options.code.trim().toUpperCase() : bundle.module.code;
+    const parsed = parseBundle(unpacked.json);
+    checkFiles(parsed, unpacked);
+    await checkPackages(parsed, unpacked, config);
+    const wanted = options.code?.trim() ? options.code.trim().toUpperCase() : parsed.module.code;
     if (!moduleCode.safeParse(wanted).success) throw new AppError(422, 'validation_failed', undefined, [{ field: 'code', id: 'code_invalid' }]);
+    const bundle = renamePool(parsed, parsed.module.code, wanted);
     const Module = await readyModuleModel(db);
     if (await Module.exists({ code: wanted })) throw conflict('bundle_code_taken', { code: wanted });
     const Question = await readyQuestionModel(db);

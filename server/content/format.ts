@@ -23,7 +23,8 @@ export const quizItemSchema = z.strictObject({
   kind: z.literal('quiz'),
   key: itemKey,
   title: nfcText(1, 200),
-  draw: z.array(z.strictObject({ topic: z.enum(TOPICS), count: z.number().int().min(1).max(100) })).min(1).max(5),
+  // `pool`: a module code; the draw then takes only the topic's questions tagged with it
+  draw: z.array(z.strictObject({ topic: z.enum(TOPICS), count: z.number().int().min(1).max(100), pool: moduleCode.optional() })).min(1).max(5),
   passPercent: z.number().int().min(0).max(100),
   attemptLimit: z.number().int().min(0).max(100),
   cooldownMinutes: z.number().int().min(0).max(10_080),
@@ -71,6 +72,8 @@ export const questionSchema = z
     options: z.array(optionSchema).min(2).max(8),
     explanation: nfcText(0, 4000),
     source: nfcText(0, 200).nullable(),
+    /** the module pools it belongs to (module codes); absent: a shared question of its topic */
+    pools: z.array(moduleCode).max(10).optional(),
   })
   .superRefine((q, ctx) => {
     const correct = q.options.filter((o) => o.correct).length;
@@ -163,7 +166,7 @@ export function canonicalContent(content: ModuleContent): ModuleContent {
       kind: 'quiz',
       key: q.key,
       title: q.title,
-      draw: (q.draw ?? []).map((d) => ({ topic: d.topic, count: d.count })),
+      draw: (q.draw ?? []).map((d) => ({ topic: d.topic, count: d.count, ...(d.pool ? { pool: d.pool } : {}) })),
       passPercent: q.passPercent,
       attemptLimit: q.attemptLimit,
       cooldownMinutes: q.cooldownMinutes,

@@ -221,14 +221,15 @@ export async function provinceRootId(db: Connection): Promise<Types.ObjectId | n
   return roots.length === 1 ? roots[0]!._id : null;
 }
 
-const QUESTION_FIELDS = ['topic', 'kind', 'scenario', 'prompt', 'options', 'explanation', 'source'] as const;
+const QUESTION_FIELDS = ['topic', 'kind', 'scenario', 'prompt', 'options', 'explanation', 'source', 'pools'] as const;
 
 /** The fields of `q` that differ from the stored `existing`. */
 function changedFields(q: QuestionFile, existing: Question): Partial<QuestionFile> {
   const changes: Record<string, unknown> = {};
   for (const field of QUESTION_FIELDS) {
-    const stored = field === 'options' ? existing.options.map((o) => ({ key: o.key, text: o.text, correct: o.correct })) : existing[field];
-    if (JSON.stringify(stored ?? null) !== JSON.stringify(q[field] ?? null)) changes[field] = q[field];
+    const stored = field === 'options' ? existing.options.map((o) => ({ key: o.key, text: o.text, correct: o.correct })) : field === 'pools' ? (existing.pools ?? []) : existing[field];
+    const given = field === 'pools' ? (q.pools ?? []) : q[field];
+    if (JSON.stringify(stored ?? null) !== JSON.stringify(given ?? null)) changes[field] = given;
   }
   return changes as Partial<QuestionFile>;
 }
@@ -246,7 +247,7 @@ export async function upsertQuestions(db: Connection, questions: readonly Questi
     const stored = byRef.get(q.ref);
     if (!stored) {
       created++;
-      operations.push({ insertOne: { document: { ...q, ownerUnitId, active: true } as never } });
+      operations.push({ insertOne: { document: { ...q, pools: q.pools ?? [], ownerUnitId, active: true } as never } });
       continue;
     }
     const changes = changedFields(q, stored);

@@ -2,6 +2,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Env } from '../env';
+import type { Jobs } from '../jobs/runtime';
 
 /** Sends one e-mail (SMTP, or the outbox folder when no SMTP is configured). */
 export interface MailSender {
@@ -15,4 +16,6 @@ export interface Services {
   secret: string;
   mailer: MailSender;
   log: Logger;
+  /** background jobs: enqueue, schedule, read status (server/jobs) */
+  jobs: Jobs;
 }

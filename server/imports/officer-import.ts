@@ -4,6 +4,7 @@
  * All or nothing: with any problem, nothing is written.
  */
 import type { Connection } from 'mongoose';
+import { conflict } from '../errors';
 import { upsertOfficers, type RowError } from '../officers/upsert';
 import { columnLabel, IMPORT_COLUMNS, type OfficerField } from './columns';
 import type { FileProblem } from './grid';
@@ -84,6 +85,10 @@ export async function importOfficers(db: Connection, data: Buffer, filename: str
     dryRun: options.dryRun || cellProblems.length > 0,
     ...(options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}),
     onProgress: (done, total, phase) => options.onProgress?.({ phase, done, total }),
+  }).catch((error: unknown) => {
+    // another writer took a code or an e-mail between the checks and the writes; the upsert
+    // undid its own writes: a conflict the user can resolve by checking again, not a system error
+    throw (error as { code?: number } | null)?.code === 11000 ? conflict('import_conflict') : error;
   });
   // a refused cell also shows up as a missing value in the upsert: report that cell once
   const reported = new Set(cellProblems.map((problem) => `${problem.line}\u0000${problem.column}`));

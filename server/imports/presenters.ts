@@ -24,7 +24,8 @@ export interface ImportJobView {
   id: string;
   filename: string;
   dryRun: boolean;
-  status: ImportJob['status'];
+  /** 'running' also while the job waits for its turn (the page and its script poll until it ends) */
+  status: 'running' | 'done' | 'failed';
   phaseLabel: string;
   /** 0–100 over all phases */
   percent: number;
@@ -42,6 +43,7 @@ export function presentImportJob(job: ImportJob, locale: Locale, committable: bo
   const [from, to] = PHASE_SPAN[job.phase];
   const within = job.total > 0 ? Math.min(1, job.done / job.total) : 0;
   const report = job.report;
+  const waiting = job.status === 'queued' && job.done === 0;
   const summary = report && report.problems.length === 0
     ? t(locale, report.dryRun ? 'import_summary_dry_run' : 'import_summary', { total: report.totalRows, created: report.created, updated: report.updated, unchanged: report.unchanged })
     : null;
@@ -49,13 +51,13 @@ export function presentImportJob(job: ImportJob, locale: Locale, committable: bo
     id: job.id,
     filename: job.filename,
     dryRun: job.dryRun,
-    status: job.status,
-    phaseLabel: t(locale, `import_phase_${job.phase}`),
-    percent: job.status === 'running' ? Math.floor(from + (to - from) * within) : 100,
+    status: job.status === 'queued' ? 'running' : job.status,
+    phaseLabel: waiting ? t(locale, 'job_status_queued') : t(locale, `import_phase_${job.phase}`),
+    percent: job.status === 'running' || job.status === 'queued' ? Math.floor(from + (to - from) * within) : 100,
     rowsLabel: job.phase === 'reading' ? '' : t(locale, 'import_progress_rows', { done: job.done, total: job.total }),
     summary,
     problems: (report?.problems ?? []).slice(0, PROBLEMS_SHOWN).map((p) => ({ line: p.line, column: p.column, message: t(locale, p.id, p.params) })),
-    problemCount: report?.problems.length ?? 0,
+    problemCount: report?.problemCount ?? 0,
     errorMessage: job.errorId ? t(locale, job.errorId) : null,
     canCommit: committable,
     totalRows: report?.totalRows ?? 0,

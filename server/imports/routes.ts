@@ -1,6 +1,6 @@
 /**
  * The officer import pages: template download, upload (multer, in memory, size-capped),
- * a background job per upload with a progress page (polled by public/js/import.js, or
+ * a persistent background job per upload (../jobs) with a progress page (polled by public/js/import.js, or
  * refreshed by the browser without JavaScript), and "import for real" after a clean dry run.
  * Coordinators import into their own subtree only (see scope.ts); admins anywhere.
  */
@@ -8,12 +8,12 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { t } from '../i18n';
 import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
 import { callerScope } from '../units/scope';
-import { subtreeIds } from '../units/service';
-import { jobIdSchema } from '../jobs/registry';
-import { canCommit, commitDryRun, getImportJob, officerTemplate, startImportJob, type ImportJob, type ImportScope } from '.';
+import { jobIdSchema } from '../jobs';
+import { canCommit, commitDryRun, getImportJob, officerTemplate, startImportJob, type ImportJob } from '.';
 import { presentImportJob } from './presenters';
 
 
@@ -28,25 +28,23 @@ function uploadOne(maxMb: number) {
     });
 }
 
-/** Authorizes importing for the caller (into their scope) and returns that scope for the job. */
-async function authorizeImport(ctx: SignedInContext<unknown>): Promise<ImportScope | undefined> {
+/** Authorizes importing for the caller (into their scope) and returns the root of that scope for the job (null: anywhere). */
+async function authorizeImport(ctx: SignedInContext<unknown>): Promise<string | null> {
   const scope = await callerScope(ctx.services.db, ctx.actor);
   ctx.authorize('officer.create', scope.ref);
-  if (!scope.root) return undefined;
-  return { unitIds: new Set((await subtreeIds(ctx.services.db, scope.root._id)).map((id) => id.toHexString())) };
+  return scope.root ? scope.root._id.toHexString() : null;
 }
 
 /** The caller's own job, or 404 (another user's job id is as good as unknown). */
-function ownJob(ctx: SignedInContext<{ id: string }>): ImportJob {
-  const job = getImportJob(ctx.input.id);
-  if (!job || job.ownerId !== ctx.actor.id) throw new AppError(404, 'import_job_not_found');
+async function ownJob(ctx: SignedInContext<{ id: string }>): Promise<ImportJob> {
+  const job = await getImportJob(ctx.services.jobs, ctx.input.id, ctx.actor.id);
+  if (!job) throw new AppError(404, 'import_job_not_found');
   return job;
 }
 
 export function registerImportRoutes(router: Router, services: Services): void {
   const maxMb = services.config.UPLOAD_MAX_MB;
-  const logFailure = (error: unknown, job: ImportJob) => services.log.error({ err: error, job: job.id }, 'officer import failed');
-  const view = (ctx: SignedInContext<unknown>, job: ImportJob) => presentImportJob(job, ctx.locale, canCommit(job.id));
+  const view = (ctx: SignedInContext<unknown>, job: ImportJob) => presentImportJob(job, ctx.locale, canCommit(job, new Date()));
 
   route(router, services, {
     method: 'get',
@@ -79,7 +77,7 @@ export function registerImportRoutes(router: Router, services: Services): void {
     before: [uploadOne(maxMb)],
     input: z.object({ mode: z.enum(['dry-run', 'import']).default('dry-run') }),
     handle: async (ctx) => {
-      const scope = await authorizeImport(ctx);
+      const scopeRootId = await authorizeImport(ctx);
       const file = (ctx.req as Request & { file?: Express.Multer.File }).file;
       if (!file || file.size === 0) {
         if (ctx.req.accepts(['html', 'json']) === 'json') throw new AppError(422, 'import_no_file');
@@ -87,7 +85,16 @@ export function registerImportRoutes(router: Router, services: Services): void {
       }
       // browsers send file names as latin1 bytes of UTF-8 (busboy's default); recover "Danh sách.xlsx"
       const filename = Buffer.from(file.originalname, 'latin1').toString('utf8').normalize('NFC');
-      const job = startImportJob(services.db, { data: file.buffer, filename, dryRun: ctx.input.mode === 'dry-run', ownerId: ctx.actor.id, ...(scope ? { scope } : {}), onError: logFailure });
+      const start = startImportJob(services, { data: file.buffer, filename, dryRun: ctx.input.mode === 'dry-run', ownerId: ctx.actor.id, scopeRootId, now: new Date() });
+      // a refusal the clerk can act on (another import is writing, too many at once): the reason, on the form or to the page's script
+      const job = await start.catch((error: unknown) => {
+        if (error instanceof AppError && error.status < 500) return error;
+        throw error;
+      });
+      if (job instanceof AppError) {
+        if (ctx.req.accepts(['html', 'json']) === 'json') return ctx.res.status(job.status).json({ error: { id: job.id, message: t(ctx.locale, job.id, job.params) } });
+        return ctx.res.status(job.status).render('officers/import', { title: 'import_page_title', maxMb, error: job.id });
+      }
       await ctx.audit({ action: 'import.start', details: { filename, dryRun: job.dryRun, bytes: file.size } });
       const url = `/officers/import/jobs/${job.id}`;
       if (ctx.req.accepts(['html', 'json']) === 'json') return ctx.res.status(202).json({ job: view(ctx, job), url });
@@ -102,7 +109,7 @@ export function registerImportRoutes(router: Router, services: Services): void {
     input: jobIdSchema,
     handle: async (ctx) => {
       await authorizeImport(ctx);
-      const job = view(ctx, ownJob(ctx));
+      const job = view(ctx, await ownJob(ctx));
       ctx.res.set('Cache-Control', 'no-store').render('officers/import-job', { title: 'import_page_title', job });
     },
   });
@@ -114,7 +121,7 @@ export function registerImportRoutes(router: Router, services: Services): void {
     input: jobIdSchema,
     handle: async (ctx) => {
       await authorizeImport(ctx);
-      ctx.res.set('Cache-Control', 'no-store').json({ job: view(ctx, ownJob(ctx)) });
+      ctx.res.set('Cache-Control', 'no-store').json({ job: view(ctx, await ownJob(ctx)) });
     },
   });
 
@@ -125,8 +132,8 @@ export function registerImportRoutes(router: Router, services: Services): void {
     input: jobIdSchema,
     handle: async (ctx) => {
       await authorizeImport(ctx);
-      const dryRun = ownJob(ctx);
-      const job = commitDryRun(services.db, dryRun.id, ctx.actor.id, logFailure);
+      const dryRun = await ownJob(ctx);
+      const job = await commitDryRun(services.jobs, dryRun.id, ctx.actor.id, new Date());
       if (!job) throw new AppError(410, 'import_commit_expired');
       await ctx.audit({ action: 'import.start', details: { filename: job.filename, dryRun: false, fromDryRun: dryRun.id } });
       ctx.res.redirect(303, `/officers/import/jobs/${job.id}`);

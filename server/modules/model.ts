@@ -43,6 +43,16 @@ export interface QuizDraw {
   topic: Topic;
   /** questions drawn at random from this topic's bank for each attempt */
   count: number;
+  /**
+   * A module pool (a module code): draw only the topic's questions tagged with it, so that
+   * a quiz examines what its module teaches. Unset: the whole topic bank (shared questions).
+   */
+  pool?: string | null;
+}
+
+/** True when `question` may be drawn for `draw`: its topic, and its pool when the draw names one. */
+export function inDraw(question: { topic: string; pools?: readonly string[] | null }, draw: Pick<QuizDraw, 'topic' | 'pool'>): boolean {
+  return question.topic === draw.topic && (!draw.pool || (question.pools ?? []).includes(draw.pool));
 }
 
 export interface QuizItem {
@@ -111,7 +121,7 @@ export interface ModuleVersion {
 }
 
 const attachmentSchema = new Schema<Attachment>({ sha256: String, name: String, mime: String, size: Number }, { _id: false });
-const drawSchema = new Schema<QuizDraw>({ topic: { type: String, enum: TOPICS }, count: Number }, { _id: false });
+const drawSchema = new Schema<QuizDraw>({ topic: { type: String, enum: TOPICS }, count: Number, pool: { type: String, default: undefined } }, { _id: false });
 // items are a union: one loose sub-schema keeps both kinds' fields (zod validates them at the edge)
 const itemSchema = new Schema(
   {

@@ -127,6 +127,7 @@ export async function editorLocals(db: Connection, actor: Actor, module: Learnin
     assignments: await visibleAssignments(db, actor, module),
     topics: topicOptions,
     counts: await activeQuestionCounts(db),
+    poolCounts: await activeQuestionCounts(db, module.code),
     today: todayInVietnam(),
     year: Number(todayInVietnam().slice(0, 4)),
     quiz: null,
@@ -152,9 +153,10 @@ export async function renderItem(ctx: RouteContext<unknown>, module: LearningMod
         ? { ...item, attachments: item.attachments.map((a) => ({ ...a })) }
         : item.kind === 'package'
           ? presentItem(item, await itemPackages(db, [item]))
-          : { ...item, drawCounts: Object.fromEntries(item.draw.map((d) => [d.topic, d.count])) },
+          : { ...item, drawCounts: Object.fromEntries(item.draw.map((d) => [d.topic, d.count])), ownPool: item.draw.some((d) => d.pool === module.code) },
     topics: topicOptions,
     counts: await activeQuestionCounts(db),
+    poolCounts: await activeQuestionCounts(db, module.code),
     maxVideoMb: ctx.services.config.MEDIA_MAX_MB,
     maxDocMb: ctx.services.config.MEDIA_DOC_MAX_MB,
     state,

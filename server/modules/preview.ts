@@ -25,7 +25,7 @@ async function sampleDraw(db: Connection, draws: readonly QuizDraw[]) {
   const Questions = questionModel(db);
   const picked = [];
   for (const draw of draws) {
-    const ids = await Questions.find({ topic: draw.topic, active: true }, { _id: 1 }).lean<Pick<Question, '_id'>[]>();
+    const ids = await Questions.find({ topic: draw.topic, active: true, ...(draw.pool ? { pools: draw.pool } : {}) }, { _id: 1 }).lean<Pick<Question, '_id'>[]>();
     picked.push(...sample(ids, draw.count).map((q) => q._id));
   }
   const questions = picked.length ? await Questions.find({ _id: trusted({ $in: picked }) }).lean<Question[]>() : [];

@@ -166,7 +166,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     form: 'quiz',
     input: moduleIdParams.extend(quizFields.shape).strict(),
     command: async (ctx, module) => {
-      const settings = quizSettings(ctx.input as unknown as z.output<typeof quizFields>);
+      const settings = quizSettings(ctx.input as unknown as z.output<typeof quizFields>, module.code);
       await editDraft(db, module, (draft) => draft.items.push({ kind: 'quiz', key: itemKey(draft.items, settings.title), ...settings }));
       return DONE.item_added;
     },
@@ -270,7 +270,7 @@ export function registerModuleRoutes(router: Router, services: Services): void {
           } else if (item.kind === 'package') {
             draft.items[index] = { ...item, title: parse(packageItemFields, fields).title };
           } else {
-            draft.items[index] = { kind: 'quiz', key, ...quizSettings(parse(quizFields, fields)) };
+            draft.items[index] = { kind: 'quiz', key, ...quizSettings(parse(quizFields, fields), module.code) };
           }
         };
         await editDraft(db, module, change);

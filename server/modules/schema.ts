@@ -47,6 +47,8 @@ export const quizFields = z
     timeLimitMinutes: count(0, 600),
     review: z.enum(['after-submit', 'after-pass', 'never']),
     shuffleOptions: checkbox,
+    /** draw only the questions of this module's pool (tagged with its code) */
+    ownPool: checkbox,
   })
   .strict();
 export type QuizFields = z.output<typeof quizFields>;

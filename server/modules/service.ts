@@ -143,11 +143,15 @@ export function findItem(draft: ModuleContent, key: string): ModuleItem {
 /** A lesson's stored body: sanitised, whatever was posted. */
 export const lessonBody = (html: string) => sanitizeLessonHtml(html);
 
-/** The quiz item fields from the form (draws with a count of 0 are left out). */
-export function quizSettings(fields: QuizFields): Omit<QuizItem, 'kind' | 'key'> {
+/**
+ * The quiz item fields from the form (draws with a count of 0 are left out); with
+ * `ownPool` every draw takes only the questions of the module's own pool (`moduleCode`).
+ */
+export function quizSettings(fields: QuizFields, moduleCode: string): Omit<QuizItem, 'kind' | 'key'> {
+  const pool = fields.ownPool ? { pool: moduleCode } : {};
   return {
     title: fields.title,
-    draw: TOPICS.filter((topic) => fields[`draw_${topic}`] > 0).map((topic) => ({ topic, count: fields[`draw_${topic}`] })),
+    draw: TOPICS.filter((topic) => fields[`draw_${topic}`] > 0).map((topic) => ({ topic, count: fields[`draw_${topic}`], ...pool })),
     passPercent: fields.passPercent,
     attemptLimit: fields.attemptLimit,
     cooldownMinutes: fields.cooldownMinutes,
@@ -166,10 +170,10 @@ export function moveItem(draft: ModuleContent, key: string, direction: 'up' | 'd
   [draft.items[index], draft.items[other]] = [draft.items[other]!, draft.items[index]!];
 }
 
-/** Active questions per topic, as quizzes draw them. */
-export async function activeQuestionCounts(db: Connection): Promise<Record<Topic, number>> {
-  // five counts on the { topic, active } index: cheaper than reading the bank
-  const counts = await Promise.all(TOPICS.map((topic) => questionModel(db).countDocuments({ topic, active: true })));
+/** Active questions per topic, as quizzes draw them; with `pool`, only the questions of that module pool. */
+export async function activeQuestionCounts(db: Connection, pool?: string): Promise<Record<Topic, number>> {
+  // five counts on the { topic, active } (or { pools, topic, active }) index: cheaper than reading the bank
+  const counts = await Promise.all(TOPICS.map((topic) => questionModel(db).countDocuments({ topic, active: true, ...(pool ? { pools: pool } : {}) })));
   return Object.fromEntries(TOPICS.map((topic, i) => [topic, counts[i]!])) as Record<Topic, number>;
 }
 
@@ -182,17 +186,22 @@ export interface PublishProblem {
 
 /**
  * Why the draft cannot be published (empty: it can): no item at all, a quiz that draws
- * nothing, or a draw asking more questions of a topic than its active bank holds.
+ * nothing, or a draw asking more questions of a topic than its active bank (or the
+ * module pool it names) holds.
  */
 export async function publishProblems(db: Connection, draft: ModuleContent): Promise<PublishProblem[]> {
   const problems: PublishProblem[] = [];
   if (draft.items.length === 0) problems.push({ id: 'module_publish_no_items', params: {} });
   const counts = await activeQuestionCounts(db);
+  const poolCounts = new Map<string, Record<Topic, number>>();
   for (const item of draft.items) {
     if (item.kind !== 'quiz') continue;
     if (item.draw.length === 0) problems.push({ id: 'module_publish_quiz_no_draw', params: { quiz: item.title } });
     for (const draw of item.draw) {
-      if (counts[draw.topic] < draw.count) problems.push({ id: 'module_publish_draw_short', params: { quiz: item.title, count: draw.count, available: counts[draw.topic] }, topic: draw.topic });
+      if (draw.pool && !poolCounts.has(draw.pool)) poolCounts.set(draw.pool, await activeQuestionCounts(db, draw.pool));
+      const available = draw.pool ? poolCounts.get(draw.pool)![draw.topic] : counts[draw.topic];
+      if (draw.pool && available < draw.count) problems.push({ id: 'module_publish_pool_short', params: { quiz: item.title, count: draw.count, available, pool: draw.pool }, topic: draw.topic });
+      else if (counts[draw.topic] < draw.count) problems.push({ id: 'module_publish_draw_short', params: { quiz: item.title, count: draw.count, available: counts[draw.topic] }, topic: draw.topic });
     }
   }
   return problems;

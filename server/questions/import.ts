@@ -36,6 +36,7 @@ const COLUMNS = [
   { field: 'correct', label: 'question_col_correct' },
   { field: 'explanation', label: 'question_col_explanation' },
   { field: 'source', label: 'question_col_source' },
+  { field: 'pools', label: 'question_col_pools' },
 ] as const satisfies readonly { field: string; label: MessageId }[];
 type Column = (typeof COLUMNS)[number]['field'];
 const REQUIRED_COLUMNS: readonly Column[] = ['topic', 'kind', 'prompt', 'option_a', 'option_b', 'correct', 'explanation'];
@@ -117,7 +118,7 @@ function rowToQuestion(cells: Partial<Record<Column, string>>, line: number, col
     .map((o) => ({ text: o.text, correct: correct.has(o.key) }));
   if ([...correct].some((c) => !cells[`option_${c}` as Column])) problems.push({ line, column: columnName('correct'), id: 'question_import_correct_blank_option' });
   if (problems.length > before) return null;
-  const result = check(questionSchema, { ref: cells.ref ?? '', topic, kind, scenario: cells.scenario ?? '', prompt: cells.prompt ?? '', options, explanation: cells.explanation ?? '', source: cells.source ?? '' });
+  const result = check(questionSchema, { ref: cells.ref ?? '', topic, kind, scenario: cells.scenario ?? '', prompt: cells.prompt ?? '', options, explanation: cells.explanation ?? '', source: cells.source ?? '', pools: cells.pools ?? '' });
   if (!result.ok) {
     for (const p of result.problems) {
       const field = p.field.startsWith('options') ? 'option_a' : p.field;

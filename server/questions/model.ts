@@ -1,5 +1,5 @@
 /**
- * The question bank, by topic. A quiz draws from it at random per attempt; each attempt
+ * The question bank, by topic, with module pools inside it (see `pools`). A quiz draws from it at random per attempt; each attempt
  * keeps a copy of the questions it drew (server/quizzes), so editing or retiring a
  * question never changes an attempt already made.
  */
@@ -32,6 +32,12 @@ export interface Question {
   source: string | null;
   /** the unit whose coordinators maintain it; null = province-wide bank */
   ownerUnitId: Types.ObjectId | null;
+  /**
+   * The module pools it belongs to: codes of the modules whose content it examines
+   * ("VHCV-THAI-DO"). A quiz drawing from its module's pool only takes questions tagged
+   * with that code; a question without pools is a shared topic question.
+   */
+  pools: string[];
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -50,12 +56,15 @@ const questionSchema = new Schema<Question>(
     explanation: { type: String, default: '' },
     source: { type: String, default: null },
     ownerUnitId: { type: Schema.Types.ObjectId, default: null },
+    pools: { type: [String], default: [] },
     active: { type: Boolean, default: true },
   },
   { timestamps: true, collection: 'questions' },
 );
 questionSchema.index({ ref: 1 }, { unique: true });
 questionSchema.index({ topic: 1, active: 1 });
+// a module's pool: its questions of a topic
+questionSchema.index({ pools: 1, topic: 1, active: 1 });
 
 const questionModels = defineModel<Question>('Question', questionSchema);
 export const questionModel = questionModels.model;

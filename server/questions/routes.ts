@@ -26,7 +26,7 @@ const topics = TOPICS.map((topic) => ({ value: topic, label: topicLabels[topic] 
 
 /** The form's values for an existing question. */
 function questionValues(q: Question): Record<string, string> {
-  const values: Record<string, string> = { ref: q.ref, topic: q.topic, kind: q.kind, scenario: q.scenario ?? '', prompt: q.prompt, explanation: q.explanation, source: q.source ?? '' };
+  const values: Record<string, string> = { ref: q.ref, topic: q.topic, kind: q.kind, scenario: q.scenario ?? '', prompt: q.prompt, explanation: q.explanation, source: q.source ?? '', pools: (q.pools ?? []).join(', ') };
   q.options.forEach((o, i) => {
     values[`option_${OPTION_KEYS[i]}`] = o.text;
     if (o.correct) values[`correct_${OPTION_KEYS[i]}`] = 'on';

@@ -15,6 +15,22 @@ export const TRUE_FALSE = ['Đúng', 'Sai'] as const;
 
 const optionSchema = z.object({ text: text(500), correct: z.boolean() });
 
+/** A module code as pools name them ("VHCV-THAI-DO"). */
+const POOL_CODE = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
+
+/**
+ * The module pools of a question: module codes, typed as a list separated by commas,
+ * semicolons or spaces (form, XLSX cell), or given as an array (starter content); upper
+ * case, no repeats, at most 10.
+ */
+export const poolsSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(/[\s,;]+/) : value ?? []),
+  z
+    .array(z.string().trim().toUpperCase())
+    .transform((codes) => [...new Set(codes.filter(Boolean))])
+    .pipe(z.array(z.string().regex(POOL_CODE, { error: 'question_pools_invalid' satisfies MessageId })).max(10, { error: 'question_pools_invalid' satisfies MessageId })),
+);
+
 export const questionSchema = z
   .object({
     ref: z
@@ -31,6 +47,7 @@ export const questionSchema = z
     options: z.array(optionSchema).min(2, { error: 'question_options_count' satisfies MessageId }).max(6, { error: 'question_options_count' satisfies MessageId }),
     explanation: text(3000),
     source: optionalText(200),
+    pools: poolsSchema,
   })
   .superRefine((q, ctx) => {
     const correct = q.options.filter((o) => o.correct).length;
@@ -49,7 +66,7 @@ export function questionFromForm(body: Record<string, unknown>): unknown {
   const str = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
   let options = OPTION_KEYS.map((k) => ({ text: str(`option_${k}`), correct: body[`correct_${k}`] === 'on' })).filter((o) => o.text.trim() !== '');
   if (str('kind') === 'true-false' && options.length === 0) options = TRUE_FALSE.map((t, i) => ({ text: t, correct: body[`correct_${OPTION_KEYS[i]}`] === 'on' }));
-  return { ref: str('ref'), topic: str('topic'), kind: str('kind'), scenario: str('scenario'), prompt: str('prompt'), options, explanation: str('explanation'), source: str('source') };
+  return { ref: str('ref'), topic: str('topic'), kind: str('kind'), scenario: str('scenario'), prompt: str('prompt'), options, explanation: str('explanation'), source: str('source'), pools: str('pools') };
 }
 
 export const questionListQuery = z.object({ topic: z.enum(TOPICS).optional().catch(undefined), inactive: z.enum(['1']).optional().catch(undefined), done: z.string().max(40).optional().catch(undefined) });

@@ -28,7 +28,7 @@ export function keyedOptions(options: QuestionInput['options']): QuestionOption[
 
 /** The stored fields of a validated question (not its owner or ref). */
 export function questionFields(input: QuestionInput) {
-  return { topic: input.topic, kind: input.kind, scenario: input.scenario || null, prompt: input.prompt, options: keyedOptions(input.options), explanation: input.explanation, source: input.source || null };
+  return { topic: input.topic, kind: input.kind, scenario: input.scenario || null, prompt: input.prompt, options: keyedOptions(input.options), explanation: input.explanation, source: input.source || null, pools: input.pools };
 }
 
 /** The next free generated ref of `topic` ("thai-do-7"), skipping any in `reserved`. */

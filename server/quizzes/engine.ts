@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { AppError } from '../errors';
-import type { QuizDraw } from '../modules/model';
+import { inDraw, type QuizDraw } from '../modules/model';
 import type { Question } from '../questions/model';
 import type { AttemptQuestion, AttemptResult } from './model';
 
@@ -28,14 +28,14 @@ export function shuffle<T>(items: readonly T[], random: Random): T[] {
 
 /**
  * Draws `count` distinct questions per entry of `draw` from `bank` (active questions,
- * any order), then shuffles the whole paper. A topic whose bank is smaller than asked
+ * any order) — of the entry's topic, and of its module pool when it names one — then shuffles the whole paper. A topic whose bank is smaller than asked
  * is refused (409 'learn_quiz_bank_too_small'): a shorter quiz than configured would be unfair.
  */
 export function drawQuestions(bank: readonly Question[], draw: readonly QuizDraw[], random: Random): Question[] {
   const taken = new Set<string>();
   const paper: Question[] = [];
   for (const entry of draw) {
-    const pool = bank.filter((q) => q.topic === entry.topic && q.active && !taken.has(String(q._id)));
+    const pool = bank.filter((q) => inDraw(q, entry) && q.active && !taken.has(String(q._id)));
     if (pool.length < entry.count) throw new AppError(409, 'learn_quiz_bank_too_small', { topic: entry.topic, count: entry.count, available: pool.length });
     for (const q of shuffle(pool, random).slice(0, entry.count)) {
       taken.add(String(q._id));

@@ -67,10 +67,12 @@ export async function quizState(db: Connection, progress: ModuleProgress, quiz: 
   };
 }
 
-/** The active questions of the topics `quiz` draws from. */
+/** The active questions `quiz` draws from: its topics, narrowed to the module pools its draws name. */
 async function bankFor(db: Connection, quiz: QuizItem): Promise<Question[]> {
-  const topics = [...new Set(quiz.draw.map((d) => d.topic))];
-  return questionModel(db).find({ topic: trusted({ $in: topics }), active: true }).sort({ ref: 1 }).lean<Question[]>();
+  const byTopic = quiz.draw.filter((d) => !d.pool).map((d) => ({ topic: d.topic }));
+  const byPool = quiz.draw.filter((d) => d.pool).map((d) => ({ topic: d.topic, pools: d.pool as string }));
+  if (byTopic.length + byPool.length === 0) return [];
+  return questionModel(db).find({ $or: trusted([...byTopic, ...byPool]), active: true }).sort({ ref: 1 }).lean<Question[]>();
 }
 
 /**

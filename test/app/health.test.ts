@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { parseEnv } from '../../server/env';
 import { connectDatabase, type Database } from '../../server/db/connect';
+import { createJobRuntime } from '../../server/jobs';
 import { createApp } from '../../server/app';
 import { createLogger } from '../../server/http/logging';
 import { createMailer } from '../../server/mail';
@@ -22,7 +23,10 @@ describe('app: configuration, database connection, health endpoints', function (
     // with MONGODB_URI unset the app runs the embedded engine under DATA_DIR
     db = await connectDatabase({ uri: process.env.MONGODB_URI, dataDir });
     const config = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-    const services = { db: db.connection, config, secret: 'x'.repeat(32), mailer: createMailer({ from: config.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') }), log: createLogger('silent') };
+    const log = createLogger('silent');
+    // a job runtime that is never started: these routes enqueue nothing
+    const jobs = createJobRuntime(db.connection, [], { lockLifetimeMs: 60_000, pollMs: 1_000, log });
+    const services = { db: db.connection, config, secret: 'x'.repeat(32), mailer: createMailer({ from: config.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') }), log, jobs };
     server = createApp(services).listen(0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

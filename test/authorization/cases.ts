@@ -64,8 +64,9 @@ const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 
 async function importJobOf(w: World, actor: Actor): Promise<string> {
   const owner = actor === 'coordinator' ? w.accounts.coordinator : w.accounts.admin;
   const data = Buffer.from(`Mã cán bộ,Họ và tên,Mã đơn vị,Đối tượng\nMX-JOB-${++serial},Lê Thị Việc,${w.units.A1.code},Viên chức\n`);
-  const { id } = startImportJob(w.services.db, { data, filename: 'ds.csv', dryRun: true, ownerId: owner._id.toHexString() });
-  while (getImportJob(id)?.status === 'running') await new Promise((resolve) => setTimeout(resolve, 20));
+  const ownerId = owner._id.toHexString();
+  const { id } = await startImportJob(w.services, { data, filename: 'ds.csv', dryRun: true, ownerId, scopeRootId: null, now: new Date() });
+  while (['queued', 'running'].includes((await getImportJob(w.services.jobs, id, ownerId))?.status ?? '')) await new Promise((resolve) => setTimeout(resolve, 20));
   return id;
 }
 
@@ -78,13 +79,13 @@ async function invitationJobOf(w: World, s: Scope, actor: Actor): Promise<string
   // one run per user at a time: a job started by an earlier case may still be finishing
   while (!id) {
     try {
-      id = start().id;
+      id = (await start()).id;
     } catch (error) {
       if ((error as { status?: number }).status !== 429) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
-  while (getInvitationJob(id)?.status === 'running') await new Promise((resolve) => setTimeout(resolve, 20));
+  while (['queued', 'running'].includes((await getInvitationJob(w.services.jobs, id, owner._id.toHexString()))?.status ?? '')) await new Promise((resolve) => setTimeout(resolve, 20));
   return id;
 }
 

@@ -276,7 +276,7 @@ describe('pages in a real browser (Chromium)', function () {
       expect(template.status()).to.equal(200);
       await page.getByLabel(vi('import_file_label', { max: tp.platform.services.config.UPLOAD_MAX_MB })).setInputFiles({ name: 'danh-sách.csv', mimeType: 'text/csv', buffer: await template.body() });
       await page.getByRole('button', { name: vi('import_submit') }).click();
-      await page.waitForURL(/\/officers\/import\/jobs\/[0-9a-f]{32}$/);
+      await page.waitForURL(/\/officers\/import\/jobs\/[0-9a-f]{24}$/);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal(vi('import_job_title', { filename: 'danh-sách.csv' }));
       const bar = page.getByRole('progressbar', { name: vi('import_progress_label'), exact: false });
       expect(await bar.count(), 'a labelled progress bar').to.equal(1);

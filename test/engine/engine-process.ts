@@ -25,8 +25,8 @@ export class Proc {
   private partial = '';
   private lineWaiters: Array<() => void> = [];
 
-  constructor(script: string, args: string[], readonly name: string) {
-    this.child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(script: string, args: string[], readonly name: string, options: { env?: NodeJS.ProcessEnv } = {}) {
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
     live.add(this);
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       const parts = (this.partial + d).split('\n');

@@ -152,7 +152,7 @@ describe('imports: the officer import pages', function () {
     form.set('file', new Blob([new Uint8Array(csv([HEADER, officerRow({ code: 'JS-1', unitCode: 'SO-A' })]))]), 'js.csv');
     const reply = await coordinator.request('POST', '/officers/import', { body: form, headers: { accept: 'application/json' } });
     expect(reply.status).to.equal(202);
-    expect(reply.json().url).to.match(/^\/officers\/import\/jobs\/[0-9a-f]{32}$/);
+    expect(reply.json().url).to.match(/^\/officers\/import\/jobs\/[0-9a-f]{24}$/);
     expect(reply.json().job.dryRun, 'dry run is the default').to.equal(true);
     const manager = tp.client();
     await manager.signIn('manager.a', 'mật khẩu thử');

@@ -18,6 +18,7 @@ const question = (topic: Topic, n: number, active = true): Question => ({
   options: ['a', 'b', 'c', 'd'].map((key) => ({ key, text: key, correct: key === 'a' })),
   explanation: '',
   source: null,
+  pools: [],
   ownerUnitId: null,
   active,
   createdAt: new Date(),

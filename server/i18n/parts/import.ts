@@ -21,7 +21,7 @@ export const vi = {
 
   // runs
   import_too_many_jobs: 'Bạn đang có quá nhiều lượt nhập chạy cùng lúc; hãy chờ lượt trước hoàn tất',
-  import_job_not_found: 'Không tìm thấy lượt nhập này (kết quả chỉ được giữ trong 1 giờ)',
+  import_job_not_found: 'Không tìm thấy lượt nhập này (kết quả chỉ được giữ trong một ngày)',
   import_failed: 'Lượt nhập bị gián đoạn do lỗi hệ thống; nhập lại cùng tệp là an toàn',
   import_phase_reading: 'Đang đọc tệp',
   import_phase_validating: 'Đang kiểm tra dữ liệu',
@@ -121,7 +121,7 @@ export const en: Record<keyof typeof vi, string> = {
   import_leader_choices: 'x, yes, no',
 
   import_too_many_jobs: 'You have too many imports running at once; wait for one to finish',
-  import_job_not_found: 'This import was not found (results are kept for 1 hour)',
+  import_job_not_found: 'This import was not found (results are kept for a day)',
   import_failed: 'The import was interrupted by a system error; importing the same file again is safe',
   import_phase_reading: 'Reading the file',
   import_phase_validating: 'Checking the data',
