@@ -157,7 +157,7 @@ describe('auth: invitations (real SMTP)', function () {
   it('invite-all runs in the background: the page follows its progress, another user cannot see it, one run at a time', async () => {
     const unit = await buildUnit({ parentId: department._id, name: 'Phòng đông người' });
     for (let i = 0; i < 40; i++) await buildOfficer({ unitId: unit._id, email: `dong.${i}@sonha.example` });
-    smtp.delayMs = 30; // each delivery takes a while, as a real mail server's does
+    smtp.delayMs = 100; // each delivery takes a while, as a real mail server's does (long enough to watch the job run on a loaded machine)
     try {
       const started = await coordinator.submit(`/units/${String(unit._id)}/invite-all`, {}, '/password/change');
       expect(started.status).to.equal(303);
