@@ -122,6 +122,48 @@ describe('storage: data directory lock', () => {
     await d.close();
   });
 
+  it('takes over a LOCK whose holder was SIGKILLed and is a zombie not yet reaped by its parent', async function () {
+    if (!existsSync('/proc/self/stat')) this.skip();
+    // `sleep` becomes the holder's parent through exec and never waits for its children, so the
+    // killed holder stays a zombie: the state of an app just SIGKILLed whose supervisor has not reaped it yet.
+    const holder = `
+      const { DataDir } = require(process.argv[1]);
+      DataDir.open(process.argv[2]).then(async (d) => {
+        await d.recover(() => {}, () => {});
+        await d.append(Buffer.from('from the holder'));
+        console.log('ready ' + process.pid);
+        setInterval(() => {}, 1000);
+      }, (e) => { console.error(e); process.exit(3); });`;
+    const parent = spawn('sh', ['-c', `"${process.execPath}" -e "$0" "$1" "$2" & exec sleep 60`, holder, MODULE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = await new Promise<number>((res, rej) => {
+        let out = '';
+        parent.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /ready (\d+)/.exec(out);
+          if (m) res(Number(m[1]));
+        });
+        parent.once('exit', (c) => rej(new Error(`holder exited early (${c}): ${out}`)));
+      });
+      await refused(DataDir.open(dir));
+      process.kill(pid, 'SIGKILL');
+      let state = '';
+      for (let i = 0; i < 200 && state !== 'Z'; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const stat = await fsp.readFile(`/proc/${pid}/stat`, 'latin1');
+        state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+      }
+      expect(state, 'the killed holder should be a zombie').to.equal('Z');
+      const d = await DataDir.open(dir);
+      const got: string[] = [];
+      await d.recover(() => undefined, (p) => got.push(p.toString()));
+      expect(got).to.deep.equal(['from the holder']);
+      await d.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('refuses a directory held by another worker thread of this process (same pid)', async () => {
     const d = await DataDir.open(dir);
     const code = `

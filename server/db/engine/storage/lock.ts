@@ -6,8 +6,9 @@
  * holding "pid\nstart-time\n". Worker threads share the pid but not this module, so a
  * LOCK naming our own pid is only treated as stale when its recorded process start
  * time differs from ours, i.e. it was left by an earlier process that had the same pid
- * (common in containers, where the server is always pid 1). The start time comes from
- * /proc/<pid>/stat (Linux); where unavailable, a live pid always counts as a holder.
+ * (common in containers, where the server is always pid 1). A dead pid, or a zombie
+ * (exited, not yet reaped by its parent), holds nothing. The start time and state come
+ * from /proc/<pid>/stat (Linux); where unavailable, a live pid always counts as a holder.
  *
  * Takeover of a stale lock (unlink + O_EXCL create) has a small race if two processes
  * do it at the same instant; the winner is re-checked by reading the file back.
@@ -19,25 +20,36 @@ import { LOCK_NAME } from './format';
 
 const openDirs = new Set<string>();
 
-/** Process start time in clock ticks since boot (Linux), or null when unknown. */
-function startTimeOf(pid: number): string | null {
+/** Fields of /proc/<pid>/stat from field 3 (state) on (Linux), or null when unknown. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null; // field 22 overall = starttime
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
 }
 
+/** Process start time in clock ticks since boot (Linux), or null when unknown. */
+function startTimeOf(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null; // field 22 overall = starttime
+}
+
+/**
+ * True while `pid` can still use the directory. A zombie (state Z, or X while being
+ * reaped) has exited and closed its files; it only waits for its parent to collect its
+ * status, so a restart right after SIGKILL must not wait for that (kill(pid, 0) still
+ * succeeds on a zombie).
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
+  const state = statFields(pid)?.[0];
+  return state !== 'Z' && state !== 'X' && state !== 'x';
 }
 
 const lockedError = (dir: string, pid: number | string, extra = ''): Error =>
