@@ -9,6 +9,12 @@ import { z } from 'zod';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * The address both HTTP listeners (platform and content origin) bind to. Loopback by
+   * default: the platform is reached through a reverse proxy (TLS, compression) on the same
+   * machine; a container or a proxy on another machine needs 0.0.0.0 or the interface's address.
+   */
+  HOST: z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   /** A real MongoDB (production: a replica set). Unset → the embedded engine. */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   /** Where the embedded engine (and later uploads, outbox) keep their files. */

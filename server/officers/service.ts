@@ -8,6 +8,7 @@ import { foldForSearch } from '../i18n/vietnamese';
 import { parse } from '../validation';
 import { readyUnitModel, type Unit } from '../units/model';
 import { newOfficer, officerUpdate, type OfficerUpdate } from './changes';
+import { accountsFollowOfficers } from './accounts-follow';
 import { isEmployed } from './memberships';
 import { readyOfficerModel, type Officer } from './model';
 import { createOfficerSchema, listOfficersSchema, officerIdSchema, transferOfficerSchema, updateOfficerSchema, type CreateOfficerInput, type ListOfficersInput, type UpdateOfficerInput } from './schema';
@@ -86,7 +87,9 @@ export async function transferOfficer(db: Connection, officerId: string | Types.
   const unit = await loadActiveUnit(db, args.unitId);
   if (!isEmployed(officer.status)) throw conflict('officer_not_employed');
   if (officer.unitId.equals(unit._id)) throw conflict('officer_already_in_unit');
-  return applyUpdate(Officer, officer, officerUpdate(officer, { unitId: unit._id }, args.effectiveDate));
+  const moved = await applyUpdate(Officer, officer, officerUpdate(officer, { unitId: unit._id }, args.effectiveDate));
+  await accountsFollowOfficers(db, [{ officerId: moved._id, unitId: moved.unitId }]);
+  return moved;
 }
 
 export interface OfficerPage {
