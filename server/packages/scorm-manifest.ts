@@ -7,7 +7,8 @@
  * Launch (design.md §4): the default organization (or the first) → its first item, in
  * document order, with an identifierref → that resource's href joined with the xml:base
  * of <manifest>, <resources> and <resource> (+ the item's parameters). Every SCO item
- * is listed with its own launch, so a multi-SCO package can be played SCO by SCO.
+ * is listed with its own launch, so a multi-SCO package can be played SCO by SCO. A
+ * manifest with no organization but a single resource plays that resource (as Moodle does).
  *
  * Sequencing: the platform launches SCOs one by one from its own list; it does not run
  * the SCORM 2004 sequencing engine. Elements that only restate the default behaviour
@@ -155,11 +156,12 @@ export function readScormManifest(bytes: Buffer, files: ReadonlySet<string>, fal
   const organizationsNode = child(root, 'organizations');
   const organizations = children(organizationsNode, 'organization');
   const wanted = attr(organizationsNode, 'default');
-  const organization = organizations.find((o) => attr(o, 'identifier') === wanted) ?? organizations[0];
-  if (!organization) throw new AppError(422, 'package_scorm_no_organization');
-
   const resourcesNode = child(root, 'resources');
-  const resources = new Map(children(resourcesNode, 'resource').map((r) => [attr(r, 'identifier') ?? '', r]));
+  const resourceList = children(resourcesNode, 'resource');
+  const resources = new Map(resourceList.map((r) => [attr(r, 'identifier') ?? '', r]));
+  // no organization but exactly one resource: that resource is the course (Moodle plays it too)
+  const organization = organizations.find((o) => attr(o, 'identifier') === wanted) ?? organizations[0] ?? (resourceList.length === 1 ? implicitOrganization(resourceList[0]!, fallbackTitle) : undefined);
+  if (!organization) throw new AppError(422, 'package_scorm_no_organization');
   const bases = [attr(root, 'base') ?? '', attr(resourcesNode, 'base') ?? ''];
 
   const items = flattenItems(organization);
@@ -188,6 +190,12 @@ export function readScormManifest(bytes: Buffer, files: ReadonlySet<string>, fal
   if (scos.length === 0) throw new AppError(422, 'package_scorm_no_sco');
   const title = text(child(organization, 'title')) || scos[0]?.title || fallbackTitle;
   return { kind, edition, title: title.normalize('NFC').slice(0, 300), launch, scos };
+}
+
+/** An organization of one item pointing at `resource`: what a manifest with an empty <organizations/> means. */
+function implicitOrganization(resource: XmlNode, title: string): XmlNode {
+  const identifier = attr(resource, 'identifier') ?? '';
+  return { title, item: { '@_identifier': identifier || 'item', '@_identifierref': identifier, title } };
 }
 
 /** Item parameters (IMS CP: "?a=b", "#x" or "a=b") appended to a launch suffix. */

@@ -25,19 +25,47 @@ export interface ZipLimits {
 }
 
 /**
- * File types a package may contain: web pages and their scripts and styles, data and
- * manifests, images, audio, video, fonts, PDF and subtitles — what SCORM authoring tools
- * (iSpring, Articulate, Captivate) and H5P libraries ship. Not allowed: executables and
- * server-side scripts (.exe, .php, .jsp, .sh…), archives, server configuration
- * (.htaccess), anything without an extension; .dtd and .swf are dropped (see `ignored`).
+ * What a package may not contain. There is no allow-list of "web" types: authoring tools
+ * ship whatever their content needs (H5P's jQuery UI carries a .diff, H5P-in-SCORM
+ * exporters a .patch, Adapt 3D assets as .glb / .usdz), and every one of those is inert
+ * here, because package files are only ever served from the content origin, with a
+ * Content-Type the platform picks from the extension (unknown → application/octet-stream),
+ * nosniff and the content CSP — nothing in a package is ever executed by the server.
+ * What is refused is what could run somewhere else: native executables and installers,
+ * server-side scripts and server configuration (a copy of the tree behind another web
+ * server must not turn into a web shell). Content is checked too (see `dangerousContent`):
+ * an executable renamed to .png is refused all the same.
  */
-export const ALLOWED_EXTENSIONS: ReadonlySet<string> = new Set([
-  'html', 'htm', 'js', 'mjs', 'css', 'json', 'xml', 'xsd',
-  'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico',
-  'mp4', 'webm', 'ogv', 'mp3', 'm4a', 'ogg', 'oga', 'wav',
-  'woff', 'woff2', 'ttf', 'otf', 'eot',
-  'pdf', 'txt', 'vtt', 'webvtt', 'csv', 'md', 'map',
+export const REFUSED_EXTENSIONS: ReadonlySet<string> = new Set([
+  // native executables, libraries and installers
+  'exe', 'dll', 'com', 'scr', 'msi', 'msp', 'bat', 'cmd', 'ps1', 'psm1', 'vbs', 'vbe', 'wsf', 'wsh', 'hta', 'cpl', 'lnk', 'reg',
+  'sh', 'bash', 'zsh', 'csh', 'ksh', 'run', 'bin', 'elf', 'so', 'dylib', 'app', 'dmg', 'pkg', 'deb', 'rpm', 'apk', 'appimage',
+  'jar', 'war', 'ear', 'class',
+  // server-side scripts
+  'php', 'php3', 'php4', 'php5', 'php7', 'php8', 'phtml', 'phar', 'pht', 'phps', 'asp', 'aspx', 'asa', 'asax', 'ascx', 'ashx', 'asmx', 'axd', 'cer',
+  'jsp', 'jspx', 'jsw', 'jsv', 'jspf', 'cfm', 'cfml', 'cgi', 'fcgi', 'pl', 'pm', 'py', 'pyc', 'rb', 'shtml', 'shtm', 'stm', 'ssi',
 ]);
+
+/** Server configuration files, refused by name wherever they are. */
+const REFUSED_NAMES: ReadonlySet<string> = new Set(['.htaccess', '.htpasswd', 'web.config', '.user.ini', 'php.ini']);
+
+/** True when a file's name makes it an executable, a server-side script or server configuration. */
+export function refusedByName(name: string): boolean {
+  const base = name.slice(name.lastIndexOf('/') + 1).toLowerCase();
+  if (REFUSED_NAMES.has(base)) return true;
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && REFUSED_EXTENSIONS.has(base.slice(dot + 1));
+}
+
+/** Leading bytes of native executables (PE, ELF, Mach-O 32/64/fat) and of PHP source. */
+const EXECUTABLE_MAGIC = [Buffer.from('MZ'), Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.from([0xfe, 0xed, 0xfa, 0xce]), Buffer.from([0xfe, 0xed, 0xfa, 0xcf]), Buffer.from([0xce, 0xfa, 0xed, 0xfe]), Buffer.from([0xcf, 0xfa, 0xed, 0xfe]), Buffer.from([0xca, 0xfe, 0xba, 0xbe]), Buffer.from('<?php')];
+/** How many leading bytes `dangerousContent` needs. */
+const MAGIC_BYTES = 5;
+
+/** True when a file's first bytes are those of a native executable or of a PHP script, whatever its name. */
+export function dangerousContent(head: Buffer): boolean {
+  return EXECUTABLE_MAGIC.some((magic) => head.length >= magic.length && head.subarray(0, magic.length).equals(magic));
+}
 
 /**
  * Entries dropped without a word (never written): operating-system litter (macOS resource
@@ -133,7 +161,7 @@ function nextEntry(zip: ZipFile): Promise<Entry | null> {
 /**
  * Every entry of `zip`, checked: count, names, duplicates, file types (by the mode in the
  * external attributes: symlinks and devices are refused), encryption, compression method,
- * allowed extensions and the declared sizes against the caps.
+ * refused file types and the declared sizes against the caps.
  */
 export async function listEntries(zip: ZipFile, limits: ZipLimits): Promise<PackageEntry[]> {
   if (zip.entryCount > limits.maxEntries) throw refuse('package_too_many_entries', { max: limits.maxEntries });
@@ -158,9 +186,7 @@ export async function listEntries(zip: ZipFile, limits: ZipLimits): Promise<Pack
     }
     if (entry.isEncrypted()) throw refuse('package_zip_encrypted', { name: shown(name) });
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw refuse('package_zip_method', { name: shown(name) });
-    const dot = name.lastIndexOf('.');
-    const extension = dot > name.lastIndexOf('/') ? name.slice(dot + 1).toLowerCase() : '';
-    if (!ALLOWED_EXTENSIONS.has(extension)) throw refuse('package_file_type_not_allowed', { name: shown(name), allowed: [...ALLOWED_EXTENSIONS].join(', ') });
+    if (refusedByName(name)) throw refuse('package_file_type_not_allowed', { name: shown(name) });
     if (entry.uncompressedSize > limits.maxEntryBytes) throw refuse('package_entry_too_large', { name: shown(name), max: limits.maxEntryBytes / MB });
     declaredTotal += entry.uncompressedSize;
     if (declaredTotal > limits.maxUnpackedBytes) throw refuse('package_too_large_unpacked', { max: limits.maxUnpackedBytes / MB });
@@ -190,12 +216,19 @@ export interface InflateBudget {
 /**
  * Counts bytes as they are inflated and stops the stream at the first byte past any cap
  * (the entry's declared size, the per-entry cap, the package total): a zip bomb is cut
- * off while inflating, whatever its headers say.
+ * off while inflating, whatever its headers say. The first bytes are checked for an
+ * executable's (dangerousContent), whatever the file's name.
  */
 function meter(item: PackageEntry, limits: ZipLimits, budget: InflateBudget): Transform {
   let size = 0;
+  let head = Buffer.alloc(0);
+  const checkHead = () => (dangerousContent(head) ? refuse('package_file_executable', { name: shown(item.name) }) : null);
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      if (head.length < MAGIC_BYTES) {
+        head = Buffer.concat([head, chunk.subarray(0, MAGIC_BYTES - head.length)]);
+        if (head.length >= MAGIC_BYTES && checkHead()) return done(checkHead());
+      }
       size += chunk.length;
       budget.total += chunk.length;
       if (budget.total > limits.maxUnpackedBytes) return done(refuse('package_too_large_unpacked', { max: limits.maxUnpackedBytes / MB }));
@@ -204,7 +237,8 @@ function meter(item: PackageEntry, limits: ZipLimits, budget: InflateBudget): Tr
       done(null, chunk);
     },
     flush(done: TransformCallback) {
-      done(size === item.declaredSize ? null : refuse('package_entry_size_mismatch', { name: shown(item.name) }));
+      // a file shorter than the longest magic is checked here
+      done(checkHead() ?? (size === item.declaredSize ? null : refuse('package_entry_size_mismatch', { name: shown(item.name) })));
     },
   });
 }

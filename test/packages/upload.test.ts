@@ -202,7 +202,7 @@ describe('packages: upload, validation, extraction and storage', function () {
 
     it('two entries with the same name (also differing only in case, or a file where a folder must be)', async () => {
       await expectRefused(patchBytes(await zipOf(scorm12Files({ 'QQQQQ.html': 'x' })), 'QQQQQ.html', 'INDEX.html'), 'package_duplicate_entry');
-      await expectRefused(await zipOf(scorm12Files({ css: 'x' })), 'package_file_type_not_allowed');
+      await expectRefused(await zipOf(scorm12Files({ css: 'x' })), 'package_duplicate_entry');
       await expectRefused(await zipOf(scorm12Files({ 'css.txt': 'x', 'css.txt/a.html': 'y' })), 'package_duplicate_entry');
     });
 
@@ -280,8 +280,8 @@ describe('packages: upload, validation, extraction and storage', function () {
       await expectRefused(broken, 'package_zip_corrupt');
     });
 
-    it('disallowed file types (.exe, .php, .htaccess, none)', async () => {
-      for (const name of ['setup.exe', 'shell.php', 'cgi/.htaccess', 'noextension']) {
+    it('disallowed file types (.exe, .php, .htaccess, web.config)', async () => {
+      for (const name of ['setup.exe', 'shell.php', 'cgi/.htaccess', 'bin/web.config']) {
         const reply = await expectRefused(await zipOf(scorm12Files({ [name]: 'x' })), 'package_file_type_not_allowed');
         expect(reply.json().error.message).to.contain(name);
       }
