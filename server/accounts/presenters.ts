@@ -4,7 +4,7 @@ import type { Role, User } from '../users/model';
 import { roleLabels } from '../users/model';
 import { loginOf } from '../auth/recovery';
 import type { AuditEvent } from '../audit/model';
-import { auditActionLabels } from '../admin/presenters';
+import { auditActionLabel } from '../admin/presenters';
 
 /** One state, the one that matters most: deactivated, then locked out, then still waiting for a first password. */
 export type AccountState = 'inactive' | 'locked' | 'pending' | 'active';
@@ -73,5 +73,5 @@ export function presentAccountRow(account: User, facts: { unitName: string | nul
 
 /** One line of an account's history (its audit events). */
 export function presentAccountEvent(event: AuditEvent) {
-  return { at: event.at, action: event.action, label: auditActionLabels[event.action] ?? null, actor: event.actorName };
+  return { at: event.at, action: event.action, label: auditActionLabel(event.action), actor: event.actorName };
 }

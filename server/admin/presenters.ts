@@ -1,40 +1,18 @@
 /** What the admin pages show of audit events and stored e-mails: allowlists, plus the pager. */
 import type { AuditEvent } from '../audit/model';
-import type { MessageId } from '../i18n';
+import { isMessageId, type MessageId } from '../i18n';
 import type { OutboxMessage, OutboxSummary } from '../mail';
+import { describeSubject, type SubjectName, type SubjectNames } from './subjects';
 
-/** Labels of the actions the platform records; an action without one is shown as its code. */
-export const auditActionLabels: Readonly<Record<string, MessageId>> = {
-  'auth.sign_in': 'audit_action_auth_sign_in',
-  'auth.sign_in_failed': 'audit_action_auth_sign_in_failed',
-  'auth.sign_in_locked': 'audit_action_auth_sign_in_locked',
-  'auth.sign_out': 'audit_action_auth_sign_out',
-  'auth.sign_out_everywhere': 'audit_action_auth_sign_out_everywhere',
-  'auth.password_changed': 'audit_action_auth_password_changed',
-  'auth.reset_requested': 'audit_action_auth_reset_requested',
-  'auth.password_reset': 'audit_action_auth_password_reset',
-  'account.invited': 'audit_action_account_invited',
-  'account.invited_unit': 'audit_action_account_invited_unit',
-  'unit.create': 'audit_action_unit_create',
-  'unit.rename': 'audit_action_unit_rename',
-  'unit.move': 'audit_action_unit_move',
-  'unit.deactivate': 'audit_action_unit_deactivate',
-  'unit.merge': 'audit_action_unit_merge',
-  'officer.create': 'audit_action_officer_create',
-  'officer.update': 'audit_action_officer_update',
-  'officer.transfer': 'audit_action_officer_transfer',
-  'import.start': 'audit_action_import_start',
-  'account.appointed': 'audit_action_account_appointed',
-  'account.role_changed': 'audit_action_account_role_changed',
-  'account.deactivated': 'audit_action_account_deactivated',
-  'account.reactivated': 'audit_action_account_reactivated',
-  'account.unlocked': 'audit_action_account_unlocked',
-  'account.link_sent': 'audit_action_account_link_sent',
-  'account.activation_sheet': 'audit_action_account_activation_sheet',
-  'account.activated': 'audit_action_account_activated',
-  'auth.activation_failed': 'audit_action_auth_activation_failed',
-  'auth.activation_locked': 'audit_action_auth_activation_locked',
-};
+/**
+ * The label of a recorded action: the message `audit_action_<action with dots as underscores>`
+ * ("auth.sign_in" → audit_action_auth_sign_in); null for an action without one, shown as its code.
+ * test/admin/audit-labels.test.ts checks every action the code records has its label.
+ */
+export function auditActionLabel(action: string): MessageId | null {
+  const id = `audit_action_${action.replace(/\./g, '_')}`;
+  return isMessageId(id) ? id : null;
+}
 
 /** The filter choices of the audit page: action prefixes by area. */
 export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> = [
@@ -43,6 +21,11 @@ export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> =
   { value: 'unit.', label: 'audit_prefix_unit' },
   { value: 'officer.', label: 'audit_prefix_officer' },
   { value: 'import.', label: 'audit_prefix_import' },
+  { value: 'module.', label: 'audit_prefix_module' },
+  { value: 'package.', label: 'audit_prefix_package' },
+  { value: 'question.', label: 'audit_prefix_question' },
+  { value: 'assignment.', label: 'audit_prefix_assignment' },
+  { value: 'bundle.', label: 'audit_prefix_bundle' },
 ];
 
 export interface AuditRow {
@@ -50,17 +33,21 @@ export interface AuditRow {
   action: string;
   label: MessageId | null;
   actor: string | null;
-  subject: string | null;
+  subject: SubjectName | null;
   ip: string | null;
 }
 
-export function presentAuditEvent(event: AuditEvent): AuditRow {
+/**
+ * One audit event for the page; `names` holds what its subject is called today
+ * (server/admin/subjects.ts), so the log reads "Cán bộ: Nguyễn Thu Hà (CB0001)", not an id.
+ */
+export function presentAuditEvent(event: AuditEvent, names: SubjectNames = new Map()): AuditRow {
   return {
     at: event.at,
     action: event.action,
-    label: auditActionLabels[event.action] ?? null,
+    label: auditActionLabel(event.action),
     actor: event.actorName,
-    subject: event.subjectType ? `${event.subjectType} ${event.subjectId ?? ''}`.trim() : null,
+    subject: event.subjectType ? describeSubject(event.subjectType, event.subjectId, names) : null,
     ip: event.ip,
   };
 }

@@ -9,6 +9,7 @@ import { notFound } from '../errors';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { listOutbox, outboxDir, readOutboxMessage } from '../mail';
+import { subjectNames } from './subjects';
 import { auditPrefixes, pager, presentAuditEvent, presentOutboxMessage, presentOutboxSummary } from './presenters';
 import { auditListSchema, outboxListSchema, outboxMessageSchema } from './schema';
 
@@ -61,11 +62,12 @@ export function registerAdminRoutes(router: Router, services: Services): void {
       ctx.authorize('admin.audit', null);
       const { page, action } = ctx.input;
       const { items, total } = await listAudit(services.db, { ...(action ? { actionPrefix: action } : {}), page, pageSize: AUDIT_PAGE_SIZE });
+      const names = await subjectNames(services.db, items);
       // a prefix typed into the address bar is kept as a choice so the form shows what is filtered
       const prefixes = action && !auditPrefixes.some((p) => p.value === action) ? [...auditPrefixes, { value: action, label: null }] : auditPrefixes;
       ctx.res.render('admin/audit', {
         title: 'audit_title',
-        events: items.map(presentAuditEvent),
+        events: items.map((event) => presentAuditEvent(event, names)),
         action: action ?? '',
         prefixes,
         pager: pager('/admin/audit', page, AUDIT_PAGE_SIZE, total, { action }),

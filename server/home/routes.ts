@@ -23,7 +23,7 @@ export function registerHomeRoutes(router: Router, services: Services): void {
       const changed = ctx.req.query['changed'] === '1';
       if (account.role === 'admin') {
         const [stats, audit] = await Promise.all([installationStats(services.db), listAudit(services.db, { page: 1, pageSize: 8 })]);
-        return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map(presentAuditEvent) });
+        return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map((event) => presentAuditEvent(event)) });
       }
       if (account.role === 'officer') {
         const officer = account.officerId ? await officerModel(services.db).findById(account.officerId).lean<Officer>() : null;

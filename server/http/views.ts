@@ -33,6 +33,11 @@ export function formatNumber(value: number, locale: Locale): string {
   return value.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB');
 }
 
+/** One percentage format everywhere: "66,5%" in Vietnamese, "66.5%" in English (no space before the sign). */
+export function formatPercent(value: number, locale: Locale): string {
+  return `${formatNumber(value, locale)}%`;
+}
+
 function localeOf(req: Request, session: Session | null): Locale {
   const chosen = req.cookies?.[LOCALE_COOKIE] as unknown;
   if (chosen === 'vi' || chosen === 'en') return chosen;
@@ -49,6 +54,7 @@ export function viewLocals(services: Services) {
     res.locals['formatDate'] = formatDate;
     res.locals['formatDateTime'] = formatDateTime;
     res.locals['formatNumber'] = (n: number) => formatNumber(n, locale);
+    res.locals['formatPercent'] = (n: number) => formatPercent(n, locale);
     res.locals['csrfToken'] = () => csrfToken(req, res, services.secret, secure);
     res.locals['currentPath'] = req.path;
     res.locals['title'] = null;

@@ -17,7 +17,7 @@ export const en: Record<keyof typeof vi, string> = {
   field_invalid_date: 'Invalid date',
   field_invalid_id: 'Invalid identifier',
   field_unknown: 'This field is not supported',
-  code_invalid: 'A code may contain only unaccented letters, digits and . _ -',
+  code_invalid: 'A code may contain only unaccented letters, digits and . _ -, starting with a letter or digit',
   email_invalid: 'Invalid e-mail address',
   phone_invalid: 'Invalid phone number',
 

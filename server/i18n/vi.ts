@@ -20,7 +20,7 @@ export const vi = {
   field_invalid_date: 'Ngày không hợp lệ',
   field_invalid_id: 'Mã định danh không hợp lệ',
   field_unknown: 'Trường này không được hỗ trợ',
-  code_invalid: 'Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -',
+  code_invalid: 'Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -, bắt đầu bằng chữ cái hoặc chữ số',
   email_invalid: 'Địa chỉ email không hợp lệ',
   phone_invalid: 'Số điện thoại không hợp lệ',
 

@@ -173,7 +173,7 @@ export async function questionTemplate(locale: Locale): Promise<Buffer> {
   const topic = t(locale, topicLabels['giao-tiep']);
   // sample content, not interface text: what a coordinator would write
   sheet.addRow({ ref: 'giao-tiep-mau-1', topic, kind: t(locale, kindLabels.single), prompt: 'Khi tiếp công dân tại bộ phận một cửa, công chức cần làm gì đầu tiên?', option_a: 'Chào hỏi, mời ngồi và hỏi nhu cầu', option_b: 'Yêu cầu đưa hồ sơ ngay', option_c: 'Chỉ tay về phía quầy khác', correct: 'A', explanation: 'Quy tắc "4 xin": xin chào khi gặp gỡ công dân.', source: 'Mục II.2.a' });
-  sheet.addRow({ ref: 'giao-tiep-mau-2', topic, kind: t(locale, kindLabels['true-false']), prompt: 'Công chức được dùng điện thoại việc riêng khi đang tiếp công dân.', option_a: 'Đúng', option_b: 'Sai', correct: 'B', explanation: 'Phải tập trung giải quyết công việc của công dân.', source: 'Mục II.2.b' });
+  sheet.addRow({ ref: 'giao-tiep-mau-2', topic, kind: t(locale, kindLabels['true-false']), prompt: 'Công chức được dùng điện thoại việc riêng khi đang tiếp công dân.', option_a: 'Đúng', option_b: 'Sai', correct: 'B', explanation: 'Khi giao tiếp với người dân, công chức phải tôn trọng, lắng nghe, tận tình hướng dẫn: tập trung vào công việc của công dân.', source: 'Mục II.2.a' });
   const guide = workbook.addWorksheet(t(locale, 'question_template_guide_sheet'));
   guide.columns = [{ width: 110 }];
   for (const id of ['question_template_guide_1', 'question_template_guide_2', 'question_template_guide_3', 'question_template_guide_4'] as const) guide.addRow([t(locale, id, { topics: TOPICS.map((x) => t(locale, topicLabels[x])).join('; '), kinds: QUESTION_KINDS.map((k) => t(locale, kindLabels[k])).join('; ') })]);

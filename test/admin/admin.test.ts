@@ -6,6 +6,8 @@ import { expect } from 'chai';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
 import { buildOfficer } from '../factories';
 import { auditModel } from '../../server/audit/model';
+import { recordAudit } from '../../server/audit/service';
+import { unitModel } from '../../server/units/model';
 import { t } from '../../server/i18n';
 import { listOutbox, outboxDir } from '../../server/mail';
 import { createAccount } from '../../server/users/service';
@@ -103,6 +105,29 @@ describe('admin: outbox and audit pages', function () {
     expect(resets.text).to.contain('auth.reset_requested').and.not.contain('<code class="muted">auth.sign_in</code>');
     // a malformed filter falls back to everything instead of failing
     expect((await admin.get('/admin/audit?action=%24where')).status).to.equal(200);
+  });
+
+  it('names each subject as it is called today (an officer by name and code, a unit by name), never by its id alone', async () => {
+    const db = tp.platform.services.db;
+    const officer = await buildOfficer({ fullName: 'Nguyễn Thu Hằng' });
+    const goneId = '6b16147b0000000000000000';
+    await recordAudit(db, { action: 'officer.update', subject: { type: 'officer', id: officer._id } });
+    await recordAudit(db, { action: 'unit.rename', subject: { type: 'unit', id: officer.unitId } });
+    await recordAudit(db, { action: 'officer.transfer', subject: { type: 'officer', id: goneId } });
+    const unit = (await unitModel(db).findById(officer.unitId).lean())!;
+
+    const page = await admin.get('/admin/audit?action=');
+    expect(page.text).to.contain(`${t('vi', 'audit_subject_officer')}: Nguyễn Thu Hằng (${officer.code})`);
+    expect(page.text).to.contain(`${t('vi', 'audit_subject_unit')}: ${unit.name} (${unit.code})`);
+    expect(page.text).to.contain(t('vi', 'audit_subject_gone', { id: '6b16147b' })).and.not.contain(goneId);
+    expect(page.text).not.to.contain(String(officer._id));
+    // a labelled action shows its label; its code is only a tooltip
+    expect(page.text).to.contain(`<span title="officer.update">${t('vi', 'audit_action_officer_update')}</span>`);
+  });
+
+  it('offers a filter for every area that records events (modules, packages, questions too)', async () => {
+    const page = await admin.get('/admin/audit');
+    for (const prefix of ['auth.', 'account.', 'unit.', 'officer.', 'import.', 'module.', 'package.', 'question.']) expect(page.text).to.contain(`<option value="${prefix}"`);
   });
 
   it('pages the audit log', async () => {

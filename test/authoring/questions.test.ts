@@ -103,6 +103,8 @@ describe('authoring: the question bank', function () {
       expect(reply.status, reply.text.slice(0, 2000)).to.equal(200);
       expectMessage(reply, t('vi', 'question_import_done', { created: 2, updated: 0 }));
       expect((await byRef('giao-tiep-mau-2'))!.kind).to.equal('true-false');
+      // both examples are about receiving citizens: section II.2.a of the plan (II.2.b is about colleagues)
+      expect((await byRef('giao-tiep-mau-2'))!.source).to.equal('Mục II.2.a');
     });
 
     it('a good file creates new questions and updates existing ones by ref', async () => {

@@ -59,6 +59,14 @@ describe('content: checks on the starter content in content/', function () {
     expect(wrong).to.deep.equal([]);
   });
 
+  it('no prompt repeats the instruction the quiz page already gives for multiple-choice questions', () => {
+    const repeated: string[] = [];
+    for (const topic of topicsPresent().filter((t) => fs.existsSync(path.join(MODULES, t, 'questions.json')))) {
+      for (const q of readJson(topic, 'questions.json') as Array<{ ref: string; prompt: string }>) if (/chọn tất cả/i.test(q.prompt)) repeated.push(q.ref);
+    }
+    expect(repeated).to.deep.equal([]);
+  });
+
   it('all text is Unicode NFC: JSON strings and lesson files', () => {
     const notNfc: string[] = [];
     for (const topic of topicsPresent()) {

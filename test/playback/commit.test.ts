@@ -243,9 +243,9 @@ describe('package playback: content origin, tokens, commits', function () {
     const text = page.text.replace(/\s+/g, ' ');
     expect(text).to.contain('Trần Thị Bình').and.contain('Nguyễn Văn An');
     // B passed with 100 (test above), A scored 33: the average of the scored attempts
-    expect(text).to.contain('66,5 %');
-    expect(text).to.match(/cau-1<\/th><td class="num">1<\/td><td class="num">1 \(100 %\)/);
-    expect(text).to.match(/cau-2<\/th><td class="num">1<\/td><td class="num">0 \(0 %\)/);
+    expect(text).to.contain('66,5%');
+    expect(text).to.match(/cau-1<\/th><td class="num">1<\/td><td class="num">1 \(100%\)/);
+    expect(text).to.match(/cau-2<\/th><td class="num">1<\/td><td class="num">0 \(0%\)/);
     const exported = await coordinator.get(`/api/v1/packages/${h5p._id.toHexString()}/statements`);
     expect(exported.status).to.equal(200);
     expect(exported.headers.get('content-disposition')).to.contain('attachment');
