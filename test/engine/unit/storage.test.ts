@@ -282,6 +282,32 @@ describe('storage: DataDir', () => {
     });
   });
 
+  describe('checkpoint cadence', () => {
+    it('is due after checkpointRecords new records, and never with nothing new', async () => {
+      const { d } = await openRecover(dir, { checkpointRecords: 3, checkpointSeconds: 0 });
+      expect(d.needsCheckpoint()).to.equal(false);
+      await d.appendMany([b('1'), b('2')]);
+      expect(d.needsCheckpoint()).to.equal(false);
+      await d.append(b('3'));
+      expect(d.needsCheckpoint()).to.equal(true);
+      await d.checkpoint([b('1'), b('2'), b('3')]);
+      expect(d.needsCheckpoint()).to.equal(false);
+      await d.close();
+    });
+
+    it('is due checkpointSeconds after the last checkpoint once anything was written', async () => {
+      const { d } = await openRecover(dir, { checkpointSeconds: 60 });
+      const later = Date.now() + 61_000;
+      expect(d.needsCheckpoint(later)).to.equal(false); // nothing new: no snapshot to write
+      await d.append(b('x'));
+      expect(d.needsCheckpoint()).to.equal(false);
+      expect(d.needsCheckpoint(later)).to.equal(true);
+      await d.checkpoint([b('x')]);
+      expect(d.needsCheckpoint(later)).to.equal(false);
+      await d.close();
+    });
+  });
+
   describe('journal sync failure', () => {
     it('rejects the failing append and every later one, and sets `failed`', async () => {
       let fail = false;
