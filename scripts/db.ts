@@ -14,12 +14,16 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       socket: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'checkpoint-seconds': { type: 'string' },
+      'checkpoint-records': { type: 'string' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
   const log = values.quiet ? () => {} : (msg: string) => process.stderr.write(`[engine] ${msg}\n`);
-  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, log });
+  const checkpointSeconds = optionalCount(values['checkpoint-seconds'], '--checkpoint-seconds');
+  const checkpointRecords = optionalCount(values['checkpoint-records'], '--checkpoint-records');
+  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, checkpointSeconds, checkpointRecords, log });
   process.stdout.write(`engine listening: ${server.uri}\n`);
   let stopping = false;
   const stop = (signal: string) => {
@@ -33,6 +37,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function optionalCount(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number ≥ 0, got "${text}"`);
+  return n;
 }
 
 main().catch((e: Error) => {

@@ -19,6 +19,10 @@ const schema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   /** Where the embedded engine (and later uploads, outbox) keep their files. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Embedded engine: a checkpoint (snapshot + fresh journal) at least this often while data changes, in seconds; 0 = only by size/records. */
+  DB_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Embedded engine: a checkpoint after this many journal records (bounds start-up replay). */
+  DB_CHECKPOINT_RECORDS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   /** The address users reach the platform at; links in e-mails are built from it. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** Signs session tokens (HS256). Required in production, ≥ 32 characters; development generates one under DATA_DIR. */

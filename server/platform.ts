@@ -61,7 +61,13 @@ export function sessionSecret(config: Env): string {
 export async function startPlatform(config: Env): Promise<Platform> {
   const log = createLogger(config.LOG_LEVEL);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
-  const database = await connectDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (m) => log.info({ engine: true }, m) });
+  const database = await connectDatabase({
+    uri: config.MONGODB_URI,
+    dataDir: config.DATA_DIR,
+    checkpointSeconds: config.DB_CHECKPOINT_SECONDS,
+    checkpointRecords: config.DB_CHECKPOINT_RECORDS,
+    log: (m) => (/\bwarning:/.test(m) ? log.warn({ engine: true }, m) : log.info({ engine: true }, m)),
+  });
   const mailer = createMailer(mailerOptionsFromEnv(config));
   const jobs = createJobRuntime(database.connection, JOB_KINDS, { lockLifetimeMs: config.JOB_LOCK_SECONDS * 1000, pollMs: config.JOB_POLL_MS, log });
   const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log, jobs };

@@ -13,12 +13,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(options: { uri?: string; dataDir: string; log?: (msg: string) => void }): Promise<Database> {
+export interface DatabaseOptions {
+  uri?: string;
+  dataDir: string;
+  log?: (msg: string) => void;
+  /** Embedded engine's checkpoint cadence (see DB_CHECKPOINT_SECONDS / DB_CHECKPOINT_RECORDS). */
+  checkpointSeconds?: number;
+  checkpointRecords?: number;
+}
+
+export async function connectDatabase(options: DatabaseOptions): Promise<Database> {
   let engine: EmbeddedMongo | null = null;
   let uri = options.uri;
   if (!uri) {
     const dataDir = path.join(options.dataDir, 'db');
-    engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), onLog: options.log });
+    const { checkpointSeconds, checkpointRecords } = options;
+    engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), checkpointSeconds, checkpointRecords, onLog: options.log });
     uri = engine.uri;
   }
   // sanitizeFilter / strictQuery: a request body can never smuggle query operators or unknown paths into a filter

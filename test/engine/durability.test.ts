@@ -94,3 +94,53 @@ describe('engine durability: fsync writes a checkpoint', function () {
     }
   });
 });
+
+describe('engine durability: checkpoints on a time and record cadence', function () {
+  if (process.env.MONGODB_URI) return; // reads the embedded engine's files
+  this.timeout(60_000);
+  let dir: string;
+  let server: RunningServer | null = null;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-cadence-'));
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Waits (polling, up to 20 s) until the engine has published a snapshot. */
+  async function snapshotAppears(): Promise<string[]> {
+    for (let i = 0; i < 200; i++) {
+      const snaps = fs.readdirSync(dir).filter((n) => n.endsWith('.snap'));
+      if (snaps.length) return snaps;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return [];
+  }
+
+  it('a quiet database still gets its recent writes into a snapshot after checkpointSeconds', async () => {
+    server = await startServer({ dataDir: dir, port: 0, checkpointSeconds: 1 });
+    const client = await MongoClient.connect(server.uri);
+    try {
+      await client.db('d').collection<{ _id: number }>('c').insertOne({ _id: 1 });
+      expect(await snapshotAppears()).to.deep.equal(['snapshot-000002.snap']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('checkpoints after checkpointRecords journal records', async () => {
+    server = await startServer({ dataDir: dir, port: 0, checkpointSeconds: 0, checkpointRecords: 10 });
+    const client = await MongoClient.connect(server.uri);
+    try {
+      const coll = client.db('d').collection<{ _id: number }>('c');
+      for (let i = 0; i < 9; i++) await coll.insertOne({ _id: i });
+      expect(fs.readdirSync(dir).filter((n) => n.endsWith('.snap'))).to.deep.equal([]);
+      await coll.insertOne({ _id: 9 });
+      expect(await snapshotAppears()).to.deep.equal(['snapshot-000002.snap']);
+    } finally {
+      await client.close();
+    }
+  });
+});

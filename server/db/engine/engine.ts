@@ -17,6 +17,10 @@ export interface EngineOptions {
   log?: (msg: string) => void;
   /** Journal size that triggers a checkpoint (bytes). */
   checkpointBytes?: number;
+  /** Journal records since the last checkpoint that trigger one. */
+  checkpointRecords?: number;
+  /** Seconds after the last checkpoint after which any change triggers one (0: never by time). */
+  checkpointSeconds?: number;
   /** Test hook: replaces the journal's fdatasync (to inject a disk error). */
   syncHook?: (fd: number) => Promise<void>;
 }
@@ -52,7 +56,8 @@ export class Engine {
   /** Opens (locking) the data directory, recovers the state and starts background duties. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    engine.storage = await DataDir.open(options.dataDir, { checkpointBytes: options.checkpointBytes, syncHook: options.syncHook, log: engine.log });
+    const { checkpointBytes, checkpointRecords, checkpointSeconds, syncHook } = options;
+    engine.storage = await DataDir.open(options.dataDir, { checkpointBytes, checkpointRecords, checkpointSeconds, syncHook, log: engine.log });
     const stats = await engine.storage.recover(
       (payload) => engine.catalog.applyRecord(payload, 'snapshot'),
       (payload) => engine.catalog.applyRecord(payload, 'journal'),
@@ -81,7 +86,12 @@ export class Engine {
     if (changes.empty) return;
     this.changedSinceOpen = true;
     await this.storage.append(changes.encode());
-    if (this.storage.needsCheckpoint() && !this.checkpointing) void this.checkpoint().catch((e) => this.log(`checkpoint failed: ${(e as Error).message}`));
+    this.checkpointIfDue();
+  }
+
+  /** Starts a checkpoint in the background when the journal is due for one (size, records or age). */
+  private checkpointIfDue(): void {
+    if (this.storage.needsCheckpoint() && !this.checkpointing && !this.closed) void this.checkpoint().catch((e) => this.log(`checkpoint failed: ${(e as Error).message}`));
   }
 
   /** Writes a snapshot of the whole state and starts a fresh journal, bounding recovery time. */
@@ -196,6 +206,7 @@ export class Engine {
   }
 
   private housekeeping(): void {
+    this.checkpointIfDue(); // the time cadence: a quiet database still gets its recent writes into a snapshot
     this.cursors.expire(this.params.cursorTimeoutMillis);
     const now = Date.now();
     for (const s of this.sessions.values()) {

@@ -137,13 +137,23 @@ describe('storage: DataDir', () => {
       await expectRecovered(4096);
     });
 
-    it('rewrites a newest journal whose header was never completed', async () => {
+    it('refuses a journal whose header is damaged (a header is durable before the file gets its name)', async () => {
       await fsp.writeFile(journal, pristine.subarray(0, 5));
-      const { d, jour } = await openRecover(dir);
-      expect(jour).to.deep.equal([]);
-      await d.append(b('fresh'));
+      const d = await DataDir.open(dir);
+      const err = await d.recover(() => undefined, () => undefined).then(() => null, (e: Error) => e);
+      expect(err?.message).to.match(/journal-000001\.wal is corrupt at byte 0 \(file is shorter than its 16-byte header/);
       await d.close();
-      expect(await readState(dir)).to.deep.equal(['fresh']);
+    });
+
+    it('refuses a flipped byte in an earlier record of the last journal (valid records follow it)', async () => {
+      const bad = Buffer.from(pristine);
+      bad[16 + 8] ^= 0x01; // payload of 'one'
+      await fsp.writeFile(journal, bad);
+      const d = await DataDir.open(dir);
+      const err = await d.recover(() => undefined, () => undefined).then(() => null, (e: Error) => e);
+      expect(err?.message).to.match(/journal-000001\.wal is corrupt at byte 16 \(checksum mismatch; a valid record follows at byte 27\)/);
+      await d.close();
+      expect(await fsp.readFile(journal)).to.deep.equal(bad);
     });
   });
 
@@ -269,6 +279,32 @@ describe('storage: DataDir', () => {
       } finally {
         await fsp.rm(other, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('checkpoint cadence', () => {
+    it('is due after checkpointRecords new records, and never with nothing new', async () => {
+      const { d } = await openRecover(dir, { checkpointRecords: 3, checkpointSeconds: 0 });
+      expect(d.needsCheckpoint()).to.equal(false);
+      await d.appendMany([b('1'), b('2')]);
+      expect(d.needsCheckpoint()).to.equal(false);
+      await d.append(b('3'));
+      expect(d.needsCheckpoint()).to.equal(true);
+      await d.checkpoint([b('1'), b('2'), b('3')]);
+      expect(d.needsCheckpoint()).to.equal(false);
+      await d.close();
+    });
+
+    it('is due checkpointSeconds after the last checkpoint once anything was written', async () => {
+      const { d } = await openRecover(dir, { checkpointSeconds: 60 });
+      const later = Date.now() + 61_000;
+      expect(d.needsCheckpoint(later)).to.equal(false); // nothing new: no snapshot to write
+      await d.append(b('x'));
+      expect(d.needsCheckpoint()).to.equal(false);
+      expect(d.needsCheckpoint(later)).to.equal(true);
+      await d.checkpoint([b('x')]);
+      expect(d.needsCheckpoint(later)).to.equal(false);
+      await d.close();
     });
   });
 

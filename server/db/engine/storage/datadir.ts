@@ -22,6 +22,16 @@ export interface DataDirOptions {
    * (default 64 MiB). Counts every journal byte recovery would replay. The caller decides when.
    */
   checkpointBytes?: number;
+  /**
+   * Records appended since the last checkpoint above which {@link DataDir.needsCheckpoint}
+   * reports true (default 50,000): bounds replay time at start-up.
+   */
+  checkpointRecords?: number;
+  /**
+   * Seconds after the last checkpoint (or open) after which a changed state needs one
+   * (default 300): bounds how much history a damaged journal can hold. 0 turns it off.
+   */
+  checkpointSeconds?: number;
   /** Test hook: replaces the fdatasync/fsync of journal files (receives the fd) so tests can inject an EIO. */
   syncHook?: (fd: number) => Promise<void>;
   /** Receives progress and recovery messages (default: discarded). */
@@ -53,10 +63,16 @@ export interface DataDirStats {
 }
 
 const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CHECKPOINT_RECORDS = 50_000;
+export const DEFAULT_CHECKPOINT_SECONDS = 300;
 
 export class DataDir {
   private readonly journal: JournalWriter;
   private readonly checkpointBytes: number;
+  private readonly checkpointRecords: number;
+  private readonly checkpointMs: number;
+  /** journal.records and the time when the last checkpoint started (or the directory was recovered). */
+  private lastCheckpoint = { records: 0, at: Date.now() };
   private state: 'opened' | 'recovering' | 'ready' | 'closed' = 'opened';
   private running: Promise<void> | null = null;
   /** Generation of the newest durable snapshot (0 = none): journals before it are covered. */
@@ -70,6 +86,8 @@ export class DataDir {
     opts: DataDirOptions,
   ) {
     this.checkpointBytes = opts.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
+    this.checkpointRecords = opts.checkpointRecords ?? DEFAULT_CHECKPOINT_RECORDS;
+    this.checkpointMs = (opts.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;
     this.journal = new JournalWriter(dir, opts.syncHook, log);
   }
 
@@ -148,9 +166,16 @@ export class DataDir {
     }
   }
 
-  /** True when the journal has outgrown `checkpointBytes` and no checkpoint is running. */
-  needsCheckpoint(): boolean {
-    return this.running === null && this.state === 'ready' && !this.failed && this.journalBytes() > this.checkpointBytes;
+  /**
+   * True when no checkpoint is running and the journal has outgrown `checkpointBytes`,
+   * holds more than `checkpointRecords` new records, or holds any new record and the last
+   * checkpoint is older than `checkpointSeconds` (`now` in ms since the epoch).
+   */
+  needsCheckpoint(now = Date.now()): boolean {
+    if (this.running !== null || this.state !== 'ready' || this.failed) return false;
+    const records = this.journal.records - this.lastCheckpoint.records;
+    if (records === 0) return false;
+    return this.journalBytes() > this.checkpointBytes || records >= this.checkpointRecords || (this.checkpointMs > 0 && now - this.lastCheckpoint.at >= this.checkpointMs);
   }
 
   /**
@@ -174,6 +199,7 @@ export class DataDir {
       // An array is copied (pointers only): the caller may keep pushing to its own array.
       const iterable = typeof records === 'function' ? records() : records.slice();
       const gen = this.journal.gen + 1;
+      this.lastCheckpoint = { records: this.journal.records, at: Date.now() };
       const rotated = this.journal.rotate(gen);
       rotated.catch(() => undefined); // awaited below; avoids an unhandled rejection if the snapshot fails first
       const run = this.runCheckpoint(gen, iterable, rotated).finally(() => {

@@ -6,3 +6,5 @@
 export { DataDir } from './datadir';
 export type { DataDirOptions, DataDirStats, RecoveryStats } from './datadir';
 export { MAX_PAYLOAD } from './format';
+export { salvageDir } from './salvage';
+export type { SalvageReport, SalvagedJournal, DroppedRange } from './salvage';

@@ -205,15 +205,25 @@ export class JournalWriter {
       await this.release(old);
     }
     const path = join(this.dir, journalName(gen));
-    // 'wx' (O_EXCL): a generation is never reused, so an existing file means a logic error.
-    this.fh = await fsp.open(path, 'wx');
-    this.fileGen = gen;
-    await writeAll(this.fh, [encodeHeader('journal', gen)], 0);
-    this.offset = this.allocated = HEADER_SIZE;
-    this.bytesByGen.set(gen, HEADER_SIZE);
-    await this.sync();
+    // The header is written and fsynced under a temp name, then renamed: a journal under
+    // its final name always has a durable header, so recovery can call a missing one damage.
+    const temp = `${path}.tmp`;
+    const tfh = await fsp.open(temp, 'w', 0o600);
+    try {
+      await writeAll(tfh, [encodeHeader('journal', gen)], 0);
+      await tfh.sync();
+    } finally {
+      await tfh.close();
+    }
+    // A generation is never reused, so an existing file means a logic error: never overwrite it.
+    if (await fsp.stat(path).then(() => true, () => false)) throw new Error(`storage: ${path} already exists`);
+    await fsp.rename(temp, path);
     // The new name must be durable before a snapshot of this generation is published.
     await fsyncDir(this.dir);
+    this.fh = await fsp.open(path, 'r+');
+    this.fileGen = gen;
+    this.offset = this.allocated = HEADER_SIZE;
+    this.bytesByGen.set(gen, HEADER_SIZE);
     this.log(`storage: started journal ${journalName(gen)}`);
   }
 

@@ -101,3 +101,23 @@ export async function scanRecords(
     onRecord(copy);
   }
 }
+
+/** Checksum a zero-length record must carry; lets the search below skip zero fill without hashing. */
+const EMPTY_RECORD_CRC = recordCrc(Buffer.alloc(0));
+
+/**
+ * Offset of the first whole, valid record (frame + payload, checksum matching) that starts
+ * at or after `from` in `buf`, or -1. Used after a bad record to tell a torn tail (nothing
+ * valid after it: the unsynced end of the last write) from corruption (acknowledged
+ * records after it). Journal files are created fresh and zero-filled, never reused, so
+ * nothing old can lie beyond the end of what was written.
+ */
+export function findRecord(buf: Buffer, from: number): number {
+  for (let p = from; p + FRAME_SIZE <= buf.length; p++) {
+    const len = buf.readUInt32LE(p);
+    if (len > MAX_PAYLOAD || p + FRAME_SIZE + len > buf.length) continue;
+    const crc = buf.readUInt32LE(p + 4);
+    if (len === 0 ? crc === EMPTY_RECORD_CRC : recordCrc(buf.subarray(p + FRAME_SIZE, p + FRAME_SIZE + len)) === crc) return p;
+  }
+  return -1;
+}

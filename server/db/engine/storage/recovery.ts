@@ -9,10 +9,10 @@
  * went missing and recovery refuses rather than silently losing data.
  */
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
-import { HEADER_SIZE, checkHeader, encodeHeader, journalName, parseName, snapshotName } from './format';
-import { fsyncDir, readFully, unlinkIfExists, writeAll } from './fsutil';
-import { scanRecords } from './reader';
+import { dirname, join } from 'node:path';
+import { HEADER_SIZE, checkHeader, journalName, parseName, snapshotName } from './format';
+import { readFully, unlinkIfExists } from './fsutil';
+import { findRecord, scanRecords } from './reader';
 import { checkSnapshot, replaySnapshot } from './snapshot';
 
 /** What recovery found; offsets and sizes in bytes. */
@@ -38,7 +38,7 @@ export async function recoverDir(
     const p = parseName(name);
     if (!p) continue;
     if (p.kind === 'temp') {
-      log(`storage: removing unfinished snapshot ${name} left by an interrupted checkpoint`);
+      log(`storage: removing ${name}, an unfinished file left by an interrupted checkpoint or journal creation`);
       await unlinkIfExists(join(dir, name));
     } else (p.kind === 'snapshot' ? snaps : journals).push(p.gen);
   }
@@ -96,10 +96,11 @@ export async function recoverDir(
 }
 
 /**
- * Replays one journal. A bad record in the last journal is a torn write from a crash:
- * the file is truncated there (and fsynced) so new appends follow valid data. In an
- * earlier journal the same thing is corruption of data that was acknowledged, and
- * dropping it would silently lose everything after it, so it throws.
+ * Replays one journal. A bad record at the very end of the last journal, with nothing
+ * valid after it, is a torn write from a crash: the file is truncated there (and fsynced)
+ * so new appends follow valid data. Anything else (a bad header, a bad record in an
+ * earlier journal, or one followed by valid records) is corruption of data that may have
+ * been acknowledged: it throws rather than silently lose what follows.
  */
 async function replayJournal(
   dir: string,
@@ -116,32 +117,44 @@ async function replayJournal(
     await readFully(fh, head, 0, HEADER_SIZE, 0);
     const badHeader = checkHeader(head.subarray(0, Math.min(size, HEADER_SIZE)), 'journal', gen);
     if (badHeader) {
-      // A crash while creating the newest journal can leave it without a whole header;
-      // nothing can have been acknowledged in it yet, so it is rewritten empty.
-      if (isLast && size <= HEADER_SIZE) {
-        log(`storage: rewriting the unfinished header of ${path} (${badHeader})`);
-        await fh.truncate(0);
-        await writeAll(fh, [encodeHeader('journal', gen)], 0);
-        await fh.sync();
-        await fsyncDir(dir);
-        return { records: 0, end: HEADER_SIZE, discarded: size };
-      }
-      throw new Error(`storage: ${path} is not a valid journal: ${badHeader}`);
+      // A journal gets its final name only after its header is fsynced (JournalWriter
+      // writes it under a temp name first), so a bad header is damage, never a crash.
+      throw corruptError(path, 0, badHeader, 'the header was on disk before anything was written to this journal');
     }
     const r = await scanRecords(fh, HEADER_SIZE, size, onRecord, false);
     if (!r.bad) return { records: r.records, end: r.end, discarded: 0 };
-    if (!isLast) {
-      throw new Error(
-        `storage: ${path} is corrupt at byte ${r.bad.offset} (${r.bad.reason}) but later journals exist; ` +
-          'refusing to start rather than drop acknowledged writes — restore from a backup',
-      );
-    }
+    if (!isLast) throw corruptError(path, r.bad.offset, r.bad.reason, 'later journals exist');
+    // Journals are written in order into fresh, zero-filled files, so a torn write from a
+    // crash leaves nothing valid after it; a whole valid record after the bad one means
+    // bytes in the middle were damaged, and truncating would drop acknowledged writes.
+    const tail = Buffer.alloc(size - r.bad.offset);
+    await readFully(fh, tail, 0, tail.length, r.bad.offset);
+    const next = findRecord(tail, 1);
+    if (next >= 0) throw corruptError(path, r.bad.offset, r.bad.reason, `a valid record follows at byte ${r.bad.offset + next}`);
     const discarded = size - r.end;
-    log(`storage: ${path}: discarding a torn tail of ${discarded} bytes at byte ${r.end} (${r.bad.reason}); ${r.records} records kept`);
+    log(`storage: warning: ${path}: discarding a torn tail of ${discarded} bytes at byte ${r.end} (${r.bad.reason}; nothing valid after it); ${r.records} records kept`);
     await fh.truncate(r.end);
     await fh.sync();
     return { records: r.records, end: r.end, discarded };
   } finally {
     await fh.close();
   }
+}
+
+/** Salvage command named in corruption errors (the operator's way forward besides a backup). */
+export const SALVAGE_COMMAND = 'npm run db:salvage --';
+
+/** The refusal to start on a damaged journal: which file, where, why, and what to do. */
+function corruptError(path: string, offset: number, reason: string, why: string): Error {
+  const dir = dirname(path);
+  return Object.assign(
+    new Error(
+      `Nhật ký cơ sở dữ liệu ${path} bị hỏng tại byte ${offset}; không khởi động để tránh mất dữ liệu đã ghi. ` +
+        `Hãy khôi phục từ bản sao lưu, hoặc chạy \`${SALVAGE_COMMAND} ${dir}\` để giữ mọi bản ghi còn nguyên. / ` +
+        `storage: ${path} is corrupt at byte ${offset} (${reason}; ${why}): refusing to start rather than drop acknowledged writes. ` +
+        `Restore the data directory from a backup, or run \`${SALVAGE_COMMAND} ${dir}\`, which keeps every valid record, ` +
+        'reports what it drops and keeps a copy of the original files.',
+    ),
+    { code: 'ESTORAGECORRUPT' },
+  );
 }
