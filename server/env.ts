@@ -4,6 +4,7 @@
  * names it.
  */
 import path from 'node:path';
+import { getDomain } from 'tldts';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -104,7 +105,20 @@ const schema = z.object({
   if (value.CONTENT_ORIGIN && new URL(value.CONTENT_ORIGIN).hostname === platformHost) {
     ctx.addIssue({ code: 'custom', path: ['CONTENT_ORIGIN'], message: `must be on another host than PUBLIC_URL (${platformHost}): cookies are shared between ports of one host, so package code could read the session` });
   }
+  if (value.NODE_ENV === 'production' && value.CONTENT_ORIGIN && sameSite(value.CONTENT_ORIGIN, value.PUBLIC_URL ?? 'http://localhost')) {
+    ctx.addIssue({ code: 'custom', path: ['CONTENT_ORIGIN'], message: `must be on another registrable domain than PUBLIC_URL (both are under ${siteOf(new URL(value.CONTENT_ORIGIN).hostname)}): a package could set cookies for the shared domain and the browser would send the platform's session with requests from it (docs/security.md, "Two origins")` });
+  }
 });
+
+/** The registrable domain ("site") of a host name, public suffixes (gov.vn, github.io…) taken into account; an IP address or a bare name is its own site. */
+export function siteOf(hostname: string): string {
+  return getDomain(hostname, { allowPrivateDomains: true }) ?? hostname;
+}
+
+/** True when two URLs are same-site: browsers share cookies set for the parent domain between them and treat their requests as same-site (SameSite=Lax). */
+export function sameSite(a: string, b: string): boolean {
+  return siteOf(new URL(a).hostname) === siteOf(new URL(b).hostname);
+}
 
 export type Env = z.infer<typeof schema> & { DATA_DIR: string; PUBLIC_URL: string; PACKAGES_DIR: string; CONTENT_ORIGIN: string; CONTENT_PORT: number };
 

@@ -22,8 +22,12 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-/** Starts the platform with test settings (fast bcrypt, silent logs, no demo data or starter content unless asked). */
-export async function startTestPlatform(name: string, settings: Record<string, string> = {}): Promise<TestPlatform> {
+/**
+ * Starts the platform with test settings (fast bcrypt, silent logs, no demo data or starter
+ * content unless asked). `settings` may be a function of the two listeners' ports, for tests
+ * that name the addresses themselves (e.g. sibling host names a browser maps to 127.0.0.1).
+ */
+export async function startTestPlatform(name: string, settings: Record<string, string> | ((ports: { port: number; contentPort: number }) => Record<string, string>) = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vhcv-http-${name}-`));
   // both listeners first (free ports), so the settings can name the addresses browsers use
   const listen = (): Promise<Server> => new Promise((resolve) => {
@@ -33,8 +37,9 @@ export async function startTestPlatform(name: string, settings: Record<string, s
   const [server, contentServer] = await Promise.all([listen(), listen()]);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const contentPort = (contentServer.address() as AddressInfo).port;
+  const chosen = typeof settings === 'function' ? settings({ port: (server.address() as AddressInfo).port, contentPort }) : settings;
   // the content origin is another host (content.localhost resolves to this machine in Chromium)
-  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', STARTER_CONTENT: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', PUBLIC_URL: base, CONTENT_ORIGIN: `http://content.localhost:${contentPort}`, ...settings });
+  const config: Env = parseEnv({ NODE_ENV: 'test', DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'silent', DEMO_DATA: 'off', STARTER_CONTENT: 'off', SIGN_IN_RATE_PER_MINUTE: '100000', PUBLIC_URL: base, CONTENT_ORIGIN: `http://content.localhost:${contentPort}`, ...chosen });
   const platform = await startPlatform(config);
   useFactoryConnection(platform.services.db);
   server.on('request', platform.app);

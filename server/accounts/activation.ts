@@ -17,7 +17,7 @@ import type { Unit } from '../units/model';
 import { userModel, type User } from '../users/model';
 import { createAccount, findAccountByLogin, setPassword } from '../users/service';
 import { discardUnusedTokens } from '../auth/single-use-tokens';
-import { clearFailures, isLocked, recordFailure } from '../auth/throttle';
+import { clearFailures, isLocked, lockoutCounters, lockoutSubject, recordFailure } from '../auth/throttle';
 import type { RequestFacts } from '../auth/recovery';
 import { activationCodeModel, readyActivationCodeModel, type ActivationCode } from './model';
 
@@ -198,16 +198,18 @@ export async function activateAccount(services: Services, input: { login: string
       requestId: facts.requestId,
       details: { login: input.login.slice(0, 100), ...details },
     });
-  if (await isLocked(db, input.login, now)) {
+  const account = await findAccountByLogin(db, input.login);
+  const subject = lockoutSubject(account, input.login);
+  const counters = lockoutCounters(subject, facts.ip);
+  if (await isLocked(db, counters, now)) {
     await audit('auth.activation_locked', null);
     return { ok: false, reason: 'locked' };
   }
-  const account = await findAccountByLogin(db, input.login);
   const record = await matchingCode(services, account, input.code, now);
   // one atomic update uses the code: of two parallel tries exactly one wins
   const used = record && (await activationCodeModel(db).findOneAndUpdate({ _id: record._id, usedAt: null, expiresAt: trusted({ $gt: now }) }, { $set: { usedAt: now } }, { returnDocument: 'after' }).lean<ActivationCode>());
   if (!account || !used) {
-    const locked = await recordFailure(db, input.login, now);
+    const locked = await recordFailure(db, counters, now);
     await audit('auth.activation_failed', null, { locked });
     return { ok: false, reason: locked ? 'locked' : 'invalid' };
   }
@@ -215,7 +217,7 @@ export async function activateAccount(services: Services, input: { login: string
   // the account is in use now: older links and codes must not set its password again
   await discardUnusedTokens(db, account._id);
   await activationCodeModel(db).deleteMany({ accountId: account._id, usedAt: null });
-  for (const key of new Set([input.login, account.username, account.email, account.officerCode])) if (key) await clearFailures(db, key);
+  await clearFailures(db, subject);
   await audit('account.activated', updated);
   return { ok: true, account: updated };
 }

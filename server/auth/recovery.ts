@@ -106,7 +106,7 @@ export async function setPasswordWithToken(services: Services, token: string, pa
   if (!account) return null;
   const updated = await setPassword(db, account._id, password, config.BCRYPT_COST);
   await discardUnusedTokens(db, account._id);
-  for (const key of [account.username, account.email, account.officerCode]) if (key) await clearFailures(db, key);
+  for (const key of [account._id.toHexString(), account.username, account.email, account.officerCode]) if (key) await clearFailures(db, key);
   await recordAudit(db, {
     action: 'auth.password_reset',
     actor: { id: account._id, name: account.displayName },

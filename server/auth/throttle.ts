@@ -1,14 +1,30 @@
 /**
- * Lockout after repeated failures, keyed by what was typed as the login — whether or not
- * such an account exists — so that "locked" never tells an attacker an account is real.
- * MAX_FAILURES wrong passwords within WINDOW lock that login for LOCK; a success clears it.
+ * Lockout after repeated failures (issue #10, finding 5). A failure counts against its
+ * *subject*: the resolved account (its id) when the login names one, whichever key was
+ * typed (username, e-mail, mã cán bộ, any case or compatibility spelling such as "ſ" for
+ * "s"); otherwise the login normalised once (NFKC + case fold) — so "locked" never tells an
+ * attacker whether an account is real.
+ *
+ * Two counters per subject, so that an attacker cannot lock an administrator out from one
+ * address: MAX_FAILURES within WINDOW from one client address lock that subject *from that
+ * address* for LOCK; SUBJECT_MAX_FAILURES from all addresses together (a spray from many
+ * machines, which the per-address rate limit does not see) lock it everywhere. A success,
+ * an unlock by an administrator, or a password reset clears both.
  */
 import { Schema, trusted, type Connection } from 'mongoose';
 import { defineModel } from '../db/models';
+import { normalizeLogin } from '../users/login';
 
 export const MAX_FAILURES = 5;
+export const SUBJECT_MAX_FAILURES = 20;
 export const WINDOW_MS = 15 * 60_000;
 export const LOCK_MS = 15 * 60_000;
+
+/** One lockout counter: its key and how many failures within WINDOW_MS lock it. */
+export interface Counter {
+  key: string;
+  max: number;
+}
 
 interface LoginAttempts {
   key: string;
@@ -35,21 +51,38 @@ attemptsSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 const attemptsModels = defineModel<LoginAttempts>('LoginAttempts', attemptsSchema);
 export const readyAttemptsModel = attemptsModels.ready;
 
-/** The same key for every spelling of one login ("Demo.Admin ", "demo.admin"). */
-export function throttleKey(login: string): string {
-  return login.normalize('NFC').trim().toLowerCase();
+/** The lockout key of a typed login: its one normal form, the same the account lookup uses (server/users/login.ts). */
+export const throttleKey = normalizeLogin;
+
+/** What failures count against: the account's id when the login resolved to one, else the normalised login. */
+export function lockoutSubject(account: { _id: { toHexString(): string } } | null, login: string): string {
+  return account ? account._id.toHexString() : throttleKey(login);
 }
 
-/** True while `login` is locked. */
-export async function isLocked(db: Connection, login: string, now = new Date()): Promise<boolean> {
-  const record = await attemptsModels.model(db).findOne({ key: throttleKey(login) }).lean<LoginAttempts>();
-  return !!record?.lockedUntil && record.lockedUntil > now;
+/** The two counters of `subject` for a request from `ip`: per address, and for every address together. */
+export function lockoutCounters(subject: string, ip: string | null): Counter[] {
+  return [
+    { key: `${subject}|${ip ?? 'unknown'}`, max: MAX_FAILURES },
+    { key: subject, max: SUBJECT_MAX_FAILURES },
+  ];
 }
 
-/** Counts one failure (atomically: parallel attempts cannot slip under the limit); true when the login is now locked. */
-export async function recordFailure(db: Connection, login: string, now = new Date()): Promise<boolean> {
+/** True while one of `counters` is locked. */
+export async function isLocked(db: Connection, counters: readonly Counter[], now = new Date()): Promise<boolean> {
+  const records = await attemptsModels.model(db).find({ key: trusted({ $in: counters.map((c) => c.key) }) }).lean<LoginAttempts[]>();
+  return records.some((record) => !!record.lockedUntil && record.lockedUntil > now);
+}
+
+/** Counts one failure on every counter; true when one of them is now locked. */
+export async function recordFailure(db: Connection, counters: readonly Counter[], now = new Date()): Promise<boolean> {
+  let locked = false;
+  for (const counter of counters) if (await countFailure(db, counter, now)) locked = true;
+  return locked;
+}
+
+/** Counts one failure (atomically: parallel attempts cannot slip under the limit); true when the counter is now locked. */
+async function countFailure(db: Connection, { key, max }: Counter, now: Date): Promise<boolean> {
   const model = attemptsModels.model(db);
-  const key = throttleKey(login);
   const expiresAt = new Date(now.getTime() + WINDOW_MS + LOCK_MS);
   let record = await model
     .findOneAndUpdate({ key }, { $inc: { failures: 1 }, $set: { expiresAt }, $setOnInsert: { firstFailureAt: now, lockedUntil: null } }, { upsert: true, returnDocument: 'after' })
@@ -63,20 +96,25 @@ export async function recordFailure(db: Connection, login: string, now = new Dat
     if (!restarted) return false;
     record = restarted;
   }
-  if (record.failures < MAX_FAILURES) return false;
+  if (record.failures < max) return false;
   await model.updateOne({ key }, { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } });
   return true;
 }
 
-export async function clearFailures(db: Connection, login: string): Promise<void> {
-  await attemptsModels.model(db).deleteOne({ key: throttleKey(login) });
+const literal = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Forgets every failure of `subject` (an account id or a normalised login), from every address. */
+export async function clearFailures(db: Connection, subject: string): Promise<void> {
+  const key = throttleKey(subject);
+  await attemptsModels.model(db).deleteMany({ $or: trusted([{ key }, { key: trusted({ $regex: `^${literal(key)}\\|` }) }]) });
 }
 
 /**
- * The lockout keys locked at `now` (a short list: only logins under attack or mistyped five
- * times in the last quarter of an hour). The accounts list marks and filters locked accounts with it.
+ * The lockout subjects locked at `now`, from any address (a short list: only logins under
+ * attack or mistyped five times in the last quarter of an hour). The accounts list marks
+ * and filters locked accounts with it.
  */
 export async function lockedKeys(db: Connection, now = new Date()): Promise<string[]> {
   const records = await attemptsModels.model(db).find({ lockedUntil: trusted({ $gt: now }) }, { key: 1 }).lean<Pick<LoginAttempts, 'key'>[]>();
-  return records.map((r) => r.key);
+  return [...new Set(records.map((r) => r.key.split('|')[0]!))];
 }

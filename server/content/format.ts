@@ -9,11 +9,12 @@ import type { FieldProblem } from '../errors';
 import { t, type Locale, type MessageId } from '../i18n';
 import { TOPICS, type ModuleContent, type ModuleItem, type QuizItem } from '../modules/model';
 import { QUESTION_KINDS } from '../questions/model';
+import { humanString } from '../validation';
 
 const isNfc = (value: string) => value === value.normalize('NFC');
 
 /** Text that must already be NFC (content files are checked, not silently fixed). */
-export const nfcText = (min: number, max: number) => z.string().min(min).max(max).refine(isNfc, { error: 'content_not_nfc' satisfies MessageId });
+export const nfcText = (min: number, max: number) => humanString().min(min).max(max).refine(isNfc, { error: 'content_not_nfc' satisfies MessageId });
 
 const itemKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
 export const moduleCode = z.string().regex(/^[A-Z0-9][A-Z0-9._-]{1,39}$/);

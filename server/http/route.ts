@@ -95,7 +95,7 @@ export function route<S extends z.ZodType = z.ZodType<Record<string, never>>, A 
     // form. API calls without a session cookie (a script signing in, or using a Bearer
     // token) carry no ambient credential for another site to abuse.
     const riding = session ? session.via === 'cookie' : !spec.path.startsWith('/api/') || req.cookies?.[SESSION_COOKIE] !== undefined;
-    if (UNSAFE.has(spec.method) && riding && !csrfValid(req, services.secret)) throw new AppError(403, 'csrf_invalid');
+    if (UNSAFE.has(spec.method) && riding && !csrfValid(req, services.secret, session?.claims.jti ?? '')) throw new AppError(403, 'csrf_invalid');
     if (spec.input) {
       const { _csrf: _ignored, ...body } = (req.body ?? {}) as Record<string, unknown>;
       const result = check(spec.input, { ...body, ...(req.query as object), ...req.params });

@@ -55,7 +55,7 @@ export function viewLocals(services: Services) {
     res.locals['formatDateTime'] = formatDateTime;
     res.locals['formatNumber'] = (n: number) => formatNumber(n, locale);
     res.locals['formatPercent'] = (n: number) => formatPercent(n, locale);
-    res.locals['csrfToken'] = () => csrfToken(req, res, services.secret, secure);
+    res.locals['csrfToken'] = () => csrfToken(req, res, services.secret, secure, session?.claims.jti ?? '');
     res.locals['currentPath'] = req.path;
     res.locals['title'] = null;
     if (!session) {

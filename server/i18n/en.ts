@@ -15,6 +15,8 @@ export const en: Record<keyof typeof vi, string> = {
   field_invalid_choice: 'Not one of the allowed values',
   field_invalid_format: 'Wrong format',
   field_invalid_date: 'Invalid date',
+  date_out_of_range: 'The date must be between 01/01/1900 and 31/12/2100',
+  text_control_chars: 'Must not contain control characters or text-direction overrides',
   field_invalid_id: 'Invalid identifier',
   field_unknown: 'This field is not supported',
   code_invalid: 'A code may contain only unaccented letters, digits and . _ -, starting with a letter or digit',

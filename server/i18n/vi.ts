@@ -18,6 +18,8 @@ export const vi = {
   field_invalid_choice: 'Giá trị không có trong danh sách cho phép',
   field_invalid_format: 'Sai định dạng',
   field_invalid_date: 'Ngày không hợp lệ',
+  date_out_of_range: 'Ngày phải nằm trong khoảng từ 01/01/1900 đến 31/12/2100',
+  text_control_chars: 'Không được chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản',
   field_invalid_id: 'Mã định danh không hợp lệ',
   field_unknown: 'Trường này không được hỗ trợ',
   code_invalid: 'Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -, bắt đầu bằng chữ cái hoặc chữ số',

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { MessageId } from '../i18n';
-import { code, objectId, optionalText, text } from '../validation';
+import { code, humanString, objectId, optionalText, text } from '../validation';
 import { TOPICS } from './model';
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -32,7 +32,7 @@ export const modulePageQuery = z.object({ id: objectId, done: z.string().max(40)
 export const archiveForm = z.object({ id: objectId, archived: z.enum(['on', 'off']) }).strict();
 
 /** A lesson's fields (its body is sanitised by the command, not here). */
-export const lessonFields = z.object({ title: text(200), body: z.string().max(200_000).default('') }).strict();
+export const lessonFields = z.object({ title: text(200), body: humanString().max(200_000).default('') }).strict();
 
 const drawFields = Object.fromEntries(TOPICS.map((topic) => [`draw_${topic}`, count(0, 200).default(0)])) as Record<`draw_${(typeof TOPICS)[number]}`, z.ZodDefault<ReturnType<typeof count>>>;
 

@@ -11,9 +11,14 @@
  *   POST /xapi/<token>           an H5P xAPI statement and / or the content's state
  *   GET  /player/…               the player's own scripts (public/player, scorm-again's two bundles, h5p-standalone's dist)
  *
- * Headers: a CSP looser than the platform's (packages need inline and eval'd scripts),
- * framing allowed only by the platform origin (and by this origin, for the SCO inside
- * the player), nosniff, no referrer (the token never leaks to a linked site).
+ * Headers: every response first gets a strict CSP (strictPolicy(): nothing loads, no form,
+ * no framing, a sandbox with an opaque origin), so that a 404, an error or a file under
+ * /player/ is never a page that package code can open and script to post a form to the
+ * platform (issue #10, finding 2). Only the player page and package files replace it with
+ * a looser one (packages need inline and eval'd scripts), whose form-action and
+ * connect-src still name this origin only; framing allowed only by the platform origin
+ * (and by this origin, for the SCO inside the player), nosniff, no referrer (the token
+ * never leaks to a linked site).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,6 +69,41 @@ function contentSecurityPolicy(platformOrigin: string, framing: string[]) {
   });
 }
 
+/**
+ * The content origin's default policy, on every response that does not replace it: an
+ * inert document (its own stylesheets only, for the player's messages), in a sandbox with
+ * an opaque origin, so package code cannot script it, and with no form.
+ */
+export function strictPolicy(frameAncestors = "'none'"): string {
+  return `default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors}; sandbox`;
+}
+
+function setStrictPolicy(res: Response, frameAncestors?: string): void {
+  res.setHeader('Content-Security-Policy', strictPolicy(frameAncestors));
+}
+
+/**
+ * The looser policy of the player page or of package files, for successful answers only:
+ * a refusal (expired token, missing file) goes back to the strict policy, keeping the
+ * route's framing so that the message still shows inside the platform's frame.
+ */
+function routePolicy(platformOrigin: string, framing: string[]) {
+  const looser = contentSecurityPolicy(platformOrigin, framing);
+  const ancestors = framing.map((f) => (f === 'platform' ? platformOrigin : f)).join(' ');
+  return (req: Request, res: Response, next: NextFunction) => {
+    looser(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      const writeHead = res.writeHead;
+      // every answer goes through writeHead (express's send and sendFile included)
+      res.writeHead = function (this: Response, status: number, ...rest: unknown[]) {
+        if (status >= 400) setStrictPolicy(this, ancestors);
+        return (writeHead as (...args: unknown[]) => Response).apply(this, [status, ...rest]);
+      } as typeof res.writeHead;
+      next();
+    });
+  };
+}
+
 export function createContentApp(services: Services): express.Express {
   const { config } = services;
   const platformOrigin = new URL(config.PUBLIC_URL).origin;
@@ -71,6 +111,10 @@ export function createContentApp(services: Services): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(contentRequestLogger(services.log));
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    setStrictPolicy(res);
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: false,
@@ -105,8 +149,8 @@ export function createContentApp(services: Services): express.Express {
   app.use('/player', express.static(path.join(ROOT_DIR, 'public', 'player'), { index: false, maxAge }));
 
   // the player page may be framed only by the platform; package files by the player (this origin) inside the platform
-  app.get('/play/:token', contentSecurityPolicy(platformOrigin, ['platform']), playerPage(services));
-  app.get('/p/:token/*path', contentSecurityPolicy(platformOrigin, ["'self'", 'platform']), sendPackageFile(services));
+  app.get('/play/:token', routePolicy(platformOrigin, ['platform']), playerPage(services));
+  app.get('/p/:token/*path', routePolicy(platformOrigin, ["'self'", 'platform']), sendPackageFile(services));
   app.post(
     '/commit/:token',
     express.json({ type: 'application/json', limit: '1mb' }),
@@ -117,9 +161,12 @@ export function createContentApp(services: Services): express.Express {
   app.post('/xapi/:token', express.json({ type: 'application/json', limit: '1mb' }), express.text({ type: 'text/plain', limit: '1mb' }), xapiHandler(services));
 
   app.use((_req: Request, res: Response) => {
+    setStrictPolicy(res);
     res.status(404).type('text/plain').send('Không tìm thấy / not found');
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // a route may have set its looser policy before failing
+    if (!res.headersSent) setStrictPolicy(res);
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       res.status(status).type('text/plain').send('Yêu cầu không hợp lệ / bad request');

@@ -7,8 +7,9 @@ import type { Connection, Types } from 'mongoose';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import { conflict, notFound } from '../errors';
+import { normalizeLogin } from './login';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords';
-import { objectId, parse } from '../validation';
+import { humanString, objectId, parse } from '../validation';
 import { accountNameKeys, readyUserModel, ROLES, userModel, type User } from './model';
 
 export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH, { error: 'password_too_short' }).max(PASSWORD_MAX_LENGTH, { error: 'password_too_long' });
@@ -19,7 +20,7 @@ export const createAccountSchema = z
     email: z.string().trim().toLowerCase().email({ error: 'email_invalid' }).max(254).optional(),
     officerId: objectId.optional(),
     officerCode: z.string().trim().toUpperCase().max(40).optional(),
-    displayName: z.string().trim().normalize('NFC').min(1).max(120),
+    displayName: humanString().trim().normalize('NFC').min(1).max(120),
     role: z.enum(ROLES),
     unitId: objectId.optional(),
     password: passwordSchema.optional(),
@@ -47,10 +48,9 @@ export async function createAccount(db: Connection, input: CreateAccountInput, b
  * Case and Unicode form do not matter.
  */
 export async function findAccountByLogin(db: Connection, login: string): Promise<User | null> {
-  const typed = login.normalize('NFC').trim();
-  if (!typed || typed.length > 254) return null;
-  const lower = typed.toLowerCase();
-  const keys = typed.includes('@') ? [{ email: lower }] : [{ username: lower }, { officerCode: typed.toUpperCase() }];
+  const lower = normalizeLogin(login);
+  if (!lower || lower.length > 254) return null;
+  const keys = lower.includes('@') ? [{ email: lower }] : [{ username: lower }, { officerCode: lower.toUpperCase() }];
   return userModel(db).findOne({ $or: trusted(keys) }).lean<User>();
 }
 

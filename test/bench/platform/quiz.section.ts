@@ -60,8 +60,8 @@ async function prepare(ctx: Context): Promise<void> {
     const learner = { officerId: officer._id, unitId: officer.unitId, ancestors: unit.ancestors, fullName: officer.fullName };
     for (const m of modules) await startModule(db, learner, m._id as Types.ObjectId, year, new Date());
     const seed = randomBytes(32).toString('base64url');
-    const session = signSession({ id: account.id, tokenVersion: account.tokenVersion }, secret, config.SESSION_MINUTES).token;
-    learners.push({ cookie: `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${seed}`, csrf: tokenFor(secret, seed) });
+    const session = signSession({ id: account.id, tokenVersion: account.tokenVersion }, secret, config.SESSION_MINUTES);
+    learners.push({ cookie: `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=${seed}`, csrf: tokenFor(secret, seed, session.claims.jti) });
   }
   workers = Array.from({ length: CONCURRENT }, (_, w) => learners.slice(w * OFFICERS_PER_WORKER, (w + 1) * OFFICERS_PER_WORKER).flatMap((learner) => modules.map((m) => ({ learner, moduleId: m._id.toHexString() }))));
   ctx.log(`${learners.length} officers started the 5 modules: ${workers.flat().length} attempts to open and submit, ${CONCURRENT} at a time`);
