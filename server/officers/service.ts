@@ -8,6 +8,7 @@ import { foldForSearch } from '../i18n/vietnamese';
 import { parse } from '../validation';
 import { readyUnitModel, type Unit } from '../units/model';
 import { newOfficer, officerUpdate, type OfficerUpdate } from './changes';
+import { officersChanged } from './events';
 import { isEmployed } from './memberships';
 import { readyOfficerModel, type Officer } from './model';
 import { createOfficerSchema, listOfficersSchema, officerIdSchema, transferOfficerSchema, updateOfficerSchema, type CreateOfficerInput, type ListOfficersInput, type UpdateOfficerInput } from './schema';
@@ -55,8 +56,9 @@ export async function createOfficer(db: Connection, input: CreateOfficerInput): 
   const Officer = await readyOfficerModel(db);
   const unit = await loadActiveUnit(db, fields.unitId);
   try {
-    const created = await Officer.create(newOfficer({ ...fields, unitId: unit._id }, fields.effectiveDate ?? new Date()));
-    return created.toObject();
+    const created = (await Officer.create(newOfficer({ ...fields, unitId: unit._id }, fields.effectiveDate ?? new Date()))).toObject();
+    await officersChanged(db, [created._id]);
+    return created;
   } catch (error) {
     throw uniquenessConflict(error, fields.code);
   }
@@ -72,7 +74,9 @@ export async function updateOfficer(db: Connection, officerId: string | Types.Ob
   const { effectiveDate, ...values } = parse(updateOfficerSchema, patch);
   const Officer = await readyOfficerModel(db);
   const officer = await loadOfficer(Officer, id);
-  return applyUpdate(Officer, officer, officerUpdate(officer, values, effectiveDate ?? new Date()), values.code);
+  const updated = await applyUpdate(Officer, officer, officerUpdate(officer, values, effectiveDate ?? new Date()), values.code);
+  if (updated !== officer) await officersChanged(db, [updated._id]);
+  return updated;
 }
 
 /**
@@ -86,7 +90,9 @@ export async function transferOfficer(db: Connection, officerId: string | Types.
   const unit = await loadActiveUnit(db, args.unitId);
   if (!isEmployed(officer.status)) throw conflict('officer_not_employed');
   if (officer.unitId.equals(unit._id)) throw conflict('officer_already_in_unit');
-  return applyUpdate(Officer, officer, officerUpdate(officer, { unitId: unit._id }, args.effectiveDate));
+  const moved = await applyUpdate(Officer, officer, officerUpdate(officer, { unitId: unit._id }, args.effectiveDate));
+  await officersChanged(db, [moved._id]);
+  return moved;
 }
 
 export interface OfficerPage {

@@ -9,6 +9,7 @@ import { isAppError } from '../errors';
 import type { MessageId } from '../i18n';
 import { check } from '../validation';
 import { readyUnitModel, type Unit } from '../units/model';
+import { officersChanged } from './events';
 import { newOfficer, officerUpdate, type OfficerUpdate } from './changes';
 import { readyOfficerModel, type Officer } from './model';
 import { officerRowSchema, type OfficerInput, type OfficerRow } from './schema';
@@ -217,6 +218,9 @@ export async function upsertOfficers(db: Connection, rows: readonly OfficerInput
   checkEmails(valid, emailOwners, rowByCode, errors);
   const work = errors.length === 0 ? plan(valid, unitsByCode, existingByCode, options.effectiveDate ?? new Date(), errors) : null;
   if (!work || errors.length > 0) return { created: 0, updated: 0, unchanged: 0, errors: errors.sort((a, b) => a.row - b.row) };
-  if (!options.dryRun) await write(Officer, work, options.onProgress);
+  if (!options.dryRun) {
+    await write(Officer, work, options.onProgress);
+    await officersChanged(db, [...work.inserts.map((o) => o._id), ...work.updates.map((u) => u.before._id)]);
+  }
   return { created: work.inserts.length, updated: work.updates.length, unchanged: work.unchanged, errors };
 }
