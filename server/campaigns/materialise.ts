@@ -9,7 +9,8 @@ import { trusted, Types, type Connection } from 'mongoose';
 import { officerModel, type Officer } from '../officers/model';
 import { unitModel, type Unit } from '../units/model';
 import { campaignModel, readyEnrolmentModel, type Campaign, type Enrolment, type EnrolmentState } from './model';
-import { audienceMatcher, countingUnit, joinedOn, newEnrolmentTerms, type AudienceOfficer, type UnitPaths } from './rules';
+import { isEmployed } from '../officers/memberships';
+import { audienceMatcher, countingUnit, cutoffMoment, joinedOn, newEnrolmentTerms, type AudienceOfficer, type UnitPaths } from './rules';
 
 const WRITE_BATCH = 5_000;
 const OFFICER_FIELDS = { unitId: 1, category: 1, isLeader: 1, position: 1, status: 1, memberships: 1 } as const;
@@ -34,7 +35,8 @@ function plan(campaign: Campaign, officers: readonly AudienceOfficer[], existing
   const inserts: Omit<Enrolment, '_id'>[] = [];
   const updates: { id: Types.ObjectId; set: Partial<Enrolment> }[] = [];
   for (const officer of officers) {
-    const counting = countingUnit(officer, campaign, now);
+    // after the cut-off, someone serving now who was not serving then is a joiner after it (exempt)
+    const counting = countingUnit(officer, campaign, now) ?? (now >= cutoffMoment(campaign) && isEmployed(officer.status) ? officer.unitId : null);
     const inAudience = counting !== null && matches(officer, counting);
     for (const module of campaign.modules) {
       const current = byKey.get(`${officer._id.toHexString()}:${module.moduleId.toHexString()}`);
