@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { OFFICER_CATEGORIES } from '../officers/model';
+import { OVERRIDE_KINDS } from './overrides';
 import { objectId, text } from '../validation';
 
 const day = z.string().trim().min(1).max(20);
@@ -48,3 +49,8 @@ export const statusInput = z.object({ id: objectId, status: z.enum(['open', 'clo
 /** Stopping a module needs `confirm: true`: "Ngừng giao" never acts on one click. */
 export const stopInput = z.object({ id: objectId, moduleId: objectId, confirm: z.literal(true, { error: 'campaign_stop_confirm' }) }).strict();
 export const cloneInput = z.object({ id: objectId, year: z.coerce.number().int().min(2000).max(2100) }).strict();
+
+export const overrideInput = z
+  .object({ id: objectId, moduleId: objectId, year: z.coerce.number().int().min(2000).max(2100).optional(), kind: z.enum(OVERRIDE_KINDS), reason: text(500), dueDate: day.optional() })
+  .strict();
+export const overrideListQuery = z.object({ id: objectId, year: z.coerce.number().int().min(2000).max(2100).optional() }).strict();

@@ -113,6 +113,8 @@ interface Subjects {
   'campaign.create': UnitRef;
   /** change, open, close, clone a campaign */
   'campaign.manage': OwnedRef;
+  /** give this officer an override (extra attempt, later due date, quiz reset) */
+  'officer.override': OfficerRef;
 }
 
 export type Action = keyof Subjects;
@@ -214,6 +216,7 @@ const rules: RuleSet = {
   },
   'campaign.create': { coordinator: inSubtree },
   'campaign.manage': { coordinator: (actor, campaign) => campaign.owner !== null && inSubtree(actor, campaign.owner) },
+  'officer.override': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
 };
 
 /** True when `actor` may do `action` on `subject`. */

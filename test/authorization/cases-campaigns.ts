@@ -77,6 +77,18 @@ export const campaignCases: Case[] = [
   { route: 'POST /api/v1/campaigns/:id/status', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${path(await freshCampaign(w, s, 'draft'))}/status`, json: { status: 'open' } }) },
   { route: 'POST /api/v1/campaigns/:id/clone', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${path(await freshCampaign(w, s))}/clone`, json: { year: YEAR + 1 } }) },
   {
+    route: 'POST /api/v1/officers/:id/overrides',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s) => {
+      const officer = await w.freshOfficer(s);
+      const moduleId = await freshModule(w);
+      const input = createCampaignInput.parse({ name: `Ma trận ngoại lệ ${++serial}`, year: YEAR, ownerUnitId: String(w.unit(s)._id), modules: [{ moduleId: String(moduleId), dueDate: `30/12/${YEAR}` }], audience: { officerIds: [String(officer._id)] } });
+      await setStatus(w.services.db, await createCampaign(w.services.db, input, null, new Date()), 'open', new Date());
+      return { method: 'POST', path: `/api/v1/officers/${officer._id.toHexString()}/overrides`, json: { moduleId: String(moduleId), kind: 'extra-attempt', reason: 'Ma trận phân quyền' } };
+    },
+  },
+  { route: 'GET /api/v1/officers/:id/overrides', allow: { admin: BOTH, coordinator: OWN, manager: OWN, officer: OWN }, request: (w, s) => ({ method: 'GET', path: `/api/v1/officers/${w.officer(s)._id.toHexString()}/overrides` }) },
+  {
     route: 'GET /api/v1/me/notices',
     allow: { admin: BOTH, coordinator: BOTH, manager: BOTH, officer: BOTH },
     request: () => ({ method: 'GET', path: '/api/v1/me/notices' }),

@@ -16,7 +16,13 @@ export const vi = {
   campaign_stop_confirm: 'Hãy xác nhận việc ngừng giao học phần',
   campaign_clone_same_year: 'Năm của bản sao phải khác năm của kế hoạch gốc',
   campaign_exists: 'Đã có kế hoạch «{name}» của đơn vị này trong năm đó',
+  override_no_enrolment: 'Cán bộ không có học phần này trong kế hoạch năm đó',
+  override_due_not_later: 'Hạn mới phải muộn hơn hạn hiện tại',
+  override_quiz_passed: 'Cán bộ đã đạt bài kiểm tra của học phần này',
   // notices to officers
+  notice_override_extra_attempt: 'Bạn được làm thêm một lượt bài kiểm tra học phần {module}. Lý do: {reason}',
+  notice_override_due_date: 'Hạn hoàn thành học phần {module} của bạn được lùi đến {date}. Lý do: {reason}',
+  notice_override_quiz_reset: 'Các lượt làm bài chưa đạt của học phần {module} không còn được tính; bạn có thể làm lại từ đầu. Lý do: {reason}',
   notice_due_changed: 'Hạn hoàn thành học phần {module} trong «{campaign}» đã đổi từ {from} sang {to}.',
 };
 
@@ -36,5 +42,11 @@ export const en: Record<keyof typeof vi, string> = {
   campaign_stop_confirm: 'Confirm stopping the module',
   campaign_clone_same_year: 'The copy’s year must differ from the original’s',
   campaign_exists: 'This unit already has a plan “{name}” that year',
+  override_no_enrolment: 'The officer has no such module in that year’s plan',
+  override_due_not_later: 'The new due date must be later than the current one',
+  override_quiz_passed: 'The officer has already passed this module’s quiz',
+  notice_override_extra_attempt: 'You may take one more attempt at the quiz of module {module}. Reason: {reason}',
+  notice_override_due_date: 'Your due date for module {module} moved to {date}. Reason: {reason}',
+  notice_override_quiz_reset: 'Your failed attempts at module {module} no longer count; you may start again. Reason: {reason}',
   notice_due_changed: 'The due date of module {module} in “{campaign}” moved from {from} to {to}.',
 };
