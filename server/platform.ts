@@ -24,6 +24,7 @@ import { trackPackageProgress } from './progress/packages';
 import { createJobRuntime, type AnyJobKind } from './jobs';
 import { officerImportJob } from './imports/jobs';
 import { invitationJob } from './auth/invitation-jobs';
+import { startCampaigns } from './campaigns';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
 export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob];
@@ -90,6 +91,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
       starter = { modules: loaded.modulesCreated + loaded.modulesUpdated, questions: loaded.questionsCreated, assigned };
     }
   }
+  // assignments made before campaigns existed (and the demo's starter ones) become campaigns
+  await startCampaigns(database.connection);
   // package results roll into module progress, for this platform's database, until close
   const stopTracking = trackPackageProgress(database.connection);
   // this instance runs background jobs too, its own and those any other instance stored

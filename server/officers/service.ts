@@ -9,6 +9,7 @@ import { parse } from '../validation';
 import { readyUnitModel, type Unit } from '../units/model';
 import { newOfficer, officerUpdate, type OfficerUpdate } from './changes';
 import { accountsFollowOfficers } from './accounts-follow';
+import { officersChanged } from './events';
 import { isEmployed } from './memberships';
 import { readyOfficerModel, type Officer } from './model';
 import { createOfficerSchema, listOfficersSchema, officerIdSchema, transferOfficerSchema, updateOfficerSchema, type CreateOfficerInput, type ListOfficersInput, type UpdateOfficerInput } from './schema';
@@ -56,8 +57,9 @@ export async function createOfficer(db: Connection, input: CreateOfficerInput): 
   const Officer = await readyOfficerModel(db);
   const unit = await loadActiveUnit(db, fields.unitId);
   try {
-    const created = await Officer.create(newOfficer({ ...fields, unitId: unit._id }, fields.effectiveDate ?? new Date()));
-    return created.toObject();
+    const created = (await Officer.create(newOfficer({ ...fields, unitId: unit._id }, fields.effectiveDate ?? new Date()))).toObject();
+    await officersChanged(db, [created._id]);
+    return created;
   } catch (error) {
     throw uniquenessConflict(error, fields.code);
   }
@@ -73,7 +75,9 @@ export async function updateOfficer(db: Connection, officerId: string | Types.Ob
   const { effectiveDate, ...values } = parse(updateOfficerSchema, patch);
   const Officer = await readyOfficerModel(db);
   const officer = await loadOfficer(Officer, id);
-  return applyUpdate(Officer, officer, officerUpdate(officer, values, effectiveDate ?? new Date()), values.code);
+  const updated = await applyUpdate(Officer, officer, officerUpdate(officer, values, effectiveDate ?? new Date()), values.code);
+  if (updated !== officer) await officersChanged(db, [updated._id]);
+  return updated;
 }
 
 /**
@@ -89,6 +93,7 @@ export async function transferOfficer(db: Connection, officerId: string | Types.
   if (officer.unitId.equals(unit._id)) throw conflict('officer_already_in_unit');
   const moved = await applyUpdate(Officer, officer, officerUpdate(officer, { unitId: unit._id }, args.effectiveDate));
   await accountsFollowOfficers(db, [{ officerId: moved._id, unitId: moved.unitId }]);
+  await officersChanged(db, [moved._id]);
   return moved;
 }
 

@@ -10,6 +10,7 @@ import type { MessageId } from '../i18n';
 import { check } from '../validation';
 import { readyUnitModel, type Unit } from '../units/model';
 import { accountsFollowOfficers } from './accounts-follow';
+import { officersChanged } from './events';
 import { newOfficer, officerUpdate, type OfficerUpdate } from './changes';
 import { readyOfficerModel, type Officer } from './model';
 import { officerRowSchema, type OfficerInput, type OfficerRow } from './schema';
@@ -222,6 +223,7 @@ export async function upsertOfficers(db: Connection, rows: readonly OfficerInput
     await write(Officer, work, options.onProgress);
     const moves = work.updates.filter((u) => u.update.$set.unitId && !u.before.unitId.equals(u.update.$set.unitId));
     await accountsFollowOfficers(db, moves.map((u) => ({ officerId: u.before._id, unitId: u.update.$set.unitId! })));
+    await officersChanged(db, [...work.inserts.map((o) => o._id), ...work.updates.map((u) => u.before._id)]);
   }
   return { created: work.inserts.length, updated: work.updates.length, unchanged: work.unchanged, errors };
 }

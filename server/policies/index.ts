@@ -105,6 +105,16 @@ interface Subjects {
   'account.appoint': AppointmentRef;
   /** print activation codes for the officers of this unit */
   'account.activation': UnitRef;
+  /** list the campaigns of this scope (the caller's root; INSTALLATION for admins' own) */
+  'campaign.list': UnitRef;
+  /** see a campaign and its enrolment figures (owner null: a province-wide campaign) */
+  'campaign.view': OwnedRef;
+  /** plan a campaign owned by this unit (INSTALLATION: province-wide, admins) */
+  'campaign.create': UnitRef;
+  /** change, open, close, clone a campaign */
+  'campaign.manage': OwnedRef;
+  /** give this officer an override (extra attempt, later due date, quiz reset) */
+  'officer.override': OfficerRef;
 }
 
 export type Action = keyof Subjects;
@@ -198,6 +208,15 @@ const rules: RuleSet = {
   'account.manage': { coordinator: (actor, target) => target.id !== actor.id && belowInRank(actor, target.role, target.unit) },
   'account.appoint': { coordinator: (actor, appointment) => belowInRank(actor, appointment.role, appointment.unit) },
   'account.activation': { coordinator: inSubtree },
+  'campaign.list': { coordinator: inSubtree, manager: inSubtree },
+  // a unit's plan is seen by the managers and coordinators of its subtree; a province-wide plan by admins
+  'campaign.view': {
+    coordinator: (actor, campaign) => campaign.owner !== null && inSubtree(actor, campaign.owner),
+    manager: (actor, campaign) => campaign.owner !== null && inSubtree(actor, campaign.owner),
+  },
+  'campaign.create': { coordinator: inSubtree },
+  'campaign.manage': { coordinator: (actor, campaign) => campaign.owner !== null && inSubtree(actor, campaign.owner) },
+  'officer.override': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
 };
 
 /** True when `actor` may do `action` on `subject`. */
@@ -217,7 +236,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   if (!actor) return {};
   // learning needs an officer record: an admin without one has nothing to take
   const learn = actor.officerId !== null;
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
@@ -230,5 +249,6 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
     viewOutbox: can(actor, 'admin.outbox', null),
     manageAccounts: can(actor, 'admin.accounts', null),
     viewAccounts: at('account.list', home),
+    viewCampaigns: at('campaign.list', home),
   };
 }

@@ -11,6 +11,7 @@ import type { QuizItem } from '../modules/model';
 import { questionModel, type Question } from '../questions/model';
 import { drawQuestions, scoreAnswers, secureRandom, SINGLE_ANSWER_KINDS, snapshotQuestion, type Random } from './engine';
 import { attemptModel, readyAttemptModel, type Attempt } from './model';
+import { grantsFor } from './grants';
 
 /** The quiz settings that the deployment may override (server/env.ts). */
 export interface QuizSettings {
@@ -55,14 +56,17 @@ export async function quizState(db: Connection, progress: ModuleProgress, quiz: 
   }
   const open = attempts.find((a) => a.status === 'open') ?? null;
   const passed = attempts.find((a) => a.passed === true) ?? null;
-  const last = attempts.filter((a) => a.status === 'submitted').at(-1) ?? null;
+  // a coordinator's override: extra attempts, or a reset after which earlier attempts no longer count
+  const grants = await grantsFor(db, filter);
+  const counted = grants.resetAt ? attempts.filter((a) => a.startedAt >= grants.resetAt!) : attempts;
+  const last = counted.filter((a) => a.status === 'submitted').at(-1) ?? null;
   const until = last && !last.passed && last.submittedAt ? new Date(last.submittedAt.getTime() + cooldownMs(quiz, settings)) : null;
   return {
     open,
     passed,
-    last,
+    last: attempts.filter((a) => a.status === 'submitted').at(-1) ?? null,
     used: attempts.length,
-    left: quiz.attemptLimit > 0 ? Math.max(0, quiz.attemptLimit - attempts.length) : null,
+    left: quiz.attemptLimit > 0 ? Math.max(0, quiz.attemptLimit + grants.extraAttempts - counted.length) : null,
     cooldownUntil: until && until > now ? until : null,
   };
 }

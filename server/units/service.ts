@@ -10,6 +10,7 @@ import { inTransaction } from '../db/transaction';
 import { parse } from '../validation';
 import { EMPLOYED_STATUSES, readyOfficerModel } from '../officers/model';
 import { moveServingOfficers } from '../officers/memberships';
+import { officersChanged } from '../officers/events';
 import { readyUnitModel, type Unit } from './model';
 import { presentUnit, type UnitTreeNode } from './presenters';
 import { createUnitSchema, mergeUnitsSchema, moveUnitSchema, renameUnitSchema, unitIdSchema, type CreateUnitInput } from './schema';
@@ -72,7 +73,7 @@ async function reanchorDescendants(Unit: Model<Unit>, session: ClientSession, an
 export async function moveUnit(db: Connection, unitId: string | Types.ObjectId, parentId: string | Types.ObjectId | null): Promise<Unit> {
   const args = parse(moveUnitSchema, { unitId, parentId });
   const Unit = await readyUnitModel(db);
-  return inTransaction(db, async (session) => {
+  const moved = await inTransaction(db, async (session) => {
     const unit = await loadUnit(Unit, args.unitId, session);
     const parent = args.parentId ? await loadUnit(Unit, args.parentId, session, 'unit_parent_not_found') : null;
     if (parent && (parent._id.equals(unit._id) || parent.ancestors.some((id) => id.equals(unit._id)))) throw conflict('unit_move_cycle');
@@ -82,6 +83,15 @@ export async function moveUnit(db: Connection, unitId: string | Types.ObjectId, 
     const moved = await Unit.findByIdAndUpdate(unit._id, { $set: { parentId: parent?._id ?? null, ancestors, depth: ancestors.length } }, { returnDocument: 'after', session }).lean<Unit>();
     return moved as Unit;
   });
+  await officersChangedIn(db, Unit, moved._id);
+  return moved;
+}
+
+/** Tells the officer listeners about everyone serving in `rootId`'s subtree: its place in the tree changed. */
+async function officersChangedIn(db: Connection, Unit: Model<Unit>, rootId: Types.ObjectId): Promise<void> {
+  const units = [rootId, ...(await Unit.find({ ancestors: rootId }, { _id: 1 }).lean<Pick<Unit, '_id'>[]>()).map((u) => u._id)];
+  const officers = await (await readyOfficerModel(db)).find({ unitId: trusted({ $in: units }) }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  await officersChanged(db, officers.map((o) => o._id));
 }
 
 /**
@@ -120,7 +130,7 @@ export async function mergeUnits(db: Connection, sourceId: string | Types.Object
   const args = parse(mergeUnitsSchema, { sourceId, targetId, effectiveDate });
   if (args.sourceId.equals(args.targetId)) throw badRequest('unit_merge_same');
   const [Unit, Officer] = await Promise.all([readyUnitModel(db), readyOfficerModel(db)]);
-  return inTransaction(db, async (session) => {
+  const result = await inTransaction(db, async (session) => {
     const source = await loadUnit(Unit, args.sourceId, session);
     const target = await loadUnit(Unit, args.targetId, session);
     for (const unit of [source, target]) if (!unit.active) throw conflict('unit_inactive', { code: unit.code });
@@ -130,6 +140,9 @@ export async function mergeUnits(db: Connection, sourceId: string | Types.Object
     const merged = await Unit.findByIdAndUpdate(source._id, { $set: { active: false, mergedInto: target._id } }, { returnDocument: 'after', session }).lean<Unit>();
     return { source: merged as Unit, target, officersMoved, subUnitsMoved };
   });
+  // the moved officers and those of the re-anchored sub-units now sit elsewhere in the tree
+  await officersChangedIn(db, Unit, result.target._id);
+  return result;
 }
 
 /** The unit and all its descendants (active or not), the unit first. 404 if it does not exist. */

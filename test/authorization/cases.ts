@@ -13,6 +13,7 @@ import { contentCases } from './cases-content';
 import { packageCases } from './cases-packages';
 import { playbackCases } from './cases-playback';
 import { ACCOUNT_PUBLIC_ROUTES, accountCases } from './cases-accounts';
+import { campaignCases } from './cases-campaigns';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -96,6 +97,7 @@ export const CASES: Case[] = [
   ...packageCases,
   ...playbackCases,
   ...accountCases,
+  ...campaignCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {

@@ -1,0 +1,96 @@
+/**
+ * Authorization matrix cases of the yearly plan (server/campaigns; see cases.ts for the
+ * format). own = a campaign owned by A1 (inside the coordinator's and manager's A),
+ * other = one owned by B1. Each request is valid and acts on a fresh campaign, so a
+ * refusal can only come from authorization.
+ */
+import { createCampaign, setModuleStopped, setStatus } from '../../server/campaigns/service';
+import type { Campaign } from '../../server/campaigns/model';
+import { createCampaignInput } from '../../server/campaigns/schema';
+import { trainingYear } from '../../server/progress/year';
+import { buildPublishedModule, lesson } from '../learning/fixtures';
+import type { Case } from './cases';
+import type { Scope, World } from './fixture';
+
+const BOTH = ['own', 'other'] as const;
+const OWN = ['own'] as const;
+const PLANNERS = { admin: BOTH, coordinator: OWN } as const;
+const YEAR = trainingYear();
+const DUE = `31/12/${YEAR}`;
+
+let serial = 0;
+const freshModule = async (w: World) => (await buildPublishedModule(w.services.db, { items: [lesson('bai-1')], title: `Ma trận kế hoạch ${++serial}` })).moduleId;
+
+/** A fresh campaign of A1 or B1 with one module, open unless asked for a draft. */
+async function freshCampaign(w: World, s: Scope, status: 'draft' | 'open' = 'open'): Promise<{ campaign: Campaign; moduleId: string }> {
+  const moduleId = await freshModule(w);
+  const input = createCampaignInput.parse({ name: `Ma trận ${++serial}`, year: YEAR, ownerUnitId: String(w.unit(s)._id), modules: [{ moduleId: String(moduleId), dueDate: DUE }] });
+  const draft = await createCampaign(w.services.db, input, null, new Date());
+  const campaign = status === 'open' ? await setStatus(w.services.db, draft, 'open', new Date()) : draft;
+  return { campaign, moduleId: String(moduleId) };
+}
+const path = ({ campaign }: { campaign: Campaign }) => `/api/v1/campaigns/${campaign._id.toHexString()}`;
+
+export const campaignCases: Case[] = [
+  { route: 'GET /api/v1/campaigns', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: `/api/v1/campaigns?year=${YEAR}` }) },
+  {
+    route: 'POST /api/v1/campaigns',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'POST', path: '/api/v1/campaigns', json: { name: `Ma trận mới ${++serial}`, year: YEAR, ownerUnitId: String(w.unit(s)._id), modules: [{ moduleId: String(await freshModule(w)), dueDate: DUE }] } }),
+  },
+  { route: 'GET /api/v1/campaigns/:id', allow: { admin: BOTH, coordinator: OWN, manager: OWN }, request: async (w, s) => ({ method: 'GET', path: path(await freshCampaign(w, s)) }) },
+  {
+    route: 'POST /api/v1/campaigns/:id/modules',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'POST', path: `${path(await freshCampaign(w, s))}/modules`, json: { moduleId: String(await freshModule(w)), dueDate: DUE } }),
+  },
+  {
+    route: 'POST /api/v1/campaigns/:id/modules/:moduleId/due-date',
+    allow: PLANNERS,
+    request: async (w, s) => {
+      const fresh = await freshCampaign(w, s);
+      return { method: 'POST', path: `${path(fresh)}/modules/${fresh.moduleId}/due-date`, json: { dueDate: `30/12/${YEAR}` } };
+    },
+  },
+  {
+    route: 'POST /api/v1/campaigns/:id/modules/:moduleId/stop',
+    allow: PLANNERS,
+    request: async (w, s) => {
+      const fresh = await freshCampaign(w, s);
+      return { method: 'POST', path: `${path(fresh)}/modules/${fresh.moduleId}/stop`, json: { confirm: true } };
+    },
+  },
+  {
+    route: 'POST /api/v1/campaigns/:id/modules/:moduleId/restart',
+    allow: PLANNERS,
+    request: async (w, s) => {
+      const fresh = await freshCampaign(w, s);
+      await setModuleStopped(w.services.db, fresh.campaign, fresh.campaign.modules[0]!.moduleId, true, new Date());
+      return { method: 'POST', path: `${path(fresh)}/modules/${fresh.moduleId}/restart`, json: {} };
+    },
+  },
+  {
+    route: 'PUT /api/v1/campaigns/:id/audience',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'PUT', path: `${path(await freshCampaign(w, s))}/audience`, json: { audience: { unitIds: [String(w.unit(s)._id)] } } }),
+  },
+  { route: 'POST /api/v1/campaigns/:id/status', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${path(await freshCampaign(w, s, 'draft'))}/status`, json: { status: 'open' } }) },
+  { route: 'POST /api/v1/campaigns/:id/clone', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${path(await freshCampaign(w, s))}/clone`, json: { year: YEAR + 1 } }) },
+  {
+    route: 'POST /api/v1/officers/:id/overrides',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s) => {
+      const officer = await w.freshOfficer(s);
+      const moduleId = await freshModule(w);
+      const input = createCampaignInput.parse({ name: `Ma trận ngoại lệ ${++serial}`, year: YEAR, ownerUnitId: String(w.unit(s)._id), modules: [{ moduleId: String(moduleId), dueDate: `30/12/${YEAR}` }], audience: { officerIds: [String(officer._id)] } });
+      await setStatus(w.services.db, await createCampaign(w.services.db, input, null, new Date()), 'open', new Date());
+      return { method: 'POST', path: `/api/v1/officers/${officer._id.toHexString()}/overrides`, json: { moduleId: String(moduleId), kind: 'extra-attempt', reason: 'Ma trận phân quyền' } };
+    },
+  },
+  { route: 'GET /api/v1/officers/:id/overrides', allow: { admin: BOTH, coordinator: OWN, manager: OWN, officer: OWN }, request: (w, s) => ({ method: 'GET', path: `/api/v1/officers/${w.officer(s)._id.toHexString()}/overrides` }) },
+  {
+    route: 'GET /api/v1/me/notices',
+    allow: { admin: BOTH, coordinator: BOTH, manager: BOTH, officer: BOTH },
+    request: () => ({ method: 'GET', path: '/api/v1/me/notices' }),
+  },
+];
