@@ -1,0 +1,127 @@
+/**
+ * The SCORM rules the platform applies to what real exporters send (issue #14, defects 2,
+ * 3 and 4), over HTTP with the packages of the exporter catalogue: an Adapt course that
+ * leaves exit empty resumes; SCOs that only call LMSInitialize / LMSFinish complete, and
+ * a multi-SCO package completes its module item when all of them have; the manifest's
+ * mastery score is given to the SCO and decides passed / failed (SCORM 2004: the scaled
+ * passing score and the completion threshold).
+ */
+import { expect } from 'chai';
+import { startTestPlatform, type Client, type TestPlatform } from '../http';
+import { attemptModel, type PackageAttempt } from '../../server/playback/model';
+import { verifyPlaybackToken } from '../../server/playback/tokens';
+import { progressModel, type ModuleProgress } from '../../server/progress/model';
+import type { ContentPackage } from '../../server/packages/model';
+import { zipOf } from '../packages/fixtures/build';
+import { adapt, h5pInScorm, ispring, minimumCalls } from '../packages/fixtures/exporters';
+import { buildPeople, open, PASSWORD, storeBytes, type People } from './support';
+
+describe('package playback: rules for what exporters send', function () {
+  this.timeout(60_000);
+  let tp: TestPlatform;
+  let people: People;
+  let officer: Client;
+  let officerB: Client;
+
+  before(async () => {
+    tp = await startTestPlatform('playback-rules');
+    people = await buildPeople(tp);
+    officer = tp.client();
+    await officer.signIn('officer.a', PASSWORD);
+    officerB = tp.client();
+    await officerB.signIn('officer.b', PASSWORD);
+  });
+  after(() => tp?.close());
+
+  const attemptOf = (token: string) => attemptModel(tp.platform.services.db).findById(verifyPlaybackToken(token, tp.platform.services.secret)!.att).lean<PackageAttempt>();
+  function commit(token: string, body: unknown) {
+    return fetch(`${tp.contentBase}/commit/${token}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', origin: tp.platform.services.config.CONTENT_ORIGIN }, body: JSON.stringify(body) });
+  }
+  /** What the player page hands scorm-again (its data-player attribute). */
+  async function launchOf(token: string): Promise<{ entry: string; cmi: Record<string, unknown> }> {
+    const html = await (await fetch(`${tp.contentBase}/play/${token}`)).text();
+    const attribute = /data-player="([^"]*)"/.exec(html)![1]!.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
+    return (JSON.parse(attribute) as { launch: { entry: string; cmi: Record<string, unknown> } }).launch;
+  }
+
+  it('an Adapt course (SCORM 1.2) that finishes with exit "" while incomplete resumes at the next opening', async () => {
+    const record = await storeBytes(tp, people, await zipOf(adapt()), 'adapt.zip');
+    const first = await open(officer, record._id);
+    expect((await launchOf(first.token)).entry).to.equal('ab-initio');
+    const cmi = { core: { lesson_status: 'incomplete', lesson_location: 'co-05', exit: '', session_time: '00:02:00', score: { raw: '', min: '', max: '' } }, suspend_data: 'c:1,b:2,q:[1,0,1]' };
+    expect((await commit(first.token, { cmi, commitSequence: 1, final: true })).status).to.equal(200);
+    expect(await attemptOf(first.token)).to.include({ status: 'active', completion: 'incomplete', exit: '' });
+    const second = await open(officer, record._id);
+    expect(await attemptOf(second.token)).to.include({ number: 1, session: 2 });
+    const launch = await launchOf(second.token);
+    expect(launch.entry).to.equal('resume');
+    expect(launch.cmi).to.deep.include({ suspend_data: 'c:1,b:2,q:[1,0,1]' });
+    expect((launch.cmi['core'] as Record<string, unknown>)['lesson_location']).to.equal('co-05');
+    // "logout" is the package saying the attempt is over
+    await commit(second.token, { cmi: { ...cmi, core: { ...cmi.core, exit: 'logout' } }, commitSequence: 1, final: true });
+    expect(await attemptOf(second.token)).to.include({ status: 'finished' });
+  });
+
+  it('SCORM 2004 follows cmi.exit: "suspend" resumes, "" ends the attempt', async () => {
+    const record = await storeBytes(tp, people, await zipOf(ispring()), 'ispring.zip');
+    const first = await open(officerB, record._id);
+    await commit(first.token, { cmi: { completion_status: 'incomplete', exit: 'suspend', suspend_data: 's1' }, commitSequence: 1, final: true });
+    const second = await open(officerB, record._id);
+    expect((await launchOf(second.token)).entry).to.equal('resume');
+    await commit(second.token, { cmi: { completion_status: 'incomplete', exit: '', suspend_data: 's2' }, commitSequence: 1, final: true });
+    expect(await attemptOf(second.token)).to.include({ status: 'finished' });
+    const third = await open(officerB, record._id);
+    expect(await attemptOf(third.token)).to.include({ number: 2 });
+    expect((await launchOf(third.token)).entry).to.equal('ab-initio');
+  });
+
+  it('minimum-calls SCOs (LMSInitialize / LMSFinish only) complete; the 9-SCO package completes its item when all nine have', async () => {
+    const record: ContentPackage = await storeBytes(tp, people, await zipOf(minimumCalls(9)), 'minimum-calls.zip');
+    expect(record.scos).to.have.length(9);
+    for (const [n, sco] of record.scos.entries()) {
+      const opened = await open(officer, record._id, `?sco=${sco.identifier}`);
+      expect(opened.status).to.equal(200);
+      // what scorm-again sends when a SCO set nothing: the initial status, exit ""
+      const cmi = { core: { lesson_status: 'not attempted', exit: '', lesson_location: '', session_time: '00:00:03', score: { raw: '', min: '', max: '' } }, suspend_data: '' };
+      await commit(opened.token, { cmi, commitSequence: 1, final: true });
+      const attempt = (await attemptOf(opened.token))!;
+      expect(attempt, sco.identifier).to.include({ lessonStatus: 'completed', completion: 'completed', status: 'finished' });
+      const progress = await progressModel(tp.platform.services.db).findOne({ officerId: people.officerId, moduleId: attempt.context!.moduleId }).lean<ModuleProgress>();
+      expect(progress!.doneItems, `after SCO ${n + 1}`).to.deep.equal(n === 8 ? ['goi'] : []);
+    }
+  });
+
+  it("the manifest's mastery score is given to the SCO and decides passed / failed from a score without a status", async () => {
+    const record = await storeBytes(tp, people, await zipOf(h5pInScorm({ masteryScore: 80 })), 'h5p-scorm.zip');
+    expect(record.scos[0]).to.include({ masteryScore: 80 });
+    const cmi = (raw: string) => ({ core: { lesson_status: 'not attempted', exit: '', lesson_location: '', session_time: '00:00:30', score: { raw, min: '0', max: '100' } }, suspend_data: '' });
+    const failing = await open(officer, record._id);
+    expect((await launchOf(failing.token)).cmi).to.deep.include({ student_data: { mastery_score: '80' } });
+    await commit(failing.token, { cmi: cmi('0'), commitSequence: 1, final: true });
+    expect(await attemptOf(failing.token)).to.include({ lessonStatus: 'failed', success: 'failed', scoreRaw: 0 });
+    const passing = await open(officerB, record._id);
+    await commit(passing.token, { cmi: cmi('85'), commitSequence: 1, final: true });
+    expect(await attemptOf(passing.token)).to.include({ lessonStatus: 'passed', success: 'passed', scoreRaw: 85 });
+    // a package without a mastery score: a score alone passes nothing
+    const plain = await storeBytes(tp, people, await zipOf(h5pInScorm()), 'h5p-scorm-plain.zip');
+    const opened = await open(officer, plain._id);
+    expect((await launchOf(opened.token)).cmi).to.not.have.property('student_data');
+    await commit(opened.token, { cmi: cmi('0'), commitSequence: 1, final: true });
+    expect(await attemptOf(opened.token)).to.include({ lessonStatus: 'completed', success: 'unknown' });
+  });
+
+  it('SCORM 2004: the scaled passing score and the completion threshold of the manifest decide the statuses', async () => {
+    const files = ispring();
+    files['imsmanifest.xml'] = String(files['imsmanifest.xml'])
+      .replace('<imsss:deliveryControls', '<imsss:objectives><imsss:primaryObjective objectiveID="p" satisfiedByMeasure="true"><imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives><imsss:deliveryControls')
+      .replace('<title>Cải cách hành chính</title>', '<title>Cải cách hành chính</title><adlcp:completionThreshold>0.75</adlcp:completionThreshold>');
+    const record = await storeBytes(tp, people, await zipOf(files), 'ispring-mastery.zip');
+    expect(record.scos[0]).to.include({ scaledPassingScore: 0.6, completionThreshold: 0.75 });
+    const opened = await open(officer, record._id);
+    expect((await launchOf(opened.token)).cmi).to.include({ scaled_passing_score: '0.6', completion_threshold: '0.75' });
+    await commit(opened.token, { cmi: { completion_status: 'completed', success_status: 'passed', progress_measure: '0.5', score: { scaled: '0.4' }, exit: 'suspend' }, commitSequence: 1 });
+    expect(await attemptOf(opened.token)).to.include({ completion: 'incomplete', success: 'failed' });
+    await commit(opened.token, { cmi: { completion_status: 'incomplete', success_status: 'unknown', progress_measure: '0.8', score: { scaled: '0.7' }, exit: 'suspend' }, commitSequence: 2 });
+    expect(await attemptOf(opened.token)).to.include({ completion: 'completed', success: 'passed', scoreScaled: 0.7 });
+  });
+});
