@@ -40,6 +40,9 @@ export async function renderPlayer(ctx: SignedInContext<unknown>, opening: Playe
   // this page alone may frame the content origin; every other platform page keeps frame-src 'self'
   const policy = String(ctx.res.getHeader('Content-Security-Policy') ?? '');
   ctx.res.setHeader('Content-Security-Policy', `${policy};frame-src ${config.CONTENT_ORIGIN}`);
+  // a SCO that opens its course in a popup (Storyline) reaches the player's API through
+  // window.opener; "same-origin" would cut the popup off. Only this page relaxes it.
+  ctx.res.setHeader('Cross-Origin-Opener-Policy', 'same-origin-allow-popups');
   ctx.res.setHeader('Cache-Control', 'no-store');
   ctx.res.render(opening.view ?? 'playback/play', {
     title: 'playback_page_title',

@@ -4,7 +4,8 @@
  * leaves exit empty resumes; SCOs that only call LMSInitialize / LMSFinish complete, and
  * a multi-SCO package completes its module item when all of them have; the manifest's
  * mastery score is given to the SCO and decides passed / failed (SCORM 2004: the scaled
- * passing score and the completion threshold).
+ * passing score and the completion threshold); package pages get the storage stand-in;
+ * a popup SCO keeps its opener; the province's trusted media hosts reach the content CSP.
  */
 import { expect } from 'chai';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
@@ -13,7 +14,8 @@ import { verifyPlaybackToken } from '../../server/playback/tokens';
 import { progressModel, type ModuleProgress } from '../../server/progress/model';
 import type { ContentPackage } from '../../server/packages/model';
 import { zipOf } from '../packages/fixtures/build';
-import { adapt, h5pInScorm, ispring, minimumCalls } from '../packages/fixtures/exporters';
+import { adapt, h5pInScorm, ispring, minimumCalls, storyline } from '../packages/fixtures/exporters';
+import { parseEnv } from '../../server/env';
 import { buildPeople, open, PASSWORD, storeBytes, type People } from './support';
 
 describe('package playback: rules for what exporters send', function () {
@@ -24,7 +26,7 @@ describe('package playback: rules for what exporters send', function () {
   let officerB: Client;
 
   before(async () => {
-    tp = await startTestPlatform('playback-rules');
+    tp = await startTestPlatform('playback-rules', { CONTENT_TRUSTED_MEDIA_HOSTS: 'https://video.tinh.gov.vn, https://*.youtube.com' });
     people = await buildPeople(tp);
     officer = tp.client();
     await officer.signIn('officer.a', PASSWORD);
@@ -123,5 +125,49 @@ describe('package playback: rules for what exporters send', function () {
     expect(await attemptOf(opened.token)).to.include({ completion: 'incomplete', success: 'failed' });
     await commit(opened.token, { cmi: { completion_status: 'incomplete', success_status: 'unknown', progress_measure: '0.8', score: { scaled: '0.7' }, exit: 'suspend' }, commitSequence: 2 });
     expect(await attemptOf(opened.token)).to.include({ completion: 'completed', success: 'passed', scoreScaled: 0.7 });
+  });
+
+  it('package pages get the storage stand-in as their first script; other files are served as they are', async () => {
+    const record = await storeBytes(tp, people, await zipOf(storyline()), 'storyline.zip');
+    const { token } = await open(officer, record._id);
+    const page = await fetch(`${tp.contentBase}/p/${token}/story.html`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
+    const html = await page.text();
+    expect(html.startsWith('<!doctype html><html lang="vi"><head><script src="/player/storage-shim.js"></script><meta charset="utf-8">'), html.slice(0, 200)).to.equal(true);
+    const script = await fetch(`${tp.contentBase}/p/${token}/story_content/user.js`);
+    expect(await script.text()).to.equal('function ExecuteScript(id) {}');
+    expect((await fetch(`${tp.contentBase}/p/${token}/nowhere.html`)).status).to.equal(404);
+    expect((await fetch(`${tp.contentBase}/player/storage-shim.js`)).status).to.equal(200);
+  });
+
+  it('a SCO that opens a popup keeps its opener: the player page allows popups, the content origin sends no opener policy', async () => {
+    const record = await storeBytes(tp, people, await zipOf(storyline({ popup: true })), 'storyline-popup.zip');
+    // the learning item page that frames the player (where the play page sends an officer)
+    let item = await officer.get(`/packages/${record._id.toHexString()}/play`);
+    if (item.status === 303 && item.location) item = await officer.get(item.location);
+    expect(item.status).to.equal(200);
+    expect(item.headers.get('cross-origin-opener-policy')).to.equal('same-origin-allow-popups');
+    const opened = await open(officer, record._id);
+    const home = await officer.get('/');
+    expect(home.headers.get('cross-origin-opener-policy'), 'other platform pages keep same-origin').to.equal('same-origin');
+    const popup = await fetch(`${tp.contentBase}/p/${opened.token}/story.html`);
+    expect(popup.headers.get('cross-origin-opener-policy')).to.equal(null);
+    expect((await fetch(`${tp.contentBase}/play/${opened.token}`)).headers.get('cross-origin-opener-policy')).to.equal(null);
+  });
+
+  it("the province's trusted media hosts are allowed on the content origin only, for media, fonts and embeds, never for connections", async () => {
+    const record = await storeBytes(tp, people, await zipOf(adapt()), 'adapt-media.zip');
+    const { token, csp: platformCsp } = await open(officerB, record._id);
+    expect(platformCsp).to.not.contain('video.tinh.gov.vn');
+    const csp = (await fetch(`${tp.contentBase}/p/${token}/index.html`)).headers.get('content-security-policy')!;
+    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
+    for (const name of ['media-src', 'font-src', 'img-src', 'frame-src', 'script-src', 'style-src']) expect(directive(name), name).to.contain('https://video.tinh.gov.vn').and.contain('https://*.youtube.com');
+    expect(directive('connect-src')).to.equal("connect-src 'self'");
+    // empty by default; anything that is not an origin is refused at start-up
+    expect(parseEnv({ NODE_ENV: 'test' }).CONTENT_TRUSTED_MEDIA_HOSTS).to.deep.equal([]);
+    expect(() => parseEnv({ NODE_ENV: 'test', CONTENT_TRUSTED_MEDIA_HOSTS: "https://ok.vn, 'unsafe-inline'" })).to.throw(/CONTENT_TRUSTED_MEDIA_HOSTS/);
+    expect(() => parseEnv({ NODE_ENV: 'test', CONTENT_TRUSTED_MEDIA_HOSTS: 'https://a.vn; script-src *' })).to.throw(/CONTENT_TRUSTED_MEDIA_HOSTS/);
   });
 });
