@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import type { SignedInContext } from '../http/route';
 import type { ContentPackage, PackageSco } from '../packages/model';
 import { openAttempt } from './attempts';
+import { announceResult } from './results';
 import type { AttemptContext } from './model';
 import { signPlaybackToken } from './tokens';
 
@@ -34,6 +35,8 @@ export async function renderPlayer(ctx: SignedInContext<unknown>, opening: Playe
   if (!sco) throw new AppError(404, 'playback_sco_not_found');
   const preview = opening.officerId === null;
   const attempt = await openAttempt(db, { officerId: opening.officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: opening.context, preview });
+  // opened is "viewed": an item whose rule is that (an Accordion, a Dialogcards…) is done now
+  if (opening.context && !preview) await announceResult(attempt, (error) => ctx.services.log.error({ err: error }, 'package progress listener failed'));
   // undefined rules are left out of the token's JSON
   const rules = { masteryScore: sco.masteryScore, scaledPassingScore: sco.scaledPassingScore, completionThreshold: sco.completionThreshold };
   const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch, rules }, secret, config.PLAYBACK_TOKEN_MINUTES);

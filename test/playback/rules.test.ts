@@ -5,7 +5,9 @@
  * a multi-SCO package completes its module item when all of them have; the manifest's
  * mastery score is given to the SCO and decides passed / failed (SCORM 2004: the scaled
  * passing score and the completion threshold); package pages get the storage stand-in;
- * a popup SCO keeps its opener; the province's trusted media hosts reach the content CSP.
+ * a popup SCO keeps its opener; the province's trusted media hosts reach the content CSP;
+ * a package item is completed by its rule (viewed / completed / passed / score ≥ N, by
+ * default per content type).
  */
 import { expect } from 'chai';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
@@ -14,8 +16,9 @@ import { verifyPlaybackToken } from '../../server/playback/tokens';
 import { progressModel, type ModuleProgress } from '../../server/progress/model';
 import type { ContentPackage } from '../../server/packages/model';
 import { zipOf } from '../packages/fixtures/build';
-import { adapt, h5pInScorm, ispring, minimumCalls, storyline } from '../packages/fixtures/exporters';
+import { adapt, h5pContent, h5pInScorm, ispring, minimumCalls, storyline } from '../packages/fixtures/exporters';
 import { parseEnv } from '../../server/env';
+import { moduleModel } from '../../server/modules/model';
 import { buildPeople, open, PASSWORD, storeBytes, type People } from './support';
 
 describe('package playback: rules for what exporters send', function () {
@@ -169,5 +172,73 @@ describe('package playback: rules for what exporters send', function () {
     expect(parseEnv({ NODE_ENV: 'test' }).CONTENT_TRUSTED_MEDIA_HOSTS).to.deep.equal([]);
     expect(() => parseEnv({ NODE_ENV: 'test', CONTENT_TRUSTED_MEDIA_HOSTS: "https://ok.vn, 'unsafe-inline'" })).to.throw(/CONTENT_TRUSTED_MEDIA_HOSTS/);
     expect(() => parseEnv({ NODE_ENV: 'test', CONTENT_TRUSTED_MEDIA_HOSTS: 'https://a.vn; script-src *' })).to.throw(/CONTENT_TRUSTED_MEDIA_HOSTS/);
+  });
+
+  /** Posts an xAPI statement of the whole content (no parent) as the H5P player does. */
+  function xapi(token: string, seq: number, verb: string, result: Record<string, unknown>) {
+    const statement = { verb: { id: `http://adlnet.gov/expapi/verbs/${verb}` }, object: { id: 'http://example/h5p' }, result };
+    return fetch(`${tp.contentBase}/xapi/${token}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: tp.platform.services.config.CONTENT_ORIGIN }, body: JSON.stringify({ seq, statement, state: null }) });
+  }
+  async function doneItems(token: string): Promise<string[]> {
+    const attempt = (await attemptOf(token))!;
+    const progress = await progressModel(tp.platform.services.db).findOne({ officerId: attempt.officerId, moduleId: attempt.context!.moduleId }).lean<ModuleProgress>();
+    return progress!.doneItems;
+  }
+
+  it('an unscored H5P item (Accordion, Dialogcards, GuessTheAnswer) is completed once opened, by default', async () => {
+    for (const type of ['Accordion', 'Dialogcards', 'GuessTheAnswer'] as const) {
+      const record = await storeBytes(tp, people, await zipOf(h5pContent(type)), `${type}.h5p`);
+      const opened = await open(officer, record._id);
+      expect(opened.status).to.equal(200);
+      expect(await doneItems(opened.token), type).to.deep.equal(['goi']);
+    }
+    // a scored type is not done by being opened
+    const quiz = await storeBytes(tp, people, await zipOf(h5pContent('MultiChoice')), 'MultiChoice.h5p');
+    expect(await doneItems((await open(officer, quiz._id)).token)).to.deep.equal([]);
+  });
+
+  it('a scored H5P reporting completion without a pass mark follows the default (score ≥ 50 %), not "completed"', async () => {
+    const record = await storeBytes(tp, people, await zipOf(h5pContent('CoursePresentation')), 'CoursePresentation.h5p');
+    const { token } = await open(officer, record._id);
+    await xapi(token, 1, 'completed', { completion: true, score: { raw: 1, max: 8, scaled: 0.125 } });
+    expect(await attemptOf(token)).to.include({ completion: 'completed', scoreScaled: 0.125 });
+    expect(await doneItems(token), '12.5 % is not done').to.deep.equal([]);
+    await xapi(token, 2, 'completed', { completion: true, score: { raw: 5, max: 8, scaled: 0.625 } });
+    expect(await doneItems(token)).to.deep.equal(['goi']);
+  });
+
+  it("the item's own rule: score ≥ N, passed, viewed — and the coordinator sets it on the item page", async () => {
+    const scored = await storeBytes(tp, people, await zipOf(h5pContent('QuestionSet')), 'QuestionSet.h5p', true, { completion: 'score', minScore: 80 });
+    const first = await open(officerB, scored._id);
+    await xapi(first.token, 1, 'completed', { completion: true, success: true, score: { raw: 7, max: 10, scaled: 0.7 } });
+    expect(await doneItems(first.token), 'passed at 70 % is below the item’s 80 %').to.deep.equal([]);
+    await xapi(first.token, 2, 'answered', { completion: true, success: true, score: { raw: 9, max: 10, scaled: 0.9 } });
+    expect(await doneItems(first.token)).to.deep.equal(['goi']);
+
+    const passed = await storeBytes(tp, people, await zipOf(ispring()), 'ispring-passed.zip', true, { completion: 'passed' });
+    const second = await open(officerB, passed._id);
+    await commit(second.token, { cmi: { completion_status: 'completed', success_status: 'unknown', exit: 'suspend' }, commitSequence: 1 });
+    expect(await doneItems(second.token)).to.deep.equal([]);
+    await commit(second.token, { cmi: { completion_status: 'completed', success_status: 'passed', exit: 'suspend' }, commitSequence: 2 });
+    expect(await doneItems(second.token)).to.deep.equal(['goi']);
+
+    const viewed = await storeBytes(tp, people, await zipOf(adapt()), 'adapt-viewed.zip', true, { completion: 'viewed' });
+    expect(await doneItems((await open(officerB, viewed._id)).token)).to.deep.equal(['goi']);
+
+    // the coordinator's item page: the rule and N are saved; 'score' without N is refused
+    const coordinator = tp.client();
+    await coordinator.signIn('coord.play', PASSWORD);
+    const attempt = (await attemptOf(first.token))!;
+    const page = `/authoring/modules/${attempt.context!.moduleId.toHexString()}/items/goi`;
+    const form = await coordinator.get(page);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('name="completion"').and.contain('Điểm đạt ít nhất N %');
+    const refused = await coordinator.submit(page, { title: 'Bộ câu hỏi', completion: 'score', minScore: '' }, page);
+    expect(refused.status).to.equal(422);
+    expect(refused.text).to.contain('aria-invalid="true"');
+    const saved = await coordinator.submit(page, { title: 'Bộ câu hỏi', completion: 'passed', minScore: '' }, page);
+    expect(saved.status).to.equal(303);
+    const module = await moduleModel(tp.platform.services.db).findById(attempt.context!.moduleId).lean<{ draft: { items: Record<string, unknown>[] } }>();
+    expect(module!.draft.items[0]).to.include({ completion: 'passed', title: 'Bộ câu hỏi' }).and.not.have.property('minScore');
   });
 });
