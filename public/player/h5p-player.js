@@ -18,8 +18,13 @@
   var seq = 0;
   var lastState = config.state;
 
-  /** The H5P of the frame h5p-standalone renders into (same origin), or this page's. */
-  function contentH5P() {
+  /** The H5P of `win`, else of the frame h5p-standalone renders into (same origin), else this page's. */
+  function contentH5P(win) {
+    try {
+      if (win && win.H5P) return win.H5P;
+    } catch (e) {
+      /* gone: look for the frame */
+    }
     var frame = document.querySelector('#h5p-container iframe');
     try {
       if (frame && frame.contentWindow && frame.contentWindow.H5P) return frame.contentWindow.H5P;
@@ -30,9 +35,9 @@
   }
 
   var lastRead = null;
-  function currentState() {
+  function currentState(win) {
     try {
-      var h5p = contentH5P();
+      var h5p = contentH5P(win);
       var instance = h5p && h5p.instances && h5p.instances[0];
       if (instance && typeof instance.getCurrentState === 'function') {
         var state = instance.getCurrentState();
@@ -55,10 +60,11 @@
     return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
   }
 
+  /** Posts the statement (if any) and the state; `beacon`: the window whose sendBeacon (and H5P) to use. */
   function post(statement, beacon) {
     // an id per statement: the server stores each once, whatever order the posts arrive in
     if (statement && !statement.id) statement.id = uuid();
-    var state = currentState();
+    var state = currentState(beacon || null);
     if (!statement && (state === null || state === lastState)) return;
     lastState = state;
     var payload = JSON.stringify({ seq: ++seq, statement: statement || null, state: state });
@@ -107,11 +113,13 @@
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden') post(null, window);
     });
-    // the content's own frame (iframe embedding): its pagehide comes while its H5P is still there
+    // the content's own frame (iframe embedding): its pagehide comes while its H5P is still
+    // there, even when the frame is taken out of this page before this page's pagehide
     var frame = document.querySelector('#h5p-container iframe');
-    if (frame && frame.contentWindow) {
-      frame.contentWindow.addEventListener('pagehide', function () {
-        post(null, frame.contentWindow || window);
+    var contentWindow = frame && frame.contentWindow;
+    if (contentWindow) {
+      contentWindow.addEventListener('pagehide', function () {
+        post(null, contentWindow);
       });
     }
   });
