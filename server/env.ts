@@ -7,6 +7,9 @@ import path from 'node:path';
 import { getDomain } from 'tldts';
 import { z } from 'zod';
 
+/** An origin for a CSP source list: scheme, host (optionally "*." first), optional port; nothing else (no path, quote or semicolon). */
+const TRUSTED_HOST = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -85,6 +88,17 @@ const schema = z.object({
   CONTENT_ORIGIN: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** The port the content origin's listener binds to (behind a proxy it differs from CONTENT_ORIGIN's). Unset → PORT+1 (0 when PORT is 0). */
   CONTENT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Hosts a province trusts for package media (issue #14): its own video server, YouTube…
+   * Comma- or space-separated origins (https://video.tinh.gov.vn, https://*.youtube.com);
+   * added to the content origin's CSP for media, images, fonts, styles, scripts and frames
+   * (never for connections: results still go only to the content origin). Empty by default.
+   */
+  CONTENT_TRUSTED_MEDIA_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine((hosts) => hosts.every((host) => TRUSTED_HOST.test(host)), { error: 'must be origins such as https://video.example.gov.vn or https://*.youtube.com, separated by commas' }),
   /** How long a package playback token lasts, in minutes: one sitting with a package (its files and commits). */
   PLAYBACK_TOKEN_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
   /** How long a code on a printed activation sheet (officers without e-mail) stays valid, in days. */

@@ -3,8 +3,11 @@
  * h5p-standalone renders the package with the saved state given back as contentUserData
  * (its own AJAX restore arrives too late), and every xAPI statement is posted to
  * /xapi/<token> with the content's current state and a sequence number (the server
- * ignores repeats and late arrivals). The state is also saved every 30 s when it changed,
- * and by sendBeacon when the page goes.
+ * ignores repeats and late arrivals). The state is also saved every 10 s when it changed,
+ * when the page is hidden, and by sendBeacon when the page goes — from inside the
+ * content's own frame as well: leaving through a platform link removes that frame before
+ * this page's pagehide runs, so this page alone would find no content to ask (issue #14).
+ * The last state read is kept for the same reason.
  */
 (function () {
   'use strict';
@@ -15,8 +18,13 @@
   var seq = 0;
   var lastState = config.state;
 
-  /** The H5P of the frame h5p-standalone renders into (same origin), or this page's. */
-  function contentH5P() {
+  /** The H5P of `win`, else of the frame h5p-standalone renders into (same origin), else this page's. */
+  function contentH5P(win) {
+    try {
+      if (win && win.H5P) return win.H5P;
+    } catch (e) {
+      /* gone: look for the frame */
+    }
     var frame = document.querySelector('#h5p-container iframe');
     try {
       if (frame && frame.contentWindow && frame.contentWindow.H5P) return frame.contentWindow.H5P;
@@ -26,15 +34,19 @@
     return window.H5P;
   }
 
-  function currentState() {
+  var lastRead = null;
+  function currentState(win) {
     try {
-      var h5p = contentH5P();
+      var h5p = contentH5P(win);
       var instance = h5p && h5p.instances && h5p.instances[0];
-      if (instance && typeof instance.getCurrentState === 'function') return JSON.stringify(instance.getCurrentState());
+      if (instance && typeof instance.getCurrentState === 'function') {
+        var state = instance.getCurrentState();
+        if (state !== undefined) lastRead = JSON.stringify(state);
+      }
     } catch (e) {
-      /* a content type without state */
+      /* a content type without state, or its frame already gone: the last state read stands */
     }
-    return null;
+    return lastRead;
   }
 
   /** A random UUID (crypto.randomUUID exists only in secure contexts). */
@@ -48,15 +60,18 @@
     return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
   }
 
+  /** Posts the statement (if any) and the state; `beacon`: the window whose sendBeacon (and H5P) to use. */
   function post(statement, beacon) {
     // an id per statement: the server stores each once, whatever order the posts arrive in
     if (statement && !statement.id) statement.id = uuid();
-    var state = currentState();
+    var state = currentState(beacon || null);
     if (!statement && (state === null || state === lastState)) return;
     lastState = state;
     var payload = JSON.stringify({ seq: ++seq, statement: statement || null, state: state });
     if (beacon) {
-      navigator.sendBeacon(config.xapiUrl, new Blob([payload], { type: 'text/plain;charset=UTF-8' }));
+      // the window whose page is still alive sends it (the content frame's, when it goes first)
+      var sender = beacon.navigator || navigator;
+      sender.sendBeacon(config.xapiUrl, new Blob([payload], { type: 'text/plain;charset=UTF-8' }));
       return;
     }
     fetch(config.xapiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, keepalive: true }).catch(function () {
@@ -91,9 +106,21 @@
     });
     setInterval(function () {
       post(null, false);
-    }, 30000);
+    }, 10000);
     window.addEventListener('pagehide', function () {
-      post(null, true);
+      post(null, window);
     });
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'hidden') post(null, window);
+    });
+    // the content's own frame (iframe embedding): its pagehide comes while its H5P is still
+    // there, even when the frame is taken out of this page before this page's pagehide
+    var frame = document.querySelector('#h5p-container iframe');
+    var contentWindow = frame && frame.contentWindow;
+    if (contentWindow) {
+      contentWindow.addEventListener('pagehide', function () {
+        post(null, contentWindow);
+      });
+    }
   });
 })();

@@ -17,6 +17,9 @@
     dataCommitFormat: 'json',
     includeCommitSequence: true,
     terminateCommitPayloadField: 'final',
+    // SCORM 1.2: a SCO still "not attempted" at LMSFinish is completed (the server applies the
+    // same rule); passed / failed by the mastery score is decided by the server (docs/playback.md)
+    autoCompleteLessonStatus: true,
     logLevel: 5,
   };
   var api;

@@ -18,7 +18,7 @@ import { packageModel, type ContentPackage } from '../packages/model';
 import { packageTreePath } from '../packages/storage';
 import { latestVersion } from '../modules/versions';
 import { questionModel, type Question } from '../questions/model';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, canonicalContent, type Bundle, type QuestionFile } from './format';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, canonicalContent, completionRule, type Bundle, type QuestionFile } from './format';
 
 type BundleItem = Bundle['module']['items'][number];
 
@@ -79,7 +79,7 @@ export async function exportBundle(db: Connection, config: Pick<Env, 'DATA_DIR' 
     const bytes = await packageZip(db, config.PACKAGES_DIR, item);
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     packages.set(sha256, bytes);
-    items.push({ kind: 'package', key: item.key, title: item.title, package: sha256, sco: item.sco });
+    items.push({ kind: 'package', key: item.key, title: item.title, package: sha256, sco: item.sco, ...completionRule(item) });
   }
   const bundle: Bundle = {
     format: BUNDLE_FORMAT,

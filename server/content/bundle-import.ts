@@ -28,7 +28,7 @@ import { sanitizeLessonHtml } from '../modules/sanitize';
 import { readyQuestionModel, questionModel, type Question } from '../questions/model';
 import { inTransaction } from '../db/transaction';
 import { check } from '../validation';
-import { bundleSchema, jsonPath, moduleCode, normalizeDeep, type Bundle, type QuestionFile } from './format';
+import { bundleSchema, completionRule, jsonPath, moduleCode, normalizeDeep, type Bundle, type QuestionFile } from './format';
 
 const MB = 1024 * 1024;
 const SUMMARY_LOCALE: Locale = 'vi';
@@ -235,7 +235,7 @@ function packageError(title: string, error: unknown): unknown {
 function importedContent(bundle: Bundle, packageIds: ReadonlyMap<string, Types.ObjectId>): ModuleContent {
   const items: ModuleItem[] = bundle.module.items.map((item) => {
     if (item.kind === 'quiz') return item;
-    if (item.kind === 'package') return { kind: 'package', key: item.key, title: item.title, packageId: packageIds.get(item.package)!, sco: item.sco };
+    if (item.kind === 'package') return { kind: 'package', key: item.key, title: item.title, packageId: packageIds.get(item.package)!, sco: item.sco, ...completionRule(item) };
     return { ...item, body: sanitizeLessonHtml(item.body) };
   });
   const { title, topic, description, estimatedMinutes } = bundle.module;

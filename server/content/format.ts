@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FieldProblem } from '../errors';
 import { t, type Locale, type MessageId } from '../i18n';
-import { TOPICS, type ModuleContent, type ModuleItem, type QuizItem } from '../modules/model';
+import { PACKAGE_COMPLETION, TOPICS, type ModuleContent, type ModuleItem, type PackageItem, type QuizItem } from '../modules/model';
 import { QUESTION_KINDS } from '../questions/model';
 import { humanString } from '../validation';
 
@@ -102,7 +102,22 @@ const attachmentSchema = z.strictObject({
 const bundleLessonSchema = z.strictObject({ kind: z.literal('lesson'), key: itemKey, title: nfcText(1, 200), body: z.string().max(1_000_000), attachments: z.array(attachmentSchema).max(50) });
 
 /** An H5P / SCORM item: `package` names the `packages/<sha256>` entry holding the package's zip. */
-const bundlePackageSchema = z.strictObject({ kind: z.literal('package'), key: itemKey, title: nfcText(1, 200), package: z.string().regex(/^[0-9a-f]{64}$/), sco: z.string().min(1).max(200).nullable() });
+const bundlePackageSchema = z.strictObject({
+  kind: z.literal('package'),
+  key: itemKey,
+  title: nfcText(1, 200),
+  package: z.string().regex(/^[0-9a-f]{64}$/),
+  sco: z.string().min(1).max(200).nullable(),
+  // the item's completion rule (issue #14); absent = the default, so older bundles and platforms agree
+  completion: z.enum(PACKAGE_COMPLETION).optional(),
+  minScore: z.number().int().min(1).max(100).optional(),
+});
+
+/** A package item's completion rule as stored and exported: nothing for the default. */
+export function completionRule(item: Pick<PackageItem, 'completion' | 'minScore'>): Pick<PackageItem, 'completion' | 'minScore'> {
+  if (!item.completion || item.completion === 'auto') return {};
+  return item.completion === 'score' && item.minScore !== undefined ? { completion: 'score', minScore: item.minScore } : { completion: item.completion };
+}
 
 export const BUNDLE_FORMAT = 'vhcv-module-bundle';
 /** 1: lessons and quizzes; 2: also H5P / SCORM items. A bundle without packages is still written as 1, so older platforms read it. */
@@ -161,7 +176,7 @@ export function normalizeDeep(value: unknown): unknown {
 export function canonicalContent(content: ModuleContent): ModuleContent {
   const item = (i: ModuleItem): ModuleItem => {
     if (i.kind === 'lesson') return { kind: 'lesson', key: i.key, title: i.title, body: i.body ?? '', attachments: (i.attachments ?? []).map((a) => ({ sha256: a.sha256, name: a.name, mime: a.mime, size: a.size })) };
-    if (i.kind === 'package') return { kind: 'package', key: i.key, title: i.title, packageId: i.packageId, sco: i.sco ?? null };
+    if (i.kind === 'package') return { kind: 'package', key: i.key, title: i.title, packageId: i.packageId, sco: i.sco ?? null, ...completionRule(i) };
     const q = i as QuizItem;
     return {
       kind: 'quiz',

@@ -73,6 +73,14 @@ export interface QuizItem {
   shuffleOptions: boolean;
 }
 
+/**
+ * What completes a package item (issue #14): 'auto' — the default by package type (see
+ * server/progress/package-rules.ts); 'viewed' — opened; 'completed' — the package reports
+ * completion (and no failure); 'passed' — it reports success; 'score' — score ≥ minScore %.
+ */
+export const PACKAGE_COMPLETION = ['auto', 'viewed', 'completed', 'passed', 'score'] as const;
+export type PackageCompletion = (typeof PACKAGE_COMPLETION)[number];
+
 /** An uploaded H5P or SCORM package (server/packages) played inside the module (issue #5). */
 export interface PackageItem {
   kind: 'package';
@@ -81,6 +89,10 @@ export interface PackageItem {
   packageId: Types.ObjectId;
   /** the SCO to play (a multi-SCO SCORM package); null = the first / the H5P content */
   sco: string | null;
+  /** absent on items saved before issue #14: read as 'auto' (the default), so no data needs rewriting */
+  completion?: PackageCompletion;
+  /** 1…100, with completion 'score' */
+  minScore?: number;
 }
 
 export type ModuleItem = LessonItem | QuizItem | PackageItem;
@@ -139,6 +151,8 @@ const itemSchema = new Schema(
     shuffleOptions: Boolean,
     packageId: Schema.Types.ObjectId,
     sco: { type: String, default: undefined },
+    completion: { type: String, enum: PACKAGE_COMPLETION, default: undefined },
+    minScore: Number,
   },
   { _id: false },
 );

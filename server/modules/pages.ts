@@ -17,6 +17,7 @@ import { TOPICS, topicLabels, type LearningModule, type ModuleItem, type Topic }
 import { activeQuestionCounts, ownedRef, unitRefOf, type PublishProblem } from './service';
 import { usablePackages } from '../packages/access';
 import { packageModel, type ContentPackage } from '../packages/model';
+import { autoRule } from '../progress/package-rules';
 
 export const topicOptions = TOPICS.map((topic) => ({ value: topic, label: topicLabels[topic] }));
 
@@ -47,14 +48,30 @@ export function stringValues(body: unknown): Record<string, string> {
 
 function presentItem(item: ModuleItem, packages: ReadonlyMap<string, ContentPackage>) {
   if (item.kind === 'lesson') return { key: item.key, kind: item.kind, title: item.title, attachments: item.attachments.length, draw: [] as { label: MessageId; count: number }[] };
-  if (item.kind === 'package') return { key: item.key, kind: item.kind, title: item.title, attachments: 0, draw: [], packageKind: packageKindLabel(packages.get(item.packageId.toHexString())), packageTitle: packages.get(item.packageId.toHexString())?.title ?? '' };
+  if (item.kind === 'package') {
+    const record = packages.get(item.packageId.toHexString());
+    const auto = record ? autoRule(record.kind, record.h5p?.mainLibrary ?? null) : 'completed';
+    return {
+      key: item.key,
+      kind: item.kind,
+      title: item.title,
+      attachments: 0,
+      draw: [],
+      packageKind: packageKindLabel(record),
+      packageTitle: record?.title ?? '',
+      completion: item.completion ?? 'auto',
+      minScore: item.minScore ?? '',
+      // what "default" means for this package, shown in the choice
+      autoRule: (auto === 'auto' ? 'playback_rule_auto_scored' : `playback_rule_${auto}`) as MessageId,
+    };
+  }
   return { key: item.key, kind: item.kind, title: item.title, attachments: 0, draw: item.draw.map((d) => ({ label: topicLabels[d.topic], count: d.count })), passPercent: item.passPercent };
 }
 
 /** The packages of a module's package items, by id. */
 export async function itemPackages(db: Connection, items: readonly ModuleItem[]): Promise<Map<string, ContentPackage>> {
   const ids = items.flatMap((i) => (i.kind === 'package' ? [i.packageId] : []));
-  const found = ids.length ? await packageModel(db).find({ _id: trusted({ $in: ids }) }, { title: 1, kind: 1 }).lean<ContentPackage[]>() : [];
+  const found = ids.length ? await packageModel(db).find({ _id: trusted({ $in: ids }) }, { title: 1, kind: 1, 'h5p.mainLibrary': 1 }).lean<ContentPackage[]>() : [];
   return new Map(found.map((p) => [p._id.toHexString(), p]));
 }
 

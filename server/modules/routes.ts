@@ -268,7 +268,8 @@ export function registerModuleRoutes(router: Router, services: Services): void {
             const lesson = parse(lessonFields, fields);
             draft.items[index] = { ...item, title: lesson.title, body: lessonBody(lesson.body) };
           } else if (item.kind === 'package') {
-            draft.items[index] = { ...item, title: parse(packageItemFields, fields).title };
+            const { minScore: _old, ...rest } = item;
+            draft.items[index] = { ...rest, ...parse(packageItemFields, fields) };
           } else {
             draft.items[index] = { kind: 'quiz', key, ...quizSettings(parse(quizFields, fields), module.code) };
           }

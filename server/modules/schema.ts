@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { MessageId } from '../i18n';
 import { code, humanString, objectId, optionalText, text } from '../validation';
-import { TOPICS } from './model';
+import { PACKAGE_COMPLETION, TOPICS } from './model';
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 /** A whole number typed in a form field, within [min, max]. */
@@ -55,8 +55,21 @@ export type QuizFields = z.output<typeof quizFields>;
 
 /** A package item: its title and one of the packages the author may use. */
 export const packageFields = z.object({ title: text(200), packageId: objectId }).strict();
-/** Editing a package item: its title (the package itself is chosen when the item is added). */
-export const packageItemFields = z.object({ title: text(200) }).strict();
+/**
+ * Editing a package item: its title and what completes it (the package itself is chosen
+ * when the item is added); a minimum score only with the 'score' rule, and required there.
+ */
+export const packageItemFields = z
+  .object({
+    title: text(200),
+    completion: z.enum(PACKAGE_COMPLETION).default('auto'),
+    minScore: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).max(100).optional()),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.completion === 'score' && value.minScore === undefined) ctx.addIssue({ code: 'custom', path: ['minScore'], message: 'field_required' });
+  })
+  .transform((value) => ({ title: value.title, completion: value.completion, ...(value.completion === 'score' ? { minScore: value.minScore } : {}) }));
 
 /** Item routes: the module and the item's key; the fields are parsed by kind in the handler. */
 export const itemParams = z.object({ id: objectId, key: itemKeySchema }).loose();

@@ -16,6 +16,10 @@ export interface PackageSco {
   identifier: string;
   title: string;
   launch: string;
+  /** mastery rules of the manifest, when it has them (see ScoInfo) */
+  masteryScore?: number;
+  scaledPassingScore?: number;
+  completionThreshold?: number;
 }
 
 export interface PackageH5p {
@@ -55,7 +59,10 @@ export interface ContentPackage {
   updatedAt: Date;
 }
 
-const scoSchema = new Schema<PackageSco>({ identifier: { type: String, required: true }, title: { type: String, required: true }, launch: { type: String, required: true } }, { _id: false });
+const scoSchema = new Schema<PackageSco>(
+  { identifier: { type: String, required: true }, title: { type: String, required: true }, launch: { type: String, required: true }, masteryScore: Number, scaledPassingScore: Number, completionThreshold: Number },
+  { _id: false },
+);
 const h5pSchema = new Schema<PackageH5p>(
   {
     mainLibrary: { type: String, required: true },

@@ -28,7 +28,16 @@ export interface ScoInfo {
   title: string;
   /** path inside the package plus optional ?query / #fragment */
   launch: string;
+  /** SCORM 1.2 adlcp:masteryscore (0…100): decides passed / failed from the score */
+  masteryScore?: number;
+  /** SCORM 2004 primary objective's minNormalizedMeasure when satisfiedByMeasure (−1…1): cmi.scaled_passing_score */
+  scaledPassingScore?: number;
+  /** SCORM 2004 adlcp:completionThreshold (0…1): cmi.completion_threshold */
+  completionThreshold?: number;
 }
+
+/** What the manifest says decides an item's success and completion (see docs/playback.md). */
+export type ScoRules = Pick<ScoInfo, 'masteryScore' | 'scaledPassingScore' | 'completionThreshold'>;
 
 export interface ScormInfo {
   kind: 'scorm12' | 'scorm2004';
@@ -183,13 +192,47 @@ export function readScormManifest(bytes: Buffer, files: ReadonlySet<string>, fal
     const full = launchString(target) + withParameters(target.suffix, parameters);
     launch ??= full;
     if ((attr(resource, 'scormtype') ?? '').toLowerCase() === 'sco') {
-      scos.push({ identifier: attr(item, 'identifier') ?? ref, title: text(child(item, 'title')) || (attr(item, 'identifier') ?? ref), launch: full });
+      scos.push({ identifier: attr(item, 'identifier') ?? ref, title: text(child(item, 'title')) || (attr(item, 'identifier') ?? ref), launch: full, ...scoRules(kind, item) });
     }
   }
   if (!launch) throw new AppError(422, 'package_scorm_no_launch');
   if (scos.length === 0) throw new AppError(422, 'package_scorm_no_sco');
   const title = text(child(organization, 'title')) || scos[0]?.title || fallbackTitle;
   return { kind, edition, title: title.normalize('NFC').slice(0, 300), launch, scos };
+}
+
+/** A number of the manifest within min…max, or undefined (absent or malformed: no rule). */
+function measure(value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= min && n <= max ? n : undefined;
+}
+
+/**
+ * The item's mastery rules. SCORM 1.2: <adlcp:masteryscore>. SCORM 2004: the primary
+ * objective's <imsss:minNormalizedMeasure> (default 1.0) when satisfiedByMeasure="true",
+ * and <adlcp:completionThreshold> — its text (2nd / 3rd edition) or, 4th edition, its
+ * minProgressMeasure (default 1.0) when completedByMeasure="true".
+ */
+function scoRules(kind: ScormInfo['kind'], item: XmlNode): ScoRules {
+  const rules: ScoRules = {};
+  if (kind === 'scorm12') {
+    const mastery = measure(text(child(item, 'masteryscore')), 0, 100);
+    if (mastery !== undefined) rules.masteryScore = mastery;
+    return rules;
+  }
+  const primary = child(child(child(item, 'sequencing'), 'objectives'), 'primaryObjective');
+  if (primary && attr(primary, 'satisfiedByMeasure') === 'true') {
+    const minimum = child(primary, 'minNormalizedMeasure');
+    const passing = minimum ? measure(text(minimum), -1, 1) : 1;
+    if (passing !== undefined) rules.scaledPassingScore = passing;
+  }
+  const threshold = child(item, 'completionThreshold');
+  if (threshold) {
+    const value = text(threshold) ? measure(text(threshold), 0, 1) : attr(threshold, 'completedByMeasure') === 'true' ? (measure(attr(threshold, 'minProgressMeasure'), 0, 1) ?? 1) : undefined;
+    if (value !== undefined) rules.completionThreshold = value;
+  }
+  return rules;
 }
 
 /** An organization of one item pointing at `resource`: what a manifest with an empty <organizations/> means. */

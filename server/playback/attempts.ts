@@ -5,7 +5,8 @@
  */
 import { trusted, type Connection } from 'mongoose';
 import { readyAttemptModel, attemptModel, type PackageAttempt } from './model';
-import { fieldsOfCommit, storableCmi, type ScormKind } from './scorm';
+import type { ScoRules } from '../packages/scorm-manifest';
+import { endsAttempt, fieldsOfCommit, storableCmi, type ScormKind } from './scorm';
 import { announceResult, resultChanged } from './results';
 
 /** Who opens which package (SCO), where: the attempt fields an opening decides. */
@@ -43,6 +44,8 @@ export interface Commit {
   kind: ScormKind;
   cmi: unknown;
   final: boolean;
+  /** the SCO's mastery rules (from the playback token) */
+  rules?: ScoRules;
 }
 
 /** applied, or why nothing changed: stale (a duplicate / older commit, an older session, a finished attempt), unknown_attempt. */
@@ -52,13 +55,13 @@ export type CommitOutcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 /**
  * Applies a commit if it is newer than everything applied in its session: the fields it
  * decides, the stored CMI, the time (previous sessions + this session's latest report)
- * and, when it is the final commit and the exit is not "suspend", the end of the attempt.
+ * and, when it is the final commit that ends the attempt (endsAttempt), its end.
  * Listeners of results.ts hear about changed results.
  */
 export async function applyCommit(db: Connection, commit: Commit, logError: (error: unknown) => void): Promise<CommitOutcome> {
   const Attempt = attemptModel(db);
-  const fields = fieldsOfCommit(commit.kind, commit.cmi);
-  const finished = commit.final && fields.exit !== 'suspend';
+  const fields = fieldsOfCommit(commit.kind, commit.cmi, commit.rules, commit.final);
+  const finished = commit.final && endsAttempt(commit.kind, fields);
   const set = { ...fields, cmi: storableCmi(commit.cmi) as Record<string, unknown>, lastCommitSeq: commit.seq, ...(finished ? { status: 'finished' as const, finishedAt: new Date() } : {}) };
   // one conditional update (the commit rate is what a province's peak needs): the document
   // as it was comes back, and the new one is that plus `set`

@@ -15,10 +15,11 @@
  * no framing, a sandbox with an opaque origin), so that a 404, an error or a file under
  * /player/ is never a page that package code can open and script to post a form to the
  * platform (issue #10, finding 2). Only the player page and package files replace it with
- * a looser one (packages need inline and eval'd scripts), whose form-action and
- * connect-src still name this origin only; framing allowed only by the platform origin
- * (and by this origin, for the SCO inside the player), nosniff, no referrer (the token
- * never leaks to a linked site).
+ * a looser one (packages need inline and eval'd scripts; media, fonts and embeds from
+ * CONTENT_TRUSTED_MEDIA_HOSTS), whose form-action and connect-src still name this origin
+ * only; framing allowed only by the platform origin (and by this origin, for the SCO
+ * inside the player), nosniff, no referrer (the token never leaks to a linked site), no
+ * opener policy (popup SCOs).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,20 +47,24 @@ function contentRequestLogger(log: Logger) {
   };
 }
 
-function contentSecurityPolicy(platformOrigin: string, framing: string[]) {
+/**
+ * `trusted`: CONTENT_TRUSTED_MEDIA_HOSTS, the hosts the province allows packages to load
+ * media, fonts, styles, scripts and embedded players (YouTube) from; empty by default.
+ */
+function contentSecurityPolicy(platformOrigin: string, framing: string[], trusted: readonly string[]) {
   return helmet.contentSecurityPolicy({
     useDefaults: false,
     directives: {
       defaultSrc: ["'self'"],
       // authoring tools (Articulate, iSpring, Captivate, H5P) emit inline and eval'd scripts
-      scriptSrc: ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:', 'blob:'],
-      mediaSrc: ["'self'", 'data:', 'blob:'],
-      fontSrc: ["'self'", 'data:'],
+      scriptSrc: ["'self'", "'unsafe-inline'", "'unsafe-eval'", ...trusted],
+      styleSrc: ["'self'", "'unsafe-inline'", ...trusted],
+      imgSrc: ["'self'", 'data:', 'blob:', ...trusted],
+      mediaSrc: ["'self'", 'data:', 'blob:', ...trusted],
+      fontSrc: ["'self'", 'data:', ...trusted],
       // commits go to this origin only: a package cannot post results elsewhere
       connectSrc: ["'self'"],
-      frameSrc: ["'self'"],
+      frameSrc: ["'self'", ...trusted],
       workerSrc: ["'self'", 'blob:'],
       formAction: ["'self'"],
       frameAncestors: framing.map((f) => (f === 'platform' ? platformOrigin : f)),
@@ -87,8 +92,8 @@ function setStrictPolicy(res: Response, frameAncestors?: string): void {
  * a refusal (expired token, missing file) goes back to the strict policy, keeping the
  * route's framing so that the message still shows inside the platform's frame.
  */
-function routePolicy(platformOrigin: string, framing: string[]) {
-  const looser = contentSecurityPolicy(platformOrigin, framing);
+function routePolicy(platformOrigin: string, framing: string[], trusted: readonly string[]) {
+  const looser = contentSecurityPolicy(platformOrigin, framing, trusted);
   const ancestors = framing.map((f) => (f === 'platform' ? platformOrigin : f)).join(' ');
   return (req: Request, res: Response, next: NextFunction) => {
     looser(req, res, (error?: unknown) => {
@@ -123,6 +128,10 @@ export function createContentApp(services: Services): express.Express {
       referrerPolicy: { policy: 'no-referrer' },
       strictTransportSecurity: config.CONTENT_ORIGIN.startsWith('https:'),
       crossOriginResourcePolicy: { policy: 'same-origin' },
+      // a package that opens its course in a new window (Storyline's "launch in a new
+      // window") finds the LMS through window.opener: a Cross-Origin-Opener-Policy here
+      // would sever it. This origin holds no session, so an opener has nothing to take.
+      crossOriginOpenerPolicy: false,
     }),
   );
 
@@ -149,8 +158,9 @@ export function createContentApp(services: Services): express.Express {
   app.use('/player', express.static(path.join(ROOT_DIR, 'public', 'player'), { index: false, maxAge }));
 
   // the player page may be framed only by the platform; package files by the player (this origin) inside the platform
-  app.get('/play/:token', routePolicy(platformOrigin, ['platform']), playerPage(services));
-  app.get('/p/:token/*path', routePolicy(platformOrigin, ["'self'", 'platform']), sendPackageFile(services));
+  const trusted = config.CONTENT_TRUSTED_MEDIA_HOSTS;
+  app.get('/play/:token', routePolicy(platformOrigin, ['platform'], trusted), playerPage(services));
+  app.get('/p/:token/*path', routePolicy(platformOrigin, ["'self'", 'platform'], trusted), sendPackageFile(services));
   app.post(
     '/commit/:token',
     express.json({ type: 'application/json', limit: '1mb' }),

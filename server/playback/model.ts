@@ -1,8 +1,9 @@
 /**
  * One officer's attempt at one SCO of a package (package_attempts). Created or resumed
  * when the officer opens the package; every accepted SCORM commit updates it. A new
- * attempt starts only after the previous one ended normally (a final commit whose exit
- * was not "suspend"); until then every opening resumes the same record.
+ * attempt starts only after the previous one ended (a final commit that ends it, see
+ * endsAttempt in scorm.ts: SCORM 2004 by cmi.exit, SCORM 1.2 once completed or on
+ * "logout" / "time-out"); until then every opening resumes the same record.
  *
  * Commits are ordered by (session, seq): `session` counts the openings of the attempt
  * (each opening gets a token naming its session), `seq` is the player's commit counter

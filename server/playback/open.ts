@@ -7,8 +7,9 @@
 import type { Types } from 'mongoose';
 import { AppError } from '../errors';
 import type { SignedInContext } from '../http/route';
-import type { ContentPackage } from '../packages/model';
+import type { ContentPackage, PackageSco } from '../packages/model';
 import { openAttempt } from './attempts';
+import { announceResult } from './results';
 import type { AttemptContext } from './model';
 import { signPlaybackToken } from './tokens';
 
@@ -29,15 +30,22 @@ export async function renderPlayer(ctx: SignedInContext<unknown>, opening: Playe
   const { db, config, secret } = ctx.services;
   const { record } = opening;
   // an H5P package is one activity: its "SCO" is the whole content
-  const scos = record.kind === 'h5p' ? [{ identifier: 'h5p', title: record.title, launch: 'h5p.json' }] : record.scos;
+  const scos: PackageSco[] = record.kind === 'h5p' ? [{ identifier: 'h5p', title: record.title, launch: 'h5p.json' }] : record.scos;
   const sco = opening.sco ? scos.find((s) => s.identifier === opening.sco) : scos[0];
   if (!sco) throw new AppError(404, 'playback_sco_not_found');
   const preview = opening.officerId === null;
   const attempt = await openAttempt(db, { officerId: opening.officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: opening.context, preview });
-  const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch }, secret, config.PLAYBACK_TOKEN_MINUTES);
+  // opened is "viewed": an item whose rule is that (an Accordion, a Dialogcards…) is done now
+  if (opening.context && !preview) await announceResult(attempt, (error) => ctx.services.log.error({ err: error }, 'package progress listener failed'));
+  // undefined rules are left out of the token's JSON
+  const rules = { masteryScore: sco.masteryScore, scaledPassingScore: sco.scaledPassingScore, completionThreshold: sco.completionThreshold };
+  const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch, rules }, secret, config.PLAYBACK_TOKEN_MINUTES);
   // this page alone may frame the content origin; every other platform page keeps frame-src 'self'
   const policy = String(ctx.res.getHeader('Content-Security-Policy') ?? '');
   ctx.res.setHeader('Content-Security-Policy', `${policy};frame-src ${config.CONTENT_ORIGIN}`);
+  // a SCO that opens its course in a popup (Storyline) reaches the player's API through
+  // window.opener; "same-origin" would cut the popup off. Only this page relaxes it.
+  ctx.res.setHeader('Cross-Origin-Opener-Policy', 'same-origin-allow-popups');
   ctx.res.setHeader('Cache-Control', 'no-store');
   ctx.res.render(opening.view ?? 'playback/play', {
     title: 'playback_page_title',

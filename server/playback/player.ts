@@ -66,7 +66,7 @@ export function playerPage(services: Services) {
         kind: claims.kind,
         commitUrl: `/commit/${token}`,
         scoUrl: `/p/${token}/${claims.launch.split(/([?#].*)/)[0]!.split('/').map(encodeURIComponent).join('/')}${claims.launch.match(/[?#].*/)?.[0] ?? ''}`,
-        launch: launchData(claims.kind, attempt, learner),
+        launch: launchData(claims.kind, attempt, learner, claims.rules),
       };
       const library = claims.kind === 'scorm12' ? '/player/scorm-again/scorm12.min.js' : '/player/scorm-again/scorm2004.min.js';
       res.type('html').send(

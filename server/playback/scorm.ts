@@ -3,6 +3,7 @@
  * means for an attempt, and what a resumed session is given back. Pure functions; the
  * database work is in attempts.ts.
  */
+import type { ScoRules } from '../packages/scorm-manifest';
 import type { PackageAttempt } from './model';
 
 export type ScormKind = 'scorm12' | 'scorm2004';
@@ -49,16 +50,33 @@ export function duration2004(total: number): string {
   return `PT${h}H${m}M${s}S`;
 }
 
-/** What the CMI object of a commit says about the attempt. */
-export function fieldsOfCommit(kind: ScormKind, cmiValue: unknown): CommitFields {
+/**
+ * SCORM 1.2's lesson status after the LMS's own rules (docs/playback.md): a SCO still
+ * "not attempted" (or silent) at LMSFinish is "completed" (RTE 3.4.4, as Moodle does);
+ * with a mastery score, a score decides "passed" / "failed" when the SCO did not say
+ * either itself — at LMSFinish, or as soon as it claims "completed".
+ */
+function lessonStatus12(status: string, raw: number | null, credit: string, rules: ScoRules, final: boolean): string {
+  let decided = status;
+  if (final && (decided === '' || decided === 'not attempted')) decided = 'completed';
+  const mastery = rules.masteryScore;
+  if (mastery !== undefined && raw !== null && credit !== 'no-credit' && decided !== 'passed' && decided !== 'failed' && (final || decided === 'completed')) decided = raw >= mastery ? 'passed' : 'failed';
+  return decided;
+}
+
+/**
+ * What the CMI object of a commit says about the attempt, judged by the SCO's `rules`
+ * (mastery score, scaled passing score, completion threshold); `final` is LMSFinish / Terminate.
+ */
+export function fieldsOfCommit(kind: ScormKind, cmiValue: unknown, rules: ScoRules = {}, final = false): CommitFields {
   const cmi = object(cmiValue);
   if (kind === 'scorm12') {
     const core = object(cmi['core']);
     const score = object(core['score']);
-    const status = text(core['lesson_status'], 32);
     const raw = number(score['raw']);
     const min = number(score['min']);
     const max = number(score['max']);
+    const status = lessonStatus12(text(core['lesson_status'], 32), raw, text(core['credit'], 16), rules, final);
     const scaled = raw === null ? null : clamp01(min !== null && max !== null && max > min ? (raw - min) / (max - min) : raw / 100);
     return {
       lessonStatus: status || null,
@@ -73,9 +91,11 @@ export function fieldsOfCommit(kind: ScormKind, cmiValue: unknown): CommitFields
     };
   }
   const score = object(cmi['score']);
-  const completion = text(cmi['completion_status'], 32);
-  const success = text(cmi['success_status'], 32);
   const scaled = number(score['scaled']);
+  const progress = number(cmi['progress_measure']);
+  // SCORM 2004 RTE 4.2.4 / 4.2.22: with a threshold or a passing score, the LMS evaluates the status
+  const completion = rules.completionThreshold !== undefined && progress !== null ? (progress >= rules.completionThreshold ? 'completed' : 'incomplete') : text(cmi['completion_status'], 32);
+  const success = rules.scaledPassingScore !== undefined && scaled !== null ? (scaled >= rules.scaledPassingScore ? 'passed' : 'failed') : text(cmi['success_status'], 32);
   return {
     lessonStatus: null,
     completion: completion === 'completed' ? 'completed' : completion === 'incomplete' ? 'incomplete' : completion === 'not attempted' ? 'not_attempted' : 'unknown',
@@ -108,6 +128,18 @@ export function storableCmi(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Whether a final commit (LMSFinish / Terminate) ends the attempt. SCORM 2004 follows
+ * cmi.exit: "suspend" keeps it, anything else ends it. SCORM 1.2 keeps an attempt that is
+ * not completed (exit "" included) unless the SCO said "logout" or "time-out", and keeps
+ * any attempt left with "suspend".
+ */
+export function endsAttempt(kind: ScormKind, fields: Pick<CommitFields, 'exit' | 'completion'>): boolean {
+  if (fields.exit === 'suspend') return false;
+  if (kind === 'scorm2004') return true;
+  return fields.exit === 'logout' || fields.exit === 'time-out' || fields.completion === 'completed';
+}
+
 /** What the player gives scorm-again (loadFromJSON) when an opening starts. */
 export interface LaunchData {
   /** passed to loadFromJSON before the SCO starts */
@@ -116,10 +148,16 @@ export interface LaunchData {
   entry: string;
 }
 
-/** The CMI values of a new session: the learner, the time so far and, when the last exit was "suspend", the saved state. */
-export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { id: string; name: string }): LaunchData {
-  const resume = attempt.exit === 'suspend' && attempt.session > 1;
+/**
+ * The CMI values of a new session: the learner, the SCO's mastery rules, the time so far
+ * and the saved state of a continued attempt. Entry "resume": SCORM 2004 when the last
+ * exit was "suspend" (otherwise the attempt would have ended); SCORM 1.2 whenever an
+ * attempt is continued — an incomplete 1.2 attempt stays open whatever its exit
+ * (applyCommit), as Moodle does, because exporters such as Adapt leave exit empty.
+ */
+export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { id: string; name: string }, rules: ScoRules = {}): LaunchData {
   const fresh = attempt.session <= 1 || attempt.commits === 0;
+  const resume = kind === 'scorm12' ? !fresh : attempt.exit === 'suspend' && attempt.session > 1;
   const saved = object(attempt.cmi);
   if (kind === 'scorm12') {
     const core: Record<string, unknown> = { student_id: learner.id, student_name: learner.name, total_time: timespan12(attempt.priorSeconds) };
@@ -130,9 +168,12 @@ export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { 
       const score = object(savedCore['score']);
       if (Object.keys(score).length) core['score'] = { raw: text(score['raw'], 16), min: text(score['min'], 16), max: text(score['max'], 16) };
     }
-    return { cmi: { core, ...(fresh ? {} : { suspend_data: attempt.suspendData }) }, entry: resume ? 'resume' : fresh ? 'ab-initio' : '' };
+    const studentData = rules.masteryScore === undefined ? {} : { student_data: { mastery_score: String(rules.masteryScore) } };
+    return { cmi: { core, ...studentData, ...(fresh ? {} : { suspend_data: attempt.suspendData }) }, entry: resume ? 'resume' : fresh ? 'ab-initio' : '' };
   }
   const cmi: Record<string, unknown> = { learner_id: learner.id, learner_name: learner.name, total_time: duration2004(attempt.priorSeconds) };
+  if (rules.scaledPassingScore !== undefined) cmi['scaled_passing_score'] = String(rules.scaledPassingScore);
+  if (rules.completionThreshold !== undefined) cmi['completion_threshold'] = String(rules.completionThreshold);
   if (!fresh) {
     cmi['location'] = attempt.location;
     cmi['suspend_data'] = attempt.suspendData;

@@ -7,6 +7,7 @@
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { ScoRules } from '../packages/scorm-manifest';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'vhcv';
@@ -22,7 +23,20 @@ export interface PlaybackClaims {
   kind: 'scorm12' | 'scorm2004' | 'h5p';
   /** launch path inside the tree, with its ?query / #fragment */
   launch: string;
+  /** the SCO's mastery rules from the manifest (commits are judged by them) */
+  rules?: ScoRules;
   exp: number;
+}
+
+/** Only finite numbers of the known rules survive verification. */
+function rulesOf(value: unknown): ScoRules | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const rules: ScoRules = {};
+  for (const key of ['masteryScore', 'scaledPassingScore', 'completionThreshold'] as const) {
+    const n = (value as Record<string, unknown>)[key];
+    if (typeof n === 'number' && Number.isFinite(n)) rules[key] = n;
+  }
+  return rules;
 }
 
 const keys = new Map<string, KeyObject>();
@@ -44,7 +58,8 @@ export function verifyPlaybackToken(token: string, secret: string): PlaybackClai
     if (typeof c['att'] !== 'string' || !/^[0-9a-f]{24}$/.test(c['att']) || typeof c['ses'] !== 'number' || typeof c['pkg'] !== 'string' || !/^[0-9a-f]{64}$/.test(c['pkg'])) return null;
     if (c['kind'] !== 'scorm12' && c['kind'] !== 'scorm2004' && c['kind'] !== 'h5p') return null;
     if (typeof c['launch'] !== 'string' || typeof c['exp'] !== 'number') return null;
-    return { att: c['att'], ses: c['ses'], pkg: c['pkg'], kind: c['kind'], launch: c['launch'], exp: c['exp'] };
+    const rules = rulesOf(c['rules']);
+    return { att: c['att'], ses: c['ses'], pkg: c['pkg'], kind: c['kind'], launch: c['launch'], ...(rules ? { rules } : {}), exp: c['exp'] };
   } catch {
     return null;
   }

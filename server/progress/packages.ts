@@ -11,22 +11,15 @@ import { packageModel, type ContentPackage } from '../packages/model';
 import { attemptModel, type PackageAttempt } from '../playback/model';
 import { onPackageProgress, type PackageResult } from '../playback/results';
 import { progressModel, type ModuleProgress } from './model';
+import { itemRuleDone } from './package-rules';
 import { findProgress, pinnedVersion, recordEvent, rollUp } from './service';
 
-/**
- * The completion rule of a package item, in one place: the attempt is completed and did
- * not fail. SCORM 1.2: lesson_status "completed" or "passed" ("failed" maps to completion
- * completed + success failed: not done); SCORM 2004: completion_status completed and
- * success_status not failed; H5P: completed (its "success" is a score threshold of the
- * content, reported but not a gate).
- */
-export function packageAttemptDone(result: Pick<PackageResult, 'kind' | 'completion' | 'success'>): boolean {
-  if (result.completion !== 'completed') return false;
-  return result.kind === 'h5p' || result.success !== 'failed';
-}
+export { packageAttemptDone } from './package-rules';
 
 /**
- * Takes a package result into module_progress: the item done once (a conditional
+ * Takes a package result into module_progress when it meets the item's completion rule
+ * (package-rules.ts; results are announced when an attempt is opened too, for 'viewed'):
+ * the item done once (a conditional
  * $addToSet, so duplicate or reordered commits never count twice, and a later
  * "incomplete" never undoes it), a package_completed event, the roll-up. Ignores previews,
  * attempts without a module context, and a context that does not name a package item of
@@ -34,13 +27,15 @@ export function packageAttemptDone(result: Pick<PackageResult, 'kind' | 'complet
  */
 export async function recordPackageResult(db: Connection, result: PackageResult, now: Date): Promise<ModuleProgress | null> {
   const { context, officerId } = result;
-  if (result.preview || !context || !officerId || !packageAttemptDone(result)) return null;
+  if (result.preview || !context || !officerId) return null;
   const progress = await findProgress(db, officerId, context.moduleId, context.year);
   if (!progress || progress.doneItems.includes(context.itemKey)) return null;
   const version = await pinnedVersion(db, progress);
   const item = version.content.items.find((i) => i.key === context.itemKey);
   if (!item || item.kind !== 'package' || !item.packageId.equals(result.packageId)) return null;
-  if (!(await everyScoDone(db, item.sco, result))) return null;
+  const record = await packageModel(db).findById(result.packageId, { scos: 1, h5p: 1 }).lean<Pick<ContentPackage, 'scos' | 'h5p'>>();
+  const done = (r: Parameters<typeof itemRuleDone>[2]) => itemRuleDone(item, record?.h5p?.mainLibrary ?? null, r);
+  if (!done(result) || !(await everyScoDone(db, item.sco, record?.scos ?? [], result, done))) return null;
   const added = await progressModel(db)
     .findOneAndUpdate({ _id: progress._id, doneItems: trusted({ $ne: item.key }) }, { $addToSet: { doneItems: item.key } }, { returnDocument: 'after' })
     .lean<ModuleProgress>();
@@ -60,19 +55,18 @@ export async function recordPackageResult(db: Connection, result: PackageResult,
 
 /**
  * A multi-SCO package: an item naming one SCO is done with that SCO; an item naming none
- * (the whole package) when every SCO has a completed attempt in the same context.
+ * (the whole package) when every SCO has an attempt in the same context that is `done`.
  */
-async function everyScoDone(db: Connection, sco: string | null, result: PackageResult): Promise<boolean> {
+async function everyScoDone(db: Connection, sco: string | null, scos: readonly { identifier: string }[], result: PackageResult, done: (attempt: Pick<PackageAttempt, 'kind' | 'completion' | 'success' | 'scoreScaled'>) => boolean): Promise<boolean> {
   if (sco !== null) return sco === result.scoIdentifier;
   if (result.kind === 'h5p') return true;
-  const record = await packageModel(db).findById(result.packageId, { scos: 1 }).lean<Pick<ContentPackage, 'scos'>>();
-  const others = (record?.scos ?? []).map((s) => s.identifier).filter((id) => id !== result.scoIdentifier);
+  const others = scos.map((s) => s.identifier).filter((id) => id !== result.scoIdentifier);
   if (others.length === 0) return true;
   const { context } = result;
   const attempts = await attemptModel(db)
-    .find({ officerId: result.officerId, packageId: result.packageId, scoIdentifier: trusted({ $in: others }), 'context.moduleId': context!.moduleId, 'context.itemKey': context!.itemKey, 'context.year': context!.year, preview: false }, { scoIdentifier: 1, kind: 1, completion: 1, success: 1 })
-    .lean<Pick<PackageAttempt, 'scoIdentifier' | 'kind' | 'completion' | 'success'>[]>();
-  return others.every((id) => attempts.some((a) => a.scoIdentifier === id && packageAttemptDone(a)));
+    .find({ officerId: result.officerId, packageId: result.packageId, scoIdentifier: trusted({ $in: others }), 'context.moduleId': context!.moduleId, 'context.itemKey': context!.itemKey, 'context.year': context!.year, preview: false }, { scoIdentifier: 1, kind: 1, completion: 1, success: 1, scoreScaled: 1 })
+    .lean<Pick<PackageAttempt, 'scoIdentifier' | 'kind' | 'completion' | 'success' | 'scoreScaled'>[]>();
+  return others.every((id) => attempts.some((a) => a.scoIdentifier === id && done(a)));
 }
 
 /**

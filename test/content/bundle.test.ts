@@ -201,6 +201,24 @@ describe('content: module bundles (export / import)', function () {
         b.formatVersion = 2;
         b.module.items.push({ kind: 'package', key: 'goi', title: 'Gói tình huống', package: digest, sco });
       });
+    it("a package item's completion rule (issue #14) travels in the bundle; the default is left out", async () => {
+      const zip = await scorm();
+      const json = bundleJson('GOI-QUY-TAC', (b) => {
+        b.formatVersion = 2;
+        b.module.items.push({ kind: 'package', key: 'goi', title: 'Gói tình huống', package: sha(zip), sco: null, completion: 'score', minScore: 70 });
+        b.module.items.push({ kind: 'package', key: 'goi-2', title: 'Gói mặc định', package: sha(zip), sco: null });
+      });
+      const result = await importBundle(targetDb, await makeZip([['bundle.json', json], [`packages/${sha(zip)}`, zip, false]]), options());
+      const imported = (await moduleModel(targetDb).findById(result.id).lean<LearningModule>())!;
+      const [ruled, plain] = imported.draft.items.filter((i): i is PackageItem => i.kind === 'package');
+      expect(ruled).to.include({ completion: 'score', minScore: 70 });
+      expect(plain).to.not.have.property('completion');
+      const entries = await readZip(await bundleBuffer((await exportBundle(targetDb, target.platform.services.config, imported, { draft: true })).zip));
+      const items = JSON.parse(entries.get('bundle.json')!.toString('utf8')).module.items as Record<string, unknown>[];
+      expect(items.find((i) => i['key'] === 'goi')).to.include({ completion: 'score', minScore: 70 });
+      expect(items.find((i) => i['key'] === 'goi-2')).to.not.have.property('completion');
+    });
+
     const cases: Array<[string, () => Promise<Buffer>, string]> = [
       ['a package whose digest does not match its name', async () => makeZip([['bundle.json', withPackage('GOI-1', sha(Buffer.from('khác')))], [`packages/${sha(Buffer.from('khác'))}`, await scorm(), false]]), 'bundle_package_digest_mismatch'],
       ['a package item without its package', async () => makeZip([['bundle.json', withPackage('GOI-2', sha(await scorm()))]]), 'bundle_package_missing'],

@@ -10,6 +10,7 @@ import type { Types } from 'mongoose';
 import { storePackage } from '../../server/packages/service';
 import { zipFolder } from '../../server/packages/folder-zip';
 import type { ContentPackage } from '../../server/packages/model';
+import type { PackageItem } from '../../server/modules/model';
 import { createAccount } from '../../server/users/service';
 import { buildOfficer, buildUnit } from '../factories';
 import type { Client, TestPlatform } from '../http';
@@ -47,23 +48,23 @@ export async function buildPeople(tp: TestPlatform): Promise<People> {
  * `offer` is false, the package is also the item of a published module that officers A
  * and B have started (an officer plays packages as module items).
  */
-export async function storeBytes(tp: TestPlatform, people: People, bytes: Buffer, name: string, offer = true): Promise<ContentPackage> {
+export async function storeBytes(tp: TestPlatform, people: People, bytes: Buffer, name: string, offer = true, item: Partial<PackageItem> = {}): Promise<ContentPackage> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-playback-'));
   try {
     const file = path.join(dir, name);
     fs.writeFileSync(file, bytes);
     const { record } = await storePackage(tp.platform.services.db, tp.platform.services.config, { file, size: bytes.length, originalName: name, ownerUnitId: people.unitId, uploadedBy: people.uploaderId });
-    if (offer) await offerInModule(tp, people, record);
+    if (offer) await offerInModule(tp, people, record, item);
     return record;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** A published module whose one item is `record`, started this year by officers A and B. */
-export async function offerInModule(tp: TestPlatform, people: People, record: ContentPackage): Promise<Types.ObjectId> {
+/** A published module whose one item is `record` (with `item`'s settings), started this year by officers A and B. */
+export async function offerInModule(tp: TestPlatform, people: People, record: ContentPackage, item: Partial<PackageItem> = {}): Promise<Types.ObjectId> {
   const db = tp.platform.services.db;
-  const { moduleId, version } = await buildPublishedModule(db, { items: [{ kind: 'package', key: 'goi', title: record.title, packageId: record._id, sco: null }], ownerUnitId: people.unitId });
+  const { moduleId, version } = await buildPublishedModule(db, { items: [{ kind: 'package', key: 'goi', title: record.title, packageId: record._id, sco: null, ...item }], ownerUnitId: people.unitId });
   const officers = await officerModel(db).find({ unitId: people.unitId }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   for (const officer of officers) {
     await progressModel(db).create({ officerId: officer._id, moduleId, year: trainingYear(), version: version.version, unitId: people.unitId, status: 'in-progress', doneItems: [], itemCount: 1, percent: 0, lastItemKey: 'goi', startedAt: new Date() });
