@@ -11,6 +11,7 @@ import { choosePlan, sortPairs, type Plan } from './planner';
 import type { BTreeIndex } from './btree-index';
 import { makeSortComparator } from '../query/sort';
 import { errors, EngineError } from '../errors';
+import { refuseUnsupportedQuery } from '../query/refusals';
 
 export interface Match {
   key: string;
@@ -46,6 +47,7 @@ export interface ReadStats {
 
 /** Compiles a filter, turning mingo's errors into MongoDB-shaped ones that name the operator. */
 export function compileFilter(filter: Document): Query {
+  refuseUnsupportedQuery(filter);
   try {
     return new Query(filter, { context: ENGINE_CONTEXT });
   } catch (e) {

@@ -14,6 +14,7 @@ import type { CommandContext, CommandDef } from './types';
 import { ns, optionalInt, scope } from './types';
 import { rejectCollation } from './read';
 import { EngineError, errors, isEngineError } from '../errors';
+import { refuseUnsupportedPipeline } from '../query/refusals';
 
 const SUPPORTED_STAGES = new Set([
   '$match', '$group', '$project', '$addFields', '$set', '$unset', '$sort', '$limit', '$skip', '$unwind', '$lookup',
@@ -70,7 +71,7 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
   // countDocuments() sends exactly this; answer it without running mingo
   const only = rest.length === 1 ? rest[0].$group : undefined;
   const isCount = only && Object.keys(only).length === 2 && only._id === 1 && only.n && (only.n as Document).$sum === 1;
-  const { matches } = s.read(collName, filter, { sort });
+  const { matches } = s.read(collName, filter, { sort, hint: ctx.cmd.hint as string | Document | undefined });
   if (isCount) return matches.length ? [{ _id: 1, n: matches.length }] : [];
   let input: Document[] | null = null;
   const grouped = rest[0]?.$group ? fastGroup(matches, rest[0].$group as Document, readStoredField) : null;
@@ -90,6 +91,20 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
   return new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT }).run(input) as Document[];
 }
 
+/**
+ * mingo names an operator it does not know "accumulator '$x' is not registered" wherever
+ * it appears; MongoDB says "unknown group operator" inside `$group` (15952) and
+ * "Unrecognized expression" elsewhere (168 InvalidPipelineOperator).
+ */
+function pipelineError(e: Error, pipeline: Document[]): EngineError {
+  const unknown = /(?:accumulator|operator) '(\$\w+)' is not registered/.exec(e.message)?.[1];
+  if (!unknown) return errors.badValue(`aggregation failed: ${e.message}`);
+  const inGroup = pipeline.some((stage) => Object.values((stage.$group ?? {}) as Document).some((acc) => acc && typeof acc === 'object' && unknown in acc));
+  return inGroup
+    ? new EngineError(15952, 'Location15952', `unknown group operator '${unknown}'`)
+    : new EngineError(168, 'InvalidPipelineOperator', `Invalid expression :: caused by :: Unrecognized expression '${unknown}'`);
+}
+
 export const aggregate: CommandDef = {
   strict: true,
   fields: ['pipeline', 'cursor', 'allowDiskUse', 'explain', 'hint', 'collation', 'let', 'bypassDocumentValidation', 'fromMongos', 'needsMerge'],
@@ -105,13 +120,13 @@ export const aggregate: CommandDef = {
     const cursorOpt = ctx.cmd.cursor as Document | undefined;
     if (!cursorOpt || typeof cursorOpt !== 'object') throw errors.failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
     checkStages(pipeline as Document[]);
+    refuseUnsupportedPipeline(pipeline);
     let out: Document[];
     try {
       out = runPipeline(ctx, target, pipeline as Document[]);
     } catch (e) {
       if (isEngineError(e)) throw e;
-      // mingo names the operator it does not know; pass that on as MongoDB would
-      throw errors.badValue(`aggregation failed: ${(e as Error).message}`);
+      throw pipelineError(e as Error, pipeline as Document[]);
     }
     const docs = out.map((d) => toBson(d));
     const batchSize = cursorOpt.batchSize === undefined ? undefined : optionalInt({ ...ctx, cmd: cursorOpt }, 'batchSize');

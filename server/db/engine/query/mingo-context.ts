@@ -14,8 +14,10 @@ import * as projectionOps from 'mingo/operators/projection';
 import * as windowOps from 'mingo/operators/window';
 import { resolve } from 'mingo/util';
 import { evalExpr } from 'mingo/core';
+import { DBRef } from 'bson';
 import { canonicalKey, compareValues, typeRank, valuesEqual } from './compare';
-import { bsonTag } from './bson-types';
+import { bsonTag, isPlainObject } from './bson-types';
+import { BITWISE, bitwiseMatch, maskPositions } from './bitwise';
 
 type Predicate = (fieldValue: unknown, operand: unknown) => boolean;
 type QueryOperator = (selector: string, operand: unknown, options: unknown) => (doc: object) => boolean;
@@ -119,7 +121,72 @@ const type: Predicate = (a, wanted) => {
   return values.some((v) => wants.some((w) => typeMatches(v, w)));
 };
 
+const stockQueryOps = queryOps as unknown as Record<string, QueryOperator>;
+
+/**
+ * A DBRef decodes to a class instance holding `collection`/`oid`/`db`, but queries name
+ * its stored fields: `{'members.$id': oid}`. These read-only getters let a path reach them.
+ */
+for (const [field, prop] of [['$ref', 'collection'], ['$id', 'oid'], ['$db', 'db']] as const) {
+  if (!Object.getOwnPropertyDescriptor(DBRef.prototype, field)) {
+    Object.defineProperty(DBRef.prototype, field, { get(this: DBRef) { return this[prop]; }, enumerable: false, configurable: true });
+  }
+}
+
+const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
+/** Stand-in names for DBRef fields inside `$elemMatch`, where mingo would take `$id` for an operator. */
+const dbrefAlias = (field: string) => `\u0000dbref${field}`;
+
+/** `$elemMatch` whose criteria may name DBRef fields (`{$elemMatch: {$id: oid}}`). */
+const elemMatch: QueryOperator = (selector, operand, options) => {
+  // {$ref, $id} criteria arrive decoded as a DBRef instance
+  if (bsonTag(operand) === 'DBRef') {
+    const ref = operand as DBRef;
+    operand = { $ref: ref.collection, $id: ref.oid, ...(ref.db ? { $db: ref.db } : {}), ...ref.fields };
+  }
+  if (!isPlainObject(operand) || !Object.keys(operand).some((k) => DBREF_FIELDS.has(k))) return stockQueryOps.$elemMatch(selector, operand, options);
+  const renamed = Object.fromEntries(Object.entries(operand).map(([k, v]) => [DBREF_FIELDS.has(k) ? dbrefAlias(k) : k, v]));
+  const inner = stockQueryOps.$elemMatch('v', renamed, options);
+  const view = (el: unknown): unknown => {
+    if (el === null || typeof el !== 'object' || Array.isArray(el)) return el;
+    const out: Record<string, unknown> = { ...(bsonTag(el) === 'DBRef' ? (el as DBRef).fields : el) };
+    for (const f of DBREF_FIELDS) {
+      const v = (el as Record<string, unknown>)[f];
+      if (v !== undefined) out[dbrefAlias(f)] = v;
+    }
+    return out;
+  };
+  return (doc) => {
+    const value = resolve(doc as Record<string, unknown>, selector, { unwrapArray: true });
+    return Array.isArray(value) && inner({ v: value.map(view) });
+  };
+};
+
+/**
+ * `$all` as a conjunction of equalities: `{a: {$all: [x, y]}}` is `{a: x, a: y}`, so a
+ * scalar field matches too (mingo's own only looks inside arrays).
+ */
+const all: QueryOperator = (selector, operand, options) => {
+  if (!Array.isArray(operand)) throw new Error('$all needs an array');
+  const tests = operand.map((elem) =>
+    isPlainObject(elem) && Object.keys(elem)[0] === '$elemMatch'
+      ? elemMatch(selector, elem.$elemMatch, options)
+      : fieldOperator(eq)(selector, elem, options));
+  return (doc) => tests.length > 0 && tests.every((t) => t(doc));
+};
+
+const bitwiseOperators = Object.fromEntries(Object.entries(BITWISE).map(([name, combine]): [string, QueryOperator] => [
+  name,
+  (selector, operand) => {
+    const positions = maskPositions(name, operand);
+    return (doc) => bitwiseMatch(combine, positions, resolve(doc as Record<string, unknown>, selector, { unwrapArray: true }));
+  },
+]));
+
 const overrides: Record<string, QueryOperator> = {
+  ...bitwiseOperators,
+  $all: all,
+  $elemMatch: elemMatch,
   $eq: fieldOperator(eq),
   $ne: fieldOperator((a, b) => !eq(a, b)),
   $in: (selector, operand, options) => {
