@@ -1,5 +1,7 @@
 /**
- * Standalone engine: `npm run db -- --dbpath DIR --port PORT [--host H | --socket PATH]`.
+ * Standalone engine: `npm run db -- --dbpath DIR --port PORT [--host H | --socket PATH] [--replSet NAME | --standalone]`.
+ * It presents itself as the primary of a one-member replica set named "rs0" unless
+ * `--replSet` names another set or `--standalone` asks for a standalone server.
  * Prints one line with the mongodb:// URI once it accepts connections; SIGTERM / SIGINT
  * flush, checkpoint and exit 0.
  */
@@ -14,12 +16,14 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       socket: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      replSet: { type: 'string', default: 'rs0' },
+      standalone: { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got "${values.port}"`);
   const log = values.quiet ? () => {} : (msg: string) => process.stderr.write(`[engine] ${msg}\n`);
-  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, log });
+  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, log, replicaSet: values.standalone ? false : values.replSet });
   process.stdout.write(`engine listening: ${server.uri}\n`);
   let stopping = false;
   const stop = (signal: string) => {

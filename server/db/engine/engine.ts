@@ -11,12 +11,18 @@ import { CursorRegistry } from './cursors';
 import { ConflictTracker, Session, Transaction } from './sessions';
 import { errors } from './errors';
 import { canonicalKey } from './query/compare';
+import { ReplicaSetIdentity } from './replica-set';
 
 export interface EngineOptions {
   dataDir: string;
   log?: (msg: string) => void;
   /** Journal size that triggers a checkpoint (bytes). */
   checkpointBytes?: number;
+  /**
+   * Name of the one-member replica set the engine presents itself as ("rs0" when not
+   * given); false answers `hello` as a standalone server instead.
+   */
+  replicaSet?: string | false;
   /** Test hook: replaces the journal's fdatasync (to inject a disk error). */
   syncHook?: (fd: number) => Promise<void>;
 }
@@ -45,8 +51,12 @@ export class Engine {
   private closed = false;
   readonly log: (msg: string) => void;
 
+  /** The replica-set presentation, or null for a standalone server. */
+  readonly replicaSet: ReplicaSetIdentity | null;
+
   private constructor(readonly options: EngineOptions) {
     this.log = options.log ?? (() => {});
+    this.replicaSet = options.replicaSet === false ? null : new ReplicaSetIdentity(options.replicaSet || 'rs0');
   }
 
   /** Opens (locking) the data directory, recovers the state and starts background duties. */

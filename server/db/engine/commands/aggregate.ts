@@ -12,7 +12,8 @@ import { FALLBACK, rawFieldValue } from '../catalog/raw-keys';
 import type { Match } from '../catalog/read';
 import type { CommandContext, CommandDef } from './types';
 import { ns, optionalInt, scope } from './types';
-import { rejectCollation } from './read';
+import { collationOf } from './read';
+import { parseCollation, withCollation } from '../query/collation';
 import { EngineError, errors, isEngineError } from '../errors';
 import { refuseUnsupportedPipeline } from '../query/refusals';
 
@@ -57,6 +58,8 @@ function expandCount(pipeline: Document[]): Document[] {
 
 function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]): Document[] {
   const s = scope(ctx);
+  const given = collationOf(ctx.cmd.collation);
+  const collation = given !== undefined ? given : parseCollation(s.coll(collName)?.options.collation);
   let rest = expandCount(pipeline);
   let filter: Document = {};
   let sort: Document | undefined;
@@ -71,7 +74,7 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
   // countDocuments() sends exactly this; answer it without running mingo
   const only = rest.length === 1 ? rest[0].$group : undefined;
   const isCount = only && Object.keys(only).length === 2 && only._id === 1 && only.n && (only.n as Document).$sum === 1;
-  const { matches } = s.read(collName, filter, { sort, hint: ctx.cmd.hint as string | Document | undefined });
+  const { matches } = s.read(collName, filter, { sort, hint: ctx.cmd.hint as string | Document | undefined, collation });
   if (isCount) return matches.length ? [{ _id: 1, n: matches.length }] : [];
   let input: Document[] | null = null;
   const grouped = rest[0]?.$group ? fastGroup(matches, rest[0].$group as Document, readStoredField) : null;
@@ -88,7 +91,8 @@ function runPipeline(ctx: CommandContext, collName: string, pipeline: Document[]
     if (!docs) resolved.set(name, (docs = s.read(name, {}).matches.map((m) => m.doc)));
     return docs;
   };
-  return new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT }).run(input) as Document[];
+  const aggregator = new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT, collation: collation?.spec as never });
+  return withCollation(collation, () => aggregator.run(input) as Document[]);
 }
 
 /**
@@ -111,7 +115,6 @@ export const aggregate: CommandDef = {
   unsupported: ['explain', 'let'],
   inTransaction: true,
   run(ctx) {
-    rejectCollation(ctx);
     const target = ctx.cmd.aggregate;
     if (target === 1) throw errors.notImplemented('database-level aggregation ({aggregate: 1}) is not supported by the embedded engine');
     if (typeof target !== 'string') throw errors.typeMismatch("BSON field 'aggregate.aggregate' must be a collection name");

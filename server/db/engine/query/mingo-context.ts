@@ -18,6 +18,7 @@ import { DBRef } from 'bson';
 import { canonicalKey, compareValues, typeRank, valuesEqual } from './compare';
 import { bsonTag, isPlainObject } from './bson-types';
 import { BITWISE, bitwiseMatch, maskPositions } from './bitwise';
+import { activeCollator } from './collation';
 
 type Predicate = (fieldValue: unknown, operand: unknown) => boolean;
 type QueryOperator = (selector: string, operand: unknown, options: unknown) => (doc: object) => boolean;
@@ -48,10 +49,23 @@ function isRegex(v: unknown): v is RegExp {
   return v instanceof RegExp;
 }
 
+/** Equality under the command's collation: strings by the collator, everything else BSON-exact. */
+function collatedEqual(x: unknown, b: unknown): boolean {
+  const collator = activeCollator();
+  if (collator && typeof x === 'string' && typeof b === 'string') return collator.compare(x, b) === 0;
+  return valuesEqual(x, b);
+}
+
+function collatedCompare(x: unknown, b: unknown): number {
+  const collator = activeCollator();
+  if (collator && typeof x === 'string' && typeof b === 'string') return collator.compare(x, b);
+  return compareValues(x, b);
+}
+
 const eq: Predicate = (a, b) => {
   if (b === null && isNil(a)) return true;
   if (isRegex(b)) return candidates(a, depthOfCall).some((x) => typeof x === 'string' && b.test(x));
-  return candidates(a, depthOfCall).some((x) => valuesEqual(x, b));
+  return candidates(a, depthOfCall).some((x) => collatedEqual(x, b));
 };
 
 const isHashable = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date || bsonTag(v) !== undefined && !isRegex(v) && bsonTag(v) !== 'BSONRegExp';
@@ -62,8 +76,10 @@ const isHashable = (v: unknown) => v === null || ['string', 'number', 'boolean']
  */
 function compileIn(list: unknown): Predicate {
   if (!Array.isArray(list)) throw new Error('$in needs an array');
-  const keys = new Set(list.filter(isHashable).map(canonicalKey));
-  const others = list.filter((b) => !isHashable(b));
+  // under a collation, equal strings need not be identical: compare those one by one
+  const hashable = (v: unknown) => isHashable(v) && !(activeCollator() && typeof v === 'string');
+  const keys = new Set(list.filter(hashable).map(canonicalKey));
+  const others = list.filter((b) => !hashable(b));
   const wantsNull = list.includes(null);
   return (a) => (wantsNull && isNil(a)) || candidates(a, depthOfCall).some((x) => keys.has(canonicalKey(x))) || others.some((b) => eq(a, b));
 }
@@ -78,7 +94,7 @@ const isNaNValue = (v: unknown) => typeof v === 'number' && Number.isNaN(v);
 const range = (test: (c: number) => boolean, inclusive: boolean): Predicate => (a, b) =>
   candidates(a, depthOfCall).some((x) => {
     if (isNaNValue(x) || isNaNValue(b)) return inclusive && isNaNValue(x) && isNaNValue(b);
-    return typeRank(x) === typeRank(b) && test(compareValues(x, b));
+    return typeRank(x) === typeRank(b) && test(collatedCompare(x, b));
   });
 
 const TYPE_ALIASES: Record<string, number> = {
