@@ -9,6 +9,7 @@ import { exactFormMatcher } from '../query/match';
 import { getValues } from '../query/paths';
 import { canonicalKey } from '../query/compare';
 import { errors } from '../errors';
+import { aggregate } from './aggregate';
 import { parseCollation, type Collator } from '../query/collation';
 
 const FIND_FIELDS = ['filter', 'sort', 'projection', 'hint', 'skip', 'limit', 'batchSize', 'singleBatch', 'noCursorTimeout', 'allowDiskUse', 'allowPartialResults', 'readOnce', 'awaitData', 'tailable', 'oplogReplay', 'collation', 'let', 'min', 'max', 'returnKey', 'showRecordId', 'ntoreturn'];
@@ -121,9 +122,9 @@ export const explain: CommandDef = {
   fields: ['verbosity'],
   run(ctx) {
     const inner = ctx.cmd.explain as Document;
-    if (!inner || typeof inner !== 'object' || Object.keys(inner)[0] !== 'find') {
-      throw errors.notImplemented(`explain is supported for find only, not for '${inner ? Object.keys(inner)[0] : 'nothing'}'`);
-    }
+    const innerName = inner && typeof inner === 'object' ? Object.keys(inner)[0] : 'nothing';
+    if (innerName === 'aggregate') return aggregate.run({ ...ctx, cmd: { ...inner, explain: true } });
+    if (innerName !== 'find') throw errors.notImplemented(`explain is supported for find and aggregate only, not for '${innerName}'`);
     return runFind({ ...ctx, cmd: inner }, true);
   },
 };
