@@ -1,5 +1,7 @@
 /**
- * Standalone engine: `npm run db -- --dbpath DIR --port PORT [--host H | --socket PATH]`.
+ * Standalone engine: `npm run db -- --dbpath DIR --port PORT [--host H | --socket PATH] [--replSet NAME | --standalone]`.
+ * It presents itself as the primary of a one-member replica set named "rs0" unless
+ * `--replSet` names another set or `--standalone` asks for a standalone server.
  * Prints one line with the mongodb:// URI once it accepts connections; SIGTERM / SIGINT
  * flush, checkpoint and exit 0.
  */
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean', default: false },
       'checkpoint-seconds': { type: 'string' },
       'checkpoint-records': { type: 'string' },
+      replSet: { type: 'string', default: 'rs0' },
+      standalone: { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -23,7 +27,7 @@ async function main(): Promise<void> {
   const log = values.quiet ? () => {} : (msg: string) => process.stderr.write(`[engine] ${msg}\n`);
   const checkpointSeconds = optionalCount(values['checkpoint-seconds'], '--checkpoint-seconds');
   const checkpointRecords = optionalCount(values['checkpoint-records'], '--checkpoint-records');
-  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, checkpointSeconds, checkpointRecords, log });
+  const server = await startServer({ dataDir: values.dbpath!, port, host: values.host, socketPath: values.socket, checkpointSeconds, checkpointRecords, log, replicaSet: values.standalone ? false : values.replSet });
   process.stdout.write(`engine listening: ${server.uri}\n`);
   let stopping = false;
   const stop = (signal: string) => {

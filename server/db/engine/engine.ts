@@ -11,6 +11,7 @@ import { CursorRegistry } from './cursors';
 import { ConflictTracker, Session, Transaction } from './sessions';
 import { errors } from './errors';
 import { canonicalKey } from './query/compare';
+import { ReplicaSetIdentity } from './replica-set';
 
 export interface EngineOptions {
   dataDir: string;
@@ -21,6 +22,11 @@ export interface EngineOptions {
   checkpointRecords?: number;
   /** Seconds after the last checkpoint after which any change triggers one (0: never by time). */
   checkpointSeconds?: number;
+  /**
+   * Name of the one-member replica set the engine presents itself as ("rs0" when not
+   * given); false answers `hello` as a standalone server instead.
+   */
+  replicaSet?: string | false;
   /** Test hook: replaces the journal's fdatasync (to inject a disk error). */
   syncHook?: (fd: number) => Promise<void>;
 }
@@ -49,8 +55,12 @@ export class Engine {
   private closed = false;
   readonly log: (msg: string) => void;
 
+  /** The replica-set presentation, or null for a standalone server. */
+  readonly replicaSet: ReplicaSetIdentity | null;
+
   private constructor(readonly options: EngineOptions) {
     this.log = options.log ?? (() => {});
+    this.replicaSet = options.replicaSet === false ? null : new ReplicaSetIdentity(options.replicaSet || 'rs0');
   }
 
   /** Opens (locking) the data directory, recovers the state and starts background duties. */

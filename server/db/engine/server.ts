@@ -37,6 +37,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     serveConnection(engine, socket, { id: counts.total, connections: counts }, engine.log);
   });
   const address = await listen(server, options);
+  if (engine.replicaSet) engine.replicaSet.me = options.socketPath ?? `${options.host ?? '127.0.0.1'}:${address}`;
   const uri = options.socketPath
     ? `mongodb://${encodeURIComponent(options.socketPath)}/?directConnection=true`
     : `mongodb://${options.host ?? '127.0.0.1'}:${address}/?directConnection=true`;

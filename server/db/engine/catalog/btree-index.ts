@@ -24,6 +24,8 @@ export interface IndexSpec {
   sparse?: boolean;
   expireAfterSeconds?: number;
   partialFilterExpression?: Document;
+  /** Stored and reported only: such an index is not used for bounds (see catalog/read.ts). */
+  collation?: Document;
 }
 
 export class BTreeIndex {

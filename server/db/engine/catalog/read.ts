@@ -11,6 +11,8 @@ import { choosePlan, sortPairs, type Plan } from './planner';
 import type { BTreeIndex } from './btree-index';
 import { makeSortComparator } from '../query/sort';
 import { errors, EngineError } from '../errors';
+import { refuseUnsupportedQuery } from '../query/refusals';
+import { parseCollation, withCollation, type Collator } from '../query/collation';
 
 export interface Match {
   key: string;
@@ -36,6 +38,8 @@ export interface ReadOptions {
   limit?: number;
   hint?: string | Document;
   overlay?: Overlay;
+  /** The command's collation; undefined takes the collection's default, null is binary order. */
+  collation?: Collator | null;
 }
 
 export interface ReadStats {
@@ -46,6 +50,7 @@ export interface ReadStats {
 
 /** Compiles a filter, turning mingo's errors into MongoDB-shaped ones that name the operator. */
 export function compileFilter(filter: Document): Query {
+  refuseUnsupportedQuery(filter);
   try {
     return new Query(filter, { context: ENGINE_CONTEXT });
   } catch (e) {
@@ -82,6 +87,21 @@ function* candidateKeys(coll: Collection, plan: Plan, stats: ReadStats): Generat
 
 /** Runs a filter with options; returns the matching documents in result order. */
 export function readMatches(coll: Collection | undefined, filter: Document, opts: ReadOptions = {}): { matches: Match[]; stats: ReadStats } {
+  const collator = opts.collation !== undefined ? opts.collation : parseCollation(coll?.options.collation);
+  return withCollation(collator, () => readCollated(coll, filter, opts, collator !== null));
+}
+
+/**
+ * The indexes a read may use. Index keys are in binary string order, so under a
+ * collation no index bounds are used (a scan, then an in-memory sort), and an index built
+ * with a collation is never used for bounds (its entries are not in collation order).
+ */
+function usableIndexes(coll: Collection, collated: boolean): BTreeIndex[] {
+  if (collated) return [];
+  return [...coll.indexes.values()].filter((ix) => !ix.spec.collation);
+}
+
+function readCollated(coll: Collection | undefined, filter: Document, opts: ReadOptions, collated: boolean): { matches: Match[]; stats: ReadStats } {
   const sort = sortPairs(opts.sort);
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
@@ -97,7 +117,8 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
     return { matches: overlayMatches(overlay, test), stats: empty };
   }
 
-  const plan = choosePlan(coll.indexes.values(), filter, sort, resolveHint(coll, opts.hint));
+  const hinted = resolveHint(coll, opts.hint);
+  const plan = choosePlan(usableIndexes(coll, collated), filter, sort, collated ? undefined : hinted);
   if (!plan.exact) query ??= compileFilter(filter); // reports a bad filter even when nothing matches
   const stats: ReadStats = { plan, keysExamined: 0, docsExamined: 0 };
   const ordered = sort.length === 0 || (plan.providesSort && !overlay?.size);

@@ -24,6 +24,7 @@ function helloReply(ctx: CommandContext, legacy: boolean): Document {
     minWireVersion: 0,
     maxWireVersion: MAX_WIRE_VERSION,
     readOnly: false,
+    ...ctx.engine.replicaSet?.helloFields(),
     ok: 1,
   };
 }

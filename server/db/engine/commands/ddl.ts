@@ -13,6 +13,7 @@ import { validateCollectionName, splitNs } from '../catalog/catalog';
 import type { IndexSpec } from '../catalog/btree-index';
 import type { Collection } from '../catalog/collection';
 import { EngineError, errors } from '../errors';
+import { parseCollation } from '../query/collation';
 
 async function applyAndPersist(ctx: CommandContext, ops: Op[]): Promise<void> {
   ctx.engine.assertWritable();
@@ -32,18 +33,20 @@ function mustExist(ctx: CommandContext, name: string): Collection {
   return coll;
 }
 
-const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'collation', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
+const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
 
 export const create: CommandDef = {
   strict: true,
-  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex'],
+  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation'],
   unsupported: CREATE_UNSUPPORTED,
   inTransaction: true,
   async run(ctx) {
     const name = collectionName(ctx);
     validateCollectionName(ctx.db, name);
     if (ctx.engine.catalog.get(ctx.db, name)) throw errors.namespaceExists(`Collection ${ns(ctx, name)} already exists.`);
-    await applyAndPersist(ctx, [{ o: 'createCollection', ns: ns(ctx, name), options: {}, uuid: new UUID().toBinary() }]);
+    const collator = parseCollation(ctx.cmd.collation);
+    const options = collator ? { collation: collator.spec } : {};
+    await applyAndPersist(ctx, [{ o: 'createCollection', ns: ns(ctx, name), options, uuid: new UUID().toBinary() }]);
     return { ok: 1 };
   },
 };
@@ -89,11 +92,11 @@ export const renameCollection: CommandDef = {
   },
 };
 
-const INDEX_OPTIONS = new Set(['key', 'name', 'unique', 'sparse', 'expireAfterSeconds', 'partialFilterExpression', 'background', 'v', 'hidden', 'ns']);
-const INDEX_UNSUPPORTED = new Set(['collation', 'weights', 'default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max', 'wildcardProjection', 'storageEngine', 'prepareUnique', 'clustered']);
+const INDEX_OPTIONS = new Set(['key', 'name', 'unique', 'sparse', 'expireAfterSeconds', 'partialFilterExpression', 'background', 'v', 'hidden', 'ns', 'collation']);
+const INDEX_UNSUPPORTED = new Set(['weights', 'default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max', 'wildcardProjection', 'storageEngine', 'prepareUnique', 'clustered']);
 
 /** Validates an index definition and returns the normalised spec that is stored. */
-export function indexSpecOf(raw: Document): IndexSpec {
+export function indexSpecOf(raw: Document, defaultCollation?: unknown): IndexSpec {
   for (const field of Object.keys(raw)) {
     if (INDEX_UNSUPPORTED.has(field)) throw errors.notImplemented(`the index option '${field}' is not supported by the embedded engine`);
     if (!INDEX_OPTIONS.has(field)) throw new EngineError(197, 'InvalidIndexSpecificationOption', `The field '${field}' is not valid for an index specification.`);
@@ -121,13 +124,20 @@ export function indexSpecOf(raw: Document): IndexSpec {
     new Query(raw.partialFilterExpression as Document); // validates operators
     spec.partialFilterExpression = raw.partialFilterExpression as Document;
   }
+  const collator = parseCollation(raw.collation ?? defaultCollation);
+  if (collator) {
+    // uniqueness under a collation ("An" = "an") needs collation keys the B+tree does not store
+    if (spec.unique) throw errors.notImplemented(`a unique index with a collation (locale '${String(collator.spec.locale)}') is not supported by the embedded engine`);
+    spec.collation = collator.spec;
+  }
   return spec;
 }
 
 const sameKey = (a: IndexSpec, b: IndexSpec) => JSON.stringify(a.key) === JSON.stringify(b.key);
 const sameOptions = (a: IndexSpec, b: IndexSpec) =>
   !!a.unique === !!b.unique && !!a.sparse === !!b.sparse && a.expireAfterSeconds === b.expireAfterSeconds &&
-  JSON.stringify(a.partialFilterExpression ?? null) === JSON.stringify(b.partialFilterExpression ?? null);
+  JSON.stringify(a.partialFilterExpression ?? null) === JSON.stringify(b.partialFilterExpression ?? null) &&
+  JSON.stringify(a.collation ?? null) === JSON.stringify(b.collation ?? null);
 
 export const createIndexes: CommandDef = {
   strict: true,
@@ -143,7 +153,7 @@ export const createIndexes: CommandDef = {
     if (!existing) ops.push({ o: 'createCollection', ns: ns(ctx, name), options: {}, uuid: new UUID().toBinary() });
     const current = existing ? [...existing.indexes.values()].map((ix) => ix.spec) : [{ name: '_id_', key: { _id: 1 } } as IndexSpec];
     for (const raw of rawSpecs as Document[]) {
-      const spec = indexSpecOf(raw);
+      const spec = indexSpecOf(raw, existing?.options.collation);
       const byName = current.find((c) => c.name === spec.name);
       const byKey = current.find((c) => sameKey(c, spec) && sameOptions(c, spec));
       if (byName && sameKey(byName, spec) && sameOptions(byName, spec)) continue;
@@ -174,7 +184,8 @@ export const createIndexes: CommandDef = {
 export function presentIndex(spec: IndexSpec): Document {
   return { v: 2, key: spec.key, name: spec.name, ...(spec.unique ? { unique: true } : {}), ...(spec.sparse ? { sparse: true } : {}),
     ...(spec.expireAfterSeconds !== undefined ? { expireAfterSeconds: spec.expireAfterSeconds } : {}),
-    ...(spec.partialFilterExpression ? { partialFilterExpression: spec.partialFilterExpression } : {}) };
+    ...(spec.partialFilterExpression ? { partialFilterExpression: spec.partialFilterExpression } : {}),
+    ...(spec.collation ? { collation: spec.collation } : {}) };
 }
 
 function cursorOf(ctx: CommandContext, collNs: string, docs: Document[]): Document {

@@ -100,8 +100,9 @@ export async function runCommand(engine: Engine, req: IncomingCommand, conn: Con
     checkFields(name, def, cmd);
     const ctx: CommandContext = { engine, db: req.db, cmd, req, session: null, txn: null, connectionId: conn.id, connections: conn.connections };
     attachTransaction(engine, name, def, cmd, ctx);
-    return await def.run(ctx);
+    const reply = await def.run(ctx);
+    return engine.replicaSet ? engine.replicaSet.stamp(reply) : reply;
   } catch (e) {
-    return errorReply(e);
+    return engine.replicaSet ? engine.replicaSet.stamp(errorReply(e)) : errorReply(e);
   }
 }

@@ -11,6 +11,7 @@ import { Collection } from '../catalog/collection';
 import { applyUpdate, isReplacement } from '../query/update';
 import { upsertSeed } from '../query/upsert';
 import { retype } from '../query/retype';
+import { applyPipelineUpdate } from '../query/pipeline-update';
 import { canonicalKey } from '../query/compare';
 import { errors } from '../errors';
 
@@ -25,7 +26,6 @@ export interface UpdateSpec {
 
 
 function checkUpdateShape(u: unknown): asserts u is Document {
-  if (Array.isArray(u)) throw errors.notImplemented('pipeline-style updates (an array of stages) are not supported by the embedded engine');
   if (!u || typeof u !== 'object') throw errors.failedToParse('Update argument must be either an object or an array');
 }
 
@@ -47,7 +47,9 @@ export function updateMatched(scope: WriteScope, name: string, match: Match, spe
   checkUpdateShape(spec.u);
   const oldExact = deserialize(match.buf, EXACT_DECODE);
   let next: Document;
-  if (isReplacement(spec.u)) {
+  if (Array.isArray(spec.u)) {
+    next = retype(applyPipelineUpdate(match.doc, spec.u), oldExact) as Document;
+  } else if (isReplacement(spec.u)) {
     const replacement = { ...(spec.exactReplacement ?? spec.u) };
     if ('_id' in spec.u && canonicalKey(spec.u._id) !== match.key) {
       throw errors.immutableField(`After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(spec.u._id)}`);
@@ -70,7 +72,9 @@ export function updateMatched(scope: WriteScope, name: string, match: Match, spe
 export function upsertNew(scope: WriteScope, name: string, spec: UpdateSpec): { buf: Buffer; doc: Document } {
   checkUpdateShape(spec.u);
   let next: Document;
-  if (isReplacement(spec.u)) {
+  if (Array.isArray(spec.u)) {
+    next = applyPipelineUpdate(upsertSeed(spec.filter), spec.u);
+  } else if (isReplacement(spec.u)) {
     const seed = upsertSeed(spec.filter);
     next = { ...(spec.exactReplacement ?? spec.u) };
     if (!('_id' in next) && '_id' in seed) next._id = seed._id;

@@ -9,14 +9,16 @@ import { exactFormMatcher } from '../query/match';
 import { getValues } from '../query/paths';
 import { canonicalKey } from '../query/compare';
 import { errors } from '../errors';
+import { aggregate } from './aggregate';
+import { parseCollation, type Collator } from '../query/collation';
 
 const FIND_FIELDS = ['filter', 'sort', 'projection', 'hint', 'skip', 'limit', 'batchSize', 'singleBatch', 'noCursorTimeout', 'allowDiskUse', 'allowPartialResults', 'readOnce', 'awaitData', 'tailable', 'oplogReplay', 'collation', 'let', 'min', 'max', 'returnKey', 'showRecordId', 'ntoreturn'];
 /** Options that change results; silently ignoring them would give wrong answers. */
 const FIND_UNSUPPORTED = ['let', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData', 'oplogReplay'];
 
-export function rejectCollation(ctx: CommandContext): void {
-  const c = ctx.cmd.collation as Document | undefined;
-  if (c && c.locale !== 'simple') throw errors.notImplemented(`collation is not supported by the embedded engine (locale '${String(c.locale)}'); only binary comparison is available`);
+/** The command's collation: undefined when it names none (the collection's default applies). */
+export function collationOf(spec: unknown): Collator | null | undefined {
+  return spec === undefined ? undefined : parseCollation(spec);
 }
 
 /** Encodes matched documents for a reply, applying a projection if any. */
@@ -27,7 +29,7 @@ export function outputDocs(matches: Match[], projection: Document | undefined, f
 }
 
 function runFind(ctx: CommandContext, explainOnly = false): Document {
-  rejectCollation(ctx);
+  const collation = collationOf(ctx.cmd.collation);
   const name = collectionName(ctx);
   const filter = optionalDoc(ctx, 'filter') ?? {};
   const sort = optionalDoc(ctx, 'sort');
@@ -36,7 +38,7 @@ function runFind(ctx: CommandContext, explainOnly = false): Document {
   const limit = optionalInt(ctx, 'limit');
   const batchSize = optionalInt(ctx, 'batchSize');
   const started = Date.now();
-  const { matches, stats } = scope(ctx).read(name, filter, { sort, skip, limit, hint: ctx.cmd.hint as string | Document | undefined });
+  const { matches, stats } = scope(ctx).read(name, filter, { sort, skip, limit, hint: ctx.cmd.hint as string | Document | undefined, collation });
   if (explainOnly) return explainPlan(ns(ctx, name), filter, stats, matches.length, Date.now() - started);
   ctx.engine.counters.query++;
   const docs = outputDocs(matches, projection, filter);
@@ -78,7 +80,7 @@ export const count: CommandDef = {
   strict: true,
   fields: ['query', 'limit', 'skip', 'hint', 'collation', 'readConcern', 'fields'],
   run(ctx) {
-    rejectCollation(ctx);
+    const collation = collationOf(ctx.cmd.collation);
     const name = collectionName(ctx);
     const query = optionalDoc(ctx, 'query') ?? {};
     const skip = optionalInt(ctx, 'skip') ?? 0;
@@ -86,7 +88,7 @@ export const count: CommandDef = {
     const coll = scope(ctx).coll(name);
     let n: number;
     if (Object.keys(query).length === 0 && !ctx.txn) n = coll?.docs.size ?? 0;
-    else n = scope(ctx).read(name, query, { hint: ctx.cmd.hint as string | undefined }).matches.length;
+    else n = scope(ctx).read(name, query, { hint: ctx.cmd.hint as string | undefined, collation }).matches.length;
     n = Math.max(0, n - skip);
     if (limit > 0) n = Math.min(n, limit);
     return { n, ok: 1 };
@@ -98,11 +100,11 @@ export const distinct: CommandDef = {
   fields: ['key', 'query', 'collation', 'hint'],
   inTransaction: true,
   run(ctx) {
-    rejectCollation(ctx);
+    const collation = collationOf(ctx.cmd.collation);
     const name = collectionName(ctx);
     const key = ctx.cmd.key;
     if (typeof key !== 'string') throw errors.typeMismatch("BSON field 'distinct.key' is missing or not a string");
-    const { matches } = scope(ctx).read(name, optionalDoc(ctx, 'query') ?? {});
+    const { matches } = scope(ctx).read(name, optionalDoc(ctx, 'query') ?? {}, { collation });
     const seen = new Map<string, unknown>();
     for (const m of matches) {
       for (const v of getValues(m.doc, key)) {
@@ -120,9 +122,9 @@ export const explain: CommandDef = {
   fields: ['verbosity'],
   run(ctx) {
     const inner = ctx.cmd.explain as Document;
-    if (!inner || typeof inner !== 'object' || Object.keys(inner)[0] !== 'find') {
-      throw errors.notImplemented(`explain is supported for find only, not for '${inner ? Object.keys(inner)[0] : 'nothing'}'`);
-    }
+    const innerName = inner && typeof inner === 'object' ? Object.keys(inner)[0] : 'nothing';
+    if (innerName === 'aggregate') return aggregate.run({ ...ctx, cmd: { ...inner, explain: true } });
+    if (innerName !== 'find') throw errors.notImplemented(`explain is supported for find and aggregate only, not for '${innerName}'`);
     return runFind({ ...ctx, cmd: inner }, true);
   },
 };

@@ -4,7 +4,7 @@ import { toBson } from '../bson-raw';
 import type { CommandContext, CommandDef } from './types';
 import { collectionName, optionalDoc, scope } from './types';
 import { updateMatched, upsertNew, withId, type UpdateSpec } from './mutations';
-import { outputDocs, rejectCollation } from './read';
+import { collationOf, outputDocs } from './read';
 import { RawDoc, EXACT_DECODE } from '../bson-raw';
 import { EngineError, errors, isEngineError } from '../errors';
 import { Collection } from '../catalog/collection';
@@ -90,7 +90,6 @@ function updateSpecOf(stmt: { doc: Document; raw?: Buffer }): UpdateSpec {
 }
 
 function rejectStatementOptions(stmt: Document): void {
-  if (stmt.collation && (stmt.collation as Document).locale !== 'simple') throw errors.notImplemented('collation is not supported by the embedded engine');
   if (stmt.c !== undefined) throw errors.notImplemented("update 'c' (constants for pipeline updates) is not supported by the embedded engine");
 }
 
@@ -111,7 +110,7 @@ export const update: CommandDef = {
       if (multi && spec.u && !Object.keys(spec.u).some((k) => k.startsWith('$')) && !Array.isArray(spec.u)) {
         throw errors.failedToParse('multi update is not supported for replacement-style update');
       }
-      const { matches } = s.read(name, spec.filter, { limit: multi ? 0 : 1, hint: stmts[i].doc.hint as string | undefined });
+      const { matches } = s.read(name, spec.filter, { limit: multi ? 0 : 1, hint: stmts[i].doc.hint as string | undefined, collation: collationOf(stmts[i].doc.collation) });
       if (matches.length === 0 && stmts[i].doc.upsert === true) {
         const { doc } = upsertNew(s, name, spec);
         upserted.push({ index: i, _id: doc._id });
@@ -142,7 +141,7 @@ export const del: CommandDef = {
       rejectStatementOptions(stmts[i].doc);
       if (!q || typeof q !== 'object') throw errors.failedToParse("BSON field 'delete.deletes.q' is missing but a required field");
       if (limit !== 0 && limit !== 1) throw errors.failedToParse('The limit field in delete objects must be 0 or 1. Got ' + String(limit));
-      const { matches } = s.read(name, q as Document, { limit: limit as number, hint: hint as string | undefined });
+      const { matches } = s.read(name, q as Document, { limit: limit as number, hint: hint as string | undefined, collation: collationOf(stmts[i].doc.collation) });
       for (const m of matches) {
         s.remove(name, m);
         n++;
@@ -159,7 +158,7 @@ export const findAndModify: CommandDef = {
   unsupported: ['let'],
   inTransaction: true,
   async run(ctx) {
-    rejectCollation(ctx);
+    const collation = collationOf(ctx.cmd.collation);
     const name = collectionName(ctx);
     const query = optionalDoc(ctx, 'query') ?? {};
     const fields = optionalDoc(ctx, 'fields');
@@ -170,7 +169,7 @@ export const findAndModify: CommandDef = {
     if (!remove && ctx.cmd.update === undefined) throw errors.failedToParse('Either an update or remove=true must be specified');
     const s = scope(ctx);
     try {
-      const { matches } = s.read(name, query, { sort: optionalDoc(ctx, 'sort'), limit: 1, hint: ctx.cmd.hint as string | undefined });
+      const { matches } = s.read(name, query, { sort: optionalDoc(ctx, 'sort'), limit: 1, hint: ctx.cmd.hint as string | undefined, collation });
       const match = matches[0];
       const present = (buf: Buffer, doc: Document) => (fields ? new RawDoc(outputDocs([{ key: '', buf, doc }], fields, query)[0]) : new RawDoc(buf));
       let reply: Document;

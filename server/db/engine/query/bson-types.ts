@@ -137,8 +137,17 @@ export function cloneDeep<T>(v: T): T {
   if (Array.isArray(v)) return v.map(cloneDeep) as unknown as T;
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = cloneDeep(v[k]);
+    for (const k of Object.keys(v)) setOwn(out, k, cloneDeep(v[k]));
     return out as T;
   }
   return v;
+}
+
+/**
+ * Stores a field as an own property. Plain assignment of "__proto__" would change the
+ * object's prototype instead and lose the field, but a BSON document may hold that key.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }

@@ -14,8 +14,11 @@ import * as projectionOps from 'mingo/operators/projection';
 import * as windowOps from 'mingo/operators/window';
 import { resolve } from 'mingo/util';
 import { evalExpr } from 'mingo/core';
+import { DBRef } from 'bson';
 import { canonicalKey, compareValues, typeRank, valuesEqual } from './compare';
-import { bsonTag } from './bson-types';
+import { bsonTag, isPlainObject } from './bson-types';
+import { BITWISE, bitwiseMatch, maskPositions } from './bitwise';
+import { activeCollator } from './collation';
 
 type Predicate = (fieldValue: unknown, operand: unknown) => boolean;
 type QueryOperator = (selector: string, operand: unknown, options: unknown) => (doc: object) => boolean;
@@ -46,10 +49,23 @@ function isRegex(v: unknown): v is RegExp {
   return v instanceof RegExp;
 }
 
+/** Equality under the command's collation: strings by the collator, everything else BSON-exact. */
+function collatedEqual(x: unknown, b: unknown): boolean {
+  const collator = activeCollator();
+  if (collator && typeof x === 'string' && typeof b === 'string') return collator.compare(x, b) === 0;
+  return valuesEqual(x, b);
+}
+
+function collatedCompare(x: unknown, b: unknown): number {
+  const collator = activeCollator();
+  if (collator && typeof x === 'string' && typeof b === 'string') return collator.compare(x, b);
+  return compareValues(x, b);
+}
+
 const eq: Predicate = (a, b) => {
   if (b === null && isNil(a)) return true;
   if (isRegex(b)) return candidates(a, depthOfCall).some((x) => typeof x === 'string' && b.test(x));
-  return candidates(a, depthOfCall).some((x) => valuesEqual(x, b));
+  return candidates(a, depthOfCall).some((x) => collatedEqual(x, b));
 };
 
 const isHashable = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date || bsonTag(v) !== undefined && !isRegex(v) && bsonTag(v) !== 'BSONRegExp';
@@ -60,8 +76,10 @@ const isHashable = (v: unknown) => v === null || ['string', 'number', 'boolean']
  */
 function compileIn(list: unknown): Predicate {
   if (!Array.isArray(list)) throw new Error('$in needs an array');
-  const keys = new Set(list.filter(isHashable).map(canonicalKey));
-  const others = list.filter((b) => !isHashable(b));
+  // under a collation, equal strings need not be identical: compare those one by one
+  const hashable = (v: unknown) => isHashable(v) && !(activeCollator() && typeof v === 'string');
+  const keys = new Set(list.filter(hashable).map(canonicalKey));
+  const others = list.filter((b) => !hashable(b));
   const wantsNull = list.includes(null);
   return (a) => (wantsNull && isNil(a)) || candidates(a, depthOfCall).some((x) => keys.has(canonicalKey(x))) || others.some((b) => eq(a, b));
 }
@@ -76,7 +94,7 @@ const isNaNValue = (v: unknown) => typeof v === 'number' && Number.isNaN(v);
 const range = (test: (c: number) => boolean, inclusive: boolean): Predicate => (a, b) =>
   candidates(a, depthOfCall).some((x) => {
     if (isNaNValue(x) || isNaNValue(b)) return inclusive && isNaNValue(x) && isNaNValue(b);
-    return typeRank(x) === typeRank(b) && test(compareValues(x, b));
+    return typeRank(x) === typeRank(b) && test(collatedCompare(x, b));
   });
 
 const TYPE_ALIASES: Record<string, number> = {
@@ -119,7 +137,72 @@ const type: Predicate = (a, wanted) => {
   return values.some((v) => wants.some((w) => typeMatches(v, w)));
 };
 
+const stockQueryOps = queryOps as unknown as Record<string, QueryOperator>;
+
+/**
+ * A DBRef decodes to a class instance holding `collection`/`oid`/`db`, but queries name
+ * its stored fields: `{'members.$id': oid}`. These read-only getters let a path reach them.
+ */
+for (const [field, prop] of [['$ref', 'collection'], ['$id', 'oid'], ['$db', 'db']] as const) {
+  if (!Object.getOwnPropertyDescriptor(DBRef.prototype, field)) {
+    Object.defineProperty(DBRef.prototype, field, { get(this: DBRef) { return this[prop]; }, enumerable: false, configurable: true });
+  }
+}
+
+const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
+/** Stand-in names for DBRef fields inside `$elemMatch`, where mingo would take `$id` for an operator. */
+const dbrefAlias = (field: string) => `\u0000dbref${field}`;
+
+/** `$elemMatch` whose criteria may name DBRef fields (`{$elemMatch: {$id: oid}}`). */
+const elemMatch: QueryOperator = (selector, operand, options) => {
+  // {$ref, $id} criteria arrive decoded as a DBRef instance
+  if (bsonTag(operand) === 'DBRef') {
+    const ref = operand as DBRef;
+    operand = { $ref: ref.collection, $id: ref.oid, ...(ref.db ? { $db: ref.db } : {}), ...ref.fields };
+  }
+  if (!isPlainObject(operand) || !Object.keys(operand).some((k) => DBREF_FIELDS.has(k))) return stockQueryOps.$elemMatch(selector, operand, options);
+  const renamed = Object.fromEntries(Object.entries(operand).map(([k, v]) => [DBREF_FIELDS.has(k) ? dbrefAlias(k) : k, v]));
+  const inner = stockQueryOps.$elemMatch('v', renamed, options);
+  const view = (el: unknown): unknown => {
+    if (el === null || typeof el !== 'object' || Array.isArray(el)) return el;
+    const out: Record<string, unknown> = { ...(bsonTag(el) === 'DBRef' ? (el as DBRef).fields : el) };
+    for (const f of DBREF_FIELDS) {
+      const v = (el as Record<string, unknown>)[f];
+      if (v !== undefined) out[dbrefAlias(f)] = v;
+    }
+    return out;
+  };
+  return (doc) => {
+    const value = resolve(doc as Record<string, unknown>, selector, { unwrapArray: true });
+    return Array.isArray(value) && inner({ v: value.map(view) });
+  };
+};
+
+/**
+ * `$all` as a conjunction of equalities: `{a: {$all: [x, y]}}` is `{a: x, a: y}`, so a
+ * scalar field matches too (mingo's own only looks inside arrays).
+ */
+const all: QueryOperator = (selector, operand, options) => {
+  if (!Array.isArray(operand)) throw new Error('$all needs an array');
+  const tests = operand.map((elem) =>
+    isPlainObject(elem) && Object.keys(elem)[0] === '$elemMatch'
+      ? elemMatch(selector, elem.$elemMatch, options)
+      : fieldOperator(eq)(selector, elem, options));
+  return (doc) => tests.length > 0 && tests.every((t) => t(doc));
+};
+
+const bitwiseOperators = Object.fromEntries(Object.entries(BITWISE).map(([name, combine]): [string, QueryOperator] => [
+  name,
+  (selector, operand) => {
+    const positions = maskPositions(name, operand);
+    return (doc) => bitwiseMatch(combine, positions, resolve(doc as Record<string, unknown>, selector, { unwrapArray: true }));
+  },
+]));
+
 const overrides: Record<string, QueryOperator> = {
+  ...bitwiseOperators,
+  $all: all,
+  $elemMatch: elemMatch,
   $eq: fieldOperator(eq),
   $ne: fieldOperator((a, b) => !eq(a, b)),
   $in: (selector, operand, options) => {

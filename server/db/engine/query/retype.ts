@@ -9,7 +9,7 @@
  * value at the same path had.
  */
 import { Double, Int32, Long } from 'bson';
-import { bsonTag, isPlainObject } from './bson-types';
+import { bsonTag, isPlainObject, setOwn } from './bson-types';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -36,7 +36,7 @@ function retypeValue(value: unknown, old: unknown): unknown {
   if (isPlainObject(value)) {
     const oldDoc = isPlainObject(old) ? old : undefined;
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = retypeValue(value[key], oldDoc && Object.hasOwn(oldDoc, key) ? oldDoc[key] : undefined);
+    for (const key of Object.keys(value)) setOwn(out, key, retypeValue(value[key], oldDoc && Object.hasOwn(oldDoc, key) ? oldDoc[key] : undefined));
     return out;
   }
   return value;
@@ -80,7 +80,7 @@ function promoteValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(promoteValue);
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = promoteValue(value[key]);
+    for (const key of Object.keys(value)) setOwn(out, key, promoteValue(value[key]));
     return out;
   }
   return value;

@@ -5,6 +5,7 @@
  */
 import { isNumeric, isPlainObject } from './bson-types';
 import { compareValues } from './compare';
+import { activeCollator } from './collation';
 import { indexKeys } from './paths';
 import { EngineError, errors } from '../errors';
 
@@ -51,6 +52,8 @@ export function sortKey(doc: unknown, field: SortField): unknown {
 export function makeSortComparator(sortSpec: Record<string, unknown>): (a: unknown, b: unknown) => number {
   const fields = parseSortSpec(sortSpec);
   if (fields.length === 0) return () => 0;
+  const collator = activeCollator();
+  const compare = (x: unknown, y: unknown) => (collator && typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : compareValues(x, y));
   const cache = new WeakMap<object, unknown[]>();
   const keysOf = (doc: unknown): unknown[] => {
     const cacheable = doc !== null && typeof doc === 'object';
@@ -66,7 +69,7 @@ export function makeSortComparator(sortSpec: Record<string, unknown>): (a: unkno
     const ka = keysOf(a);
     const kb = keysOf(b);
     for (let i = 0; i < fields.length; i++) {
-      const c = compareValues(ka[i], kb[i]);
+      const c = compare(ka[i], kb[i]);
       if (c !== 0) return c * fields[i].direction;
     }
     return 0;

@@ -3,7 +3,7 @@
  * and expanding the array update operators `$[]` / `$[ident]` into concrete paths.
  * Error codes and messages follow MongoDB's update subsystem.
  */
-import { formatValue, isArrayIndex, isPlainObject } from './bson-types';
+import { formatValue, isArrayIndex, isPlainObject, setOwn } from './bson-types';
 import type { Matcher } from './match';
 import { errors } from '../errors';
 
@@ -48,7 +48,7 @@ function putChild(container: Container, part: string, value: unknown): void {
     while (container.length < index) container.push(null);
     container[index] = value;
   } else {
-    container[part] = value;
+    setOwn(container, part, value);
   }
 }
 

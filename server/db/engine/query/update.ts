@@ -3,7 +3,7 @@
  * array operators, positional `$`, `$[]`, `$[ident]` with arrayFilters) and replacements.
  * Inputs are never mutated; results report whether anything changed (for nModified).
  */
-import { cloneDeep, formatValue, isPlainObject } from './bson-types';
+import { cloneDeep, formatValue, isPlainObject, setOwn } from './bson-types';
 import { valuesEqual } from './compare';
 import { identical } from './identical';
 import { matchedArrayIndex, mingoMatcher, type Matcher } from './match';
@@ -127,7 +127,7 @@ export function applyReplacement(oldDoc: Record<string, unknown>, replacement: R
   const doc: Record<string, unknown> = {};
   if (hasOldId) doc._id = oldDoc._id;
   else if (Object.hasOwn(replacement, '_id')) doc._id = replacement._id;
-  for (const [key, value] of Object.entries(replacement)) if (key !== '_id') doc[key] = cloneDeep(value);
+  for (const [key, value] of Object.entries(replacement)) if (key !== '_id') setOwn(doc, key, cloneDeep(value));
   checkIdValue(doc);
   return { doc, modified: !identical(oldDoc, doc) };
 }
