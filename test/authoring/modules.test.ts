@@ -98,6 +98,18 @@ describe('authoring: modules', function () {
     expect((await w.post(w.as.coordA, page(module, '/items/khong-co/remove'), {})).status).to.equal(404);
   });
 
+  it('the learning order is a module setting: lessons first unless the coordinator chooses free; anything else is refused', async () => {
+    const module = await buildModule(db(), w.units.A1._id);
+    const form = { title: module.draft.title, topic: 'thai-do', description: '', estimatedMinutes: '20' };
+    const editor = await w.as.coordA.get(page(module, ''));
+    expect(editor.text).to.match(/<option value="lessons-first"[^>]*selected/).and.contain(t('vi', 'module_order_free'));
+    expect((await w.post(w.as.coordA, page(module, ''), { ...form, order: 'free' })).status).to.equal(303);
+    expect((await reload(module)).draft.order).to.equal('free');
+    expect((await w.as.coordA.get(page(module, ''))).text).to.match(/<option value="free"[^>]*selected/);
+    expect((await w.post(w.as.coordA, page(module, ''), { ...form, order: 'quiz-first' })).status).to.equal(422);
+    expect((await reload(module)).draft.order).to.equal('free');
+  });
+
   it('publishing makes versions: an edit after publishing marks the draft dirty, publishing again makes version 2, version 1 is unchanged', async () => {
     const module = await buildModule(db(), w.units.A1._id);
     expect((await w.post(w.as.coordA, page(module, '/publish'), {})).status).to.equal(303);
