@@ -238,8 +238,8 @@ function importedContent(bundle: Bundle, packageIds: ReadonlyMap<string, Types.O
     if (item.kind === 'package') return { kind: 'package', key: item.key, title: item.title, packageId: packageIds.get(item.package)!, sco: item.sco, ...completionRule(item) };
     return { ...item, body: sanitizeLessonHtml(item.body) };
   });
-  const { title, topic, description, estimatedMinutes } = bundle.module;
-  return { title, topic: topic as Topic, description, estimatedMinutes, items };
+  const { title, topic, description, estimatedMinutes, order } = bundle.module;
+  return { title, topic: topic as Topic, description, estimatedMinutes, ...(order ? { order } : {}), items };
 }
 
 /**

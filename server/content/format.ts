@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FieldProblem } from '../errors';
 import { t, type Locale, type MessageId } from '../i18n';
-import { PACKAGE_COMPLETION, TOPICS, type ModuleContent, type ModuleItem, type PackageItem, type QuizItem } from '../modules/model';
+import { MODULE_ORDERS, PACKAGE_COMPLETION, TOPICS, type ModuleContent, type ModuleItem, type PackageItem, type QuizItem } from '../modules/model';
 import { QUESTION_KINDS } from '../questions/model';
 import { humanString } from '../validation';
 
@@ -54,6 +54,8 @@ const moduleFields = {
   topic: z.enum(TOPICS),
   description: nfcText(0, 2000),
   estimatedMinutes: z.number().int().min(1).max(6000),
+  /** absent = lessons first */
+  order: z.enum(MODULE_ORDERS).optional(),
 };
 
 export const moduleFileSchema = z.strictObject({ ...moduleFields, items: z.array(z.discriminatedUnion('kind', [fileLessonItemSchema, quizItemSchema, filePackageItemSchema])).min(1).max(100) }).superRefine((module, ctx) => {
@@ -191,7 +193,7 @@ export function canonicalContent(content: ModuleContent): ModuleContent {
       shuffleOptions: q.shuffleOptions,
     };
   };
-  return { title: content.title, topic: content.topic, description: content.description ?? '', estimatedMinutes: content.estimatedMinutes, items: content.items.map(item) };
+  return { title: content.title, topic: content.topic, description: content.description ?? '', estimatedMinutes: content.estimatedMinutes, ...(content.order ? { order: content.order } : {}), items: content.items.map(item) };
 }
 
 export function sameContent(a: ModuleContent, b: ModuleContent): boolean {

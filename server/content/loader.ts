@@ -179,7 +179,7 @@ function readModule(contentDir: string, moduleDir: string, topic: Topic, codes: 
     const html = readLesson(moduleDir, item.file, label, index, set.problems);
     if (html !== null) items.push({ kind: 'lesson', key: item.key, title: item.title, body: sanitizeLessonHtml(html), attachments: [] });
   });
-  set.modules.push({ folder: topic, code: file.code, packages, content: { title: file.title, topic: file.topic, description: file.description, estimatedMinutes: file.estimatedMinutes, items } });
+  set.modules.push({ folder: topic, code: file.code, packages, content: { title: file.title, topic: file.topic, description: file.description, estimatedMinutes: file.estimatedMinutes, ...(file.order ? { order: file.order } : {}), items } });
 }
 
 export interface LoadOptions {

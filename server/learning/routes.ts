@@ -4,13 +4,13 @@
  * (`learning.take`); an attempt id of someone else answers 404 like a missing one.
  */
 import type { Router } from 'express';
-import { notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { topicLabels, type QuizItem } from '../modules/model';
 import { findLearner, learnerRef } from '../progress/learner';
 import { learningYears, myModules } from '../progress/my-modules';
-import { completeLesson, findLearnableModule, findProgress, startModule, touchItem } from '../progress/service';
+import { completeLesson, findLearnableModule, findProgress, lessonsBefore, startModule, touchItem } from '../progress/service';
 import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
 import { cooldownMs, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
@@ -99,7 +99,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const { progress, version } = started;
       const item = itemOf(version, ctx.input.itemKey);
-      await touchItem(db, progress._id, item.key);
+      await touchItem(db, progress, item.key);
       const next = nextItem(version, item.key);
       const common = { moduleId: id, moduleTitle: version.content.title, percent: progress.percent, next: next && presentItem(next, id, progress.doneItems), done: progress.doneItems.includes(item.key) };
       if (item.kind === 'lesson') {
@@ -113,6 +113,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       }
       const settings = quizSettings(services);
       const state = await quizState(db, progress, item, now, settings);
+      const lessonsLeft = lessonsBefore(version, progress).map((lesson) => presentItem(lesson, id, progress.doneItems));
       ctx.res.render('learn/quiz', {
         title: 'learn_quiz_title',
         ...common,
@@ -124,6 +125,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
           cooldownSeconds: state.cooldownUntil ? Math.ceil((state.cooldownUntil.getTime() - now.getTime()) / 1000) : 0,
         },
         attempts: (await listAttempts(db, progress, item.key)).map(presentAttemptLine),
+        lessonsLeft,
       });
     },
   });
@@ -154,6 +156,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const item = itemOf(started.version, ctx.input.itemKey);
       if (item.kind !== 'quiz') return ctx.res.redirect(303, `/learn/modules/${id}/items/${item.key}`);
+      if (lessonsBefore(started.version, started.progress).length) throw conflict('learn_lessons_first');
       const { attempt } = await startAttempt(db, started.progress, item, now, quizSettings(services));
       ctx.res.redirect(303, `/learn/attempts/${attempt._id.toHexString()}`);
     },

@@ -102,8 +102,17 @@ export interface ModuleContent {
   topic: Topic;
   description: string;
   estimatedMinutes: number;
+  /**
+   * "lessons-first" (the plan's intent, and the default when absent): a quiz opens once every
+   * lesson of the module is read; "free": items in any order.
+   */
+  order?: ModuleOrder;
   items: ModuleItem[];
 }
+
+export const MODULE_ORDERS = ['lessons-first', 'free'] as const;
+export type ModuleOrder = (typeof MODULE_ORDERS)[number];
+export const moduleOrderOf = (content: Pick<ModuleContent, 'order'>): ModuleOrder => content.order ?? 'lessons-first';
 
 export interface LearningModule {
   _id: Types.ObjectId;
@@ -162,6 +171,7 @@ const contentSchema = new Schema<ModuleContent>(
     topic: { type: String, required: true, enum: TOPICS },
     description: { type: String, default: '' },
     estimatedMinutes: { type: Number, required: true },
+    order: { type: String, enum: MODULE_ORDERS, default: undefined },
     items: { type: [itemSchema], default: [] },
   },
   { _id: false },

@@ -13,13 +13,14 @@ import { officerModel, type Officer } from '../officers/model';
 import { actorOfContext, todayInVietnam } from '../units/forms';
 import { unitModel, type Unit } from '../units/model';
 import { callerScope, unitOptions } from '../units/scope';
-import { TOPICS, topicLabels, type LearningModule, type ModuleItem, type Topic } from './model';
+import { MODULE_ORDERS, moduleOrderOf, TOPICS, topicLabels, type LearningModule, type ModuleItem, type Topic } from './model';
 import { activeQuestionCounts, ownedRef, unitRefOf, type PublishProblem } from './service';
 import { usablePackages } from '../packages/access';
 import { packageModel, type ContentPackage } from '../packages/model';
 import { autoRule } from '../progress/package-rules';
 
 export const topicOptions = TOPICS.map((topic) => ({ value: topic, label: topicLabels[topic] }));
+export const moduleOrderOptions = MODULE_ORDERS.map((order) => ({ value: order, label: `module_order_${order.replace('-', '_')}` as const }));
 
 /** What a refused form shows: the problems by field, or one alert. */
 export interface EditorState {
@@ -93,6 +94,7 @@ export async function presentModule(db: Connection, module: LearningModule) {
     topicLabel: topicLabels[module.draft.topic],
     description: module.draft.description,
     estimatedMinutes: module.draft.estimatedMinutes,
+    order: moduleOrderOf(module.draft),
     ownerName: await ownerName(db, module),
     publishedVersion: module.publishedVersion,
     draftDirty: module.draftDirty && module.publishedVersion > 0,
@@ -143,6 +145,7 @@ export async function editorLocals(db: Connection, actor: Actor, module: Learnin
     assignUnits: canAssign ? await unitOptions(db, actor, 'module.assign') : [],
     assignments: await visibleAssignments(db, actor, module),
     topics: topicOptions,
+    moduleOrders: moduleOrderOptions,
     counts: await activeQuestionCounts(db),
     poolCounts: await activeQuestionCounts(db, module.code),
     today: todayInVietnam(),
@@ -172,6 +175,7 @@ export async function renderItem(ctx: RouteContext<unknown>, module: LearningMod
           ? presentItem(item, await itemPackages(db, [item]))
           : { ...item, drawCounts: Object.fromEntries(item.draw.map((d) => [d.topic, d.count])), ownPool: item.draw.some((d) => d.pool === module.code) },
     topics: topicOptions,
+    moduleOrders: moduleOrderOptions,
     counts: await activeQuestionCounts(db),
     poolCounts: await activeQuestionCounts(db, module.code),
     maxVideoMb: ctx.services.config.MEDIA_MAX_MB,

@@ -144,8 +144,8 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     form: 'metadata',
     input: moduleMetadataForm,
     command: async (ctx, module) => {
-      const { title, topic, description, estimatedMinutes } = ctx.input;
-      await editDraft(db, module, (draft) => Object.assign(draft, { title, topic, description: description ?? '', estimatedMinutes }));
+      const { title, topic, description, estimatedMinutes, order } = ctx.input;
+      await editDraft(db, module, (draft) => Object.assign(draft, { title, topic, description: description ?? '', estimatedMinutes, order }));
       return DONE.saved;
     },
   });

@@ -35,3 +35,42 @@ OPTIONS.allowedAttributes = { ...(OPTIONS.allowedAttributes as Record<string, st
 export function sanitizeLessonHtml(html: string): string {
   return sanitizeHtml(html.normalize('NFC'), OPTIONS).trim();
 }
+
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const BULLET = /^\s*[-•*–]\s+/;
+const NUMBERED = /^\s*\d{1,3}[.)]\s+/;
+
+// tag names that make a body HTML; "<khi chậm trễ>" in pasted text is not one
+const HTML_TAGS = new Set([...(OPTIONS.allowedTags as string[]), ...(OPTIONS.nonTextTags ?? []), 'h1', 'h5', 'h6', 'html', 'head', 'body', 'meta', 'link', 'font', 'o:p', 'svg', 'math', 'input', 'button', 'form', 'frame', 'embed', 'base', 'video', 'audio', 'source', 'picture', 'section', 'article', 'header', 'footer', 'nav', 'main', 'label', 'select', 'center', 'col', 'colgroup']);
+
+/** A body with no HTML tag at all is plain text (pasted from a document or typed), not HTML. */
+export function isPlainText(body: string): boolean {
+  for (const match of body.matchAll(/<\/?([a-z][a-z0-9:]*)[\s/>]/gi)) if (HTML_TAGS.has(match[1]!.toLowerCase())) return false;
+  return true;
+}
+
+/**
+ * Plain text as lesson HTML, keeping its shape: blank lines separate paragraphs, lines
+ * starting with "- ", "• " or "* " become a bulleted list and "1. " / "1) " a numbered one,
+ * other line breaks stay line breaks — so a lesson pasted as text is not one run-on paragraph.
+ */
+export function plainTextToHtml(text: string): string {
+  const html: string[] = [];
+  for (const block of text.replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
+    // runs of consecutive lines of one kind: paragraph lines, bullets or numbered items
+    const runs: Array<{ kind: 'p' | 'ul' | 'ol'; lines: string[] }> = [];
+    for (const line of block.split('\n').filter((l) => l.trim() !== '')) {
+      const kind = BULLET.test(line) ? 'ul' : NUMBERED.test(line) ? 'ol' : 'p';
+      const content = kind === 'p' ? line.trim() : line.replace(kind === 'ul' ? BULLET : NUMBERED, '').trim();
+      const last = runs[runs.length - 1];
+      if (last?.kind === kind) last.lines.push(content);
+      else runs.push({ kind, lines: [content] });
+    }
+    html.push(
+      runs
+        .map(({ kind, lines }) => (kind === 'p' ? `<p>${lines.map(escapeText).join('<br>')}</p>` : `<${kind}>${lines.map((line) => `<li>${escapeText(line)}</li>`).join('')}</${kind}>`))
+        .join(''),
+    );
+  }
+  return html.filter(Boolean).join('\n');
+}

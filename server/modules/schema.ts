@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { MessageId } from '../i18n';
 import { code, humanString, objectId, optionalText, text } from '../validation';
-import { PACKAGE_COMPLETION, TOPICS } from './model';
+import { MODULE_ORDERS, PACKAGE_COMPLETION, TOPICS } from './model';
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 /** A whole number typed in a form field, within [min, max]. */
@@ -26,7 +26,7 @@ const metadata = {
 
 /** Creating a module; an empty owner means province-wide (admins only). */
 export const createModuleForm = z.object({ code, ...metadata, ownerUnitId: z.preprocess(blankToUndefined, objectId.optional()) }).strict();
-export const moduleMetadataForm = z.object({ id: objectId, ...metadata }).strict();
+export const moduleMetadataForm = z.object({ id: objectId, ...metadata, order: z.enum(MODULE_ORDERS).default('lessons-first') }).strict();
 export const moduleIdParams = z.object({ id: objectId });
 export const modulePageQuery = z.object({ id: objectId, done: z.string().max(40).optional().catch(undefined) });
 export const archiveForm = z.object({ id: objectId, archived: z.enum(['on', 'off']) }).strict();

@@ -13,7 +13,7 @@ import { questionModel } from '../questions/model';
 import { unitModel, type Unit } from '../units/model';
 import { subtreeIds } from '../units/service';
 import { moduleModel, readyModuleModel, TOPICS, type LearningModule, type ModuleContent, type ModuleItem, type QuizItem, type Topic } from './model';
-import { sanitizeLessonHtml } from './sanitize';
+import { isPlainText, plainTextToHtml, sanitizeLessonHtml } from './sanitize';
 import type { QuizFields } from './schema';
 
 const HEX_ID = /^[0-9a-fA-F]{24}$/;
@@ -141,7 +141,8 @@ export function findItem(draft: ModuleContent, key: string): ModuleItem {
 }
 
 /** A lesson's stored body: sanitised, whatever was posted. */
-export const lessonBody = (html: string) => sanitizeLessonHtml(html);
+/** A lesson body as stored: pasted plain text keeps its paragraphs and lists; HTML is sanitised either way. */
+export const lessonBody = (body: string) => sanitizeLessonHtml(isPlainText(body) ? plainTextToHtml(body) : body);
 
 /**
  * The quiz item fields from the form (draws with a count of 0 are left out); with

@@ -31,6 +31,8 @@ export interface ModuleProgress {
   attempts: number;
   /** the item to continue with */
   lastItemKey: string | null;
+  /** lessons the officer has opened: only an opened lesson can be marked read */
+  openedItems?: string[];
   startedAt: Date;
   completedAt: Date | null;
   updatedAt: Date;
@@ -66,6 +68,7 @@ const progressSchema = new Schema<ModuleProgress>(
     lastScore: { type: Number, default: null },
     attempts: { type: Number, default: 0 },
     lastItemKey: { type: String, default: null },
+    openedItems: { type: [String], default: undefined },
     startedAt: { type: Date, required: true },
     completedAt: { type: Date, default: null },
   },

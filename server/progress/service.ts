@@ -4,8 +4,8 @@
  * `module_progress` current after every event so that reports never scan attempts.
  */
 import { trusted, Types, type Connection } from 'mongoose';
-import { notFound } from '../errors';
-import { moduleModel, type LearningModule, type ModuleItem, type ModuleVersion } from '../modules/model';
+import { conflict, notFound } from '../errors';
+import { moduleModel, moduleOrderOf, type LearningModule, type LessonItem, type ModuleItem, type ModuleVersion } from '../modules/model';
 import { findVersion, latestVersion } from '../modules/versions';
 import type { Attempt } from '../quizzes/model';
 import type { Learner } from './learner';
@@ -76,9 +76,16 @@ export async function startModule(db: Connection, learner: Learner, moduleId: Ty
   }
 }
 
-/** Remembers the item the officer opened last ("Tiếp tục" leads back to it). */
-export async function touchItem(db: Connection, progressId: Types.ObjectId, itemKey: string): Promise<void> {
-  await progressModel(db).updateOne({ _id: progressId, lastItemKey: trusted({ $ne: itemKey }) }, { $set: { lastItemKey: itemKey } });
+/** Remembers the item the officer opened last ("Tiếp tục" leads back to it) and that it was opened. */
+export async function touchItem(db: Connection, progress: Pick<ModuleProgress, '_id' | 'lastItemKey' | 'openedItems'>, itemKey: string): Promise<void> {
+  if (progress.lastItemKey === itemKey && progress.openedItems?.includes(itemKey)) return;
+  await progressModel(db).updateOne({ _id: progress._id }, { $set: { lastItemKey: itemKey }, $addToSet: { openedItems: itemKey } });
+}
+
+/** The lessons still to read before `quiz` may be taken: none when the module's order is free. */
+export function lessonsBefore(version: ModuleVersion, progress: Pick<ModuleProgress, 'doneItems'>): LessonItem[] {
+  if (moduleOrderOf(version.content) === 'free') return [];
+  return version.content.items.filter((item): item is LessonItem => item.kind === 'lesson' && !progress.doneItems.includes(item.key));
 }
 
 /**
@@ -110,11 +117,17 @@ export async function rollUp(db: Connection, progress: ModuleProgress, items: re
 export async function completeLesson(db: Connection, progress: ModuleProgress, version: ModuleVersion, itemKey: string, now: Date): Promise<ModuleProgress> {
   const item = version.content.items.find((i) => i.key === itemKey);
   if (!item || item.kind !== 'lesson') throw notFound('learn_item_not_found');
-  const added = await progressModel(db).findOneAndUpdate({ _id: progress._id, doneItems: trusted({ $ne: itemKey }) }, { $addToSet: { doneItems: itemKey } }, { returnDocument: 'after' }).lean<ModuleProgress>();
+  // "Đã học xong" counts only for a lesson whose content the officer has opened (touchItem)
+  const added = await progressModel(db)
+    .findOneAndUpdate({ _id: progress._id, doneItems: trusted({ $ne: itemKey }), openedItems: itemKey }, { $addToSet: { doneItems: itemKey } }, { returnDocument: 'after' })
+    .lean<ModuleProgress>();
   if (added) {
     await recordEvent(db, { type: 'lesson_completed', at: now, officerId: progress.officerId, moduleId: progress.moduleId, year: progress.year, version: progress.version, itemKey });
+    return rollUp(db, added, version.content.items, now);
   }
-  return rollUp(db, added ?? (await progressModel(db).findById(progress._id).lean<ModuleProgress>())!, version.content.items, now);
+  const current = (await progressModel(db).findById(progress._id).lean<ModuleProgress>())!;
+  if (!current.doneItems.includes(itemKey)) throw conflict('learn_lesson_not_opened');
+  return rollUp(db, current, version.content.items, now);
 }
 
 /**

@@ -69,6 +69,24 @@ describe('authoring: modules', function () {
     expect(edited.key, 'the key stays when the title changes').to.equal(added.key);
   });
 
+  it('plain text pasted into a lesson keeps its paragraphs and its "- " and "1. " lists (issue #15 defect 3)', async () => {
+    const module = await buildModule(db(), w.units.A1._id, { items: [] });
+    const pasted = 'Thực hiện "4 xin, 4 luôn" khi tiếp dân.\r\n\r\n4 xin:\r\n- Xin chào\r\n- Xin lỗi <khi chậm trễ>\r\n\r\nThứ tự:\n1. Chào hỏi\n2) Lắng nghe\n\nDòng một\ndòng hai';
+    expect((await w.post(w.as.coordA, page(module, '/lessons'), { title: 'Bài dán', body: pasted })).status).to.equal(303);
+    const body = ((await reload(module)).draft.items[0] as LessonItem).body;
+    expect(body).to.equal(
+      [
+        '<p>Thực hiện "4 xin, 4 luôn" khi tiếp dân.</p>',
+        '<p>4 xin:</p><ul><li>Xin chào</li><li>Xin lỗi &lt;khi chậm trễ&gt;</li></ul>',
+        '<p>Thứ tự:</p><ol><li>Chào hỏi</li><li>Lắng nghe</li></ol>',
+        '<p>Dòng một<br />dòng hai</p>',
+      ].join('\n'),
+    );
+    // HTML is taken as HTML: its own paragraphs, not wrapped again
+    expect((await w.post(w.as.coordA, page(module, '/lessons'), { title: 'Bài HTML', body: '<p>Một</p>\n\n<p>Hai</p>' })).status).to.equal(303);
+    expect(((await reload(module)).draft.items[1] as LessonItem).body).to.equal('<p>Một</p>\n\n<p>Hai</p>');
+  });
+
   it('item keys are unique slugs of titles; items move up and down and are removed', async () => {
     const module = await buildModule(db(), w.units.A1._id, { items: [] });
     for (const title of ['Bài học Ứng xử', 'Bài học Ứng xử', '!!!']) expect((await w.post(w.as.coordA, page(module, '/lessons'), { title, body: '<p>x</p>' })).status).to.equal(303);
@@ -78,6 +96,18 @@ describe('authoring: modules', function () {
     await w.post(w.as.coordA, page(module, '/items/bai-hoc-ung-xu/remove'), {});
     expect((await reload(module)).draft.items.map((i) => i.key)).to.deep.equal(['bai-3', 'bai-hoc-ung-xu-2']);
     expect((await w.post(w.as.coordA, page(module, '/items/khong-co/remove'), {})).status).to.equal(404);
+  });
+
+  it('the learning order is a module setting: lessons first unless the coordinator chooses free; anything else is refused', async () => {
+    const module = await buildModule(db(), w.units.A1._id);
+    const form = { title: module.draft.title, topic: 'thai-do', description: '', estimatedMinutes: '20' };
+    const editor = await w.as.coordA.get(page(module, ''));
+    expect(editor.text).to.match(/<option value="lessons-first"[^>]*selected/).and.contain(t('vi', 'module_order_free'));
+    expect((await w.post(w.as.coordA, page(module, ''), { ...form, order: 'free' })).status).to.equal(303);
+    expect((await reload(module)).draft.order).to.equal('free');
+    expect((await w.as.coordA.get(page(module, ''))).text).to.match(/<option value="free"[^>]*selected/);
+    expect((await w.post(w.as.coordA, page(module, ''), { ...form, order: 'quiz-first' })).status).to.equal(422);
+    expect((await reload(module)).draft.order).to.equal('free');
   });
 
   it('publishing makes versions: an edit after publishing marks the draft dirty, publishing again makes version 2, version 1 is unchanged', async () => {

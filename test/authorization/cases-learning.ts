@@ -8,7 +8,7 @@
  */
 import type { Types } from 'mongoose';
 import type { Learner } from '../../server/progress/learner';
-import { findProgress, startModule } from '../../server/progress/service';
+import { findProgress, startModule, touchItem } from '../../server/progress/service';
 import { trainingYear } from '../../server/progress/year';
 import { startAttempt } from '../../server/quizzes/service';
 import type { QuizItem } from '../../server/modules/model';
@@ -30,8 +30,9 @@ async function startedModule(w: World): Promise<{ moduleId: Types.ObjectId; q: Q
   bank ??= buildQuestions(db, 'ky-luat', 2);
   await bank;
   const q = quiz('kiem-tra', { draw: [{ topic: 'ky-luat', count: 2 }] });
-  const { moduleId } = await buildPublishedModule(db, { items: [lesson('bai-1'), q] });
-  await startModule(db, learnerOf(w), moduleId, trainingYear(), new Date());
+  // the matrix checks who may act, not the learning order: items in any order, the lesson opened
+  const { moduleId } = await buildPublishedModule(db, { items: [lesson('bai-1'), q], order: 'free' });
+  await touchItem(db, await startModule(db, learnerOf(w), moduleId, trainingYear(), new Date()), 'bai-1');
   return { moduleId, q };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Connection, Types } from 'mongoose';
 import { assignmentModel, type Assignment } from '../../server/assignments/model';
-import { moduleModel, type LessonItem, type ModuleContent, type ModuleItem, type ModuleVersion, type QuizItem, type Topic } from '../../server/modules/model';
+import { moduleModel, type LessonItem, type ModuleContent, type ModuleItem, type ModuleVersion, type QuizItem, type Topic, type ModuleOrder } from '../../server/modules/model';
 import { publishModule } from '../../server/modules/versions';
 import { findLearner, type Learner } from '../../server/progress/learner';
 import { questionModel, type Question, type QuestionKind } from '../../server/questions/model';
@@ -53,9 +53,9 @@ export const quiz = (key: string, overrides: Partial<QuizItem> = {}): QuizItem =
 });
 
 /** Makes a module with `items` and publishes it; returns the module id and its first version. */
-export async function buildPublishedModule(db: Connection, options: { items: ModuleItem[]; topic?: Topic; title?: string; code?: string; ownerUnitId?: Types.ObjectId | null }): Promise<{ moduleId: Types.ObjectId; version: ModuleVersion }> {
+export async function buildPublishedModule(db: Connection, options: { items: ModuleItem[]; topic?: Topic; title?: string; code?: string; ownerUnitId?: Types.ObjectId | null; order?: ModuleOrder }): Promise<{ moduleId: Types.ObjectId; version: ModuleVersion }> {
   const n = ++serial;
-  const draft: ModuleContent = { title: options.title ?? `Học phần thử ${n}`, topic: options.topic ?? 'thai-do', description: 'Mô tả học phần thử', estimatedMinutes: 20, items: options.items };
+  const draft: ModuleContent = { title: options.title ?? `Học phần thử ${n}`, topic: options.topic ?? 'thai-do', description: 'Mô tả học phần thử', estimatedMinutes: 20, items: options.items, ...(options.order ? { order: options.order } : {}) };
   const module = await moduleModel(db).create({ code: options.code ?? `HP-THU-${n}`, ownerUnitId: options.ownerUnitId ?? null, draft, draftDirty: true });
   const version = await publishModule(db, module._id, null);
   return { moduleId: module._id, version };

@@ -9,7 +9,7 @@ import { AppError } from '../../server/errors';
 import type { QuizItem } from '../../server/modules/model';
 import type { Learner } from '../../server/progress/learner';
 import { learningEventModel, progressModel, type ModuleProgress } from '../../server/progress/model';
-import { completeLesson, findProgress, pinnedVersion, startModule } from '../../server/progress/service';
+import { completeLesson, findProgress, pinnedVersion, startModule, touchItem } from '../../server/progress/service';
 import { attemptModel, type Attempt } from '../../server/quizzes/model';
 import { quizState, saveAnswers, startAttempt, submitAttempt, type QuizSettings } from '../../server/quizzes/service';
 import { openTestDatabase, type TestDatabase } from '../database';
@@ -191,10 +191,12 @@ describe('quiz attempts and progress (services)', function () {
     await submitAttempt(db, attempt._id, learner.officerId, rightAnswers(attempt), q, later(MIN), SETTINGS);
     let p = await progressOf(progress);
     expect(p).to.include({ status: 'in-progress', percent: 50, completedAt: null });
+    await touchItem(db, p, 'bai-1');
     p = await completeLesson(db, p, version, 'bai-1', later(2 * MIN));
     expect(p).to.include({ status: 'completed', percent: 100 });
     expect(p.completedAt?.toISOString()).to.equal(later(2 * MIN).toISOString());
     // marking it again changes nothing and records no second event
+    await touchItem(db, p, 'bai-1');
     await completeLesson(db, p, version, 'bai-1', later(3 * MIN));
     const events = await learningEventModel(db).find({ officerId: learner.officerId }).lean();
     expect(events.filter((e) => e.type === 'lesson_completed')).to.have.length(1);
@@ -203,6 +205,7 @@ describe('quiz attempts and progress (services)', function () {
 
   it('a failed quiz leaves the quiz item undone', async () => {
     const { learner, progress, q } = await started();
+    await touchItem(db, progress, 'bai-1');
     await completeLesson(db, progress, await pinnedVersion(db, progress), 'bai-1', T0);
     const { attempt } = await startAttempt(db, progress, q, T0, SETTINGS);
     await submitAttempt(db, attempt._id, learner.officerId, wrongAnswers(attempt), q, later(MIN), SETTINGS);

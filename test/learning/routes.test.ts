@@ -10,6 +10,7 @@ import { learningEventModel, progressModel, type ModuleProgress } from '../../se
 import { attemptModel, type Attempt } from '../../server/quizzes/model';
 import { trainingYear } from '../../server/progress/year';
 import { formatDate } from '../../server/http/views';
+import { t } from '../../server/i18n';
 import { createAccount } from '../../server/users/service';
 import type { Officer } from '../../server/officers/model';
 import type { Unit } from '../../server/units/model';
@@ -64,7 +65,7 @@ describe('learning: pages and /api/v1/me over HTTP', function () {
     await buildQuestions(db(), 'thai-do', 4, ['single', 'scenario', 'true-false', 'single']);
     assigned = (await buildPublishedModule(db(), { title: 'Thái độ làm việc', items: [lesson('bai-1'), quiz('kiem-tra', { timeLimitMinutes: 20 })] })).moduleId;
     overdue = (await buildPublishedModule(db(), { title: 'Kỷ luật công vụ', items: [lesson('bai-1')] })).moduleId;
-    voluntary = (await buildPublishedModule(db(), { title: 'Học phần tự chọn', items: [lesson('bai-1'), quiz('kiem-tra', { review: 'never' })] })).moduleId;
+    voluntary = (await buildPublishedModule(db(), { title: 'Học phần tự chọn', order: 'free', items: [lesson('bai-1'), quiz('kiem-tra', { review: 'never' })] })).moduleId;
     // to a unit above the officer's; and twice by name (the earliest due date counts), in the past
     await assign(db(), { moduleId: assigned, unitId: A._id, dueDate: new Date(Date.UTC(YEAR, 11, 30)) });
     await assign(db(), { moduleId: overdue, officerIds: [me._id], dueDate: new Date(Date.UTC(YEAR - 1, 11, 31)), year: YEAR });
@@ -210,6 +211,35 @@ describe('learning: pages and /api/v1/me over HTTP', function () {
     expect(page.text).to.contain('Bạn chưa đạt').and.contain('Đúng 1/4 câu');
     expect((await attemptModel(db()).findById(attemptId).lean<Attempt>())!).to.include({ status: 'submitted', correctCount: 1, score: 25 });
     expect((await progressModel(db()).findOne({ officerId: me._id, moduleId }).lean<ModuleProgress>())!.attempts).to.equal(1);
+  });
+
+  it('lessons first (the default order): a lesson counts only once opened, and the quiz opens once every lesson is read (issue #15 defect 10)', async () => {
+    const { moduleId } = await buildPublishedModule(db(), { items: [lesson('bai-1'), lesson('bai-2'), quiz('kiem-tra')] });
+    const reader = await buildOfficer({ unitId: A1._id });
+    const c = await signedIn(reader);
+    await c.submit(`/learn/modules/${moduleId}/start`, {}, '/learn');
+    const progress = () => progressModel(db()).findOne({ officerId: reader._id, moduleId }).lean<ModuleProgress>();
+
+    // "Đã học xong bài này" without opening the lesson: refused, nothing counted
+    const unread = await c.submit(`/learn/modules/${moduleId}/items/bai-2/done`, {}, '/learn');
+    expect(unread.status).to.equal(409);
+    expect(unread.text).to.contain(t('vi', 'learn_lesson_not_opened'));
+    expect((await progress())!.doneItems).to.deep.equal([]);
+
+    // the quiz page lists the lessons left instead of a start button; starting is refused
+    const quizPage = await c.get(`/learn/modules/${moduleId}/items/kiem-tra`);
+    expect(quizPage.text).to.contain(t('vi', 'learn_lessons_first_intro', { n: 2 })).and.not.contain(t('vi', 'learn_start_attempt'));
+    const early = await c.submit(`/learn/modules/${moduleId}/items/kiem-tra/attempts`, {}, '/learn');
+    expect(early.status).to.equal(409);
+    expect(await attemptsOf(reader, moduleId)).to.have.length(0);
+
+    for (const key of ['bai-1', 'bai-2']) {
+      expect((await c.get(`/learn/modules/${moduleId}/items/${key}`)).status).to.equal(200);
+      expect((await c.submit(`/learn/modules/${moduleId}/items/${key}/done`, {}, '/learn')).status).to.equal(303);
+    }
+    expect((await progress())!.doneItems).to.have.members(['bai-1', 'bai-2']);
+    expect((await c.get(`/learn/modules/${moduleId}/items/kiem-tra`)).text).to.contain(t('vi', 'learn_start_attempt'));
+    expect((await c.submit(`/learn/modules/${moduleId}/items/kiem-tra/attempts`, {}, '/learn')).location).to.match(/\/learn\/attempts\/[0-9a-f]{24}$/);
   });
 
   it('review "never" shows no answers; a failed attempt shows the cooldown on the quiz page', async () => {

@@ -106,6 +106,9 @@ export const vi = {
   learn_answer_question_not_in_attempt: 'Câu hỏi này không thuộc bài làm của bạn.',
   learn_answer_option_invalid: 'Đáp án đã chọn không thuộc câu hỏi này.',
   learn_answer_one_option_only: 'Câu hỏi này chỉ được chọn một đáp án.',
+  learn_lessons_first: 'Hãy học xong các bài học của học phần trước khi làm bài kiểm tra.',
+  learn_lessons_first_intro: 'Bài kiểm tra mở sau khi bạn học xong các bài học của học phần. Còn {n} bài chưa học:',
+  learn_lesson_not_opened: 'Hãy mở và đọc nội dung bài học trước khi đánh dấu đã học xong.',
 } satisfies Record<string, string>;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -215,4 +218,7 @@ export const en: Record<keyof typeof vi, string> = {
   learn_answer_question_not_in_attempt: 'This question is not part of your attempt.',
   learn_answer_option_invalid: 'The chosen option does not belong to this question.',
   learn_answer_one_option_only: 'Only one option may be chosen for this question.',
+  learn_lessons_first: 'Finish the lessons of the module before taking its quiz.',
+  learn_lessons_first_intro: 'The quiz opens once you have read the lessons of the module. {n} still to read:',
+  learn_lesson_not_opened: 'Open and read the lesson before marking it as read.',
 };
