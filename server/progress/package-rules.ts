@@ -30,8 +30,8 @@ export type RuleResult = Pick<PackageResult, 'kind' | 'completion' | 'success' |
 
 /** The rule 'auto' stands for, for a package of `kind` whose H5P main library is `mainLibrary`. */
 export function autoRule(kind: PackageResult['kind'], mainLibrary: string | null): PackageCompletion {
-  if (kind !== 'h5p') return 'completed';
-  return mainLibrary && UNSCORED_H5P_TYPES.has(mainLibrary) ? 'viewed' : 'auto';
+  const unscored = kind === 'h5p' && mainLibrary !== null && UNSCORED_H5P_TYPES.has(mainLibrary);
+  return kind !== 'h5p' ? 'completed' : unscored ? 'viewed' : 'auto';
 }
 
 /**
