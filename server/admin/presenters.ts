@@ -26,6 +26,9 @@ export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> =
   { value: 'question.', label: 'audit_prefix_question' },
   { value: 'assignment.', label: 'audit_prefix_assignment' },
   { value: 'bundle.', label: 'audit_prefix_bundle' },
+  { value: 'campaign.', label: 'audit_prefix_campaign' },
+  { value: 'override.', label: 'audit_prefix_override' },
+  { value: 'exemption.', label: 'audit_prefix_exemption' },
 ];
 
 export interface AuditRow {

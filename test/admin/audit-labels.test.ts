@@ -25,6 +25,8 @@ function recordedActions(): Set<string> {
       // ctx.audit({ action: '…' }) and the sign-in's audit('…', account)
       const at = line.search(/\baction: |\baudit\('/);
       if (at < 0) continue;
+      // (a type such as `action: 'campaign.view' | 'campaign.manage'` names policies, not audit events)
+      if (/'[a-z_.]+' \|/.test(line)) continue;
       for (const match of line.slice(at).matchAll(/'([a-z_]+\.[a-z_]+)'/g)) actions.add(match[1]!);
     }
   }
