@@ -3,7 +3,13 @@ import type { Connection } from 'mongoose';
 import { openTestDatabase, type TestDatabase } from '../database';
 import { buildDemoProvince, loadDemoProvince } from '../../server/demo/province';
 import { unitModel } from '../../server/units/model';
-import { OFFICER_CATEGORIES, officerModel } from '../../server/officers/model';
+import { OFFICER_CATEGORIES, officerCategoryLabels, officerModel, type Officer } from '../../server/officers/model';
+import { createDemoAccounts } from '../../server/demo/accounts';
+import { userModel, type User } from '../../server/users/model';
+import type { Unit } from '../../server/units/model';
+import { t } from '../../server/i18n';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { unitTree } from '../../server/units/service';
 import type { UnitTreeNode } from '../../server/units/presenters';
 
@@ -55,5 +61,18 @@ describe('demo province', function () {
     const second = await loadDemoProvince(db);
     expect(second).to.deep.equal({ loaded: false, units: 0, officers: 0 });
     expect(await Promise.all([Unit.countDocuments(), Officer.countDocuments()])).to.deep.equal([units, officers]);
+  });
+
+  it("the README's demo logins describe the demo officer as the data makes them: category and unit (issue #15 defect 9)", async () => {
+    await loadDemoProvince(db);
+    await createDemoAccounts(db, 'mật khẩu demo thử', 4);
+    const account = (await userModel(db).findOne({ username: 'demo.officer' }).lean<User>())!;
+    const officer = (await officerModel(db).findById(account.officerId).lean<Officer>())!;
+    const unit = (await unitModel(db).findById(officer.unitId).lean<Unit>())!;
+    const row = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('| `demo.officer`'));
+    expect(row, 'the README has a row for demo.officer').to.be.a('string');
+    expect(row!.toLowerCase()).to.contain(t('vi', officerCategoryLabels[officer.category]).toLowerCase()).and.contain(unit.name.toLowerCase());
   });
 });

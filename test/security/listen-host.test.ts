@@ -89,4 +89,32 @@ describe('security #10.10: HTTP listeners bind to HOST (loopback by default)', f
       expect(await connects(outside, contentPort), `content origin reachable on ${outside}:${contentPort}`).to.equal(false);
     }
   });
+
+  it('a content port already in use stops npm start with a message naming the port and its setting (it used to serve with "listening on null")', async () => {
+    const busyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-busy-'));
+    const [port, contentPort] = [await freePort(), await freePort()];
+    const squatter = net.createServer().listen(contentPort, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    try {
+      const busy = spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH, NODE_ENV: 'development', PORT: String(port), CONTENT_PORT: String(contentPort), DATA_DIR: busyDir, DEMO_DATA: 'off', STARTER_CONTENT: 'off', BCRYPT_COST: '4', LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      busy.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      busy.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => busy.kill('SIGKILL'), 90_000);
+        busy.once('exit', (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      expect(code, output).to.equal(1);
+      expect(output).to.contain(`Cổng ${contentPort} (CONTENT_PORT) đang được chương trình khác sử dụng`).and.not.contain('listening on null');
+    } finally {
+      squatter.close();
+      fs.rmSync(busyDir, { recursive: true, force: true });
+    }
+  });
 });
