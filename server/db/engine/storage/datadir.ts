@@ -115,6 +115,11 @@ export class DataDir {
     return this.journal.failed;
   }
 
+  /** Set while the disk is full: appends are refused (and retried) until space returns; null otherwise. */
+  get noSpace(): Error | null {
+    return this.journal.noSpace;
+  }
+
   get stats(): DataDirStats {
     return {
       journalBytes: this.journalBytes(),
@@ -179,7 +184,7 @@ export class DataDir {
    * checkpoint is older than `checkpointSeconds` (`now` in ms since the epoch).
    */
   needsCheckpoint(now = Date.now()): boolean {
-    if (this.running !== null || this.state !== 'ready' || this.failed) return false;
+    if (this.running !== null || this.state !== 'ready' || this.failed || this.noSpace) return false;
     const records = this.journal.records - this.lastCheckpoint.records;
     if (records === 0) return false;
     return this.journalBytes() > this.checkpointBytes || records >= this.checkpointRecords || (this.checkpointMs > 0 && now - this.lastCheckpoint.at >= this.checkpointMs);
