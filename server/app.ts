@@ -7,7 +7,7 @@ import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import helmet from 'helmet';
-import { databaseReachable } from './db/connect';
+import { databaseReadiness } from './db/connect';
 import { sessionLoader } from './auth/session';
 import type { Services } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -79,12 +79,12 @@ export function createApp(services: Services): express.Express {
       res.json({ status: 'ok' });
     }),
   );
-  /** The database answers: the instance can take traffic. */
+  /** The database answers and accepts writes (not while the disk is full): the instance can take traffic. */
   app.get(
     '/readyz',
     publicEndpoint((_req, res, next) => {
-      databaseReachable(services.db).then((ok) => {
-        res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
+      databaseReadiness(services.db).then(({ ready, reason }) => {
+        res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : reason });
       }, next);
     }),
   );

@@ -61,7 +61,9 @@ export function sessionSecret(config: Env): string {
 
 export async function startPlatform(config: Env): Promise<Platform> {
   const log = createLogger(config.LOG_LEVEL);
-  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  // owner-only: DATA_DIR holds the database, secrets and uploads; 0700 keeps every other local user out of all of it
+  fs.mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') fs.chmodSync(config.DATA_DIR, 0o700);
   const database = await connectDatabase({
     uri: config.MONGODB_URI,
     dataDir: config.DATA_DIR,

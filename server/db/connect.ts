@@ -56,3 +56,16 @@ export async function databaseReachable(connection: mongoose.Connection): Promis
     return false;
   }
 }
+
+/**
+ * Whether the instance can take traffic: the database answers a ping and accepts writes.
+ * The embedded engine reports a write failure (a full disk until space returns, a failed
+ * journal sync) in serverStatus; a real MongoDB has no such field, or may not allow
+ * serverStatus at all, and then the ping decides.
+ */
+export async function databaseReadiness(connection: mongoose.Connection): Promise<{ ready: boolean; reason: string | null }> {
+  if (!(await databaseReachable(connection))) return { ready: false, reason: 'database unreachable' };
+  const status = await connection.db!.admin().command({ serverStatus: 1 }).catch(() => null);
+  const failure: unknown = status?.storageEngine?.writeFailure;
+  return typeof failure === 'string' ? { ready: false, reason: 'database not writable' } : { ready: true, reason: null };
+}

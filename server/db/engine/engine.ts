@@ -81,14 +81,17 @@ export class Engine {
     return engine;
   }
 
+  /** Why writes fail right now (a failed journal sync, or a full disk until space returns), or null. */
   get writeFailure(): Error | null {
-    return this.storage.failed;
+    return this.storage.failed ?? this.storage.noSpace;
   }
 
-  /** Refuses to change anything once the journal could not be synced. */
+  /** Refuses to change anything once the journal could not be synced, or while the disk is full (before memory changes). */
   assertWritable(): void {
     const failed = this.storage.failed;
     if (failed) throw errors.internal(`the engine has stopped accepting writes because the journal could not be written to disk: ${failed.message}`);
+    const full = this.storage.noSpace;
+    if (full) throw errors.outOfDiskSpace(full.message);
   }
 
   /** Makes a change set durable; resolves once it is on disk. */
@@ -244,7 +247,7 @@ export class Engine {
 
   /** Deletes documents whose TTL index date is older than `expireAfterSeconds`. */
   async runTtlPass(now = Date.now()): Promise<number> {
-    if (this.storage.failed) return 0;
+    if (this.writeFailure) return 0;
     const changes = new ChangeSet();
     let deleted = 0;
     for (const colls of this.catalog.dbs.values()) {
@@ -280,7 +283,7 @@ export class Engine {
     try {
       if (this.checkpointing) await this.checkpointing;
       // a snapshot at shutdown keeps the next start fast; with nothing new there is nothing to write
-      if (!this.storage.failed && this.changedSinceOpen) await this.checkpoint();
+      if (!this.writeFailure && this.changedSinceOpen) await this.checkpoint();
     } finally {
       await this.storage.close();
     }

@@ -49,6 +49,7 @@ export const errors = {
   unknownField: (cmd: string, field: string) => new EngineError(40415, 'Location40415', `BSON field '${cmd}.${field}' is an unknown field.`),
   objectTooLarge: (msg: string) => new EngineError(10334, 'BSONObjectTooLarge', msg),
   internal: (msg: string) => new EngineError(1, 'InternalError', msg),
+  outOfDiskSpace: (msg: string) => new EngineError(14031, 'OutOfDiskSpace', msg),
 };
 
 export function isEngineError(e: unknown): e is EngineError {

@@ -60,7 +60,11 @@ function listen(server: net.Server, options: ServerOptions): Promise<number> {
     server.once('error', reject);
     if (options.socketPath) {
       fs.rmSync(options.socketPath, { force: true });
-      server.listen(options.socketPath, () => resolve(0));
+      server.listen(options.socketPath, () => {
+        // the directory is owner-only already; the socket itself too, in case it is not
+        fs.chmodSync(options.socketPath!, 0o600);
+        resolve(0);
+      });
     } else {
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
     }

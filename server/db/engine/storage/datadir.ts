@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeRecords, parseName, snapshotName } from './format';
-import { fsyncDir, unlinkIfExists } from './fsutil';
+import { fsyncDir, ownerOnly, unlinkIfExists } from './fsutil';
 import { JournalWriter } from './journal';
 import { DirLock } from './lock';
 import { recoverDir } from './recovery';
@@ -92,20 +92,32 @@ export class DataDir {
   }
 
   /**
-   * Creates `dir` if needed (mkdir -p) and locks it. Throws "data directory … is locked by
+   * Creates `dir` if needed (mkdir -p, owner-only), locks it and makes everything in it
+   * owner-only (0700 / 0600, also in an install made before that rule). Throws "data directory … is locked by
    * process PID …" when another process, thread, or DataDir in this one holds it.
    */
   static async open(dir: string, opts: DataDirOptions = {}): Promise<DataDir> {
     const log = opts.log ?? ((): void => undefined);
-    await fsp.mkdir(dir, { recursive: true });
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     const real = await fsp.realpath(resolve(dir));
     const lock = await DirLock.acquire(real, log);
+    try {
+      await ownerOnly(real);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
     return new DataDir(real, lock, log, opts);
   }
 
   /** The error that stopped writes (journal write/sync failure), or null while healthy. */
   get failed(): Error | null {
     return this.journal.failed;
+  }
+
+  /** Set while the disk is full: appends are refused (and retried) until space returns; null otherwise. */
+  get noSpace(): Error | null {
+    return this.journal.noSpace;
   }
 
   get stats(): DataDirStats {
@@ -172,7 +184,7 @@ export class DataDir {
    * checkpoint is older than `checkpointSeconds` (`now` in ms since the epoch).
    */
   needsCheckpoint(now = Date.now()): boolean {
-    if (this.running !== null || this.state !== 'ready' || this.failed) return false;
+    if (this.running !== null || this.state !== 'ready' || this.failed || this.noSpace) return false;
     const records = this.journal.records - this.lastCheckpoint.records;
     if (records === 0) return false;
     return this.journalBytes() > this.checkpointBytes || records >= this.checkpointRecords || (this.checkpointMs > 0 && now - this.lastCheckpoint.at >= this.checkpointMs);

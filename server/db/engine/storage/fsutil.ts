@@ -72,3 +72,18 @@ export async function unlinkIfExists(path: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }
+
+/**
+ * Makes `dir` and everything in it owner-only (folders 0700, files 0600): the data is the
+ * platform's whole database, password hashes included. Run at every open, so an install
+ * made before this rule (0755 / 0644) is tightened too. No-op on Windows.
+ */
+export async function ownerOnly(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  await fsp.chmod(dir, 0o700);
+  for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
+    const full = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) await ownerOnly(full);
+    else if (entry.isFile() || entry.isSocket()) await fsp.chmod(full, 0o600);
+  }
+}

@@ -8,17 +8,33 @@
  *
  * Each queued entry carries the journal generation that was current when it was
  * appended; a checkpoint bumps the generation synchronously and the loop switches files
- * at exactly that point in the queue. After any write or sync error the writer is failed
- * for good: retrying an fsync after EIO can report success for data the kernel has
- * already dropped ("fsyncgate"), so the only honest answer is to stop.
+ * at exactly that point in the queue. After a sync error the writer is failed for good:
+ * retrying an fsync after EIO can report success for data the kernel has already dropped
+ * ("fsyncgate"), so the only honest answer is to stop. A full disk (ENOSPC from a write,
+ * before anything reached a sync) is different: nothing was handed to the kernel past the
+ * last synced record, so the writer keeps the unwritten entries, rejects their appends,
+ * and retries them every second; once space returns they are written and appends resume.
  */
-import { promises as fsp, fdatasyncSync } from 'node:fs';
+import { existsSync, promises as fsp, fdatasyncSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HEADER_SIZE, encodeHeader, journalName } from './format';
 import { fsyncDir, writeAll, writeAllSync } from './fsutil';
 
 const PREALLOCATE_BYTES = 4 * 1024 * 1024;
+/** How often writes are retried while the disk is full, in ms. */
+const NO_SPACE_RETRY_MS = 1000;
+/**
+ * Test-only fault injection: while the file this variable names exists, every journal
+ * write fails with ENOSPC (the fault suite's full disk). Read at each flush, not at load:
+ * tests set it before starting the engine (a worker thread copies the environment).
+ */
+const ENOSPC_FAULT_VARIABLE = 'VHCV_TEST_ENOSPC_FILE';
+
+/** A sync failed: the data's fate is unknown, so the journal must stop for good. */
+class SyncFailure extends Error {}
+
+const noop = (): void => undefined;
 
 interface Entry {
   bufs: Buffer[];
@@ -27,6 +43,19 @@ interface Entry {
   gen: number;
   resolve: () => void;
   reject: (e: Error) => void;
+}
+
+/** The error appends get while the disk is full. */
+function noSpace(cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return Object.assign(
+    new Error(
+      `Ổ đĩa đầy: tạm ngừng ghi cho đến khi có chỗ trống. / The disk is full (${why}): writes are refused until space is freed; ` +
+        'they resume by themselves, no restart needed.',
+      { cause },
+    ),
+    { code: 'ENOSPC' },
+  );
 }
 
 /** Builds the error every append gets once the journal has failed. */
@@ -43,6 +72,9 @@ export class JournalWriter {
   /** Generation that new appends are tagged with. */
   gen = 0;
   failed: Error | null = null;
+  /** Set while the disk is full: the unwritten entries wait in the queue and are retried. */
+  noSpace: Error | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   /** Number of flushes that wrote data (each = one writev + one sync). */
   flushes = 0;
   /** Records made durable since open. */
@@ -84,6 +116,12 @@ export class JournalWriter {
   enqueue(bufs: Buffer[], bytes: number, records: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('storage is closed'));
+    if (this.noSpace) {
+      // The caller has already applied this change in memory: it must reach the journal
+      // too, or memory and disk would differ. It waits with the others; its caller is told now.
+      this.queue.push({ bufs, bytes, records, gen: this.gen, resolve: noop, reject: noop });
+      return Promise.reject(this.noSpace);
+    }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ bufs, bytes, records, gen: this.gen, resolve, reject });
       if (!this.running) this.running = this.loop();
@@ -107,6 +145,7 @@ export class JournalWriter {
   /** Drains, then closes the open file. Later appends are rejected. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopRetrying();
     await this.drain();
     const fh = this.fh;
     this.fh = null;
@@ -140,16 +179,48 @@ export class JournalWriter {
           try {
             await this.writeRun(batch, i, j);
           } catch (e) {
-            this.fail(e, batch.slice(i));
+            if ((e as NodeJS.ErrnoException).code === 'ENOSPC' && !(e instanceof SyncFailure)) this.pauseForSpace(e, batch.slice(i));
+            else this.fail(e, batch.slice(i));
             return;
           }
           for (let k = i; k < j; k++) batch[k]!.resolve();
           i = j;
         }
+        if (this.noSpace) this.resumed();
       }
     } finally {
       this.running = null;
     }
+  }
+
+  /** The disk is full: keeps `pending` (in order, before anything queued since) for the retry, rejects their appends. */
+  private pauseForSpace(cause: unknown, pending: Entry[]): void {
+    if (!this.noSpace) {
+      this.noSpace = noSpace(cause);
+      this.log(`storage: warning: ${this.noSpace.message}`);
+    }
+    for (const e of pending) {
+      e.reject(this.noSpace);
+      e.resolve = e.reject = noop;
+    }
+    this.queue = pending.concat(this.queue);
+    if (!this.retryTimer && !this.closed) {
+      this.retryTimer = setInterval(() => {
+        if (!this.running) this.running = this.loop();
+      }, NO_SPACE_RETRY_MS);
+      this.retryTimer.unref();
+    }
+  }
+
+  private resumed(): void {
+    this.noSpace = null;
+    this.stopRetrying();
+    this.log('storage: disk space is back: the waiting writes are on disk, writes resume');
+  }
+
+  private stopRetrying(): void {
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private async writeRun(batch: Entry[], from: number, to: number): Promise<void> {
@@ -165,6 +236,8 @@ export class JournalWriter {
       records += e.records;
     }
     if (bytes === 0) return; // rotation marker only: openGeneration already made it durable
+    const fault = process.env[ENOSPC_FAULT_VARIABLE];
+    if (fault && existsSync(fault)) throw Object.assign(new Error(`ENOSPC: no space left on device, write (injected: ${fault} exists)`), { code: 'ENOSPC' });
     if (this.offset + bytes > this.allocated) this.preallocate(this.offset + bytes);
     writeAllSync(this.fh!.fd, bufs, this.offset);
     this.offset += bytes;
@@ -193,8 +266,12 @@ export class JournalWriter {
    * blocking it for one fsync only makes the next group commit larger.
    */
   private async sync(): Promise<void> {
-    if (this.syncHook) await this.syncHook(this.fh!.fd);
-    else fdatasyncSync(this.fh!.fd);
+    try {
+      if (this.syncHook) await this.syncHook(this.fh!.fd);
+      else fdatasyncSync(this.fh!.fd);
+    } catch (e) {
+      throw new SyncFailure((e as Error).message, { cause: e });
+    }
   }
 
   /** Closes the current file and creates journal `gen` with its header, durably. */
@@ -228,7 +305,9 @@ export class JournalWriter {
   }
 
   private fail(cause: unknown, pending: Entry[]): void {
-    this.failed = failure(cause);
+    this.stopRetrying();
+    this.noSpace = null;
+    this.failed = failure(cause instanceof SyncFailure ? cause.cause : cause);
     this.log(`storage: ${this.failed.message}`);
     const all = pending.concat(this.queue);
     this.queue = [];

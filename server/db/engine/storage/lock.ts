@@ -76,7 +76,7 @@ export class DirLock {
       const path = join(dir, LOCK_NAME);
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          await fsp.writeFile(path, content, { flag: 'wx' });
+          await fsp.writeFile(path, content, { flag: 'wx', mode: 0o600 });
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
           await DirLock.removeIfStale(dir, path, log);

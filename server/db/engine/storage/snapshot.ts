@@ -44,7 +44,7 @@ export interface WrittenSnapshot { tempPath: string; count: number; payloadBytes
  */
 export async function writeSnapshot(dir: string, gen: number, records: Iterable<Buffer>, log: (m: string) => void): Promise<WrittenSnapshot> {
   const tempPath = join(dir, snapshotTempName(gen));
-  const fh = await fsp.open(tempPath, 'w');
+  const fh = await fsp.open(tempPath, 'w', 0o600);
   try {
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let cur = 0;
