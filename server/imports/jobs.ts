@@ -81,6 +81,7 @@ export const officerImportJob = defineJobKind<ImportJobData, ImportProgress, Sto
     const report = await importOfficers(services.db, data, run.data.filename, {
       dryRun: run.data.dryRun,
       ...(scope ? { scope } : {}),
+      ...(run.ownerId ? { owner: run.ownerId } : {}),
       onProgress: (progress) => run.progress(progress),
     });
     return { ...report, problems: report.problems.slice(0, PROBLEMS_KEPT), problemCount: report.problems.length };

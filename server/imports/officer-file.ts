@@ -26,7 +26,11 @@ export interface ParsedFile {
 export interface ParseOptions {
   /** Reading progress in lines of the file (CSV) or rows of the sheet (XLSX). */
   onProgress?: (done: number, total: number) => void;
+  /** who the file is read for (an account id): one workbook per owner is read at a time */
+  owner?: string;
 }
+
+type Reader = (data: Buffer, onTotal?: (rows: number) => void, owner?: string) => AsyncGenerator<GridRow>;
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 // Compound File Binary: Excel 97–2003 workbooks, and also password-protected .xlsx files
@@ -36,7 +40,7 @@ const PROGRESS_EVERY = 1_000;
 const fileProblem = (id: FileProblem['id'], params?: Record<string, unknown>): FileProblem => ({ line: 0, column: '', id, ...(params ? { params } : {}) });
 
 /** The reader for a file, judged by its first bytes before its name (a renamed .xlsx is still one). */
-function readerFor(data: Buffer, filename: string): typeof readCsv | FileProblem {
+function readerFor(data: Buffer, filename: string): Reader | FileProblem {
   const extension = path.extname(filename).toLowerCase();
   if (data.length === 0) return fileProblem('import_file_empty');
   if (data.subarray(0, 4).equals(CFB_MAGIC) || extension === '.xls') return fileProblem('import_xls_unsupported');
@@ -113,7 +117,7 @@ export async function parseOfficerFile(data: Buffer, filename: string, options: 
   let layout: Layout | null = null;
   let lastLine = 0;
   try {
-    for await (const row of reader(data, (lines) => (total = lines))) {
+    for await (const row of reader(data, (lines) => (total = lines), options.owner)) {
       lastLine = row.line;
       if (!layout) {
         if (row.cells.every((cell) => cellString(cell) === '')) continue;

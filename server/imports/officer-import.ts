@@ -39,6 +39,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** the units the importer may write to; omitted = anywhere (the CLI, run by the server's operator) */
   scope?: ImportScope;
+  /** the account importing (one workbook per account is read at a time) */
+  owner?: string;
 }
 
 // upsert fields whose value a message names ({code}: "Đơn vị {code} đã ngừng hoạt động")
@@ -75,7 +77,7 @@ export async function importOfficers(db: Connection, data: Buffer, filename: str
   };
   const none = { created: 0, updated: 0, unchanged: 0 };
   options.onProgress?.({ phase: 'reading', done: 0, total: 1 });
-  const parsed = await parseOfficerFile(data, filename, { onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }) });
+  const parsed = await parseOfficerFile(data, filename, { onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }), ...(options.owner ? { owner: options.owner } : {}) });
   // the header or the file itself is wrong: row-by-row checks would only repeat it
   if (parsed.problems.some((problem) => problem.line <= 1) || parsed.rows.length === 0) return report(parsed, none, parsed.problems);
 

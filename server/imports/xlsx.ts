@@ -1,72 +1,92 @@
 /**
- * Reads the officer sheet of an .xlsx workbook (exceljs): the sheet named "Danh sách"
- * (as in the template) or else the first visible one, each cell as the text Excel shows.
+ * Reads the officer sheet of an .xlsx workbook: the sheet named "Danh sách" (as in the
+ * template) or else the first visible one, each cell as the text Excel shows.
+ *
+ * A workbook is hostile input (issue #10, finding 3: a 17 MB file of 780,000 rows once
+ * took minutes and 4 GB on the request-serving event loop). It is read in a worker thread
+ * (xlsx-worker.ts) with a heap limit, streamed and stopped at the row limit, its unpacked
+ * size bounded; at most one workbook per user is read at a time, and MAX_PARALLEL_READS
+ * in all (others wait their turn).
  */
-import ExcelJS from 'exceljs';
-import { locales, t } from '../i18n';
-import { fold, MAX_IMPORT_ROWS } from './columns';
-import { FileProblemError, yieldToEventLoop, type Cell, type GridRow } from './grid';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { MAX_IMPORT_ROWS } from './columns';
+import { FileProblemError, yieldToEventLoop, type FileProblem, type GridRow } from './grid';
+import type { XlsxWorkerInput, XlsxWorkerOutput } from './xlsx-worker';
 
-/** Rows converted between yields to the event loop. */
+export { cellText } from './xlsx-cells';
+
+/** Rows handed on between yields to the event loop. */
 const ROWS_PER_SLICE = 2_000;
+/** Workbooks read at the same time, all users together (each is a worker thread with its own heap). */
+export const MAX_PARALLEL_READS = 2;
+/** The most a workbook may hold once unpacked (every part), in bytes: a 100,000-row list is far below. */
+export const XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
+/** The most parts (zip entries) a workbook may hold. */
+export const XLSX_MAX_ENTRIES = 1_000;
+/** The worker's heap: shared strings and the rows it hands back live there. */
+const WORKER_HEAP_MB = 192;
 
-// the template's sheet name in either language
-const LIST_SHEET_NAMES = new Set(locales.map((locale) => fold(t(locale, 'import_template_sheet_list'))));
+const readers = new Set<string>();
+let running = 0;
+const waiting: Array<() => void> = [];
 
-/** A number as Excel shows it: no exponent, no ".0", and leading zeros a "000…" format adds. */
-function numberText(value: number, numFmt: string | undefined): string {
-  const text = value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 15 });
-  // a format of zeros ("0000000000") is how Excel keeps a code's or phone's leading zeros
-  return numFmt && /^0+$/.test(numFmt) && Number.isInteger(value) ? text.padStart(numFmt.length, '0') : text;
+const problem = (p: Omit<FileProblem, 'line' | 'column'>): FileProblemError => new FileProblemError({ line: 0, column: '', ...p });
+
+/** Takes a reading slot for `owner` (refused while the same owner is reading another workbook); returns its release. */
+async function takeSlot(owner: string | undefined): Promise<() => void> {
+  if (owner !== undefined && readers.has(owner)) throw problem({ id: 'import_xlsx_busy' });
+  if (owner !== undefined) readers.add(owner);
+  while (running >= MAX_PARALLEL_READS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  return () => {
+    running--;
+    if (owner !== undefined) readers.delete(owner);
+    waiting.shift()?.();
+  };
 }
 
-/** The text of a cell value; rich text and hyperlinks give their text, formulas their cached result. */
-export function cellText(value: ExcelJS.CellValue | undefined, numFmt?: string): Cell {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return numberText(value, numFmt);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
-  if ('error' in value) return { error: String(value.error) };
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('formula' in value || 'sharedFormula' in value) return cellText(value.result, numFmt);
-  // a hyperlink's text is itself rich text when the link was styled
-  if ('text' in value) return cellText(value.text as ExcelJS.CellValue, numFmt);
-  return '';
-}
-
-function chooseSheet(workbook: ExcelJS.Workbook): ExcelJS.Worksheet | undefined {
-  const visible = workbook.worksheets.filter((sheet) => sheet.state === 'visible' || sheet.state === undefined);
-  return visible.find((sheet) => LIST_SHEET_NAMES.has(fold(sheet.name))) ?? visible[0] ?? workbook.worksheets[0];
+/** Runs the worker on `data`; its rows, or a FileProblemError. */
+function readInWorker(data: Buffer): Promise<GridRow[]> {
+  const input: XlsxWorkerInput = { data, maxRows: MAX_IMPORT_ROWS, maxEntries: XLSX_MAX_ENTRIES, maxUnpackedBytes: XLSX_MAX_UNPACKED_BYTES };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'xlsx-worker.js'), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 } });
+    let settled = false;
+    worker.once('message', (output: XlsxWorkerOutput) => {
+      settled = true;
+      if ('rows' in output) resolve(output.rows);
+      else reject(problem(output.problem));
+      void worker.terminate();
+    });
+    worker.once('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      // past its heap: a workbook built to exhaust memory (huge shared strings, a bomb of cells)
+      reject(problem(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { id: 'import_xlsx_unpacked_too_large', params: { max: Math.round(XLSX_MAX_UNPACKED_BYTES / 1024 / 1024) } } : { id: 'import_file_corrupt' }));
+    });
+    worker.once('exit', () => {
+      if (!settled) reject(problem({ id: 'import_file_corrupt' }));
+    });
+  });
 }
 
 /**
  * The non-blank rows of the officer sheet with their sheet row numbers. Throws
- * FileProblemError when the workbook cannot be opened or has no sheet. `onTotal` hears
- * the sheet's last row number once it is loaded, for a progress bar.
+ * FileProblemError when the workbook cannot be opened, has no sheet, is too large once
+ * unpacked, has too many rows, or when `owner` is already reading another workbook.
+ * `onTotal` hears the sheet's last row number once it is read, for a progress bar.
  */
-export async function* readXlsx(data: Buffer, onTotal?: (rows: number) => void): AsyncGenerator<GridRow> {
-  const workbook = new ExcelJS.Workbook();
+export async function* readXlsx(data: Buffer, onTotal?: (rows: number) => void, owner?: string): AsyncGenerator<GridRow> {
+  const release = await takeSlot(owner);
+  let rows: GridRow[];
   try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    // exceljs/JSZip throw plain Errors for every kind of damage (random bytes, a cut-off upload, a missing part)
-    throw new FileProblemError({ line: 0, column: '', id: 'import_file_corrupt' });
+    rows = await readInWorker(data);
+  } finally {
+    release();
   }
-  const sheet = chooseSheet(workbook);
-  if (!sheet) throw new FileProblemError({ line: 0, column: '', id: 'import_file_empty' });
-  // counted before converting a cell: a sheet of a million rows is refused at once
-  if (sheet.actualRowCount - 1 > MAX_IMPORT_ROWS) throw new FileProblemError({ line: 0, column: '', id: 'import_too_many_rows', params: { max: MAX_IMPORT_ROWS } });
-  onTotal?.(sheet.rowCount);
-  for (let rowNumber = 1; rowNumber <= sheet.rowCount; rowNumber++) {
-    const row = sheet.findRow(rowNumber);
-    if (!row?.hasValues) continue;
-    const cells: Cell[] = [];
-    for (let column = 1; column <= row.cellCount; column++) {
-      const cell = row.getCell(column);
-      cells.push(cellText(cell.value, cell.numFmt));
-    }
-    yield { line: rowNumber, cells };
-    if (rowNumber % ROWS_PER_SLICE === 0) await yieldToEventLoop();
+  onTotal?.(rows.at(-1)?.line ?? 0);
+  for (const [index, row] of rows.entries()) {
+    yield row;
+    if ((index + 1) % ROWS_PER_SLICE === 0) await yieldToEventLoop();
   }
 }

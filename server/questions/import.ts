@@ -59,14 +59,14 @@ export type ImportOutcome = { ok: true; created: number; updated: number } | { o
 const text = (cell: GridRow['cells'][number] | undefined) => (typeof cell === 'string' ? cell : '');
 
 /** Reads and checks every row; returns the questions or every problem found. */
-export async function parseQuestionFile(data: Buffer, locale: Locale): Promise<{ questions: ParsedQuestion[]; problems: FileProblem[] }> {
+export async function parseQuestionFile(data: Buffer, locale: Locale, owner?: string): Promise<{ questions: ParsedQuestion[]; problems: FileProblem[] }> {
   const problems: FileProblem[] = [];
   const questions: ParsedQuestion[] = [];
   let header: Map<number, Column> | null = null;
   const headerText = new Map<Column, string>();
   const columnName = (field: string) => headerText.get(field as Column) ?? field;
   try {
-    for await (const row of readXlsx(data)) {
+    for await (const row of readXlsx(data, undefined, owner)) {
       if (!header) {
         header = new Map();
         row.cells.forEach((cell, i) => {
@@ -135,7 +135,7 @@ function rowToQuestion(cells: Partial<Record<Column, string>>, line: number, col
  * row is clean.
  */
 export async function importQuestions(db: Connection, actor: Actor, ownerUnitId: Types.ObjectId | null, data: Buffer, locale: Locale): Promise<ImportOutcome> {
-  const { questions, problems } = await parseQuestionFile(data, locale);
+  const { questions, problems } = await parseQuestionFile(data, locale, actor.id);
   if (problems.length) return { ok: false, problems };
   const refs = questions.flatMap((q) => (q.input.ref ? [q.input.ref] : []));
   const existing = refs.length ? await questionModel(db).find({ ref: trusted({ $in: refs }) }).lean<Question[]>() : [];
