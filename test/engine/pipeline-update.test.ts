@@ -67,4 +67,21 @@ describe('conformance: pipeline-style updates and $-prefixed field names', funct
     await c.updateOne({ _id: 1 }, [{ $replaceWith: { $setField: { field: { $literal: '$price' }, input: '$$ROOT', value: 45 } } }]);
     expect((await c.findOne({ _id: 1 }))!.$price).to.equal(45);
   });
+
+  it('an update may modify a nested $-prefixed field; a top-level one only when an upsert inserts (else code 52)', async () => {
+    const c = db.collection<Loose>('housing');
+    await c.insertOne({ _id: 'E123', address: { $number: 123, $street: 'Elm Road' } });
+    await c.updateOne({ _id: 'E123' }, { $set: { 'address.$street': 'Elm Ave' } });
+    expect((await c.findOne({ _id: 'E123' }))!.address).to.deep.equal({ $number: 123, $street: 'Elm Ave' });
+    await expectServerError(c.updateOne({ _id: 'E123' }, { $set: { $hotel: 320 } }), 52);
+    await c.updateOne({ _id: 'new' }, { $set: { phone: 25, $hotel: 320 } }, { upsert: true });
+    expect(await c.findOne({ _id: 'new' })).to.deep.equal({ _id: 'new', phone: 25, $hotel: 320 });
+  });
+
+  it("a collation locale written with an underscore (en_US) works in an aggregation's $sort", async () => {
+    const c = db.collection<Loose>('words');
+    await c.insertMany([{ _id: 1, w: 'b' }, { _id: 2, w: 'A' }, { _id: 3, w: 'a' }]);
+    const out = await c.aggregate([{ $project: { _id: 0, w: 1 } }, { $sort: { w: 1 } }], { collation: { locale: 'en_US', strength: 1 } }).toArray();
+    expect(out.map((d) => d.w.toLowerCase())).to.deep.equal(['a', 'a', 'b']);
+  });
 });

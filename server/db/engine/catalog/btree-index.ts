@@ -24,6 +24,8 @@ export interface IndexSpec {
   sparse?: boolean;
   expireAfterSeconds?: number;
   partialFilterExpression?: Document;
+  /** Kept up to date but never chosen by the planner (MongoDB's hidden indexes). */
+  hidden?: boolean;
   /** Stored and reported only: such an index is not used for bounds (see catalog/read.ts). */
   collation?: Document;
 }

@@ -98,7 +98,7 @@ export function readMatches(coll: Collection | undefined, filter: Document, opts
  */
 function usableIndexes(coll: Collection, collated: boolean): BTreeIndex[] {
   if (collated) return [];
-  return [...coll.indexes.values()].filter((ix) => !ix.spec.collation);
+  return [...coll.indexes.values()].filter((ix) => !ix.spec.collation && !ix.spec.hidden);
 }
 
 function readCollated(coll: Collection | undefined, filter: Document, opts: ReadOptions, collated: boolean): { matches: Match[]; stats: ReadStats } {

@@ -112,7 +112,7 @@ function runInMingo(ctx: CommandContext, rest: Document[], input: Document[], co
     if (!docs) resolved.set(name, (docs = s.read(name, {}).matches.map((m) => m.doc)));
     return docs;
   };
-  const aggregator = new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT, collation: collation?.spec as never });
+  const aggregator = new Aggregator(rest, { collectionResolver, context: ENGINE_CONTEXT, collation: collation?.intlSpec as never });
   return withCollation(collation, () => aggregator.run(input) as Document[]);
 }
 

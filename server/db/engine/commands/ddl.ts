@@ -112,6 +112,7 @@ export function indexSpecOf(raw: Document, defaultCollation?: unknown): IndexSpe
   if (typeof raw.name !== 'string' || raw.name.length === 0) throw errors.cannotCreateIndex("The index name must be a non-empty string ('name' field)");
   const spec: IndexSpec = { name: raw.name, key: normalized };
   if (raw.unique === true) spec.unique = true;
+  if (raw.hidden === true) spec.hidden = true;
   if (raw.sparse === true) spec.sparse = true;
   if (raw.expireAfterSeconds !== undefined) {
     const s = Number(raw.expireAfterSeconds);
@@ -185,7 +186,7 @@ export function presentIndex(spec: IndexSpec): Document {
   return { v: 2, key: spec.key, name: spec.name, ...(spec.unique ? { unique: true } : {}), ...(spec.sparse ? { sparse: true } : {}),
     ...(spec.expireAfterSeconds !== undefined ? { expireAfterSeconds: spec.expireAfterSeconds } : {}),
     ...(spec.partialFilterExpression ? { partialFilterExpression: spec.partialFilterExpression } : {}),
-    ...(spec.collation ? { collation: spec.collation } : {}) };
+    ...(spec.collation ? { collation: spec.collation } : {}), ...(spec.hidden ? { hidden: true } : {}) };
 }
 
 function cursorOf(ctx: CommandContext, collNs: string, docs: Document[]): Document {
@@ -256,5 +257,51 @@ export const listDatabases: CommandDef = {
     const dbs = filter ? all.filter((d) => new Query(filter).test(d)) : all;
     if (ctx.cmd.nameOnly === true) return { databases: dbs.map((d) => ({ name: d.name })), ok: 1 };
     return { databases: dbs, totalSize: dbs.reduce((n, d) => n + d.sizeOnDisk, 0), totalSizeMb: 0, ok: 1 };
+  },
+};
+
+/** collMod options this engine does not implement: refused by name. */
+const COLLMOD_UNSUPPORTED = ['validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'timeseries', 'cappedSize', 'cappedMax', 'expireAfterSeconds', 'clusteredIndex'];
+
+/**
+ * collMod: change an index's `hidden` flag or TTL (`index: {name | keyPattern, hidden,
+ * expireAfterSeconds}`). The index is re-created with the new spec in one durable record.
+ */
+export const collMod: CommandDef = {
+  strict: true,
+  fields: ['index', 'dryRun', ...COLLMOD_UNSUPPORTED],
+  unsupported: COLLMOD_UNSUPPORTED,
+  async run(ctx) {
+    const name = String(ctx.cmd.collMod);
+    const coll = mustExist(ctx, name);
+    const change = ctx.cmd.index as Document | undefined;
+    if (!change) return { ok: 1 };
+    if (typeof change !== 'object') throw errors.typeMismatch("BSON field 'collMod.index' is the wrong type, expected type 'object'");
+    const found = typeof change.name === 'string'
+      ? coll.indexes.get(change.name)
+      : [...coll.indexes.values()].find((ix) => JSON.stringify(ix.spec.key) === JSON.stringify(normalizeKey((change.keyPattern ?? {}) as Document)));
+    if (!found) throw errors.indexNotFound(`cannot find index ${JSON.stringify(change.name ?? change.keyPattern)} for ns ${coll.ns}`);
+    const old = found.spec;
+    const next: IndexSpec = { ...old };
+    const reply: Document = {};
+    if (change.hidden !== undefined) {
+      if (found.name === '_id_') throw errors.badValue('can\'t hide _id index');
+      reply.hidden_old = !!old.hidden;
+      reply.hidden_new = change.hidden === true;
+      if (change.hidden === true) next.hidden = true;
+      else delete next.hidden;
+    }
+    if (change.expireAfterSeconds !== undefined) {
+      if (old.expireAfterSeconds === undefined) throw errors.invalidOptions('no expireAfterSeconds field to update');
+      const s = Number(change.expireAfterSeconds);
+      if (!Number.isFinite(s) || s < 0) throw errors.badValue('expireAfterSeconds must be a non-negative number');
+      reply.expireAfterSeconds_old = old.expireAfterSeconds;
+      reply.expireAfterSeconds_new = s;
+      next.expireAfterSeconds = s;
+    }
+    if (ctx.cmd.dryRun !== true && JSON.stringify(next) !== JSON.stringify(old)) {
+      await applyAndPersist(ctx, [{ o: 'dropIndex', ns: coll.ns, name: found.name }, { o: 'createIndex', ns: coll.ns, spec: next as unknown as Document }]);
+    }
+    return { ...reply, ok: 1 };
   },
 };

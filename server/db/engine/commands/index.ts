@@ -18,7 +18,7 @@ const COMMANDS: Record<string, CommandDef> = {
   insert: write.insert, update: write.update, delete: write.del, findAndModify: write.findAndModify,
   aggregate,
   create: ddl.create, drop: ddl.drop, dropDatabase: ddl.dropDatabase, renameCollection: ddl.renameCollection,
-  createIndexes: ddl.createIndexes, listIndexes: ddl.listIndexes, dropIndexes: ddl.dropIndexes,
+  createIndexes: ddl.createIndexes, collMod: ddl.collMod, listIndexes: ddl.listIndexes, dropIndexes: ddl.dropIndexes,
   listCollections: ddl.listCollections, listDatabases: ddl.listDatabases,
   hello: admin.hello, isMaster: admin.isMaster, ping: admin.ping, buildInfo: admin.buildInfo, serverStatus: admin.serverStatus,
   endSessions: admin.endSessions, commitTransaction: admin.commitTransaction, abortTransaction: admin.abortTransaction,

@@ -16,6 +16,8 @@ export interface Collator {
   compare(a: string, b: string): number;
   /** The collation as MongoDB reports it (listIndexes, listCollections). */
   spec: Document;
+  /** The same with a BCP 47 locale ("en-US" for "en_US"), as mingo's `$sort` hands it to Intl. */
+  intlSpec: Document;
 }
 
 const STRENGTH_TO_SENSITIVITY: Record<number, Intl.CollatorOptions['sensitivity']> = { 1: 'base', 2: 'accent', 3: 'variant' };
@@ -57,7 +59,7 @@ function build(raw: Record<string, unknown>): Collator | null {
     numericOrdering: raw.numericOrdering === true, alternate: 'non-ignorable', maxVariable: 'punct',
     normalization: raw.normalization === true, backwards: false, version: '57.1',
   };
-  return { compare: (a, b) => intl.compare(a, b), spec };
+  return { compare: (a, b) => intl.compare(a, b), spec, intlSpec: { ...spec, locale: icuLocale } };
 }
 
 let active: Collator | null = null;

@@ -111,9 +111,9 @@ function checkPathComponents(path: string, parts: string[], filters: Map<string,
       return;
     }
     const arrayOperator = arrayUpdateOperator(part);
-    if (!arrayOperator) {
-      throw errors.dollarPrefixedFieldName(`The dollar ($) prefixed field '${part}' in '${path}' is not valid for storage.`);
-    }
+    // MongoDB 5+ stores $-prefixed field names: a nested one ("address.$street") may be
+    // updated; a top-level one only by an upsert that inserts (checked in applyUpdate)
+    if (!arrayOperator) return;
     if (index === 0) throw errors.badValue(`Cannot have array filter identifier (i.e. '$[<id>]') element in the first position in path '${path}'`);
     if ('identifier' in arrayOperator) {
       if (!filters.has(arrayOperator.identifier)) {

@@ -64,6 +64,10 @@ export function applyUpdate(
   const ctx: OpContext = { doc: cloneDeep(doc), now: options.now ?? new Date(), matcher: options.matcher ?? mingoMatcher };
   for (const op of parsed.ops) {
     if (op.operator === '$setOnInsert' && !options.isUpsertInsert) continue;
+    const top = op.path.split('.')[0];
+    if (top.startsWith('$') && !options.isUpsertInsert) {
+      throw errors.dollarPrefixedFieldName(`The dollar ($) prefixed field '${top}' in '${op.path}' is not valid for storage.`);
+    }
     applyOp(ctx, op, doc, parsed, options);
   }
   checkIdUnchanged(doc, ctx.doc, parsed.ops);
