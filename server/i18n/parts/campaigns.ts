@@ -1,6 +1,7 @@
 /** Messages of the yearly plan (campaigns, enrolments, overrides, exemptions); English has the same keys. */
 export const vi = {
   // refusals
+  assignment_year_mismatch: 'Năm áp dụng phải trùng với năm của hạn hoàn thành',
   campaign_not_found: 'Không tìm thấy kế hoạch bồi dưỡng',
   campaign_module_not_found: 'Kế hoạch không có học phần này',
   campaign_module_duplicate: 'Học phần này đã có trong kế hoạch; mỗi học phần chỉ có một hạn hoàn thành trong một kế hoạch',
@@ -43,6 +44,7 @@ export const vi = {
 };
 
 export const en: Record<keyof typeof vi, string> = {
+  assignment_year_mismatch: 'The year must be the year of the due date',
   campaign_not_found: 'Training plan not found',
   campaign_module_not_found: 'The plan does not hold this module',
   campaign_module_duplicate: 'This module is already in the plan; a module has one due date per plan',
