@@ -19,7 +19,6 @@ import { officerModel, type Officer } from '../officers/model';
 import { objectId } from '../validation';
 import { assignmentModel, type Assignment } from './model';
 import { createAssignment, dueDay, officersByCode, splitCodes } from './service';
-import { todayInVietnam } from '../units/forms';
 
 const blank = (value: unknown) => (value === '' ? undefined : value);
 const assignForm = z
@@ -76,7 +75,9 @@ export function registerAssignmentRoutes(router: Router, services: Services): vo
           for (const o of officers) ctx.authorize('module.assign', unitRef(byId.get(o.unitId.toHexString())!));
           officerIds = officers.map((o) => o._id);
         }
-        const year = ctx.input.year ?? Number(todayInVietnam().slice(0, 4));
+        const year = ctx.input.year ?? Number(day.slice(0, 4));
+        // issue #15 defect 2: "due 28/12/2026 for the year 2031" is refused
+        if (Number(day.slice(0, 4)) !== year) throw invalid([{ field: 'year', id: 'assignment_year_mismatch' }]);
         const assignment = await createAssignment(db, { module, year, dueDay: day, unitId: unit?._id ?? null, officerIds, by: ctx.account._id });
         await ctx.audit({ action: 'assignment.create', subject: { type: 'assignment', id: assignment._id }, unitId: unit?._id ?? null, details: { module: module.code, year, dueDate: day, officers: officerIds.length } });
         ctx.res.redirect(303, `/authoring/modules/${module._id.toHexString()}?done=assigned`);

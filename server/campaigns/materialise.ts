@@ -109,7 +109,11 @@ export async function refreshOfficers(db: Connection, officerIds: readonly Types
   if (!campaigns.length || !officerIds.length) return total;
   const [paths, officers, Enrolments] = await Promise.all([loadUnitPaths(db), officerModel(db).find({ _id: trusted({ $in: [...officerIds] }) }, OFFICER_FIELDS).lean<Officer[]>(), readyEnrolmentModel(db)]);
   for (const campaign of campaigns) {
-    const existing = await Enrolments.find({ campaignId: campaign._id, officerId: trusted({ $in: [...officerIds] }) }, { officerId: 1, moduleId: 1, unitId: 1, state: 1, exemptReason: 1 }).lean<Existing[]>();
+    // the officer index, not the campaign one: a campaign has 300,000 enrolments, these officers a few each
+    // (the embedded engine plans by predicates alone and would otherwise walk the campaign's)
+    const existing = await Enrolments.find({ campaignId: campaign._id, officerId: trusted({ $in: [...officerIds] }) }, { officerId: 1, moduleId: 1, unitId: 1, state: 1, exemptReason: 1 })
+      .hint({ officerId: 1, campaignId: 1, moduleId: 1 })
+      .lean<Existing[]>();
     const result = await write(db, plan(campaign, officers, existing, paths, now));
     total.inserted += result.inserted;
     total.updated += result.updated;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { OFFICER_CATEGORIES } from '../officers/model';
 import { OVERRIDE_KINDS } from './overrides';
+import { EXEMPTION_KINDS } from './exemptions';
 import { objectId, text } from '../validation';
 
 const day = z.string().trim().min(1).max(20);
@@ -54,3 +55,10 @@ export const overrideInput = z
   .object({ id: objectId, moduleId: objectId, year: z.coerce.number().int().min(2000).max(2100).optional(), kind: z.enum(OVERRIDE_KINDS), reason: text(500), dueDate: day.optional() })
   .strict();
 export const overrideListQuery = z.object({ id: objectId, year: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
+
+export const exemptionInput = z
+  .object({ id: objectId, year: z.coerce.number().int().min(2000).max(2100).optional(), kind: z.enum(EXEMPTION_KINDS), reason: text(1_000) })
+  .strict();
+export const exemptionListQuery = z.object({ status: z.enum(['proposed', 'approved', 'refused']).optional() }).strict();
+export const exemptionIdParam = z.object({ id: objectId }).strict();
+export const decisionInput = z.object({ id: objectId, decision: z.enum(['approve', 'refuse']), note: z.string().trim().normalize('NFC').max(1_000).optional() }).strict();

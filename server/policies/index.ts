@@ -115,6 +115,12 @@ interface Subjects {
   'campaign.manage': OwnedRef;
   /** give this officer an override (extra attempt, later due date, quiz reset) */
   'officer.override': OfficerRef;
+  /** propose an exemption for this officer */
+  'exemption.propose': OfficerRef;
+  /** approve or refuse an exemption of this officer, or read its evidence */
+  'exemption.decide': OfficerRef;
+  /** list the exemptions of this unit's subtree */
+  'exemption.list': UnitRef;
 }
 
 export type Action = keyof Subjects;
@@ -217,6 +223,9 @@ const rules: RuleSet = {
   'campaign.create': { coordinator: inSubtree },
   'campaign.manage': { coordinator: (actor, campaign) => campaign.owner !== null && inSubtree(actor, campaign.owner) },
   'officer.override': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
+  'exemption.propose': { coordinator: (actor, officer) => inSubtree(actor, officer.unit), manager: (actor, officer) => inSubtree(actor, officer.unit) },
+  'exemption.decide': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
+  'exemption.list': { coordinator: inSubtree, manager: inSubtree },
 };
 
 /** True when `actor` may do `action` on `subject`. */

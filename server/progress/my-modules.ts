@@ -36,6 +36,15 @@ async function assignmentsFor(db: Connection, learner: Learner, year: number): P
     .lean<Assignment[]>();
 }
 
+/**
+ * Due dates from the campaigns' enrolments (server/campaigns) — read here by collection
+ * name, so progress does not import the feature above it. Stopped, left and exempt
+ * enrolments set no due date.
+ */
+async function enrolmentDues(db: Connection, learner: Learner, year: number): Promise<{ moduleId: Types.ObjectId; dueDate: Date }[]> {
+  return db.collection<{ moduleId: Types.ObjectId; dueDate: Date }>('enrolments').find({ officerId: learner.officerId, year, state: 'enrolled' }, { projection: { moduleId: 1, dueDate: 1 } }).toArray();
+}
+
 /** Status at `now`: completed wins; otherwise late once the due day (Vietnam time) is over. */
 export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDate: Date | null, now: Date): MyStatus {
   const late = dueDate !== null && now >= endOfDueDay(dueDate);
@@ -45,13 +54,19 @@ export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDat
 
 /** The learner's modules of `year`, soonest due first (voluntary ones last), then by title. */
 export async function myModules(db: Connection, learner: Learner, year: number, now: Date): Promise<MyModule[]> {
-  const [assignments, progresses] = await Promise.all([assignmentsFor(db, learner, year), progressModel(db).find({ officerId: learner.officerId, year }).lean<ModuleProgress[]>()]);
+  const [assignments, enrolments, progresses] = await Promise.all([assignmentsFor(db, learner, year), enrolmentDues(db, learner, year), progressModel(db).find({ officerId: learner.officerId, year }).lean<ModuleProgress[]>()]);
   const due = new Map<string, Date>();
-  for (const a of assignments) {
-    const key = String(a.moduleId);
-    const earlier = due.get(key);
-    if (!earlier || a.dueDate < earlier) due.set(key, a.dueDate);
-  }
+  const earliest = (into: Map<string, Date>, rows: readonly { moduleId: Types.ObjectId; dueDate: Date }[]) => {
+    for (const a of rows) {
+      const key = String(a.moduleId);
+      const earlier = into.get(key);
+      if (!earlier || a.dueDate < earlier) into.set(key, a.dueDate);
+    }
+    return into;
+  };
+  earliest(due, assignments);
+  // a campaign's enrolment is the current plan (with overrides and moved dates): it wins over old assignments
+  for (const [key, date] of earliest(new Map(), enrolments)) due.set(key, date);
   const progressOf = new Map(progresses.map((p) => [String(p.moduleId), p]));
   const ids = [...new Set([...due.keys(), ...progressOf.keys()])];
   if (!ids.length) return [];

@@ -38,6 +38,14 @@ describe('authoring: assignments and GET /api/v1/modules', function () {
     expect(() => dueDay('01/12/2026', now)).to.throw('validation_failed');
   });
 
+  it('refuses a due date outside the assignment\'s year (issue #15 defect 2: due 28/12 of this year with year 2031)', async () => {
+    const m = await buildModule(db(), w.units.A._id, { published: true });
+    const reply = await assign(w.as.coordA, m, { unitId: w.units.A1._id.toHexString(), dueDate: `28/12/${todayInVietnam().slice(0, 4)}`, year: '2031' });
+    expect(reply.status).to.equal(422);
+    expectMessage(reply, t('vi', 'assignment_year_mismatch'));
+    expect(await assignments(m)).to.have.length(0);
+  });
+
   it('assigns the published module to a unit subtree in scope, due at the end of the day, this year by default (audited)', async () => {
     const module = await buildModule(db(), w.units.A1._id, { published: true });
     const due = inDays(10);

@@ -4,6 +4,9 @@
  * other = one owned by B1. Each request is valid and acts on a fresh campaign, so a
  * refusal can only come from authorization.
  */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { exemptionModel, proposeExemption } from '../../server/campaigns/exemptions';
 import { createCampaign, setModuleStopped, setStatus } from '../../server/campaigns/service';
 import type { Campaign } from '../../server/campaigns/model';
 import { createCampaignInput } from '../../server/campaigns/schema';
@@ -20,6 +23,22 @@ const DUE = `31/12/${YEAR}`;
 
 let serial = 0;
 const freshModule = async (w: World) => (await buildPublishedModule(w.services.db, { items: [lesson('bai-1')], title: `Ma trận kế hoạch ${++serial}` })).moduleId;
+
+/** A fresh officer of A1 or B1, enrolled in a fresh open campaign of that unit. */
+async function enrolledOfficer(w: World, s: Scope) {
+  const officer = await w.freshOfficer(s);
+  const moduleId = await freshModule(w);
+  const input = createCampaignInput.parse({ name: `Ma trận cán bộ ${++serial}`, year: YEAR, ownerUnitId: String(w.unit(s)._id), modules: [{ moduleId: String(moduleId), dueDate: `30/12/${YEAR}` }], audience: { officerIds: [String(officer._id)] } });
+  await setStatus(w.services.db, await createCampaign(w.services.db, input, null, new Date()), 'open', new Date());
+  return { officer, moduleId };
+}
+
+/** A proposed exemption of an enrolled officer, proposed by another account than `actor` (no one decides their own). */
+async function proposedExemption(w: World, s: Scope, actor: string) {
+  const { officer } = await enrolledOfficer(w, s);
+  const proposer = actor === 'admin' ? w.accounts.manager : w.accounts.admin;
+  return proposeExemption(w.services.db, { officerId: officer._id, unitId: officer.unitId, year: YEAR, kind: 'khac', reason: 'Ma trận', evidence: null }, proposer._id, new Date());
+}
 
 /** A fresh campaign of A1 or B1 with one module, open unless asked for a draft. */
 async function freshCampaign(w: World, s: Scope, status: 'draft' | 'open' = 'open'): Promise<{ campaign: Campaign; moduleId: string }> {
@@ -80,14 +99,34 @@ export const campaignCases: Case[] = [
     route: 'POST /api/v1/officers/:id/overrides',
     allow: { admin: BOTH, coordinator: OWN },
     request: async (w, s) => {
-      const officer = await w.freshOfficer(s);
-      const moduleId = await freshModule(w);
-      const input = createCampaignInput.parse({ name: `Ma trận ngoại lệ ${++serial}`, year: YEAR, ownerUnitId: String(w.unit(s)._id), modules: [{ moduleId: String(moduleId), dueDate: `30/12/${YEAR}` }], audience: { officerIds: [String(officer._id)] } });
-      await setStatus(w.services.db, await createCampaign(w.services.db, input, null, new Date()), 'open', new Date());
+      const { officer, moduleId } = await enrolledOfficer(w, s);
       return { method: 'POST', path: `/api/v1/officers/${officer._id.toHexString()}/overrides`, json: { moduleId: String(moduleId), kind: 'extra-attempt', reason: 'Ma trận phân quyền' } };
     },
   },
   { route: 'GET /api/v1/officers/:id/overrides', allow: { admin: BOTH, coordinator: OWN, manager: OWN, officer: OWN }, request: (w, s) => ({ method: 'GET', path: `/api/v1/officers/${w.officer(s)._id.toHexString()}/overrides` }) },
+  {
+    route: 'POST /api/v1/officers/:id/exemptions',
+    allow: { admin: BOTH, coordinator: OWN, manager: OWN },
+    request: async (w, s) => ({ method: 'POST', path: `/api/v1/officers/${(await enrolledOfficer(w, s)).officer._id.toHexString()}/exemptions`, json: { kind: 'om-dai-ngay', reason: 'Ma trận phân quyền' } }),
+  },
+  { route: 'GET /api/v1/exemptions', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: '/api/v1/exemptions' }) },
+  {
+    route: 'POST /api/v1/exemptions/:id/decision',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s, actor) => ({ method: 'POST', path: `/api/v1/exemptions/${(await proposedExemption(w, s, actor))._id.toHexString()}/decision`, json: { decision: 'refuse' } }),
+  },
+  {
+    route: 'GET /api/v1/exemptions/:id/evidence',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s, actor) => {
+      const exemption = await proposedExemption(w, s, actor);
+      const file = `matrix-${++serial}`;
+      fs.mkdirSync(nodePath.join(w.services.config.DATA_DIR, 'evidence'), { recursive: true });
+      fs.writeFileSync(nodePath.join(w.services.config.DATA_DIR, 'evidence', file), '%PDF-1.4\n');
+      await exemptionModel(w.services.db).updateOne({ _id: exemption._id }, { $set: { evidence: { file, name: 'minh-chung.pdf', mime: 'application/pdf', size: 9 } } });
+      return { method: 'GET', path: `/api/v1/exemptions/${exemption._id.toHexString()}/evidence` };
+    },
+  },
   {
     route: 'GET /api/v1/me/notices',
     allow: { admin: BOTH, coordinator: BOTH, manager: BOTH, officer: BOTH },

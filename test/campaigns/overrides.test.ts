@@ -77,6 +77,9 @@ describe('campaigns: overrides for one officer', function () {
     expect(later.status, later.text).to.equal(201);
     const e = (await enrolmentModel(db()).findOne({ campaignId, officerId: me._id }).lean<Enrolment>())!;
     expect(e.dueDate.toISOString()).to.equal(new Date(`${YEAR}-12-31T23:59:59.999+07:00`).toISOString());
+    // "Học phần của tôi" reads the enrolment
+    const mine = (await learner.request('GET', `/api/v1/me/assignments?year=${YEAR}`)).json<{ items: { moduleId: string; dueDate: string }[] }>().items;
+    expect(new Date(mine.find((m) => m.moduleId === moduleId)!.dueDate).toISOString()).to.equal(e.dueDate.toISOString());
   });
 
   it('the officer sees their overrides and a notice for each', async () => {

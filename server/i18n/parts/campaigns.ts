@@ -1,6 +1,7 @@
 /** Messages of the yearly plan (campaigns, enrolments, overrides, exemptions); English has the same keys. */
 export const vi = {
   // refusals
+  assignment_year_mismatch: 'Năm áp dụng phải trùng với năm của hạn hoàn thành',
   campaign_not_found: 'Không tìm thấy kế hoạch bồi dưỡng',
   campaign_module_not_found: 'Kế hoạch không có học phần này',
   campaign_module_duplicate: 'Học phần này đã có trong kế hoạch; mỗi học phần chỉ có một hạn hoàn thành trong một kế hoạch',
@@ -19,7 +20,23 @@ export const vi = {
   override_no_enrolment: 'Cán bộ không có học phần này trong kế hoạch năm đó',
   override_due_not_later: 'Hạn mới phải muộn hơn hạn hiện tại',
   override_quiz_passed: 'Cán bộ đã đạt bài kiểm tra của học phần này',
+  exemption_no_enrolment: 'Cán bộ không có học phần nào phải học trong năm đó',
+  exemption_pending: 'Cán bộ đã có một đề nghị miễn đang chờ duyệt',
+  exemption_not_found: 'Không tìm thấy đề nghị miễn bồi dưỡng',
+  exemption_own_proposal: 'Người đề nghị không thể tự duyệt đề nghị của mình',
+  exemption_decided: 'Đề nghị này đã được duyệt hoặc từ chối',
+  exemption_evidence_type: 'Tệp minh chứng chỉ nhận PDF, PNG hoặc JPEG',
+  exemption_evidence_too_large: 'Tệp minh chứng quá lớn (tối đa {max} MB)',
+  exemption_no_evidence: 'Đề nghị này không có tệp minh chứng',
+  exemption_kind_thai_san: 'Nghỉ thai sản',
+  exemption_kind_om_dai_ngay: 'Ốm dài ngày',
+  exemption_kind_hoc_tap_trung: 'Đi học tập trung',
+  exemption_kind_biet_phai: 'Biệt phái',
+  exemption_kind_nghi_huu: 'Nghỉ hưu trong năm',
+  exemption_kind_khac: 'Khác',
   // notices to officers
+  notice_exemption_approved: 'Bạn được miễn bồi dưỡng năm {year}. {note}',
+  notice_exemption_refused: 'Đề nghị miễn bồi dưỡng năm {year} của bạn không được chấp thuận. {note}',
   notice_override_extra_attempt: 'Bạn được làm thêm một lượt bài kiểm tra học phần {module}. Lý do: {reason}',
   notice_override_due_date: 'Hạn hoàn thành học phần {module} của bạn được lùi đến {date}. Lý do: {reason}',
   notice_override_quiz_reset: 'Các lượt làm bài chưa đạt của học phần {module} không còn được tính; bạn có thể làm lại từ đầu. Lý do: {reason}',
@@ -27,6 +44,7 @@ export const vi = {
 };
 
 export const en: Record<keyof typeof vi, string> = {
+  assignment_year_mismatch: 'The year must be the year of the due date',
   campaign_not_found: 'Training plan not found',
   campaign_module_not_found: 'The plan does not hold this module',
   campaign_module_duplicate: 'This module is already in the plan; a module has one due date per plan',
@@ -48,5 +66,21 @@ export const en: Record<keyof typeof vi, string> = {
   notice_override_extra_attempt: 'You may take one more attempt at the quiz of module {module}. Reason: {reason}',
   notice_override_due_date: 'Your due date for module {module} moved to {date}. Reason: {reason}',
   notice_override_quiz_reset: 'Your failed attempts at module {module} no longer count; you may start again. Reason: {reason}',
+  exemption_no_enrolment: 'The officer has nothing to learn that year',
+  exemption_pending: 'The officer already has an exemption waiting for a decision',
+  exemption_not_found: 'Exemption request not found',
+  exemption_own_proposal: 'Whoever proposed an exemption cannot decide it',
+  exemption_decided: 'This request has already been decided',
+  exemption_evidence_type: 'Evidence must be a PDF, PNG or JPEG file',
+  exemption_evidence_too_large: 'The evidence file is too large (at most {max} MB)',
+  exemption_no_evidence: 'This request has no evidence file',
+  exemption_kind_thai_san: 'Maternity leave',
+  exemption_kind_om_dai_ngay: 'Long-term sick leave',
+  exemption_kind_hoc_tap_trung: 'Full-time study',
+  exemption_kind_biet_phai: 'Secondment',
+  exemption_kind_nghi_huu: 'Retiring this year',
+  exemption_kind_khac: 'Other',
+  notice_exemption_approved: 'You are exempt from training in {year}. {note}',
+  notice_exemption_refused: 'Your exemption from training in {year} was not approved. {note}',
   notice_due_changed: 'The due date of module {module} in “{campaign}” moved from {from} to {to}.',
 };
