@@ -25,8 +25,8 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
   let browser: Browser;
   let tp: TestPlatform;
   let page: Page;
-  let username: string;
   let moduleId: Types.ObjectId;
+  let weakModuleId: Types.ObjectId;
 
   before(async () => {
     const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('browser-offline')]);
@@ -37,11 +37,18 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     const db = tp.platform.services.db;
     const unit = await buildUnit({ name: 'Xã Mạng Yếu' });
     const officer = await buildOfficer({ unitId: unit._id });
-    username = (await learnerAccount(db, officer, PASSWORD)).username!;
+    const username = (await learnerAccount(db, officer, PASSWORD)).username!;
     await buildQuestions(db, 'thai-do', 4, ['single', 'multiple']);
     moduleId = (await buildPublishedModule(db, { title: 'Thái độ khi mất mạng', items: [quiz('kiem-tra', { timeLimitMinutes: 20 })] })).moduleId;
+    weakModuleId = (await buildPublishedModule(db, { title: 'Thái độ khi mạng chập chờn', items: [quiz('kiem-tra')] })).moduleId;
     await assign(db, { moduleId, unitId: unit._id });
+    await assign(db, { moduleId: weakModuleId, unitId: unit._id });
     page = await newPage(browser, { viewport: PHONE });
+    await page.goto(`${tp.base}/login`);
+    await page.getByLabel(vi('sign_in_login')).fill(username);
+    await page.getByLabel(vi('sign_in_password'), { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: vi('sign_in_submit') }).click();
+    await page.waitForURL(`${tp.base}/`);
   });
 
   after(async () => {
@@ -68,20 +75,20 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     if (scrolled) expect(box.y, 'banner stuck to the top').to.be.below(1);
   }
 
-  it('keeps answers chosen offline, refuses the submit with an explanation, sends them once on reconnect, then submits', async () => {
-    await page.goto(`${tp.base}/login`);
-    await page.getByLabel(vi('sign_in_login')).fill(username);
-    await page.getByLabel(vi('sign_in_password'), { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: vi('sign_in_submit') }).click();
-    await page.waitForURL(`${tp.base}/`);
-    await page.goto(`${tp.base}/learn/modules/${moduleId.toHexString()}`);
+  /** Opens `module`'s quiz and starts an attempt; returns the attempt as stored. */
+  async function startQuiz(module: Types.ObjectId): Promise<Attempt> {
+    await page.goto(`${tp.base}/learn/modules/${module.toHexString()}`);
     await page.getByRole('button', { name: vi('learn_start') }).click();
     await page.waitForURL(/\/items\/kiem-tra$/);
     await page.getByRole('button', { name: vi('learn_start_attempt') }).click();
     await page.waitForURL(/\/learn\/attempts\/[0-9a-f]{24}$/);
     const attemptId = /\/learn\/attempts\/([0-9a-f]{24})$/.exec(page.url())![1]!;
-    const attempt = (await attemptModel(tp.platform.services.db).findOne({ status: 'open' }).lean<Attempt>())!;
-    expect(attempt._id.toHexString()).to.equal(attemptId);
+    return (await attemptModel(tp.platform.services.db).findOne({ _id: attemptId, status: 'open' }).lean<Attempt>())!;
+  }
+
+  it('keeps answers chosen offline, refuses the submit with an explanation, sends them once on reconnect, then submits', async () => {
+    const attempt = await startQuiz(moduleId);
+    const attemptId = attempt._id.toHexString();
     const autosaveUrl = `${tp.base}/api/v1/me/attempts/${attemptId}/answers`;
     const right = sorted(rightAnswers(attempt));
     const [firstId, ...offlineIds] = Object.keys(right);
@@ -141,5 +148,45 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     await look('4-submitted');
 
     expect(pageProblems(page), 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
+  });
+
+  it('on a connection that drops requests while the phone thinks it is online: refuses the submit, keeps the answers over a reload, retries until they are saved', async () => {
+    const attempt = await startQuiz(weakModuleId);
+    const attemptId = attempt._id.toHexString();
+    const autosaveUrl = `${tp.base}/api/v1/me/attempts/${attemptId}/answers`;
+    const right = sorted(rightAnswers(attempt));
+    const [firstId] = Object.keys(right);
+    // the autosave cannot get through, though navigator.onLine stays true
+    await page.route(autosaveUrl, (route) => route.abort('connectionfailed'));
+    const failed = page.waitForEvent('requestfailed', (r) => r.url() === autosaveUrl);
+    for (const key of right[firstId!]!) await page.locator(`#q-${firstId}-${key}`).check();
+    await failed;
+    const status = page.locator('#quiz-save-status');
+    await status.filter({ hasText: vi('learn_save_retry') }).waitFor();
+
+    // the submit first tries to reach the server; it cannot, so the page explains and stays
+    await page.getByRole('button', { name: vi('learn_submit') }).click();
+    await page.getByRole('alert').filter({ hasText: vi('learn_submit_offline') }).waitFor();
+    expect(page.url()).to.equal(`${tp.base}/learn/attempts/${attemptId}`);
+    expect((await attemptNow(attempt._id)).status).to.equal('open');
+
+    // a reload shows the answer kept on the device, though the server has none yet
+    await page.reload();
+    expect((await attemptNow(attempt._id)).answers).to.deep.equal({});
+    for (const key of right[firstId!]!) expect(await page.locator(`#q-${firstId}-${key}`).isChecked(), `${firstId} ${key}`).to.equal(true);
+    await look('5-kept-over-reload');
+
+    // the connection recovers: a retry delivers the answer
+    const delivered = page.waitForResponse((r) => r.url() === autosaveUrl && r.status() === 200);
+    await page.unroute(autosaveUrl);
+    await delivered;
+    expect(sorted((await attemptNow(attempt._id)).answers)).to.deep.equal({ [firstId!]: right[firstId!] });
+    await page.getByRole('button', { name: vi('learn_submit') }).click();
+    await page.getByRole('heading', { level: 2, name: vi('learn_result_failed') }).waitFor();
+    expect((await attemptNow(attempt._id)).status).to.equal('submitted');
+
+    // Chromium logs each dropped request; nothing else may go wrong
+    const unexpected = pageProblems(page).filter((p) => !/net::ERR_CONNECTION_FAILED/.test(p));
+    expect(unexpected, 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
   });
 });
