@@ -1,8 +1,9 @@
-// The quiz page, enhanced: every change is autosaved (fetch, JSON, X-CSRF-Token), kept on
-// the device while the network is away (an offline banner says so, and a submit waits for
-// the connection) and a countdown shows the time left. Without JavaScript the form still posts all answers on
-// submit. The server is the authority on time: the countdown only informs, and answers
-// after the deadline are refused there.
+// The quiz page, enhanced: every change is autosaved (fetch, JSON, X-CSRF-Token) and a
+// countdown shows the time left. On a weak network the answers are kept on the device and
+// sent when the connection returns, an offline banner says so, and a submit that cannot
+// reach the server is stopped in the page with an explanation. Without JavaScript the form
+// still posts all answers on submit. The server is the authority on time: the countdown
+// only informs, and answers after the deadline are refused there.
 'use strict';
 (function () {
   var form = document.getElementById('quiz-form');
@@ -68,6 +69,8 @@
       body: JSON.stringify({ answers: sent }),
     })
       .then(function (response) {
+        // a gateway's 5xx on a weak network is no answer from the platform: keep and retry
+        if (response.status >= 500) return unreached();
         return response.json().catch(function () { return null; }).then(function (json) {
           // saved, or refused for good (time over, submitted): either way these are done;
           // an answer changed again while this request travelled stays pending
@@ -80,19 +83,21 @@
           else status.textContent = form.dataset.saveFailed + ' ' + ((json && json.error && json.error.message) || response.status);
           return true;
         });
-      }, function () {
-        // no answer at all: offline, or a connection too weak to carry the request
-        status.textContent = navigator.onLine ? form.dataset.saveRetry : form.dataset.kept;
-        if (navigator.onLine) scheduleRetry();
-        else showBanner(true);
-        return false;
-      })
+      }, unreached)
       .then(function (reached) {
         inFlight = false;
         // answers chosen meanwhile go in the next request; whoever waits learns its outcome
         if (again) { again = false; flush(); } else settle(reached);
       });
   }
+  // no answer at all: offline, or a connection too weak to carry the request
+  function unreached() {
+    status.textContent = navigator.onLine ? form.dataset.saveRetry : form.dataset.kept;
+    if (navigator.onLine) scheduleRetry();
+    else showBanner(true);
+    return false;
+  }
+
   function settle(reached) {
     waiting.splice(0).forEach(function (done) { done(reached); });
   }

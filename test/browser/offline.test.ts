@@ -150,7 +150,7 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     expect(pageProblems(page), 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
   });
 
-  it('on a connection that drops requests while the phone thinks it is online: refuses the submit, keeps the answers over a reload, retries until they are saved', async () => {
+  it('on a connection that drops requests while the phone thinks it is online: refuses the submit, keeps the answers over a reload, retries through a 502 until they are saved', async () => {
     const attempt = await startQuiz(weakModuleId);
     const attemptId = attempt._id.toHexString();
     const autosaveUrl = `${tp.base}/api/v1/me/attempts/${attemptId}/answers`;
@@ -176,17 +176,24 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     for (const key of right[firstId!]!) expect(await page.locator(`#q-${firstId}-${key}`).isChecked(), `${firstId} ${key}`).to.equal(true);
     await look('5-kept-over-reload');
 
-    // the connection recovers: a retry delivers the answer
+    // a gateway answers 502 once (no word from the platform: the answer stays kept), then a retry gets through
+    const gateway = page.waitForResponse((r) => r.url() === autosaveUrl && r.status() === 502);
     const delivered = page.waitForResponse((r) => r.url() === autosaveUrl && r.status() === 200);
+    let calls = 0;
     await page.unroute(autosaveUrl);
+    await page.route(autosaveUrl, (route) => (calls++ === 0 ? route.fulfill({ status: 502, contentType: 'text/html', body: 'Bad Gateway' }) : route.continue()));
+    await gateway;
+    expect((await attemptNow(attempt._id)).answers).to.deep.equal({});
+    expect(await page.evaluate((key) => (globalThis as any).localStorage.getItem(key), `quiz-answers:${attemptId}`)).not.to.equal(null);
     await delivered;
+    await page.unroute(autosaveUrl);
     expect(sorted((await attemptNow(attempt._id)).answers)).to.deep.equal({ [firstId!]: right[firstId!] });
     await page.getByRole('button', { name: vi('learn_submit') }).click();
     await page.getByRole('heading', { level: 2, name: vi('learn_result_failed') }).waitFor();
     expect((await attemptNow(attempt._id)).status).to.equal('submitted');
 
-    // Chromium logs each dropped request; nothing else may go wrong
-    const unexpected = pageProblems(page).filter((p) => !/net::ERR_CONNECTION_FAILED/.test(p));
+    // Chromium logs each dropped request and the 502; nothing else may go wrong
+    const unexpected = pageProblems(page).filter((p) => !/net::ERR_CONNECTION_FAILED|status of 502/.test(p));
     expect(unexpected, 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
   });
 });
