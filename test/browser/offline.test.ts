@@ -27,6 +27,7 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
   let page: Page;
   let moduleId: Types.ObjectId;
   let weakModuleId: Types.ObjectId;
+  let timedModuleId: Types.ObjectId;
 
   before(async () => {
     const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('browser-offline')]);
@@ -42,7 +43,9 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     moduleId = (await buildPublishedModule(db, { title: 'Thái độ khi mất mạng', items: [quiz('kiem-tra', { timeLimitMinutes: 20 })] })).moduleId;
     weakModuleId = (await buildPublishedModule(db, { title: 'Thái độ khi mạng chập chờn', items: [quiz('kiem-tra')] })).moduleId;
     await assign(db, { moduleId, unitId: unit._id });
+    timedModuleId = (await buildPublishedModule(db, { title: 'Thái độ khi hết giờ', items: [quiz('kiem-tra', { timeLimitMinutes: 20 })] })).moduleId;
     await assign(db, { moduleId: weakModuleId, unitId: unit._id });
+    await assign(db, { moduleId: timedModuleId, unitId: unit._id });
     page = await newPage(browser, { viewport: PHONE });
     await page.goto(`${tp.base}/login`);
     await page.getByLabel(vi('sign_in_login')).fill(username);
@@ -195,5 +198,28 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
     // Chromium logs each dropped request and the 502; nothing else may go wrong
     const unexpected = pageProblems(page).filter((p) => !/net::ERR_CONNECTION_FAILED|status of 502/.test(p));
     expect(unexpected, 'console errors, uncaught exceptions or CSP violations').to.deep.equal([]);
+  });
+
+  it('a countdown that ends offline does not leave the page: the attempt is submitted when the connection returns', async () => {
+    // the page's clock only (the server's stays real, so the submit arrives in time there)
+    await page.clock.install();
+    const attempt = await startQuiz(timedModuleId);
+    const right = sorted(rightAnswers(attempt));
+    const [firstId] = Object.keys(right);
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/me/attempts/${attempt._id.toHexString()}/answers`));
+    for (const key of right[firstId!]!) await page.locator(`#q-${firstId}-${key}`).check();
+    expect((await saved).status()).to.equal(200);
+
+    await page.context().setOffline(true);
+    await bannerOnScreen(false);
+    await page.clock.fastForward('20:01');
+    await page.locator('#quiz-timer').filter({ hasText: vi('learn_time_over_offline') }).waitFor();
+    expect(page.url()).to.equal(`${tp.base}/learn/attempts/${attempt._id.toHexString()}`);
+    expect((await attemptNow(attempt._id)).status).to.equal('open');
+    await look('6-time-over-offline');
+
+    await page.context().setOffline(false);
+    await page.getByRole('heading', { level: 2, name: vi('learn_result_failed') }).waitFor();
+    expect(await attemptNow(attempt._id)).to.include({ status: 'submitted', correctCount: 1 });
   });
 });
