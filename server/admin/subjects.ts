@@ -6,6 +6,7 @@
 import { isValidObjectId, trusted, type Connection } from 'mongoose';
 import type { AuditEvent } from '../audit/model';
 import { isMessageId, type MessageId } from '../i18n';
+import { campaignModel } from '../campaigns/model';
 import { moduleModel, type LearningModule } from '../modules/model';
 import { officerModel } from '../officers/model';
 import { packageModel } from '../packages/model';
@@ -32,6 +33,7 @@ const lookups: Readonly<Record<string, Lookup>> = {
   unit: async (db, ids) => (await unitModel(db).find({ _id: trusted({ $in: ids }) }, { name: 1, code: 1 }).lean()).map((u) => [String(u._id), `${u.name} (${u.code})`]),
   account: async (db, ids) => (await userModel(db).find({ _id: trusted({ $in: ids }) }, { displayName: 1 }).lean()).map((a) => [String(a._id), a.displayName]),
   module: async (db, ids) => (await moduleModel(db).find({ _id: trusted({ $in: ids }) }, { code: 1, 'draft.title': 1 }).lean<Array<Pick<LearningModule, '_id' | 'code' | 'draft'>>>()).map((m) => [String(m._id), `${m.draft.title} (${m.code})`]),
+  campaign: async (db, ids) => (await campaignModel(db).find({ _id: trusted({ $in: ids }) }, { name: 1, year: 1 }).lean()).map((c) => [String(c._id), `${c.name} (${c.year})`]),
   package: async (db, ids) => (await packageModel(db).find({ _id: trusted({ $in: ids }) }, { title: 1 }).lean()).map((p) => [String(p._id), p.title]),
 };
 

@@ -112,7 +112,7 @@ export function registerExemptionRoutes(router: Router, services: Services): voi
       const { ref } = await findOfficerOr404(db, exemption.officerId);
       ctx.authorize('exemption.decide', ref);
       const decided = await decideExemption(db, exemption, ctx.input.decision, ctx.input.note || null, ctx.account._id, new Date());
-      await ctx.audit({ action: `exemption.${decided.status === 'approved' ? 'approve' : 'refuse'}`, subject: { type: 'exemption', id: decided._id }, unitId: decided.unitId, details: { kind: decided.kind, year: decided.year } });
+      await ctx.audit({ action: decided.status === 'approved' ? 'exemption.approve' : 'exemption.refuse', subject: { type: 'exemption', id: decided._id }, unitId: decided.unitId, details: { kind: decided.kind, year: decided.year } });
       ctx.res.json({ exemption: presentExemption(decided) });
     },
   });
