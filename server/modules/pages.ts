@@ -27,18 +27,20 @@ export interface EditorState {
   form: string | null;
   values: Record<string, string>;
   problems: Record<string, MessageId>;
+  /** the refusal's parameters, for a field message that names values ("Không tìm thấy cán bộ có mã: X") */
+  problemParams: Record<string, unknown>;
   alert: { id: MessageId; params?: Record<string, unknown> } | null;
   publishProblems: PublishProblem[];
 }
 
-export const emptyState = (): EditorState => ({ form: null, values: {}, problems: {}, alert: null, publishProblems: [] });
+export const emptyState = (): EditorState => ({ form: null, values: {}, problems: {}, problemParams: {}, alert: null, publishProblems: [] });
 
 /** The state of a refused form, or null when `error` is not one a form shows. */
 export function stateOf(error: unknown, form: string, body: unknown): EditorState | null {
   if (!isAppError(error) || ![400, 409, 413, 415, 422].includes(error.status)) return null;
   const problems: Record<string, MessageId> = {};
   for (const p of error.details ?? []) problems[p.field] ??= p.id;
-  return { ...emptyState(), form, values: stringValues(body), problems, alert: error.details ? { id: 'form_has_errors' } : { id: error.id, ...(error.params ? { params: error.params } : {}) } };
+  return { ...emptyState(), form, values: stringValues(body), problems, problemParams: error.details ? (error.params ?? {}) : {}, alert: error.details ? { id: 'form_has_errors' } : { id: error.id, ...(error.params ? { params: error.params } : {}) } };
 }
 
 export function stringValues(body: unknown): Record<string, string> {

@@ -84,6 +84,8 @@ describe('authoring: assignments and GET /api/v1/modules', function () {
     const unknown = await assign(w.as.coordA, module, { target: 'officers', officerCodes: `${w.officers.A1.code}\nKHONG-CO-1, KHONG-CO-2` });
     expect(unknown.status).to.equal(422);
     expectMessage(unknown, t('vi', 'assignment_officers_unknown', { codes: 'KHONG-CO-1, KHONG-CO-2' }));
+    // issue #15 defect 1: the form names the wrong codes, never the literal "{codes}"
+    expect(unknown.text).to.contain('<p class="field-error" id="a-codes-error">Không tìm thấy cán bộ có mã: KHONG-CO-1, KHONG-CO-2</p>').and.not.contain('{codes}');
     const outside = await assign(w.as.coordA, module, { target: 'officers', officerCodes: `${w.officers.A1.code}, ${w.officers.B1.code}` });
     expect(outside.status).to.equal(422);
     expectMessage(outside, t('vi', 'assignment_officers_outside', { codes: w.officers.B1.code }));
