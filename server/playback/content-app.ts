@@ -21,6 +21,7 @@
  * inside the player), nosniff, no referrer (the token never leaks to a linked site), no
  * opener policy (popup SCOs).
  */
+import compression from 'compression';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -116,6 +117,8 @@ export function createContentApp(services: Services): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(contentRequestLogger(services.log));
+  // the players (scorm-again, h5p-standalone) and package scripts are large: compressed for slow mobile data
+  app.use(compression({ threshold: 1024 }));
   app.use((_req: Request, res: Response, next: NextFunction) => {
     setStrictPolicy(res);
     next();
