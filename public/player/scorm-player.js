@@ -27,11 +27,20 @@
     api = new window.Scorm12API(settings);
     api.loadFromJSON(config.launch.cmi);
     api.cmi.core.entry = config.launch.entry;
+    // a completed attempt reopened for review (the server keeps nothing it commits)
+    if (config.launch.mode === 'review') {
+      api.cmi.core.lesson_mode = 'review';
+      api.cmi.core.credit = 'no-credit';
+    }
     window.API = api;
   } else {
     api = new window.Scorm2004API(settings);
     api.loadFromJSON(config.launch.cmi);
     api.cmi.entry = config.launch.entry;
+    if (config.launch.mode === 'review') {
+      api.cmi.mode = 'review';
+      api.cmi.credit = 'no-credit';
+    }
     window.API_1484_11 = api;
   }
 

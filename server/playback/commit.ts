@@ -42,6 +42,8 @@ export function commitHandler(services: Services) {
     const body = bodyOf(req);
     const seq = body?.['commitSequence'];
     if (!body || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || typeof body['cmi'] !== 'object') return void res.status(400).json(FAILED(400));
+    // a review of a completed attempt changes nothing (the SCO is told all went well)
+    if (claims.review) return void res.json(OK);
     applyCommit(db, { attemptId: claims.att, session: claims.ses, seq, kind: claims.kind, cmi: body['cmi'], final: body['final'] === true, rules: claims.rules }, (error) => log.error({ err: error }, 'package progress listener failed')).then((outcome) => {
       if (outcome === 'unknown_attempt') res.status(404).json(FAILED(404));
       else res.json(OK);

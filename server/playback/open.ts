@@ -24,6 +24,8 @@ export interface PlayerOpening {
   /** extra view locals (the learning trail) */
   locals?: Record<string, unknown>;
   view?: string;
+  /** the learner asked for a new attempt (no review of a completed one) */
+  fresh?: boolean;
 }
 
 export async function renderPlayer(ctx: SignedInContext<unknown>, opening: PlayerOpening): Promise<void> {
@@ -34,12 +36,12 @@ export async function renderPlayer(ctx: SignedInContext<unknown>, opening: Playe
   const sco = opening.sco ? scos.find((s) => s.identifier === opening.sco) : scos[0];
   if (!sco) throw new AppError(404, 'playback_sco_not_found');
   const preview = opening.officerId === null;
-  const attempt = await openAttempt(db, { officerId: opening.officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: opening.context, preview });
+  const { attempt, review } = await openAttempt(db, { officerId: opening.officerId, accountId: ctx.account._id, packageId: record._id, kind: record.kind, scoIdentifier: sco.identifier, context: opening.context, preview }, opening.fresh ?? false);
   // opened is "viewed": an item whose rule is that (an Accordion, a Dialogcards…) is done now
   if (opening.context && !preview) await announceResult(attempt, (error) => ctx.services.log.error({ err: error }, 'package progress listener failed'));
   // undefined rules are left out of the token's JSON
   const rules = { masteryScore: sco.masteryScore, scaledPassingScore: sco.scaledPassingScore, completionThreshold: sco.completionThreshold };
-  const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch, rules }, secret, config.PLAYBACK_TOKEN_MINUTES);
+  const token = signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: record.kind, launch: sco.launch, rules, ...(review ? { review: true as const } : {}) }, secret, config.PLAYBACK_TOKEN_MINUTES);
   // this page alone may frame the content origin; every other platform page keeps frame-src 'self'
   const policy = String(ctx.res.getHeader('Content-Security-Policy') ?? '');
   ctx.res.setHeader('Content-Security-Policy', `${policy};frame-src ${config.CONTENT_ORIGIN}`);
@@ -54,6 +56,7 @@ export async function renderPlayer(ctx: SignedInContext<unknown>, opening: Playe
     packageId: record._id.toHexString(),
     preview,
     playerUrl: `${config.CONTENT_ORIGIN}/play/${token}`,
+    review,
     ...opening.locals,
   });
 }
