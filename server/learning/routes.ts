@@ -109,7 +109,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
         const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
         if (!record) throw notFound('playback_item_package_missing');
         const context = { moduleId: progress.moduleId, itemKey: item.key, year: progress.year };
-        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId: learner.officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title } });
+        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId: learner.officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title, itemKey: item.key, pageScript: 'package-item' } });
       }
       const settings = quizSettings(services);
       const state = await quizState(db, progress, item, now, settings);
@@ -127,6 +127,25 @@ export function registerLearningRoutes(router: Router, services: Services): void
         attempts: (await listAttempts(db, progress, item.key)).map(presentAttemptLine),
         lessonsLeft,
       });
+    },
+  });
+
+  /**
+   * GET /learn/modules/:moduleId/items/:itemKey/state → `{done, percent}`: what a package
+   * item's page shows of the module's progress, fetched by public/js/package-item.js when
+   * the player says the package reported progress (the page updates without a reload).
+   */
+  route(router, services, {
+    method: 'get',
+    path: '/learn/modules/:moduleId/items/:itemKey/state',
+    access: 'signed-in',
+    input: itemParams,
+    handle: async (ctx) => {
+      const { started } = await learnerInModule(ctx);
+      if (!started) throw notFound('learn_module_not_found');
+      const item = itemOf(started.version, ctx.input.itemKey);
+      ctx.res.setHeader('Cache-Control', 'no-store');
+      ctx.res.json({ done: started.progress.doneItems.includes(item.key), percent: started.progress.percent });
     },
   });
 

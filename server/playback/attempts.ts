@@ -74,7 +74,13 @@ export type CommitOutcome = (typeof OUTCOME)[keyof typeof OUTCOME];
  * and, when it is the final commit that ends the attempt (endsAttempt), its end.
  * Listeners of results.ts hear about changed results.
  */
-export async function applyCommit(db: Connection, commit: Commit, logError: (error: unknown) => void): Promise<CommitOutcome> {
+export interface Applied {
+  outcome: CommitOutcome;
+  /** the attempt after the commit, when its result changed (listeners were told) */
+  changed: PackageAttempt | null;
+}
+
+export async function applyCommit(db: Connection, commit: Commit, logError: (error: unknown) => void): Promise<Applied> {
   const Attempt = attemptModel(db);
   const fields = fieldsOfCommit(commit.kind, commit.cmi, commit.rules, commit.final);
   const finished = commit.final && endsAttempt(commit.kind, fields);
@@ -87,8 +93,9 @@ export async function applyCommit(db: Connection, commit: Commit, logError: (err
     // the stored CMI object is the bulk of the document and not needed to compare results
     { returnDocument: 'before', projection: { cmi: 0 } },
   ).lean<PackageAttempt>();
-  if (!before) return (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? OUTCOME.stale : OUTCOME.unknownAttempt;
+  if (!before) return { outcome: (await Attempt.exists({ _id: commit.attemptId, kind: commit.kind })) ? OUTCOME.stale : OUTCOME.unknownAttempt, changed: null };
   const after: PackageAttempt = { ...before, ...set, commits: before.commits + 1 };
-  if (resultChanged(before, after)) await announceResult(after, logError);
-  return OUTCOME.applied;
+  if (!resultChanged(before, after)) return { outcome: OUTCOME.applied, changed: null };
+  await announceResult(after, logError);
+  return { outcome: OUTCOME.applied, changed: after };
 }

@@ -57,6 +57,7 @@ export async function renderPlayer(ctx: SignedInContext<unknown>, opening: Playe
     preview,
     playerUrl: `${config.CONTENT_ORIGIN}/play/${token}`,
     review,
+    contentOrigin: config.CONTENT_ORIGIN,
     ...opening.locals,
   });
 }

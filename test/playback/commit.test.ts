@@ -116,7 +116,8 @@ describe('package playback: content origin, tokens, commits', function () {
     expect(reply.status).to.equal(200);
     expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0 });
     reply = await commit(token, { cmi: cmi12({ status: 'passed', raw: '100', location: 'trang-3', session: '00:03:00' }), commitSequence: 3 });
-    expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0 });
+    // the package is a module item: the commit that completes it says so (the page updates, issue #15 defect 6)
+    expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0, itemDone: true });
     const afterThree = (await attemptOf(token))!;
     // the late seq 2 and a repeated seq 3 are answered as success, and ignored
     for (const [seq, values] of [[2, { status: 'failed', raw: '0', location: 'trang-1', session: '00:02:00' }], [3, { status: 'failed', raw: '0', location: 'trang-1', session: '00:09:00' }]] as const) {
