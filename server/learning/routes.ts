@@ -15,7 +15,7 @@ import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
 import { cooldownMs, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
 import { packageModel, type ContentPackage } from '../packages/model';
-import { renderPlayer } from '../playback/open';
+import { renderPlayer, startNewAttempt } from '../playback/open';
 import { listAttempts } from './attempt-list';
 import { authorizedAttempt, authorizedLearner, homeUnitOf, itemOf, learnerInModule, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
@@ -127,6 +127,30 @@ export function registerLearningRoutes(router: Router, services: Services): void
         attempts: (await listAttempts(db, progress, item.key)).map(presentAttemptLine),
         lessonsLeft,
       });
+    },
+  });
+
+  /**
+   * POST /learn/modules/:moduleId/items/:itemKey/new-attempt[?sco=] — "Học lại từ đầu": a
+   * package item whose completed attempt is shown for review starts attempt n+1, then its page.
+   */
+  route(router, services, {
+    method: 'post',
+    path: '/learn/modules/:moduleId/items/:itemKey/new-attempt',
+    access: 'signed-in',
+    input: itemPageQuery,
+    handle: async (ctx) => {
+      const { learner, id, started } = await learnerInModule(ctx);
+      if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
+      const item = itemOf(started.version, ctx.input.itemKey);
+      const page = `/learn/modules/${id}/items/${item.key}${ctx.input.sco ? `?sco=${encodeURIComponent(ctx.input.sco)}` : ''}`;
+      // a lesson or a quiz has no package attempt to start: its page, as it is
+      if (item.kind !== 'package') return ctx.res.redirect(303, page);
+      const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
+      if (!record) throw notFound('playback_item_package_missing');
+      const sco = ctx.input.sco ?? item.sco;
+      await startNewAttempt(ctx, { record, sco, officerId: learner.officerId, context: { moduleId: started.progress.moduleId, itemKey: item.key, year: started.progress.year } });
+      ctx.res.redirect(303, page);
     },
   });
 

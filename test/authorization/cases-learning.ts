@@ -51,6 +51,7 @@ export const learningCases: Case[] = [
   { route: 'GET /learn/modules/:moduleId', allow: LEARNER, request: async (w) => ({ method: 'GET', path: `/learn/modules/${(await startedModule(w)).moduleId}` }) },
   { route: 'POST /learn/modules/:moduleId/start', allow: LEARNER, request: async (w) => ({ method: 'POST', path: `/learn/modules/${(await startedModule(w)).moduleId}/start`, form: {} }) },
   { route: 'GET /learn/modules/:moduleId/items/:itemKey', allow: LEARNER, request: async (w) => ({ method: 'GET', path: `/learn/modules/${(await startedModule(w)).moduleId}/items/bai-1` }) },
+  { route: 'POST /learn/modules/:moduleId/items/:itemKey/new-attempt', allow: LEARNER, request: async (w) => ({ method: 'POST', path: `/learn/modules/${(await startedModule(w)).moduleId}/items/bai-1/new-attempt`, form: {} }) },
   { route: 'GET /learn/modules/:moduleId/items/:itemKey/state', allow: LEARNER, request: async (w) => ({ method: 'GET', path: `/learn/modules/${(await startedModule(w)).moduleId}/items/bai-1/state` }) },
   { route: 'POST /learn/modules/:moduleId/items/:itemKey/done', allow: LEARNER, request: async (w) => ({ method: 'POST', path: `/learn/modules/${(await startedModule(w)).moduleId}/items/bai-1/done`, form: {} }) },
   { route: 'POST /learn/modules/:moduleId/items/:itemKey/attempts', allow: LEARNER, request: async (w) => ({ method: 'POST', path: `/learn/modules/${(await startedModule(w)).moduleId}/items/kiem-tra/attempts`, form: {} }) },

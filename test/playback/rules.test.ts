@@ -98,6 +98,20 @@ describe('package playback: rules for what exporters send', function () {
     const rows = page.text.match(/<tr>\s*<th scope="row">[\s\S]*?<\/tr>/g) ?? [];
     expect(rows).to.have.length(1);
     expect(rows[0]).to.contain('Trần Thị Bình').and.contain('Đã hoàn thành').and.not.contain('Đang học');
+    // the review page offers a new attempt; asked for explicitly, attempt 2 starts from the beginning
+    const review = await open(officerB, record._id);
+    expect(review.text).to.contain('id="package-review"');
+    const itemPage = `/learn/modules/${done.context!.moduleId.toHexString()}/items/${done.context!.itemKey}`;
+    const started = await officerB.submit(`${itemPage}/new-attempt`, {}, itemPage);
+    expect(started.status).to.equal(303);
+    expect(started.location).to.equal(itemPage);
+    const fresh = await open(officerB, record._id);
+    expect(fresh.text).to.not.contain('id="package-review"');
+    expect(await attemptOf(fresh.token)).to.include({ number: 2, status: 'active' });
+    expect((await launchOf(fresh.token)).entry).to.equal('ab-initio');
+    // and it is the one continued: no attempt 3
+    const continued = await open(officerB, record._id);
+    expect(await attemptOf(continued.token)).to.include({ number: 2 });
   });
 
   it('SCORM 2004 follows cmi.exit: "suspend" resumes, "" ends the attempt', async () => {
