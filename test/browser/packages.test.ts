@@ -194,6 +194,14 @@ describe('exporter-shaped packages in a real browser (Chromium)', function () {
     const latest = await latestAttempt(record, 'officer.b', () => true, 'any');
     expect(String(latest._id)).to.equal(String(finished._id));
     expect(latest).to.include({ number: 1, status: 'finished', completion: 'completed' });
+    await page.locator('#package-review').waitFor();
+    await screenshot(page, 'packages-scorm-review');
+    // asked for explicitly, a new attempt starts from the first page
+    await page.getByRole('button', { name: t('vi', 'playback_new_attempt') }).click();
+    await page.waitForURL(url);
+    await sco(page).getByRole('heading', { name: /4 xin/ }).waitFor();
+    expect(await page.locator('#package-review').count()).to.equal(0);
+    expect(await latestAttempt(record, 'officer.b', (a) => a.number === 2, 'attempt 2')).to.include({ status: 'active' });
     await closePage(page);
   });
 
