@@ -74,9 +74,17 @@
       sender.sendBeacon(config.xapiUrl, new Blob([payload], { type: 'text/plain;charset=UTF-8' }));
       return;
     }
-    fetch(config.xapiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, keepalive: true }).catch(function () {
-      /* the next post carries the state again */
-    });
+    fetch(config.xapiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, keepalive: true })
+      .then(function (reply) {
+        // a result (completed / answered) was stored: the platform page shows the item done without a reload
+        var verb = statement && statement.verb && String(statement.verb.id);
+        if (reply.ok && verb && /\/(completed|answered)$/.test(verb) && window.parent !== window) {
+          window.parent.postMessage({ type: 'vhcv-package-progress', finished: true }, config.platformOrigin);
+        }
+      })
+      .catch(function () {
+        /* the next post carries the state again */
+      });
   }
 
   var options = {

@@ -10,6 +10,16 @@
   'use strict';
   var body = document.body;
   var config = JSON.parse(body.getAttribute('data-player'));
+  var review = config.launch.mode === 'review';
+  /**
+   * Tells the platform page around the player that the package reported progress, so it
+   * shows the item done without a reload; `finished`: the final commit went by sendBeacon,
+   * whose reply nobody reads, so the page asks the platform a few times.
+   */
+  function tellPlatform(finished) {
+    if (review || window.parent === window) return;
+    window.parent.postMessage({ type: 'vhcv-package-progress', finished: finished }, config.platformOrigin);
+  }
   var settings = {
     lmsCommitUrl: config.commitUrl,
     autocommit: true,
@@ -21,19 +31,43 @@
     // same rule); passed / failed by the mastery score is decided by the server (docs/playback.md)
     autoCompleteLessonStatus: true,
     logLevel: 5,
+    // scorm-again's own reading of a commit reply, plus the platform's itemDone
+    xhrResponseHandler: function (xhr) {
+      var reply = null;
+      try {
+        reply = JSON.parse(xhr.responseText);
+      } catch (e) {
+        reply = null;
+      }
+      if (xhr.status < 200 || xhr.status > 299) return { result: 'false', errorCode: 101 };
+      if (reply && reply.itemDone === true) tellPlatform(false);
+      return { result: 'true', errorCode: 0 };
+    },
   };
   var api;
   if (config.kind === 'scorm12') {
     api = new window.Scorm12API(settings);
     api.loadFromJSON(config.launch.cmi);
     api.cmi.core.entry = config.launch.entry;
+    // a completed attempt reopened for review (the server keeps nothing it commits)
+    if (review) {
+      api.cmi.core.lesson_mode = 'review';
+      api.cmi.core.credit = 'no-credit';
+    }
     window.API = api;
   } else {
     api = new window.Scorm2004API(settings);
     api.loadFromJSON(config.launch.cmi);
     api.cmi.entry = config.launch.entry;
+    if (review) {
+      api.cmi.mode = 'review';
+      api.cmi.credit = 'no-credit';
+    }
     window.API_1484_11 = api;
   }
+  api.on(config.kind === 'scorm12' ? 'LMSFinish' : 'Terminate', function () {
+    tellPlatform(true);
+  });
 
   // A SCO that never calls LMSFinish / Terminate still gets its final commit when the page
   // goes — but only after the SCO's own pagehide handlers, which often set the last values

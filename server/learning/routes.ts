@@ -15,7 +15,7 @@ import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
 import { cooldownMs, pastDeadline, quizState, startAttempt, submitOwnAttempt } from '../quizzes/service';
 import { packageModel, type ContentPackage } from '../packages/model';
-import { renderPlayer } from '../playback/open';
+import { renderPlayer, startNewAttempt } from '../playback/open';
 import { listAttempts } from './attempt-list';
 import { authorizedAttempt, authorizedLearner, homeUnitOf, itemOf, learnerInModule, nextItem, quizOfAttempt, quizSettings, startedModule } from './load';
 import { presentAttemptLine, presentItem, presentMyModule, presentOpenAttempt, presentQuizRules, presentResult } from './presenters';
@@ -109,7 +109,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
         const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
         if (!record) throw notFound('playback_item_package_missing');
         const context = { moduleId: progress.moduleId, itemKey: item.key, year: progress.year };
-        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId: learner.officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title } });
+        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId: learner.officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title, itemKey: item.key, pageScript: 'package-item' } });
       }
       const settings = quizSettings(services);
       const state = await quizState(db, progress, item, now, settings);
@@ -127,6 +127,49 @@ export function registerLearningRoutes(router: Router, services: Services): void
         attempts: (await listAttempts(db, progress, item.key)).map(presentAttemptLine),
         lessonsLeft,
       });
+    },
+  });
+
+  /**
+   * POST /learn/modules/:moduleId/items/:itemKey/new-attempt[?sco=] — "Học lại từ đầu": a
+   * package item whose completed attempt is shown for review starts attempt n+1, then its page.
+   */
+  route(router, services, {
+    method: 'post',
+    path: '/learn/modules/:moduleId/items/:itemKey/new-attempt',
+    access: 'signed-in',
+    input: itemPageQuery,
+    handle: async (ctx) => {
+      const { learner, id, started } = await learnerInModule(ctx);
+      if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
+      const item = itemOf(started.version, ctx.input.itemKey);
+      const page = `/learn/modules/${id}/items/${item.key}${ctx.input.sco ? `?sco=${encodeURIComponent(ctx.input.sco)}` : ''}`;
+      // a lesson or a quiz has no package attempt to start: its page, as it is
+      if (item.kind !== 'package') return ctx.res.redirect(303, page);
+      const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
+      if (!record) throw notFound('playback_item_package_missing');
+      const sco = ctx.input.sco ?? item.sco;
+      await startNewAttempt(ctx, { record, sco, officerId: learner.officerId, context: { moduleId: started.progress.moduleId, itemKey: item.key, year: started.progress.year } });
+      ctx.res.redirect(303, page);
+    },
+  });
+
+  /**
+   * GET /learn/modules/:moduleId/items/:itemKey/state → `{done, percent}`: what a package
+   * item's page shows of the module's progress, fetched by public/js/package-item.js when
+   * the player says the package reported progress (the page updates without a reload).
+   */
+  route(router, services, {
+    method: 'get',
+    path: '/learn/modules/:moduleId/items/:itemKey/state',
+    access: 'signed-in',
+    input: itemParams,
+    handle: async (ctx) => {
+      const { started } = await learnerInModule(ctx);
+      if (!started) throw notFound('learn_module_not_found');
+      const item = itemOf(started.version, ctx.input.itemKey);
+      ctx.res.setHeader('Cache-Control', 'no-store');
+      ctx.res.json({ done: started.progress.doneItems.includes(item.key), percent: started.progress.percent });
     },
   });
 

@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../http/context';
 import { userModel, type User } from '../users/model';
 import { applyCommit } from './attempts';
+import { progressModel } from '../progress/model';
 import { attemptModel, type PackageAttempt } from './model';
 import { verifyPlaybackToken } from './tokens';
 import { applyXapi } from './xapi';
@@ -42,11 +43,23 @@ export function commitHandler(services: Services) {
     const body = bodyOf(req);
     const seq = body?.['commitSequence'];
     if (!body || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || typeof body['cmi'] !== 'object') return void res.status(400).json(FAILED(400));
-    applyCommit(db, { attemptId: claims.att, session: claims.ses, seq, kind: claims.kind, cmi: body['cmi'], final: body['final'] === true, rules: claims.rules }, (error) => log.error({ err: error }, 'package progress listener failed')).then((outcome) => {
-      if (outcome === 'unknown_attempt') res.status(404).json(FAILED(404));
-      else res.json(OK);
-    }, next);
+    // a review of a completed attempt changes nothing (the SCO is told all went well)
+    if (claims.review) return void res.json(OK);
+    const kind = claims.kind;
+    (async () => {
+      const { outcome, changed } = await applyCommit(db, { attemptId: claims.att, session: claims.ses, seq, kind, cmi: body['cmi'], final: body['final'] === true, rules: claims.rules }, (error) => log.error({ err: error }, 'package progress listener failed'));
+      if (outcome === 'unknown_attempt') return void res.status(404).json(FAILED(404));
+      // the player tells the platform page, which then shows the item done without a reload
+      res.json((await itemDoneBy(db, changed)) ? { ...OK, itemDone: true } : OK);
+    })().catch(next);
   };
+}
+
+/** Whether a commit that changed an attempt's result left its module item done (only asked then: commits stay one update). */
+async function itemDoneBy(db: Services['db'], changed: PackageAttempt | null): Promise<boolean> {
+  const context = changed?.context;
+  if (!context || !changed.officerId || changed.preview) return false;
+  return !!(await progressModel(db).exists({ officerId: changed.officerId, moduleId: context.moduleId, year: context.year, doneItems: context.itemKey }));
 }
 
 /**

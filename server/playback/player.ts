@@ -45,13 +45,18 @@ export function playerPage(services: Services) {
       const attempt = await attemptModel(db).findById(claims.att).lean<PackageAttempt>();
       if (!attempt) return refuse(res, 404, 'Không tìm thấy lượt học.');
       // a later opening (another tab) took over: this one would only write stale data
-      if (attempt.session !== claims.ses || attempt.status !== 'active') return refuse(res, 409, 'Gói này đã được mở ở một cửa sổ khác hoặc lượt học đã kết thúc. Hãy mở lại từ bài học.');
+      // a review shows a finished attempt as it ended; nothing else may take it over
+      const current = claims.review ? attempt.status === 'finished' : attempt.session === claims.ses && attempt.status === 'active';
+      if (!current) return refuse(res, 409, 'Gói này đã được mở ở một cửa sổ khác hoặc lượt học đã kết thúc. Hãy mở lại từ bài học.');
+      // where the player tells the platform page that the package reported progress (postMessage)
+      const platformOrigin = new URL(services.config.PUBLIC_URL).origin;
       const account = await userModel(db).findById(attempt.accountId, { displayName: 1, username: 1 }).lean<User>();
       const learner = { id: account?.username ?? attempt.accountId.toHexString(), name: account?.displayName ?? '' };
       res.setHeader('Cache-Control', 'no-store');
       if (claims.kind === 'h5p') {
         const h5p = {
           kind: 'h5p',
+          platformOrigin,
           xapiUrl: `/xapi/${token}`,
           h5pJsonPath: `/p/${token}`,
           frameJs: '/player/h5p-frame.js',
@@ -64,9 +69,10 @@ export function playerPage(services: Services) {
       }
       const config = {
         kind: claims.kind,
+        platformOrigin,
         commitUrl: `/commit/${token}`,
         scoUrl: `/p/${token}/${claims.launch.split(/([?#].*)/)[0]!.split('/').map(encodeURIComponent).join('/')}${claims.launch.match(/[?#].*/)?.[0] ?? ''}`,
-        launch: launchData(claims.kind, attempt, learner, claims.rules),
+        launch: launchData(claims.kind, attempt, learner, claims.rules, claims.review === true),
       };
       const library = claims.kind === 'scorm12' ? '/player/scorm-again/scorm12.min.js' : '/player/scorm-again/scorm2004.min.js';
       res.type('html').send(

@@ -146,6 +146,8 @@ export interface LaunchData {
   cmi: Record<string, unknown>;
   /** cmi.core.entry (1.2) / cmi.entry (2004) */
   entry: string;
+  /** cmi.core.lesson_mode (1.2) / cmi.mode (2004) and the credit: a review is "review", "no-credit" */
+  mode: 'normal' | 'review';
 }
 
 /**
@@ -155,9 +157,11 @@ export interface LaunchData {
  * attempt is continued — an incomplete 1.2 attempt stays open whatever its exit
  * (applyCommit), as Moodle does, because exporters such as Adapt leave exit empty.
  */
-export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { id: string; name: string }, rules: ScoRules = {}): LaunchData {
-  const fresh = attempt.session <= 1 || attempt.commits === 0;
-  const resume = kind === 'scorm12' ? !fresh : attempt.exit === 'suspend' && attempt.session > 1;
+export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { id: string; name: string }, rules: ScoRules = {}, review = false): LaunchData {
+  // a review shows the completed attempt's saved state, entered neither fresh nor resumed
+  const fresh = !review && (attempt.session <= 1 || attempt.commits === 0);
+  const resume = !review && (kind === 'scorm12' ? !fresh : attempt.exit === 'suspend' && attempt.session > 1);
+  const mode = review ? 'review' : 'normal';
   const saved = object(attempt.cmi);
   if (kind === 'scorm12') {
     const core: Record<string, unknown> = { student_id: learner.id, student_name: learner.name, total_time: timespan12(attempt.priorSeconds) };
@@ -169,7 +173,7 @@ export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { 
       if (Object.keys(score).length) core['score'] = { raw: text(score['raw'], 16), min: text(score['min'], 16), max: text(score['max'], 16) };
     }
     const studentData = rules.masteryScore === undefined ? {} : { student_data: { mastery_score: String(rules.masteryScore) } };
-    return { cmi: { core, ...studentData, ...(fresh ? {} : { suspend_data: attempt.suspendData }) }, entry: resume ? 'resume' : fresh ? 'ab-initio' : '' };
+    return { cmi: { core, ...studentData, ...(fresh ? {} : { suspend_data: attempt.suspendData }) }, entry: resume ? 'resume' : fresh ? 'ab-initio' : '', mode };
   }
   const cmi: Record<string, unknown> = { learner_id: learner.id, learner_name: learner.name, total_time: duration2004(attempt.priorSeconds) };
   if (rules.scaledPassingScore !== undefined) cmi['scaled_passing_score'] = String(rules.scaledPassingScore);
@@ -185,5 +189,5 @@ export function launchData(kind: ScormKind, attempt: PackageAttempt, learner: { 
     const cleanScore = Object.fromEntries(['scaled', 'raw', 'min', 'max'].filter((k) => text(score[k], 16) !== '').map((k) => [k, text(score[k], 16)]));
     if (Object.keys(cleanScore).length) cmi['score'] = cleanScore;
   }
-  return { cmi, entry: resume ? 'resume' : fresh ? 'ab-initio' : '' };
+  return { cmi, entry: resume ? 'resume' : fresh ? 'ab-initio' : '', mode };
 }

@@ -25,6 +25,8 @@ export interface PlaybackClaims {
   launch: string;
   /** the SCO's mastery rules from the manifest (commits are judged by them) */
   rules?: ScoRules;
+  /** a completed attempt opened for review: the player shows it read-only, commits are not kept */
+  review?: true;
   exp: number;
 }
 
@@ -59,7 +61,7 @@ export function verifyPlaybackToken(token: string, secret: string): PlaybackClai
     if (c['kind'] !== 'scorm12' && c['kind'] !== 'scorm2004' && c['kind'] !== 'h5p') return null;
     if (typeof c['launch'] !== 'string' || typeof c['exp'] !== 'number') return null;
     const rules = rulesOf(c['rules']);
-    return { att: c['att'], ses: c['ses'], pkg: c['pkg'], kind: c['kind'], launch: c['launch'], ...(rules ? { rules } : {}), exp: c['exp'] };
+    return { att: c['att'], ses: c['ses'], pkg: c['pkg'], kind: c['kind'], launch: c['launch'], ...(rules ? { rules } : {}), ...(c['review'] === true ? { review: true as const } : {}), exp: c['exp'] };
   } catch {
     return null;
   }

@@ -8,7 +8,9 @@
  * - the manifest's mastery score reaches the SCO and decides passed / failed;
  * - a Storyline-shaped SCO that launches its course in a popup reaches the API;
  * - H5P state survives leaving through a platform link;
- * - an unscored H5P item (Accordion) is completed by its rule (viewed, the default).
+ * - an unscored H5P item (Accordion) is completed by its rule (viewed, the default);
+ * - finishing a SCORM item updates its page without a reload, and reopening it reviews
+ *   the completed attempt instead of starting another (issue #15 defect 6).
  */
 import { expect } from 'chai';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -17,7 +19,7 @@ import { attemptModel, type PackageAttempt } from '../../server/playback/model';
 import { progressModel, type ModuleProgress } from '../../server/progress/model';
 import type { ContentPackage } from '../../server/packages/model';
 import { startTestPlatform, type TestPlatform } from '../http';
-import { buildPeople, IN_HOUSE_H5P, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
+import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
 import { zipOf } from '../packages/fixtures/build';
 import { adapt, h5pContent, h5pInScorm, minimumCalls, storyline } from '../packages/fixtures/exporters';
 import { closePage, DESKTOP, launchBrowser, newPage, screenshot } from './browser';
@@ -158,6 +160,48 @@ describe('exporter-shaped packages in a real browser (Chromium)', function () {
     await page.waitForURL((url) => url.pathname === '/');
     const attempt = await latestAttempt(record, 'officer.b', (a) => a.suspendData.includes('"answers":{"0":0}'), 'the state saved on leaving');
     expect(attempt.status).to.equal('active');
+    await closePage(page);
+  });
+
+  it('issue #15 defect 6: finishing a SCORM item updates its page without a reload; reopening reviews the attempt', async () => {
+    const record = await storeFolder(tp, people, IN_HOUSE_SCORM12);
+    const page = await signedInPage('officer.b');
+    await play(page, record);
+    await page.waitForURL(/\/learn\/modules\/[0-9a-f]{24}\/items\/goi$/);
+    const url = page.url();
+    const notice = page.locator('#package-item-done');
+    const bar = page.locator('.learn-progress progress');
+    expect(await notice.isVisible()).to.equal(false);
+    expect(await bar.getAttribute('value')).to.equal('0');
+    await sco(page).getByRole('button', { name: 'Tiếp' }).click();
+    await sco(page).getByRole('button', { name: 'Tiếp' }).click();
+    await sco(page).getByLabel('Xin chào, xin lỗi, xin cảm ơn, xin phép').check();
+    await sco(page).getByLabel('Luôn vội vàng').check();
+    await sco(page).getByLabel(/Nhẹ nhàng xin lỗi/).check();
+    await sco(page).getByRole('button', { name: 'Nộp bài' }).click();
+    await sco(page).getByText('Đạt: 3/3 câu đúng (100 điểm).').waitFor();
+    // no reload: the player told this page, which asked the platform for the item's state
+    await notice.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await page.locator('.learn-progress .learn-percent').textContent()).to.equal('100%');
+    expect(await bar.getAttribute('value')).to.equal('100');
+    expect(page.url()).to.equal(url);
+    await screenshot(page, 'packages-scorm-done-live');
+    const finished = await latestAttempt(record, 'officer.b', (a) => a.status === 'finished', 'passed and finished');
+    // reopened: the completed attempt again, shown as it ended, and no attempt 2
+    await page.reload();
+    await sco(page).getByText('Đạt: 3/3 câu đúng (100 điểm).').or(sco(page).getByRole('heading', { name: /4 xin/ })).first().waitFor();
+    await notice.waitFor({ state: 'visible' });
+    const latest = await latestAttempt(record, 'officer.b', () => true, 'any');
+    expect(String(latest._id)).to.equal(String(finished._id));
+    expect(latest).to.include({ number: 1, status: 'finished', completion: 'completed' });
+    await page.locator('#package-review').waitFor();
+    await screenshot(page, 'packages-scorm-review');
+    // asked for explicitly, a new attempt starts from the first page
+    await page.getByRole('button', { name: t('vi', 'playback_new_attempt') }).click();
+    await page.waitForURL(url);
+    await sco(page).getByRole('heading', { name: /4 xin/ }).waitFor();
+    expect(await page.locator('#package-review').count()).to.equal(0);
+    expect(await latestAttempt(record, 'officer.b', (a) => a.number === 2, 'attempt 2')).to.include({ status: 'active' });
     await closePage(page);
   });
 

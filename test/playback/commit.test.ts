@@ -116,7 +116,8 @@ describe('package playback: content origin, tokens, commits', function () {
     expect(reply.status).to.equal(200);
     expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0 });
     reply = await commit(token, { cmi: cmi12({ status: 'passed', raw: '100', location: 'trang-3', session: '00:03:00' }), commitSequence: 3 });
-    expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0 });
+    // the package is a module item: the commit that completes it says so (the page updates, issue #15 defect 6)
+    expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0, itemDone: true });
     const afterThree = (await attemptOf(token))!;
     // the late seq 2 and a repeated seq 3 are answered as success, and ignored
     for (const [seq, values] of [[2, { status: 'failed', raw: '0', location: 'trang-1', session: '00:02:00' }], [3, { status: 'failed', raw: '0', location: 'trang-1', session: '00:09:00' }]] as const) {
@@ -147,9 +148,10 @@ describe('package playback: content origin, tokens, commits', function () {
     await commit(second.token, { cmi: cmi('PT45S', { completion_status: 'completed', success_status: 'passed', exit: 'normal', score: { scaled: '0.8', raw: '8', min: '0', max: '10' } }), commitSequence: 2, final: true }, { contentType: 'text/plain;charset=UTF-8' });
     attempt = (await attemptOf(second.token))!;
     expect({ ...attempt, seconds: attemptSeconds(attempt) }).to.deep.include({ status: 'finished', completion: 'completed', success: 'passed', scoreScaled: 0.8, scoreRaw: 8, seconds: 105, priorSeconds: 60 });
-    // the next opening starts attempt 2
+    // the next opening reviews the completed attempt (issue #15 defect 6): no attempt 2
     const third = await open(officer, scorm2004._id);
-    expect((await attemptOf(third.token))!).to.include({ number: 2, session: 1, completion: 'not_attempted' });
+    expect((await attemptOf(third.token))!).to.include({ number: 1, status: 'finished', completion: 'completed' });
+    expect(verifyPlaybackToken(third.token, tp.platform.services.secret)).to.include({ review: true });
   });
 
   it('refuses a forged, expired, other-kind or cross-origin commit, writing nothing', async () => {

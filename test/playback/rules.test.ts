@@ -43,10 +43,10 @@ describe('package playback: rules for what exporters send', function () {
     return fetch(`${tp.contentBase}/commit/${token}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', origin: tp.platform.services.config.CONTENT_ORIGIN }, body: JSON.stringify(body) });
   }
   /** What the player page hands scorm-again (its data-player attribute). */
-  async function launchOf(token: string): Promise<{ entry: string; cmi: Record<string, unknown> }> {
+  async function launchOf(token: string): Promise<{ entry: string; mode: string; cmi: Record<string, unknown> }> {
     const html = await (await fetch(`${tp.contentBase}/play/${token}`)).text();
     const attribute = /data-player="([^"]*)"/.exec(html)![1]!.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
-    return (JSON.parse(attribute) as { launch: { entry: string; cmi: Record<string, unknown> } }).launch;
+    return (JSON.parse(attribute) as { launch: { entry: string; mode: string; cmi: Record<string, unknown> } }).launch;
   }
 
   it('an Adapt course (SCORM 1.2) that finishes with exit "" while incomplete resumes at the next opening', async () => {
@@ -65,6 +65,53 @@ describe('package playback: rules for what exporters send', function () {
     // "logout" is the package saying the attempt is over
     await commit(second.token, { cmi: { ...cmi, core: { ...cmi.core, exit: 'logout' } }, commitSequence: 1, final: true });
     expect(await attemptOf(second.token)).to.include({ status: 'finished' });
+  });
+
+  it('issue #15 defect 6: reopening a completed SCORM item reviews that attempt; the results keep one row, no "Đang học"', async () => {
+    // a package of its own (one more file: another sha256), so the results list only this test's attempts
+    const record = await storeBytes(tp, people, await zipOf({ ...adapt(), 'review.txt': 'xem lại' }), 'adapt-review.zip');
+    const first = await open(officerB, record._id);
+    const cmi = { core: { lesson_status: 'completed', lesson_location: 'co-09', exit: '', session_time: '00:03:00', score: { raw: '90', min: '0', max: '100' } }, suspend_data: 'c:9' };
+    // the commit that completes the item says so (the player tells the platform page: defect 6a)
+    expect(await (await commit(first.token, { cmi, commitSequence: 1, final: true })).json()).to.deep.equal({ result: true, errorCode: 0, itemDone: true });
+    const done = (await attemptOf(first.token))!;
+    expect(done).to.include({ number: 1, status: 'finished', completion: 'completed' });
+    for (let i = 0; i < 2; i++) {
+      const again = await open(officerB, record._id);
+      expect(again.status).to.equal(200);
+      // the same attempt, untouched, shown read-only with its saved state
+      expect(String((await attemptOf(again.token))!._id)).to.equal(String(done._id));
+      const launch = await launchOf(again.token);
+      expect(launch).to.deep.include({ entry: '', mode: 'review' });
+      expect(launch.cmi).to.deep.include({ suspend_data: 'c:9' });
+      expect(launch.cmi['core']).to.deep.include({ lesson_status: 'completed', lesson_location: 'co-09' });
+      // what the SCO commits during the review is answered as success and not kept
+      const reply = await commit(again.token, { cmi: { ...cmi, core: { ...cmi.core, lesson_status: 'incomplete', lesson_location: 'co-01' } }, commitSequence: 1, final: true });
+      expect(await reply.json()).to.deep.equal({ result: true, errorCode: 0 });
+    }
+    const after = await attemptModel(tp.platform.services.db).find({ packageId: record._id }).lean<PackageAttempt[]>();
+    expect(after.map((a) => ({ number: a.number, completion: a.completion, location: a.location, commits: a.commits }))).to.deep.equal([{ number: 1, completion: 'completed', location: 'co-09', commits: 1 }]);
+    const coordinator = tp.client();
+    await coordinator.signIn('coord.play', PASSWORD);
+    const page = await coordinator.get(`/authoring/packages/${record._id.toHexString()}/results`);
+    expect(page.status).to.equal(200);
+    const rows = page.text.match(/<tr>\s*<th scope="row">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.contain('Trần Thị Bình').and.contain('Đã hoàn thành').and.not.contain('Đang học');
+    // the review page offers a new attempt; asked for explicitly, attempt 2 starts from the beginning
+    const review = await open(officerB, record._id);
+    expect(review.text).to.contain('id="package-review"');
+    const itemPage = `/learn/modules/${done.context!.moduleId.toHexString()}/items/${done.context!.itemKey}`;
+    const started = await officerB.submit(`${itemPage}/new-attempt`, {}, itemPage);
+    expect(started.status).to.equal(303);
+    expect(started.location).to.equal(itemPage);
+    const fresh = await open(officerB, record._id);
+    expect(fresh.text).to.not.contain('id="package-review"');
+    expect(await attemptOf(fresh.token)).to.include({ number: 2, status: 'active' });
+    expect((await launchOf(fresh.token)).entry).to.equal('ab-initio');
+    // and it is the one continued: no attempt 3
+    const continued = await open(officerB, record._id);
+    expect(await attemptOf(continued.token)).to.include({ number: 2 });
   });
 
   it('SCORM 2004 follows cmi.exit: "suspend" resumes, "" ends the attempt', async () => {

@@ -77,7 +77,7 @@ export const packagesSection: Section = {
     const sco = record.scos[0]!;
     tokens = [];
     for (let i = 0; i < ATTEMPTS; i++) {
-      const attempt = await openAttempt(db, { officerId: new Types.ObjectId(), accountId: new Types.ObjectId(), packageId: record._id, kind: 'scorm12', scoIdentifier: sco.identifier, context: null, preview: false });
+      const { attempt } = await openAttempt(db, { officerId: new Types.ObjectId(), accountId: new Types.ObjectId(), packageId: record._id, kind: 'scorm12', scoIdentifier: sco.identifier, context: null, preview: false });
       tokens.push(signPlaybackToken({ att: attempt._id.toHexString(), ses: attempt.session, pkg: record.sha256, kind: 'scorm12', launch: sco.launch }, secret, 24 * 60));
     }
     ctx.log(`opened ${ATTEMPTS} package attempts with a playback token each`);
