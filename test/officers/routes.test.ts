@@ -126,7 +126,7 @@ describe('officers: pages and forms', function () {
     expect(bad.text).to.contain('<p class="field-error" id="fullName-error">Bắt buộc nhập</p>');
     expect(bad.text).to.contain('<p class="field-error" id="unitId-error">Bắt buộc nhập</p>');
     expect(bad.text).to.contain('<p class="field-error" id="category-error">Bắt buộc nhập</p>');
-    expect(bad.text).to.contain('<p class="field-error" id="code-error">Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -</p>');
+    expect(bad.text).to.contain('<p class="field-error" id="code-error">Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -, bắt đầu bằng chữ cái hoặc chữ số</p>');
     expect(bad.text).to.contain('<p class="field-error" id="email-error">Địa chỉ email không hợp lệ</p>');
     expect(bad.text).to.contain('value="khong-phai-email"');
     const taken = await coordinator.request('POST', '/officers', { form: fields });

@@ -108,7 +108,7 @@ describe('units: pages and forms', function () {
     expect(reply.status).to.equal(422);
     expect(reply.text).to.contain('Vui lòng sửa các mục được đánh dấu bên dưới.');
     expect(reply.text).to.match(/id="child-code" name="code" type="text" value="mã sai"[^>]*aria-invalid="true"/);
-    expect(reply.text).to.contain('<p class="field-error" id="child-code-error">Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -</p>');
+    expect(reply.text).to.contain('<p class="field-error" id="child-code-error">Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -, bắt đầu bằng chữ cái hoặc chữ số</p>');
     expect(reply.text).to.contain('<p class="field-error" id="child-name-error">Bắt buộc nhập</p>');
     expect(await unitModel(db()).countDocuments()).to.equal(before);
   });
