@@ -83,7 +83,8 @@ export function registerCampaignPageRoutes(router: Router, services: Services): 
       ctx.authorize('campaign.list', scope.ref);
       const owners = await subtreeIds(ctx);
       const campaigns = await listCampaigns(db, { ...(ctx.input.year ? { year: ctx.input.year } : {}), ownerUnitIds: owners ?? 'all' });
-      ctx.res.render('campaigns/index', await listLocals(db, campaigns, ctx.input.year, can(ctx.actor, 'campaign.create', scope.ref)));
+      const shown = ctx.input.status ? campaigns.filter((c) => c.status === ctx.input.status) : campaigns;
+      ctx.res.render('campaigns/index', await listLocals(db, shown, ctx.input, can(ctx.actor, 'campaign.create', scope.ref)));
     },
   });
 

@@ -18,7 +18,7 @@ const many = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefi
 const year = z.preprocess(blank, z.coerce.number().int().min(2000).max(2100));
 const day = z.string().trim().max(20);
 
-export const campaignListPageQuery = z.object({ year: year.optional().catch(undefined) });
+export const campaignListPageQuery = z.object({ year: year.optional().catch(undefined), status: lenientChoice(['draft', 'open', 'closed'] as const) });
 
 export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned'] as const;
 export type CampaignDone = (typeof CAMPAIGN_DONE)[number];

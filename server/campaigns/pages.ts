@@ -31,11 +31,13 @@ async function moduleNames(db: Connection, ids: readonly Types.ObjectId[]): Prom
 }
 
 /** The list page's rows: each campaign with its owner's name and its status. */
-export async function listLocals(db: Connection, campaigns: Campaign[], year: number | undefined, canCreate: boolean) {
+export async function listLocals(db: Connection, campaigns: Campaign[], filters: { year?: number | undefined; status?: Campaign['status'] | undefined }, canCreate: boolean) {
   const units = await unitNamesOf(db, campaigns.map((c) => c.ownerUnitId));
   return {
     title: 'campaigns_title',
-    year: year ? String(year) : '',
+    year: filters.year ? String(filters.year) : '',
+    status: filters.status ?? '',
+    statuses: (['draft', 'open', 'closed'] as const).map((value) => ({ value, label: statusLabels[value] })),
     canCreate,
     rows: campaigns.map((c) => ({ ...presentCampaign(c), ownerName: c.ownerUnitId ? (units.get(c.ownerUnitId.toHexString())?.name ?? '—') : null, statusLabel: statusLabels[c.status] })),
   };

@@ -76,6 +76,8 @@ describe('campaigns: pages (HTTP)', function () {
     expect(shown.text).to.include(html(t('vi', 'campaign_done_created'))).and.include('Phòng A1').and.include(`31/12/${YEAR}`).and.include(`31/10/${YEAR}`);
     const list = await coordinator.get(`/campaigns?year=${YEAR}`);
     expect(list.text).to.include('Kế hoạch trang 1').and.include(t('vi', 'campaign_status_draft'));
+    expect((await coordinator.get(`/campaigns?year=${YEAR}&status=open`)).text).not.to.include('Kế hoạch trang 1');
+    expect((await coordinator.get(`/campaigns?year=${YEAR + 3}`)).text).not.to.include('Kế hoạch trang 1');
   });
 
   it('shows form errors in Vietnamese on their field and saves nothing', async () => {
