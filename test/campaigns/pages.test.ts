@@ -4,6 +4,8 @@
  * clones; form errors come back in Vietnamese on the field; a manager sees without the
  * buttons, proposes an exemption with a PDF; the coordinator approves it.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { trusted, type Types } from 'mongoose';
 import { auditModel } from '../../server/audit/model';
@@ -155,6 +157,20 @@ describe('campaigns: pages (HTTP)', function () {
     expect(unknown.status).to.equal(422);
     expect(unknown.text).to.include(html(t('vi', 'exemption_officer_unknown')));
 
+    // a file that only claims to be a PDF is refused on the form, and nothing is written
+    const hostile = new FormData();
+    hostile.append('_csrf', await manager.csrf('/exemptions'));
+    hostile.append('officerCode', officer.code);
+    hostile.append('kind', 'thai-san');
+    hostile.append('reason', 'Nghỉ thai sản');
+    hostile.append('evidence', new Blob(['<script>alert(1)</script>'], { type: 'application/pdf' }), 'minh-chung.pdf');
+    const refused = await manager.request('POST', '/exemptions', { body: hostile });
+    expect(refused.status).to.equal(415);
+    expect(refused.text).to.include(t('vi', 'exemption_evidence_type')).and.include('id="exemption-evidence-error"');
+    expect(await exemptionModel(db()).countDocuments({ officerId: officer._id })).to.equal(0);
+    const stored = () => (fs.existsSync(path.join(tp.dataDir, 'evidence')) ? fs.readdirSync(path.join(tp.dataDir, 'evidence')).length : 0);
+    expect(stored()).to.equal(0);
+
     const body = new FormData();
     body.append('_csrf', await manager.csrf('/exemptions'));
     body.append('officerCode', officer.code.toLowerCase());
@@ -167,6 +183,7 @@ describe('campaigns: pages (HTTP)', function () {
     const exemption = await exemptionModel(db()).findOne({ officerId: officer._id }).lean();
     expect(exemption).to.include({ status: 'proposed', kind: 'thai-san' });
     expect(exemption!.evidence?.name).to.equal('quyết định nghỉ.pdf');
+    expect(stored()).to.equal(1);
 
     const managerList = await manager.get('/exemptions');
     expect(managerList.text).to.include(officer.code).and.include(t('vi', 'exemption_status_proposed')).and.not.include(`/exemptions/${exemption!._id}/decision`);
