@@ -25,7 +25,7 @@ export async function authorizedCampaign(ctx: SignedInContext<{ id: Types.Object
   return campaign;
 }
 
-const auditOf = (ctx: SignedInContext<unknown>, action: string, campaign: Campaign, details: Record<string, unknown> = {}) =>
+export const auditOf = (ctx: SignedInContext<unknown>, action: string, campaign: Campaign, details: Record<string, unknown> = {}) =>
   ctx.audit({ action, subject: { type: 'campaign', id: campaign._id }, unitId: campaign.ownerUnitId, details: { name: campaign.name, year: campaign.year, ...details } });
 
 export function registerCampaignApiRoutes(router: Router, services: Services): void {

@@ -25,7 +25,7 @@ const EVIDENCE_MAX_MB = 5;
 const EVIDENCE_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg']);
 
 const evidenceUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: EVIDENCE_MAX_MB * 1024 * 1024, files: 1, fields: 10, parts: 11 } }).single('evidence');
-function uploadEvidence(req: Request, res: Response, next: NextFunction): void {
+export function uploadEvidence(req: Request, res: Response, next: NextFunction): void {
   evidenceUpload(req, res, (error?: unknown) => {
     if (!error) return next();
     next((error as { code?: string }).code === 'LIMIT_FILE_SIZE' ? new AppError(413, 'exemption_evidence_too_large', { max: EVIDENCE_MAX_MB }) : new AppError(400, 'upload_invalid'));
@@ -33,7 +33,7 @@ function uploadEvidence(req: Request, res: Response, next: NextFunction): void {
 }
 
 /** Checks and stores the uploaded evidence (null when none); 415 for anything but PDF / PNG / JPEG. */
-async function storeEvidence(dataDir: string, file: Express.Multer.File | undefined): Promise<Evidence | null> {
+export async function storeEvidence(dataDir: string, file: Express.Multer.File | undefined): Promise<Evidence | null> {
   if (!file || file.size === 0) return null;
   const kind = sniffMedia(file.buffer.subarray(0, 16));
   if (!kind || !EVIDENCE_TYPES.has(kind.mime)) throw new AppError(415, 'exemption_evidence_type');

@@ -245,7 +245,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   if (!actor) return {};
   // learning needs an officer record: an admin without one has nothing to take
   const learn = actor.officerId !== null;
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
@@ -259,5 +259,6 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
     manageAccounts: can(actor, 'admin.accounts', null),
     viewAccounts: at('account.list', home),
     viewCampaigns: at('campaign.list', home),
+    viewExemptions: at('exemption.list', home),
   };
 }

@@ -21,6 +21,8 @@ export interface FormState<F extends string = string> {
   /** what the user typed, to fill the form again */
   values: Record<string, string>;
   alert: FormAlert | null;
+  /** parameters of the field messages (a date outside "năm {year}") */
+  params?: Record<string, unknown>;
 }
 
 export function emptyForm<F extends string>(): FormState<F> {
@@ -53,7 +55,7 @@ export function refusalState<F extends string>(error: unknown, form: F, body: un
   if (!isAppError(error) || !SHOWN_ON_FORM.has(error.status)) return null;
   const problems = error.details ? problemsByField(error.details) : {};
   const alert = error.details ? null : { id: error.id, ...(error.params ? { params: error.params } : {}) };
-  return { form, problems, values: typedValues(body), alert };
+  return { form, problems, values: typedValues(body), alert, ...(error.details && error.params ? { params: error.params } : {}) };
 }
 
 /** The signed-in actor of a context (the `invalid` hook of route() gets the untyped context). */

@@ -49,6 +49,7 @@ async function freshCampaign(w: World, s: Scope, status: 'draft' | 'open' = 'ope
   return { campaign, moduleId: String(moduleId) };
 }
 const path = ({ campaign }: { campaign: Campaign }) => `/api/v1/campaigns/${campaign._id.toHexString()}`;
+const page = ({ campaign }: { campaign: Campaign }) => `/campaigns/${campaign._id.toHexString()}`;
 
 export const campaignCases: Case[] = [
   { route: 'GET /api/v1/campaigns', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: `/api/v1/campaigns?year=${YEAR}` }) },
@@ -126,6 +127,53 @@ export const campaignCases: Case[] = [
       await exemptionModel(w.services.db).updateOne({ _id: exemption._id }, { $set: { evidence: { file, name: 'minh-chung.pdf', mime: 'application/pdf', size: 9 } } });
       return { method: 'GET', path: `/api/v1/exemptions/${exemption._id.toHexString()}/evidence` };
     },
+  },
+  // the pages (server/campaigns/page-routes.ts): the same rules as the API routes they mirror
+  { route: 'GET /campaigns', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: `/campaigns?year=${YEAR}` }) },
+  { route: 'GET /campaigns/new', allow: { admin: BOTH, coordinator: BOTH }, request: () => ({ method: 'GET', path: '/campaigns/new' }) },
+  {
+    route: 'POST /campaigns',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'POST', path: '/campaigns', form: { name: `Ma trận trang ${++serial}`, year: String(YEAR), ownerUnitId: String(w.unit(s)._id), module_1: String(await freshModule(w)), due_1: DUE } }),
+  },
+  { route: 'GET /campaigns/:id', allow: { admin: BOTH, coordinator: OWN, manager: OWN }, request: async (w, s) => ({ method: 'GET', path: page(await freshCampaign(w, s)) }) },
+  { route: 'POST /campaigns/:id/status', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s, 'draft'))}/status`, form: { status: 'open' } }) },
+  {
+    route: 'POST /campaigns/:id/modules/:moduleId/due-date',
+    allow: PLANNERS,
+    request: async (w, s) => {
+      const fresh = await freshCampaign(w, s);
+      return { method: 'POST', path: `${page(fresh)}/modules/${fresh.moduleId}/due-date`, form: { dueDate: `30/12/${YEAR}` } };
+    },
+  },
+  {
+    route: 'POST /campaigns/:id/modules/:moduleId/stop',
+    allow: PLANNERS,
+    request: async (w, s) => {
+      const fresh = await freshCampaign(w, s);
+      return { method: 'POST', path: `${page(fresh)}/modules/${fresh.moduleId}/stop`, form: { confirm: '1' } };
+    },
+  },
+  {
+    route: 'POST /campaigns/:id/modules/:moduleId/restart',
+    allow: PLANNERS,
+    request: async (w, s) => {
+      const fresh = await freshCampaign(w, s);
+      await setModuleStopped(w.services.db, fresh.campaign, fresh.campaign.modules[0]!.moduleId, true, new Date());
+      return { method: 'POST', path: `${page(fresh)}/modules/${fresh.moduleId}/restart`, form: {} };
+    },
+  },
+  { route: 'POST /campaigns/:id/clone', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s))}/clone`, form: { year: String(YEAR + 1) } }) },
+  { route: 'GET /exemptions', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: '/exemptions' }) },
+  {
+    route: 'POST /exemptions',
+    allow: { admin: BOTH, coordinator: OWN, manager: OWN },
+    request: async (w, s) => ({ method: 'POST', path: '/exemptions', form: { officerCode: (await enrolledOfficer(w, s)).officer.code, kind: 'om-dai-ngay', reason: 'Ma trận phân quyền' } }),
+  },
+  {
+    route: 'POST /exemptions/:id/decision',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s, actor) => ({ method: 'POST', path: `/exemptions/${(await proposedExemption(w, s, actor))._id.toHexString()}/decision`, form: { decision: 'refuse' } }),
   },
   {
     route: 'GET /api/v1/me/notices',
