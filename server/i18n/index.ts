@@ -13,6 +13,7 @@ import * as directory from './parts/directory';
 import * as account from './parts/account';
 import * as learning from './parts/learning';
 import * as authoring from './parts/authoring';
+import * as assignments from './parts/assignments';
 import * as content from './parts/content';
 import * as packages from './parts/packages';
 import * as playback from './parts/playback';
@@ -25,8 +26,8 @@ import * as campaignPages from './parts/campaign-pages';
 
 // one flat catalogue per language, assembled from per-area parts so that each area's
 // text is reviewed in one file (server/i18n/parts/*.ts)
-const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi };
-const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en };
+const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...assignments.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi };
+const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...assignments.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en };
 
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;
