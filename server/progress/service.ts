@@ -8,18 +8,17 @@ import { conflict, notFound } from '../errors';
 import { moduleModel, moduleOrderOf, type LearningModule, type LessonItem, type ModuleItem, type ModuleVersion } from '../modules/model';
 import { findVersion, latestVersion } from '../modules/versions';
 import type { Attempt } from '../quizzes/model';
+import { learningEventRecorded, type LearningEvent } from './events';
 import type { Learner } from './learner';
-import { learningEventModel, progressModel, readyProgressModel, type LearningEventType, type ModuleProgress } from './model';
+import { learningEventModel, progressModel, readyProgressModel, type ModuleProgress } from './model';
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
-/** Appends one raw event (audit trail of learning). */
-export async function recordEvent(
-  db: Connection,
-  event: { type: LearningEventType; at: Date; officerId: Types.ObjectId; moduleId: Types.ObjectId; year: number; version: number; itemKey?: string | null; details?: Record<string, unknown> },
-): Promise<void> {
+/** Appends one raw event (audit trail of learning), then tells the listeners of ./events. */
+export async function recordEvent(db: Connection, event: LearningEvent): Promise<void> {
   // built complete here, so a plain insert (no mongoose document for an append-only record)
   await learningEventModel(db).collection.insertOne({ _id: new Types.ObjectId(), itemKey: null, details: {}, ...event });
+  await learningEventRecorded(db, event);
 }
 
 /** A published, not archived module, or 404 'learn_module_not_found'. */
