@@ -19,6 +19,7 @@ import { actorOfContext, problemsByField, refusalState, typedValues, type FormSt
 import { callerScope, INSTALLATION, skipUnlessObjectId } from '../units/scope';
 import { unitModel, type Unit } from '../units/model';
 import { auditOf, authorizedCampaign } from './api-routes';
+import { registerCampaignEditPageRoutes } from './edit-page-routes';
 import { storeEvidence, uploadEvidence } from './exemption-routes';
 import { decideExemption, exemptionModel, findExemptionOr404, proposeExemption, type Exemption } from './exemptions';
 import { campaignListPageQuery, campaignPageQuery, cloneForm, createCampaignForm, decisionForm, dueDateForm, exemptionForm, exemptionsPageQuery, MODULE_ROWS, restartForm, statusForm, stopForm } from './page-schema';
@@ -240,6 +241,7 @@ export function registerCampaignPageRoutes(router: Router, services: Services): 
     },
   });
 
+  registerCampaignEditPageRoutes(router, services);
   registerExemptionPageRoutes(router, services);
 }
 

@@ -8,6 +8,7 @@ import { OFFICER_CATEGORIES } from '../officers/model';
 import { checkbox, formChoice, lenientChoice } from '../units/route-schemas';
 import { objectId, text } from '../validation';
 import { EXEMPTION_KINDS } from './exemptions';
+import { OVERRIDE_KINDS } from './overrides';
 
 /** How many module rows the create form offers (the plan has five starter modules). */
 export const MODULE_ROWS = 6;
@@ -20,7 +21,7 @@ const day = z.string().trim().max(20);
 
 export const campaignListPageQuery = z.object({ year: year.optional().catch(undefined), status: lenientChoice(['draft', 'open', 'closed'] as const) });
 
-export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned'] as const;
+export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned', 'module_added', 'audience_changed'] as const;
 export type CampaignDone = (typeof CAMPAIGN_DONE)[number];
 export const campaignPageQuery = z.object({ id: objectId, done: lenientChoice(CAMPAIGN_DONE) });
 
@@ -45,9 +46,19 @@ export const stopForm = z.object({ id: objectId, moduleId: objectId, confirm: le
 export const restartForm = z.object({ id: objectId, moduleId: objectId }).strict();
 export const statusForm = z.object({ id: objectId, status: z.enum(['open', 'closed']) }).strict();
 export const cloneForm = z.object({ id: objectId, year }).strict();
+export const addModuleForm = z.object({ id: objectId, moduleId: objectId, dueDate: z.string().trim().min(1).max(20) }).strict();
+/** The audience form edits the unit subtrees, categories and leaders-only; named and excluded officers/units stay as they are. */
+export const audienceForm = z.object({ id: objectId, unitIds: many(objectId), categories: many(z.enum(OFFICER_CATEGORIES)), leadersOnly: checkbox }).strict();
 
 export const EXEMPTION_DONE = ['proposed', 'approved', 'refused'] as const;
 export type ExemptionDone = (typeof EXEMPTION_DONE)[number];
 export const exemptionsPageQuery = z.object({ status: lenientChoice(['proposed', 'approved', 'refused']), done: lenientChoice(EXEMPTION_DONE) });
 export const exemptionForm = z.object({ officerCode: z.string().trim().normalize('NFC').min(1).max(40), kind: formChoice(EXEMPTION_KINDS), reason: text(1_000) }).strict();
 export const decisionForm = z.object({ id: objectId, decision: z.enum(['approve', 'refuse']), note: z.string().trim().normalize('NFC').max(1_000).optional() }).strict();
+
+/** An officer's plan page: the year shown (default this training year), `done=override` after a grant. */
+export const officerPlanQuery = z.object({ id: objectId, year: year.optional().catch(undefined), done: lenientChoice(['override']) });
+/** The grant form of that page; the due date only for a later due date (the service checks it). */
+export const overrideForm = z
+  .object({ id: objectId, year, moduleId: objectId, kind: z.enum(OVERRIDE_KINDS), reason: text(500), dueDate: z.preprocess(blank, day.optional()) })
+  .strict();

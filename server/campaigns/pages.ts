@@ -51,9 +51,11 @@ const doneMessages: Record<CampaignDone, MessageId> = {
   stopped: 'campaign_done_stopped',
   restarted: 'campaign_done_restarted',
   cloned: 'campaign_done_cloned',
+  module_added: 'campaign_done_module_added',
+  audience_changed: 'campaign_done_audience_changed',
 };
 
-export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone';
+export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience';
 
 /** The campaign page: modules with due dates and figures, audience, and what the caller may do. */
 export async function campaignLocals(db: Connection, actor: Actor, campaign: Campaign, state: FormState<CampaignFormName>, extra: { done?: CampaignDone; confirmStop?: string } = {}) {
@@ -63,6 +65,9 @@ export async function campaignLocals(db: Connection, actor: Actor, campaign: Cam
   const unitName = (id: string) => units.get(id)?.name ?? '—';
   const manage = can(actor, 'campaign.manage', { owner: await unitRefOf(db, campaign.ownerUnitId) });
   const editable = manage && campaign.status !== 'closed';
+  const planned = new Set(campaign.modules.map((m) => m.moduleId.toHexString()));
+  const givable = editable ? (await publishedModuleOptions(db)).filter((m) => !planned.has(m.value)) : [];
+  const audienceValues = state.form === 'audience' ? state.values : null;
   return {
     title: 'campaign_title',
     campaign: { ...shown, statusLabel: statusLabels[campaign.status], ownerName: campaign.ownerUnitId ? unitName(campaign.ownerUnitId.toHexString()) : null },
@@ -76,6 +81,15 @@ export async function campaignLocals(db: Connection, actor: Actor, campaign: Cam
       excludedOfficers: shown.audience.excludedOfficerIds.length,
     },
     campaignCan: { open: manage && campaign.status === 'draft', close: manage && campaign.status === 'open', edit: editable, clone: manage },
+    moduleOptions: givable,
+    unitOptions: editable ? await unitOptions(db, actor, 'campaign.create') : [],
+    categoryOptions: OFFICER_CATEGORIES.map((value) => ({ value, label: officerCategoryLabels[value] })),
+    // the audience form shows what was posted after a refusal, the stored rules otherwise
+    audienceForm: {
+      unitIds: new Set(audienceValues ? listOf(audienceValues['unitIds']) : shown.audience.unitIds),
+      categories: new Set<string>(audienceValues ? listOf(audienceValues['categories']) : shown.audience.categories),
+      leadersOnly: audienceValues ? Boolean(audienceValues['leadersOnly']) : shown.audience.leadersOnly,
+    },
     confirmStop: extra.confirmStop ?? null,
     nextYear: campaign.year + 1,
     state,
@@ -87,11 +101,19 @@ export async function renderCampaignPage(ctx: RouteContext<unknown>, campaign: C
   ctx.res.status(status).render('campaigns/show', await campaignLocals(ctx.services.db, actorOfContext(ctx), campaign, state, extra));
 }
 
+/** A posted multiple select / checkbox group as a list (absent, one value or several). */
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
+
+/** Published, unarchived modules as select options ("CODE — title"), by code. */
+async function publishedModuleOptions(db: Connection): Promise<{ value: string; label: string }[]> {
+  const modules = await moduleModel(db).find({ archived: false, publishedVersion: trusted({ $gt: 0 }) }, { code: 1, 'draft.title': 1 }).sort({ code: 1 }).lean<Pick<LearningModule, '_id' | 'code' | 'draft'>[]>();
+  return modules.map((m) => ({ value: m._id.toHexString(), label: `${m.code} — ${m.draft?.title ?? ''}` }));
+}
+
 /** The create form: owner units, published modules, categories, the module rows. */
 export async function renderNewCampaign(ctx: RouteContext<unknown>, state: FormState<'create'>, status = 200): Promise<void> {
   const { db } = ctx.services;
   const actor = actorOfContext(ctx);
-  const modules = await moduleModel(db).find({ archived: false, publishedVersion: trusted({ $gt: 0 }) }, { code: 1, 'draft.title': 1 }).sort({ code: 1 }).lean<Pick<LearningModule, '_id' | 'code' | 'draft'>[]>();
   const selected = (name: string) => {
     const v = (state.values as Record<string, unknown>)[name];
     return new Set(Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
@@ -99,7 +121,7 @@ export async function renderNewCampaign(ctx: RouteContext<unknown>, state: FormS
   ctx.res.status(status).render('campaigns/new', {
     title: 'campaign_new_title',
     unitOptions: await unitOptions(db, actor, 'campaign.create'),
-    moduleOptions: modules.map((m) => ({ value: m._id.toHexString(), label: `${m.code} — ${m.draft?.title ?? ''}` })),
+    moduleOptions: await publishedModuleOptions(db),
     categories: OFFICER_CATEGORIES.map((value) => ({ value, label: officerCategoryLabels[value] })),
     rows: Array.from({ length: MODULE_ROWS }, (_, i) => i + 1),
     selectedUnits: selected('unitIds'),

@@ -96,7 +96,7 @@ export async function officerPageLocals(db: Connection, actor: Actor, loaded: Lo
     officer: { ...presentOfficer(officer), categoryLabel: officerCategoryLabels[officer.category], statusLabel: officerStatusLabels[officer.status] },
     unit: unitLink(officer.unitId),
     history: [...officer.memberships].reverse().map((m) => ({ unit: unitLink(m.unitId), from: m.from, to: m.to })),
-    officerCan: { edit: manage, transfer, invite, appoint: transfer },
+    officerCan: { edit: manage, transfer, invite, appoint: transfer, plan: can(actor, 'progress.view', ref) },
     accountLink,
     accountLabel: accountStateLabels[accountState],
     transferTargets: transfer ? await unitOptions(db, actor, 'officer.create', { exclude: [officer.unitId.toHexString()] }) : [],

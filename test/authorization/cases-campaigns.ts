@@ -163,6 +163,25 @@ export const campaignCases: Case[] = [
       return { method: 'POST', path: `${page(fresh)}/modules/${fresh.moduleId}/restart`, form: {} };
     },
   },
+  {
+    route: 'POST /campaigns/:id/modules',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s))}/modules`, form: { moduleId: String(await freshModule(w)), dueDate: DUE } }),
+  },
+  {
+    route: 'POST /campaigns/:id/audience',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s))}/audience`, form: { unitIds: String(w.unit(s)._id), leadersOnly: 'on' } }),
+  },
+  { route: 'GET /officers/:id/plan', allow: { admin: BOTH, coordinator: OWN, manager: OWN, officer: OWN }, request: (w, s) => ({ method: 'GET', path: `/officers/${w.officer(s)._id.toHexString()}/plan` }) },
+  {
+    route: 'POST /officers/:id/overrides',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s) => {
+      const { officer, moduleId } = await enrolledOfficer(w, s);
+      return { method: 'POST', path: `/officers/${officer._id.toHexString()}/overrides`, form: { year: String(YEAR), moduleId: String(moduleId), kind: 'extra-attempt', reason: 'Ma trận phân quyền' } };
+    },
+  },
   { route: 'POST /campaigns/:id/clone', allow: PLANNERS, request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s))}/clone`, form: { year: String(YEAR + 1) } }) },
   { route: 'GET /exemptions', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: '/exemptions' }) },
   {

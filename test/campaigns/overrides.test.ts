@@ -2,8 +2,10 @@
  * Overrides over HTTP, end to end: an officer locked out of a quiz (its one attempt
  * failed) is unlocked by a coordinator's extra attempt, given a later due date and a
  * reset — each with a reason, audited, visible to the officer; refused to a manager.
+ * The same from the officer's plan page (`/officers/:id/plan`), as a coordinator uses it.
  */
 import { expect } from 'chai';
+import { t } from '../../server/i18n';
 import { auditModel, type AuditEvent } from '../../server/audit/model';
 import { enrolmentModel, type Enrolment } from '../../server/campaigns/model';
 import type { Officer } from '../../server/officers/model';
@@ -91,5 +93,37 @@ describe('campaigns: overrides for one officer', function () {
     const notices = (await learner.request('GET', '/api/v1/me/notices')).json<{ items: { message: string; text: string }[] }>().items;
     expect(notices.map((n) => n.message)).to.include.members(['notice_override_extra_attempt', 'notice_override_quiz_reset', 'notice_override_due_date']);
     expect(notices.find((n) => n.message === 'notice_override_due_date')!.text).to.contain(`31/12/${YEAR}`).and.contain('Nghỉ ốm');
+  });
+
+  it('the plan page shows the officer\'s modules and overrides, and a coordinator grants one from it', async () => {
+    const at = `/officers/${me._id}/plan`;
+    const page = await w.clients.coordinator.get(at);
+    expect(page.status, page.text.slice(0, 300)).to.equal(200);
+    expect(page.text).to.include('Học phần một lượt').and.include(`31/12/${YEAR}`).and.include(t('vi', 'override_kind_extra_attempt')).and.include('Mất điện khi làm bài');
+    expect(page.text).to.include(`action="/officers/${me._id}/overrides"`);
+    expect((await w.clients.coordinator.get(`/officers/${me._id}`)).text).to.include(`href="${at}"`);
+
+    // the manager sees the plan, not the form, and cannot post it
+    const managerPage = await w.clients.manager.get(at);
+    expect(managerPage.status).to.equal(200);
+    expect(managerPage.text).to.include('Học phần một lượt').and.not.include(`action="/officers/${me._id}/overrides"`);
+    expect((await w.clients.manager.submit(`/officers/${me._id}/overrides`, { year: String(YEAR), moduleId, kind: 'extra-attempt', reason: 'Thử' }, at)).status).to.equal(403);
+
+    const count = () => auditModel(db()).countDocuments({ action: 'override.create', subjectId: String(me._id) });
+    const before = await count();
+    const noReason = await w.clients.coordinator.submit(`/officers/${me._id}/overrides`, { year: String(YEAR), moduleId, kind: 'later-due-date', reason: '', dueDate: '' }, at);
+    expect(noReason.status).to.equal(422);
+    expect(noReason.text).to.include('id="override-reason-error"');
+    const notLater = await w.clients.coordinator.submit(`/officers/${me._id}/overrides`, { year: String(YEAR), moduleId, kind: 'later-due-date', reason: 'Đi công tác', dueDate: `01/01/${YEAR}` }, at);
+    expect(notLater.status).to.equal(422);
+    expect(notLater.text).to.include('id="override-due-error"').and.include('Đi công tác');
+    expect(await count()).to.equal(before);
+
+    const granted = await w.clients.coordinator.submit(`/officers/${me._id}/overrides`, { year: String(YEAR), moduleId, kind: 'extra-attempt', reason: 'Đường truyền chập chờn' }, at);
+    expect(granted.status, granted.text.slice(0, 400)).to.equal(303);
+    expect(granted.location).to.equal(`${at}?year=${YEAR}&done=override`);
+    expect(await count()).to.equal(before + 1);
+    const after = await w.clients.coordinator.get(granted.location!);
+    expect(after.text).to.include(t('vi', 'override_done_created')).and.include('Đường truyền chập chờn');
   });
 });

@@ -136,6 +136,46 @@ describe('campaigns: pages (HTTP)', function () {
     expect(clone.location).to.equal(`/campaigns/${copy!._id}?done=cloned`);
   });
 
+  it('adds a module and edits the audience from the page (named and excluded officers kept), refusals on the form', async () => {
+    const named = await w.officer(w.units.B1);
+    const reply = await coordinator.request('POST', '/api/v1/campaigns', { json: { name: 'Kế hoạch sửa trang', year: YEAR, modules: [{ moduleId: String(w.modules[0]), dueDate: `31/12/${YEAR}` }], audience: { unitIds: [String(w.units.A1._id)], officerIds: [String(named._id)] } }, headers: { 'x-csrf-token': await coordinator.csrf('/campaigns/new') } });
+    expect(reply.status, reply.text).to.equal(201);
+    const campaign = await created('Kế hoạch sửa trang');
+    const at = `/campaigns/${campaign._id}`;
+    const page = await coordinator.get(at);
+    expect(page.text).to.include(`action="${at}/modules"`).and.include(`action="${at}/audience"`);
+    // the module already planned is not offered again
+    const addForm = page.text.split(`action="${at}/modules"`)[1]!.split('</form>')[0]!;
+    expect(addForm).to.include(`value="${w.modules[1]}"`);
+    expect(addForm).not.to.include(`value="${w.modules[0]}"`);
+
+    const outside = await coordinator.submit(`${at}/modules`, { moduleId: String(w.modules[1]), dueDate: `15/01/${YEAR + 1}` }, at);
+    expect(outside.status).to.equal(422);
+    expect(outside.text).to.include('id="add-due-error"');
+    const added = await coordinator.submit(`${at}/modules`, { moduleId: String(w.modules[1]), dueDate: `30/12/${YEAR}` }, at);
+    expect(added.location).to.equal(`${at}?done=module_added`);
+    const twice = await coordinator.submit(`${at}/modules`, { moduleId: String(w.modules[1]), dueDate: `30/12/${YEAR}` }, at);
+    expect(twice.status).to.equal(409);
+    expect(twice.text).to.include(html(t('vi', 'campaign_module_duplicate')));
+    expect((await created('Kế hoạch sửa trang')).modules.map((m) => String(m.moduleId))).to.deep.equal([String(w.modules[0]), String(w.modules[1])]);
+    expect(await auditModel(db()).countDocuments({ action: 'campaign.module_add', subjectId: String(campaign._id) })).to.equal(1);
+
+    const foreign = await coordinator.submit(`${at}/audience`, { unitIds: String(w.units.B1._id) }, at);
+    expect(foreign.status).to.be.oneOf([403, 422]);
+    expect((await created('Kế hoạch sửa trang')).audience.unitIds.map(String)).to.deep.equal([String(w.units.A1._id)]);
+    // two units: a multiple select sends the field twice
+    const form = new URLSearchParams([['_csrf', await coordinator.csrf(at)], ['unitIds', String(w.units.A1._id)], ['unitIds', String(w.units.A2._id)], ['categories', 'cong-chuc'], ['leadersOnly', 'on']]);
+    const edited = await coordinator.request('POST', `${at}/audience`, { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(edited.location, edited.text.slice(0, 400)).to.equal(`${at}?done=audience_changed`);
+    const audience = (await created('Kế hoạch sửa trang')).audience;
+    expect(audience.unitIds.map(String)).to.deep.equal([String(w.units.A1._id), String(w.units.A2._id)]);
+    expect(audience.categories).to.deep.equal(['cong-chuc']);
+    expect(audience.leadersOnly).to.equal(true);
+    expect(audience.officerIds.map(String)).to.deep.equal([String(named._id)]);
+    expect(await auditModel(db()).countDocuments({ action: 'campaign.audience', subjectId: String(campaign._id) })).to.equal(1);
+    expect((await manager.submit(`${at}/audience`, { unitIds: String(w.units.A1._id) }, at)).status).to.equal(403);
+  });
+
   it('shows a manager the plan without any button that changes it, and refuses the changes', async () => {
     const campaign = await created('Kế hoạch trang 1');
     const at = `/campaigns/${campaign._id}`;
