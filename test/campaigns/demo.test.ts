@@ -1,9 +1,12 @@
 /**
  * The demo province's yearly plan: the starter modules' assignment becomes this year's
  * open campaign (five modules) and phường Bình Minh has two exemptions, one approved and
- * one waiting — seen over the API by the province coordinator.
+ * one waiting, and an officer who used up the three attempts of the "Kỷ luật" test —
+ * seen over the API and pages by the province coordinator, who unlocks them.
  */
 import { expect } from 'chai';
+import { moduleModel, type LearningModule } from '../../server/modules/model';
+import { attemptModel } from '../../server/quizzes/model';
 import { trainingYear } from '../../server/progress/year';
 import { startTestPlatform, type TestPlatform } from '../http';
 
@@ -29,5 +32,21 @@ describe('campaigns: the demo plan', function () {
     expect(figures.exempt).to.equal(1);
     const exemptions = (await client.request('GET', '/api/v1/exemptions')).json<{ items: { status: string; kind: string }[] }>().items;
     expect(exemptions.map((e) => `${e.kind}:${e.status}`).sort()).to.deep.equal(['om-dai-ngay:proposed', 'thai-san:approved']);
+  });
+
+  it('has an officer locked out of the Kỷ luật test, whom the coordinator unlocks with an extra attempt', async () => {
+    const db = tp.platform.services.db;
+    const module = (await moduleModel(db).findOne({ code: 'VHCV-KY-LUAT' }).lean<LearningModule>())!;
+    const attempts = await attemptModel(db).find({ moduleId: module._id, year: trainingYear() }).lean();
+    expect(attempts).to.have.length(3);
+    expect(attempts.every((a) => a.status === 'submitted' && a.passed === false)).to.equal(true);
+    const officerId = attempts[0]!.officerId.toHexString();
+    const client = tp.client();
+    await client.signIn('demo.coordinator', 'mật khẩu demo kế hoạch');
+    const page = await client.get(`/officers/${officerId}/plan`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('Kỷ luật, kỷ cương hành chính').and.include(`action="/officers/${officerId}/overrides"`);
+    const granted = await client.submit(`/officers/${officerId}/overrides`, { year: String(trainingYear()), moduleId: module._id.toHexString(), kind: 'extra-attempt', reason: 'Mất kết nối khi làm bài' }, `/officers/${officerId}/plan`);
+    expect(granted.status, granted.text.slice(0, 300)).to.equal(303);
   });
 });
