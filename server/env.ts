@@ -112,7 +112,10 @@ const schema = z.object({
   /** How often each instance looks for jobs due (queued by another instance, scheduled), in ms. */
   JOB_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  /** Tests only (NODE_ENV=test): while this file exists the embedded engine's journal writes fail as on a full disk (test/faults). */
+  ENGINE_TEST_NO_SPACE_FILE: z.string().min(1).optional(),
 }).superRefine((value, ctx) => {
+  if (value.ENGINE_TEST_NO_SPACE_FILE && value.NODE_ENV !== 'test') ctx.addIssue({ code: 'custom', path: ['ENGINE_TEST_NO_SPACE_FILE'], message: 'is a fault injection for tests and is refused unless NODE_ENV=test' });
   if (value.NODE_ENV === 'production' && !value.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production (at least 32 random characters)' });
   if (value.NODE_ENV === 'production' && !value.CONTENT_ORIGIN) ctx.addIssue({ code: 'custom', path: ['CONTENT_ORIGIN'], message: 'is required in production: the address packages are served from, on another host than PUBLIC_URL (e.g. https://noidung.example.gov.vn)' });
   const platformHost = new URL(value.PUBLIC_URL ?? 'http://localhost').hostname;

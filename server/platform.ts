@@ -70,6 +70,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
     dataDir: config.DATA_DIR,
     checkpointSeconds: config.DB_CHECKPOINT_SECONDS,
     checkpointRecords: config.DB_CHECKPOINT_RECORDS,
+    noSpaceFaultFile: config.ENGINE_TEST_NO_SPACE_FILE,
     log: (m) => (/\bwarning:/.test(m) ? log.warn({ engine: true }, m) : log.info({ engine: true }, m)),
   });
   const mailer = createMailer(mailerOptionsFromEnv(config));

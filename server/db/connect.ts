@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   /** Embedded engine's checkpoint cadence (see DB_CHECKPOINT_SECONDS / DB_CHECKPOINT_RECORDS). */
   checkpointSeconds?: number;
   checkpointRecords?: number;
+  /** Test-only full disk for the embedded engine (ENGINE_TEST_NO_SPACE_FILE) */
+  noSpaceFaultFile?: string | undefined;
 }
 
 export async function connectDatabase(options: DatabaseOptions): Promise<Database> {
@@ -27,8 +29,8 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
   let uri = options.uri;
   if (!uri) {
     const dataDir = path.join(options.dataDir, 'db');
-    const { checkpointSeconds, checkpointRecords } = options;
-    engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), checkpointSeconds, checkpointRecords, onLog: options.log });
+    const { checkpointSeconds, checkpointRecords, noSpaceFaultFile } = options;
+    engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), checkpointSeconds, checkpointRecords, noSpaceFaultFile, onLog: options.log });
     uri = engine.uri;
   }
   // sanitizeFilter / strictQuery: a request body can never smuggle query operators or unknown paths into a filter

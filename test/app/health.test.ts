@@ -64,5 +64,8 @@ describe('app: configuration, database connection, health endpoints', function (
     expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) })).to.throw(/CONTENT_ORIGIN.*required/);
     expect(() => parseEnv({ PUBLIC_URL: 'https://daotao.sonha.gov.vn', CONTENT_ORIGIN: 'https://daotao.sonha.gov.vn:8443' })).to.throw(/CONTENT_ORIGIN.*another host/);
     expect(parseEnv({ PORT: '3000' }).CONTENT_ORIGIN).to.equal('http://content.localhost:3001');
+    // the fault injection of test/faults can never be switched on outside the tests
+    expect(() => parseEnv({ ENGINE_TEST_NO_SPACE_FILE: '/tmp/full' })).to.throw(/ENGINE_TEST_NO_SPACE_FILE.*NODE_ENV=test/);
+    expect(parseEnv({ NODE_ENV: 'test', ENGINE_TEST_NO_SPACE_FILE: '/tmp/full' }).ENGINE_TEST_NO_SPACE_FILE).to.equal('/tmp/full');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * A full disk (ENOSPC on journal writes, injected through VHCV_TEST_ENOSPC_FILE: while that
- * file exists every journal write fails as on a full disk). Writes fail cleanly, /readyz
+ * A full disk (ENOSPC on journal writes, injected through the test-only setting
+ * ENGINE_TEST_NO_SPACE_FILE: while that file exists every journal write fails as on a full disk). Writes fail cleanly, /readyz
  * says not ready, and once space returns writes resume without a restart; after a restart
  * the data is exactly what the engine served (nothing half-written, nothing lost).
  * Run by the fault suite (test/faults/disk-full) and as finding 6 of issue #10 (test/security/disk-full).
@@ -37,9 +37,7 @@ export function diskFullScenario(title: string): void {
     let tp: TestPlatform;
     before(async () => {
       full = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-enospc-')), 'disk-is-full');
-      process.env.VHCV_TEST_ENOSPC_FILE = full; // read by the engine's worker, which copies the environment at start
-      tp = await startTestPlatform('disk-full');
-      delete process.env.VHCV_TEST_ENOSPC_FILE;
+      tp = await startTestPlatform('disk-full', { ENGINE_TEST_NO_SPACE_FILE: full });
     });
     after(async () => {
       await tp?.close(); // closing the platform again after the test's own close is harmless

@@ -29,6 +29,8 @@ export interface EngineOptions {
   replicaSet?: string | false;
   /** Test hook: replaces the journal's fdatasync (to inject a disk error). */
   syncHook?: (fd: number) => Promise<void>;
+  /** Test hook: while this file exists journal writes fail with ENOSPC (see DataDirOptions). */
+  noSpaceFaultFile?: string | undefined;
 }
 
 /** Server parameters that `setParameter` may change; names and defaults are MongoDB's. */
@@ -66,8 +68,8 @@ export class Engine {
   /** Opens (locking) the data directory, recovers the state and starts background duties. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    const { checkpointBytes, checkpointRecords, checkpointSeconds, syncHook } = options;
-    engine.storage = await DataDir.open(options.dataDir, { checkpointBytes, checkpointRecords, checkpointSeconds, syncHook, log: engine.log });
+    const { checkpointBytes, checkpointRecords, checkpointSeconds, syncHook, noSpaceFaultFile } = options;
+    engine.storage = await DataDir.open(options.dataDir, { checkpointBytes, checkpointRecords, checkpointSeconds, syncHook, noSpaceFaultFile, log: engine.log });
     const stats = await engine.storage.recover(
       (payload) => engine.catalog.applyRecord(payload, 'snapshot'),
       (payload) => engine.catalog.applyRecord(payload, 'journal'),

@@ -34,6 +34,12 @@ export interface DataDirOptions {
   checkpointSeconds?: number;
   /** Test hook: replaces the fdatasync/fsync of journal files (receives the fd) so tests can inject an EIO. */
   syncHook?: (fd: number) => Promise<void>;
+  /**
+   * Test hook: while the file this names exists, every journal write fails with ENOSPC
+   * (the fault suite's full disk). A path, not a function, so it crosses into the
+   * engine's worker thread; checked at each write.
+   */
+  noSpaceFaultFile?: string | undefined;
   /** Receives progress and recovery messages (default: discarded). */
   log?: (msg: string) => void;
 }
@@ -88,7 +94,7 @@ export class DataDir {
     this.checkpointBytes = opts.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
     this.checkpointRecords = opts.checkpointRecords ?? DEFAULT_CHECKPOINT_RECORDS;
     this.checkpointMs = (opts.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;
-    this.journal = new JournalWriter(dir, opts.syncHook, log);
+    this.journal = new JournalWriter(dir, opts.syncHook, log, opts.noSpaceFaultFile);
   }
 
   /**

@@ -24,12 +24,6 @@ import { fsyncDir, writeAll, writeAllSync } from './fsutil';
 const PREALLOCATE_BYTES = 4 * 1024 * 1024;
 /** How often writes are retried while the disk is full, in ms. */
 const NO_SPACE_RETRY_MS = 1000;
-/**
- * Test-only fault injection: while the file this variable names exists, every journal
- * write fails with ENOSPC (the fault suite's full disk). Read at each flush, not at load:
- * tests set it before starting the engine (a worker thread copies the environment).
- */
-const ENOSPC_FAULT_VARIABLE = 'VHCV_TEST_ENOSPC_FILE';
 
 /** A sync failed: the data's fate is unknown, so the journal must stop for good. */
 class SyncFailure extends Error {}
@@ -95,6 +89,8 @@ export class JournalWriter {
     private readonly dir: string,
     private readonly syncHook: ((fd: number) => Promise<void>) | undefined,
     private readonly log: (msg: string) => void,
+    /** test-only: while this file exists every write fails with ENOSPC (see DataDirOptions.noSpaceFaultFile) */
+    private readonly noSpaceFaultFile: string | undefined = undefined,
   ) {}
 
   /** Continues the existing journal `gen`, whose valid data ends at byte `end`. */
@@ -236,7 +232,7 @@ export class JournalWriter {
       records += e.records;
     }
     if (bytes === 0) return; // rotation marker only: openGeneration already made it durable
-    const fault = process.env[ENOSPC_FAULT_VARIABLE];
+    const fault = this.noSpaceFaultFile;
     if (fault && existsSync(fault)) throw Object.assign(new Error(`ENOSPC: no space left on device, write (injected: ${fault} exists)`), { code: 'ENOSPC' });
     if (this.offset + bytes > this.allocated) this.preallocate(this.offset + bytes);
     writeAllSync(this.fh!.fd, bufs, this.offset);
