@@ -25,6 +25,7 @@ import { createJobRuntime, type AnyJobKind } from './jobs';
 import { officerImportJob } from './imports/jobs';
 import { invitationJob } from './auth/invitation-jobs';
 import { startCampaigns } from './campaigns';
+import { startDashboards } from './dashboards';
 import { seedDemoPlan } from './demo/plan';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
@@ -97,6 +98,7 @@ export async function startPlatform(config: Env): Promise<Platform> {
   }
   // assignments made before campaigns existed (and the demo's starter ones) become campaigns
   await startCampaigns(database.connection);
+  await startDashboards(database.connection);
   if (demo.loaded || (database.embedded && config.DEMO_DATA === 'on')) await seedDemoPlan(database.connection);
   // package results roll into module progress, for this platform's database, until close
   const stopTracking = trackPackageProgress(database.connection);

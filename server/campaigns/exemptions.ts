@@ -7,6 +7,7 @@
 import { Schema, trusted, type Connection, type Types } from 'mongoose';
 import { defineModel } from '../db/models';
 import { conflict, notFound } from '../errors';
+import { enrolmentsChanged } from './events';
 import { enrolmentModel } from './model';
 import { notifyOfficers } from './notices';
 
@@ -89,6 +90,7 @@ export async function decideExemption(db: Connection, exemption: Exemption, deci
   if (!decided) throw conflict('exemption_decided');
   if (status === 'approved') {
     await enrolmentModel(db).updateMany({ officerId: exemption.officerId, year: exemption.year, state: trusted({ $in: ['enrolled', 'exempt'] }) }, { $set: { state: 'exempt', exemptReason: exemption.kind, updatedAt: now } });
+    await enrolmentsChanged(db, [exemption.officerId]);
   }
   await notifyOfficers(db, [exemption.officerId], status === 'approved' ? 'notice_exemption_approved' : 'notice_exemption_refused', { year: String(exemption.year), note: note ?? '' }, now);
   return decided;

@@ -10,6 +10,7 @@ import { officerModel, type Officer } from '../officers/model';
 import { unitModel, type Unit } from '../units/model';
 import { campaignModel, readyEnrolmentModel, type Campaign, type Enrolment, type EnrolmentState } from './model';
 import { isEmployed } from '../officers/memberships';
+import { enrolmentsChanged } from './events';
 import { audienceMatcher, countingUnit, cutoffMoment, joinedOn, newEnrolmentTerms, type AudienceOfficer, type UnitPaths } from './rules';
 
 const WRITE_BATCH = 5_000;
@@ -33,7 +34,7 @@ function plan(campaign: Campaign, officers: readonly AudienceOfficer[], existing
   const matches = audienceMatcher(campaign.audience, paths);
   const byKey = new Map(existing.map((e) => [`${e.officerId.toHexString()}:${e.moduleId.toHexString()}`, e]));
   const inserts: Omit<Enrolment, '_id'>[] = [];
-  const updates: { id: Types.ObjectId; set: Partial<Enrolment> }[] = [];
+  const updates: { id: Types.ObjectId; officerId: Types.ObjectId; set: Partial<Enrolment> }[] = [];
   for (const officer of officers) {
     // after the cut-off, someone serving now who was not serving then is a joiner after it (exempt)
     const counting = countingUnit(officer, campaign, now) ?? (now >= cutoffMoment(campaign) && isEmployed(officer.status) ? officer.unitId : null);
@@ -51,7 +52,7 @@ function plan(campaign: Campaign, officers: readonly AudienceOfficer[], existing
       const set: Partial<Enrolment> = {};
       if (state !== current.state) set.state = state;
       if (counting && !counting.equals(current.unitId)) set.unitId = counting;
-      if (Object.keys(set).length) updates.push({ id: current._id, set: { ...set, updatedAt: now } });
+      if (Object.keys(set).length) updates.push({ id: current._id, officerId: officer._id, set: { ...set, updatedAt: now } });
     }
   }
   return { inserts, updates };
@@ -72,6 +73,8 @@ async function write(db: Connection, work: ReturnType<typeof plan>): Promise<Mat
   for (let i = 0; i < work.updates.length; i += WRITE_BATCH) {
     await collection.bulkWrite(work.updates.slice(i, i + WRITE_BATCH).map((u) => ({ updateOne: { filter: { _id: u.id }, update: { $set: u.set } } })), { ordered: false });
   }
+  // the dashboards' roll-up follows exactly the officers whose enrolments this wrote
+  await enrolmentsChanged(db, [...work.inserts.map((e) => e.officerId), ...work.updates.map((u) => u.officerId)]);
   return { inserted: work.inserts.length, updated: work.updates.length };
 }
 

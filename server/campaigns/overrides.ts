@@ -12,6 +12,7 @@ import { grant } from '../quizzes/grants';
 import { attemptModel } from '../quizzes/model';
 import { moduleModel, type LearningModule } from '../modules/model';
 import { dayOfYear, dueInstant, vietnamDate } from './dates';
+import { enrolmentsChanged } from './events';
 import { enrolmentModel, type Enrolment } from './model';
 import { notifyOfficers } from './notices';
 
@@ -72,6 +73,7 @@ export async function createOverride(db: Connection, input: OverrideInput, by: T
     const current = enrolments.reduce((a, e) => (e.dueDate > a ? e.dueDate : a), enrolments[0]!.dueDate);
     if (dueDate <= current) throw invalid([{ field: 'dueDate', id: 'override_due_not_later' }]);
     await enrolmentModel(db).updateMany({ _id: trusted({ $in: enrolments.map((e) => e._id) }) }, { $set: { dueDate, updatedAt: now } });
+    await enrolmentsChanged(db, [input.officerId]);
   } else {
     if (await attemptModel(db).exists({ ...key, passed: true })) throw conflict('override_quiz_passed');
     await grant(db, key, input.kind === 'extra-attempt' ? { extraAttempts: 1 } : { resetAt: now }, now);

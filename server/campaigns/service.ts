@@ -8,6 +8,7 @@ import { conflict, invalid, notFound, type FieldProblem } from '../errors';
 import { moduleModel, type LearningModule } from '../modules/model';
 import { dayOfYear, dueInstant, openingInstant, shiftYears, vietnamDate } from './dates';
 import { materialiseCampaign, loadUnitPaths } from './materialise';
+import { enrolmentsChanged } from './events';
 import { readyCampaignModel, campaignModel, enrolmentModel, type Audience, type Campaign, type CampaignModule } from './model';
 import { notifyOfficers } from './notices';
 import type { AudienceInput, CreateCampaignInput } from './schema';
@@ -108,7 +109,9 @@ export async function changeDueDate(db: Connection, campaign: Campaign, moduleId
   const Enrolments = enrolmentModel(db);
   const moved = { campaignId: campaign._id, moduleId, dueDate: from };
   const officers = (await Enrolments.find({ ...moved, state: 'enrolled' }, { officerId: 1 }).lean<{ officerId: Types.ObjectId }[]>()).map((e) => e.officerId);
+  const movedOfficers = (await Enrolments.find(moved, { officerId: 1 }).lean<{ officerId: Types.ObjectId }[]>()).map((e) => e.officerId);
   await Enrolments.updateMany(moved, { $set: { dueDate: to } });
+  await enrolmentsChanged(db, movedOfficers);
   const title = (await moduleModel(db).findById(moduleId, { code: 1 }).lean<Pick<LearningModule, 'code'>>())?.code ?? '';
   const informed = await notifyOfficers(db, officers, 'notice_due_changed', { module: title, from: vietnamDate(from), to: vietnamDate(to), campaign: campaign.name }, now);
   return { campaign: updated, from, to, informed };

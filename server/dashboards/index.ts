@@ -1,0 +1,23 @@
+/**
+ * The dashboards as the platform starts them: the roll-up follows learning events, enrolment
+ * changes and officer changes (a new staff category moves the officer's counters), and is
+ * rebuilt at start when missing.
+ */
+import type { Connection } from 'mongoose';
+import { onEnrolmentsChanged, type EnrolmentsListener } from '../campaigns/events';
+import { onOfficersChanged } from '../officers/events';
+import { onLearningEvent, type LearningListener } from '../progress/events';
+import { ensureDashboards, syncOfficers } from './rollup';
+
+// one listener each for the whole process, whatever the database: the connection comes with each call
+const followEnrolments: EnrolmentsListener = (db, officerIds) => syncOfficers(db, officerIds);
+const followLearning: LearningListener = (db, event) => syncOfficers(db, [event.officerId], { year: event.year, moduleId: event.moduleId });
+
+/** Hooks the roll-up to its events; rebuilds it if missing. Call after the campaigns started. */
+export async function startDashboards(db: Connection): Promise<void> {
+  onLearningEvent(followLearning);
+  onEnrolmentsChanged(followEnrolments);
+  // registered after the campaigns' listener, so the enrolments are current when this runs
+  onOfficersChanged(followEnrolments);
+  await ensureDashboards(db);
+}

@@ -1,0 +1,171 @@
+/**
+ * Keeping the dashboards' entries and counters current (design in docs/dashboards.md).
+ *
+ * Incremental: `syncOfficers` recomputes the entries of some officers' enrolments, writes
+ * only those that changed — each write compare-and-set on the entry's token, so two
+ * instances syncing the same officer never count a change twice — and then moves the
+ * counters by the difference (old contribution out, new one in) with `$inc`.
+ * Full: `rebuildDashboards` recomputes everything from enrolments and progress; the test
+ * of the roll-up checks that both agree.
+ */
+import { trusted, Types, type Connection } from 'mongoose';
+import { enrolmentModel, type Enrolment } from '../campaigns/model';
+import { officerModel, type OfficerCategory } from '../officers/model';
+import { progressModel } from '../progress/model';
+import { addEntry, counterKey, emptyFigures, entryOf, sameEntry, type CounterKey, type EntryFields, type ProgressFields } from './entries';
+import { readyCounterModel, readyEntryModel, type CounterFigures, type DashboardEntry } from './model';
+
+const CHUNK = 2_000;
+const FIGURE_FIELDS = ['enrolled', 'exempt', 'completed', 'inProgress', 'scoreSum', 'scoreCount'] as const;
+const RETRIES = 5;
+const ENROLMENT_FIELDS = { campaignId: 1, year: 1, moduleId: 1, officerId: 1, unitId: 1, dueDate: 1, state: 1 } as const;
+type EnrolmentFields = Pick<Enrolment, '_id' | 'campaignId' | 'year' | 'moduleId' | 'officerId' | 'unitId' | 'dueDate' | 'state'>;
+
+/** Optional narrowing of a sync: only this year's enrolments of this module (a learning event). */
+export interface SyncScope {
+  year?: number;
+  moduleId?: Types.ObjectId;
+}
+
+/** The entries the officers' enrolments make now (those in `scope`). */
+async function desiredEntries(db: Connection, officerIds: readonly Types.ObjectId[], scope: SyncScope): Promise<EntryFields[]> {
+  const filter: Record<string, unknown> = { officerId: trusted({ $in: [...officerIds] }) };
+  if (scope.year !== undefined) filter.year = scope.year;
+  if (scope.moduleId) filter.moduleId = scope.moduleId;
+  const enrolments = await enrolmentModel(db).find(filter, ENROLMENT_FIELDS).lean<EnrolmentFields[]>();
+  if (!enrolments.length) return [];
+  const ids = [...new Set(enrolments.map((e) => e.officerId.toHexString()))];
+  const years = [...new Set(enrolments.map((e) => e.year))];
+  const [officers, progress] = await Promise.all([
+    officerModel(db).find({ _id: trusted({ $in: ids }) }, { category: 1 }).lean<{ _id: Types.ObjectId; category: OfficerCategory }[]>(),
+    progressModel(db)
+      .find({ officerId: trusted({ $in: ids }), year: trusted({ $in: years }) }, { officerId: 1, moduleId: 1, year: 1, status: 1, bestScore: 1, completedAt: 1 })
+      .lean<(ProgressFields & { officerId: Types.ObjectId; moduleId: Types.ObjectId; year: number })[]>(),
+  ]);
+  const categories = new Map(officers.map((o) => [o._id.toHexString(), o.category]));
+  const progressOf = new Map(progress.map((p) => [`${p.officerId.toHexString()}:${p.moduleId.toHexString()}:${p.year}`, p]));
+  return enrolments.map((e) =>
+    entryOf(e, categories.get(e.officerId.toHexString()) ?? 'cong-chuc', progressOf.get(`${e.officerId.toHexString()}:${e.moduleId.toHexString()}:${e.year}`) ?? null),
+  );
+}
+
+/** Counter moves: bucket id → key and the difference to add. */
+class CounterMoves {
+  readonly buckets = new Map<string, { key: CounterKey; figures: CounterFigures }>();
+  add(entry: EntryFields, sign: 1 | -1): void {
+    if (entry.state === 'gone') return;
+    const key = counterKey(entry);
+    let bucket = this.buckets.get(key._id);
+    if (!bucket) this.buckets.set(key._id, (bucket = { key, figures: emptyFigures() }));
+    addEntry(bucket.figures, entry, sign);
+  }
+}
+
+/** `$inc` of a bucket's difference, without its zeros. */
+function increments(figures: CounterFigures): Record<string, number> {
+  const inc: Record<string, number> = {};
+  for (const field of FIGURE_FIELDS) if (figures[field] !== 0) inc[field] = figures[field];
+  for (const [week, n] of Object.entries(figures.weeks)) if (n !== 0) inc[`weeks.${week}`] = n;
+  return inc;
+}
+
+/** A new bucket's other figures start at zero (a path cannot be both in `$inc` and `$setOnInsert`). */
+function zerosBesides(inc: Record<string, number>): Record<string, unknown> {
+  const zeros: Record<string, unknown> = {};
+  for (const field of FIGURE_FIELDS) if (!(field in inc)) zeros[field] = 0;
+  if (!Object.keys(inc).some((k) => k.startsWith('weeks.'))) zeros['weeks'] = {};
+  return zeros;
+}
+
+async function applyMoves(db: Connection, moves: CounterMoves): Promise<void> {
+  const ops = [...moves.buckets.values()]
+    .map(({ key, figures }) => ({ key, inc: increments(figures) }))
+    .filter(({ inc }) => Object.keys(inc).length > 0)
+    .map(({ key: { _id, ...fields }, inc }) => ({ updateOne: { filter: { _id }, update: { $inc: inc, $setOnInsert: { ...fields, ...zerosBesides(inc) } }, upsert: true } }));
+  if (!ops.length) return;
+  const Counters = await readyCounterModel(db);
+  for (let i = 0; i < ops.length; i += CHUNK) await Counters.collection.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: false });
+}
+
+/** One pass over a chunk of officers; returns true when every change was written. */
+async function syncChunk(db: Connection, officerIds: readonly Types.ObjectId[], scope: SyncScope): Promise<boolean> {
+  const Entries = await readyEntryModel(db);
+  const desired = await desiredEntries(db, officerIds, scope);
+  const existing = new Map(
+    (await Entries.find({ _id: trusted({ $in: desired.map((e) => e._id) }) }).lean<DashboardEntry[]>()).map((e) => [e._id.toHexString(), e]),
+  );
+  const changed = desired.filter((want) => {
+    const old = existing.get(want._id.toHexString());
+    return old ? !sameEntry(old, want) : want.state !== 'gone';
+  });
+  if (!changed.length) return true;
+  const token = new Types.ObjectId().toHexString();
+  const ops = changed.map((want) => {
+    const old = existing.get(want._id.toHexString());
+    return old ? { updateOne: { filter: { _id: want._id, token: old.token }, update: { $set: { ...want, token } } } } : { insertOne: { document: { ...want, token } } };
+  });
+  try {
+    await Entries.collection.bulkWrite(ops as never, { ordered: false });
+  } catch (error) {
+    // another sync made the same entry first: it is counted by that sync, ours retries
+    const writeErrors = (error as { writeErrors?: { code: number }[] }).writeErrors;
+    if (!writeErrors || writeErrors.some((e) => e.code !== 11000)) throw error;
+  }
+  const written = new Set(
+    (await Entries.find({ _id: trusted({ $in: changed.map((e) => e._id) }), token }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()).map((e) => e._id.toHexString()),
+  );
+  const moves = new CounterMoves();
+  for (const want of changed) {
+    if (!written.has(want._id.toHexString())) continue;
+    const old = existing.get(want._id.toHexString());
+    if (old) moves.add(old, -1);
+    moves.add(want, 1);
+  }
+  await applyMoves(db, moves);
+  return written.size === changed.length;
+}
+
+/**
+ * Brings the entries and counters of these officers' enrolments up to date (optionally only
+ * those in `scope`). Safe to call twice or concurrently: unchanged entries write nothing.
+ */
+export async function syncOfficers(db: Connection, officerIds: readonly Types.ObjectId[], scope: SyncScope = {}): Promise<void> {
+  const unique = [...new Map(officerIds.map((id) => [id.toHexString(), id])).values()];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
+    let done = false;
+    for (let attempt = 0; attempt < RETRIES && !done; attempt++) done = await syncChunk(db, chunk, scope);
+    if (!done) throw new Error('dashboards: entries kept changing under the roll-up');
+  }
+}
+
+/**
+ * Recomputes every entry and counter from the enrolments and progress (at start when the
+ * roll-up is missing, and after a crash between an entry's write and its counters').
+ * Returns how many entries count.
+ */
+export async function rebuildDashboards(db: Connection): Promise<number> {
+  const [Entries, Counters] = await Promise.all([readyEntryModel(db), readyCounterModel(db)]);
+  await Entries.deleteMany({});
+  await Counters.deleteMany({});
+  const officerIds = (await enrolmentModel(db).distinct('officerId')) as Types.ObjectId[];
+  const moves = new CounterMoves();
+  let count = 0;
+  for (let i = 0; i < officerIds.length; i += CHUNK) {
+    const entries = (await desiredEntries(db, officerIds.slice(i, i + CHUNK), {})).filter((e) => e.state !== 'gone');
+    if (entries.length) await Entries.collection.insertMany(entries.map((e) => ({ ...e, token: 'rebuild' })), { ordered: false });
+    for (const entry of entries) moves.add(entry, 1);
+    count += entries.length;
+  }
+  await applyMoves(db, moves);
+  return count;
+}
+
+/** Rebuilds when the roll-up is missing (a new installation, or data from before #12). */
+export async function ensureDashboards(db: Connection): Promise<boolean> {
+  const Entries = await readyEntryModel(db);
+  if (await Entries.exists({})) return false;
+  if (!(await enrolmentModel(db).exists({ state: trusted({ $in: ['enrolled', 'exempt'] }) }))) return false;
+  await rebuildDashboards(db);
+  return true;
+}

@@ -1,0 +1,136 @@
+/**
+ * The dashboard of a subtree (a unit and everything below it; null = the installation)
+ * for chosen campaigns: what the pages render and the API returns (through presenters).
+ */
+import { trusted, type Connection, type Types } from 'mongoose';
+import { campaignModel, type Campaign } from '../campaigns/model';
+import { moduleModel, type LearningModule } from '../modules/model';
+import { officerModel, type Officer } from '../officers/model';
+import { trainingYear } from '../progress/year';
+import { unitModel, type Unit } from '../units/model';
+import { byCategory, countersOf, daysLate, emptySum, figuresOf, sumBy, total, trend, type Figures, type TrendWeek } from './figures';
+import { counterModel, entryModel, type DashboardCounter, type DashboardEntry } from './model';
+import type { OfficerCategory } from '../officers/model';
+
+const OVERDUE_LIMIT = 200;
+
+export type SubtreeUnit = Pick<Unit, '_id' | 'name' | 'parentId' | 'ancestors' | 'depth'>;
+
+/** The units of the subtree rooted at `root` (null: every unit). */
+export function subtreeUnits(db: Connection, root: Types.ObjectId | null): Promise<SubtreeUnit[]> {
+  const filter = root ? { $or: trusted([{ _id: root }, { ancestors: root }]) } : {};
+  return unitModel(db).find(filter, { name: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit[]>();
+}
+
+/** "CODE — title" of modules, by id (hex). */
+export async function moduleTitles(db: Connection, ids: readonly Types.ObjectId[]): Promise<Map<string, string>> {
+  const found = ids.length ? await moduleModel(db).find({ _id: trusted({ $in: [...ids] }) }, { code: 1, 'draft.title': 1 }).lean<Pick<LearningModule, '_id' | 'code' | 'draft'>[]>() : [];
+  return new Map(found.map((m) => [m._id.toHexString(), `${m.code} — ${m.draft?.title ?? ''}`]));
+}
+
+/** The campaigns a dashboard shows: the chosen one, or the year's open campaigns. */
+export async function chosenCampaigns(db: Connection, year: number, campaignId: Types.ObjectId | undefined): Promise<Campaign[]> {
+  if (campaignId) return campaignModel(db).find({ _id: campaignId, year }).lean<Campaign[]>();
+  return campaignModel(db).find({ year, status: 'open' }).sort({ name: 1 }).lean<Campaign[]>();
+}
+
+/** The year's campaigns that count someone in these units (the dashboard's choices). */
+export async function campaignChoices(db: Connection, year: number, unitIds: readonly Types.ObjectId[]): Promise<Pick<Campaign, '_id' | 'name' | 'status'>[]> {
+  const ids = (await counterModel(db).distinct('campaignId', { year, unitId: trusted({ $in: [...unitIds] }) })) as Types.ObjectId[];
+  return ids.length ? campaignModel(db).find({ _id: trusted({ $in: ids }) }, { name: 1, status: 1 }).sort({ name: 1 }).lean<Pick<Campaign, '_id' | 'name' | 'status'>[]>() : [];
+}
+
+export interface OverdueRow {
+  officerId: Types.ObjectId;
+  code: string;
+  fullName: string;
+  unitName: string;
+  module: string;
+  dueDate: Date;
+  daysLate: number;
+}
+
+export interface Dashboard {
+  year: number;
+  asOf: Date;
+  root: SubtreeUnit | null;
+  campaigns: Campaign[];
+  totals: Figures;
+  /** the root's children (each with its whole subtree), then the root's own officers when any */
+  subUnits: { unit: SubtreeUnit; own: boolean; figures: Figures }[];
+  modules: { moduleId: Types.ObjectId; title: string; dueDate: Date | null; figures: Figures }[];
+  categories: { category: OfficerCategory; figures: Figures }[];
+  trend: TrendWeek[];
+  overdue: OverdueRow[];
+  /** how many overdue (officer, module) there are in all (the list shows the latest first, up to 200) */
+  overdueTotal: number;
+}
+
+/** Which row of the sub-unit table a unit's counters go to: the root's child on its path, or the root itself. */
+function childOnPath(root: SubtreeUnit | null, unit: SubtreeUnit): string {
+  const depth = root ? root.ancestors.length + 1 : 0;
+  return (unit.ancestors[depth] ?? unit._id).toHexString();
+}
+
+async function overdueList(db: Connection, campaigns: readonly Campaign[], units: Map<string, SubtreeUnit>, now: Date): Promise<{ rows: OverdueRow[]; total: number }> {
+  const filter: Record<string, unknown> = {
+    campaignId: trusted({ $in: campaigns.map((c) => c._id) }),
+    unitId: trusted({ $in: [...units.values()].map((u) => u._id) }),
+    state: 'enrolled',
+    status: trusted({ $ne: 'completed' }),
+    dueDate: trusted({ $lt: now }),
+  };
+  const Entries = entryModel(db);
+  const [entries, count] = await Promise.all([Entries.find(filter).sort({ dueDate: 1 }).limit(OVERDUE_LIMIT).lean<DashboardEntry[]>(), Entries.countDocuments(filter)]);
+  const late = entries.filter((e) => daysLate(e.dueDate, now) > 0);
+  const [officers, titles] = await Promise.all([
+    officerModel(db).find({ _id: trusted({ $in: late.map((e) => e.officerId) }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>(),
+    moduleTitles(db, [...new Set(late.map((e) => e.moduleId.toHexString()))].map((id) => late.find((e) => e.moduleId.toHexString() === id)!.moduleId)),
+  ]);
+  const byId = new Map(officers.map((o) => [o._id.toHexString(), o]));
+  const rows = late.map((e) => {
+    const officer = byId.get(e.officerId.toHexString());
+    return { officerId: e.officerId, code: officer?.code ?? '', fullName: officer?.fullName ?? '', unitName: units.get(e.unitId.toHexString())?.name ?? '', module: titles.get(e.moduleId.toHexString()) ?? '', dueDate: e.dueDate, daysLate: daysLate(e.dueDate, now) };
+  });
+  // entries due earlier today are not late yet (a due date is the end of its day)
+  return { rows, total: count - (entries.length - late.length) };
+}
+
+/** The dashboard of `root`'s subtree for `campaigns` at `now`. */
+export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date): Promise<Dashboard> {
+  const year = campaigns[0]?.year ?? trainingYear(now);
+  const units = new Map((await subtreeUnits(db, root?._id ?? null)).map((u) => [u._id.toHexString(), u]));
+  const counters: DashboardCounter[] = campaigns.length ? await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id)) : [];
+  const sum = total(counters, now);
+  const bySub = sumBy(counters, now, (c) => {
+    const unit = units.get(c.unitId.toHexString());
+    return unit ? childOnPath(root, unit) : null;
+  });
+  const subUnits = [...bySub.entries()]
+    .map(([id, s]) => ({ unit: units.get(id)!, own: root !== null && id === root._id.toHexString(), figures: figuresOf(s) }))
+    .sort((a, b) => Number(a.own) - Number(b.own) || a.unit.name.localeCompare(b.unit.name, 'vi'));
+  const moduleIds = [...new Map(campaigns.flatMap((c) => c.modules).map((m) => [m.moduleId.toHexString(), m.moduleId])).values()];
+  const titles = await moduleTitles(db, moduleIds);
+  const byModule = sumBy(counters, now, (c) => c.moduleId.toHexString());
+  const modules = moduleIds.map((id) => {
+    const due = campaigns.flatMap((c) => c.modules).filter((m) => m.moduleId.equals(id)).map((m) => m.dueDate);
+    return { moduleId: id, title: titles.get(id.toHexString()) ?? '', dueDate: due.length ? due.reduce((a, b) => (a < b ? a : b)) : null, figures: figuresOf(byModule.get(id.toHexString()) ?? emptySum()) };
+  });
+  const dueDates = campaigns.flatMap((c) => c.modules.map((m) => m.dueDate));
+  const from = campaigns.length ? campaigns.map((c) => c.opensOn).reduce((a, b) => (a < b ? a : b)) : now;
+  const to = [now, ...dueDates].reduce((a, b) => (a > b ? a : b));
+  const overdue = await overdueList(db, campaigns, units, now);
+  return {
+    year,
+    asOf: now,
+    root,
+    campaigns: [...campaigns],
+    totals: figuresOf(sum),
+    subUnits,
+    modules,
+    categories: byCategory(counters, now),
+    trend: trend(sum, from, to, dueDates),
+    overdue: overdue.rows,
+    overdueTotal: overdue.total,
+  };
+}

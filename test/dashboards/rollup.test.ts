@@ -1,0 +1,68 @@
+/**
+ * The roll-up: counters kept incrementally (learning events, materialisation, exemptions,
+ * transfers) equal a full rebuild, and hold the fixture's hand-computed sums.
+ */
+import { expect } from 'chai';
+import { counterModel, entryModel, type DashboardCounter } from '../../server/dashboards/model';
+import { ensureDashboards, rebuildDashboards, syncOfficers } from '../../server/dashboards/rollup';
+import { startTestPlatform, type TestPlatform } from '../http';
+import { buildDashboardWorld, type DashboardWorld } from './world';
+
+/** Counters without their zero fields and empty buckets, sorted: what both ways must agree on. */
+async function snapshot(tp: TestPlatform): Promise<Record<string, unknown>[]> {
+  const counters = await counterModel(tp.platform.services.db).find({}).sort({ _id: 1 }).lean<DashboardCounter[]>();
+  return counters
+    .map((c) => {
+      const weeks = Object.fromEntries(Object.entries(c.weeks ?? {}).filter(([, n]) => n !== 0));
+      const figures = Object.fromEntries((['enrolled', 'exempt', 'completed', 'inProgress', 'scoreSum', 'scoreCount'] as const).filter((k) => c[k] !== 0).map((k) => [k, c[k]]));
+      return { _id: c._id, unitId: String(c.unitId), category: c.category, dueDate: c.dueDate.toISOString(), ...figures, weeks };
+    })
+    .filter((c) => Object.keys(c).length > 5 || Object.keys(c.weeks).length > 0);
+}
+
+describe('dashboards: the roll-up', function () {
+  this.timeout(60_000);
+  let tp: TestPlatform;
+  let w: DashboardWorld;
+  before(async () => {
+    tp = await startTestPlatform('dashboards-rollup');
+    w = await buildDashboardWorld(tp);
+  });
+  after(async () => tp?.close());
+
+  it('keeps the hand-computed sums per counting unit', async () => {
+    const counters = await counterModel(tp.platform.services.db).find({ campaignId: w.campaign._id }).lean<DashboardCounter[]>();
+    const at = (unit: keyof DashboardWorld['units']) => {
+      const mine = counters.filter((c) => c.unitId.equals(w.units[unit]._id));
+      const sum = (k: 'enrolled' | 'exempt' | 'completed' | 'inProgress' | 'scoreSum' | 'scoreCount') => mine.reduce((n, c) => n + c[k], 0);
+      return { enrolled: sum('enrolled'), exempt: sum('exempt'), completed: sum('completed'), inProgress: sum('inProgress'), scoreSum: sum('scoreSum'), scoreCount: sum('scoreCount') };
+    };
+    // o1 and o4 (moved before the cut-off) at A111; o2 and the late joiner o6 at A11
+    expect(at('A111')).to.deep.equal({ enrolled: 4, exempt: 0, completed: 1, inProgress: 0, scoreSum: 90, scoreCount: 1 });
+    expect(at('A11')).to.deep.equal({ enrolled: 4, exempt: 0, completed: 1, inProgress: 1, scoreSum: 130, scoreCount: 2 });
+    // o3 exempt at A1; o5 (moved after the cut-off) and o7 (joined after it, exempt) at A2
+    expect(at('A1')).to.deep.equal({ enrolled: 0, exempt: 2, completed: 0, inProgress: 0, scoreSum: 0, scoreCount: 0 });
+    expect(at('A2')).to.deep.equal({ enrolled: 2, exempt: 2, completed: 1, inProgress: 0, scoreSum: 100, scoreCount: 1 });
+    expect(at('B')).to.deep.equal({ enrolled: 0, exempt: 0, completed: 0, inProgress: 0, scoreSum: 0, scoreCount: 0 });
+  });
+
+  it('the incremental counters equal a full rebuild', async () => {
+    const incremental = await snapshot(tp);
+    expect(incremental.length).to.be.greaterThan(0);
+    const entries = await rebuildDashboards(tp.platform.services.db);
+    expect(entries).to.equal(14);
+    expect(await snapshot(tp)).to.deep.equal(incremental);
+  });
+
+  it('syncing again changes nothing, and a missing roll-up is rebuilt at start', async () => {
+    const db = tp.platform.services.db;
+    const before = await snapshot(tp);
+    await syncOfficers(db, Object.values(w.officers).map((o) => o._id));
+    expect(await snapshot(tp)).to.deep.equal(before);
+    expect(await ensureDashboards(db)).to.equal(false);
+    await entryModel(db).deleteMany({});
+    await counterModel(db).deleteMany({});
+    expect(await ensureDashboards(db)).to.equal(true);
+    expect(await snapshot(tp)).to.deep.equal(before);
+  });
+});
