@@ -27,9 +27,10 @@ import { invitationJob } from './auth/invitation-jobs';
 import { startCampaigns } from './campaigns';
 import { startDashboards } from './dashboards';
 import { seedDemoPlan } from './demo/plan';
+import { REMINDER_JOB_KINDS, scheduleReminders } from './reminders/jobs';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
-export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob];
+export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, ...REMINDER_JOB_KINDS];
 
 export interface Platform {
   app: express.Express;
@@ -104,6 +105,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
   const stopTracking = trackPackageProgress(database.connection);
   // this instance runs background jobs too, its own and those any other instance stored
   await jobs.start(services);
+  // the daily reminders and their retries (server/reminders), scheduled once whatever the instances
+  await scheduleReminders(jobs);
   return {
     app: createApp(services),
     contentApp: createContentApp(services),

@@ -35,6 +35,19 @@ export interface Audience {
   excludedOfficerIds: Types.ObjectId[];
 }
 
+/**
+ * When officers not yet done are reminded (docs/reminders.md): these many days before
+ * each module's due date, on the due date, then every `overdueEveryDays` days while late
+ * (0: never after the due date).
+ */
+export interface ReminderSchedule {
+  daysBefore: number[];
+  onDueDate: boolean;
+  overdueEveryDays: number;
+}
+
+export const DEFAULT_REMINDER_SCHEDULE: Readonly<ReminderSchedule> = Object.freeze({ daysBefore: [14, 3], onDueDate: true, overdueEveryDays: 7 });
+
 export interface Campaign {
   _id: Types.ObjectId;
   name: string;
@@ -49,6 +62,8 @@ export interface Campaign {
   /** a late joiner's due date: this many days after joining */
   lateJoinerDays: number;
   status: CampaignStatus;
+  /** absent on campaigns stored before reminders existed: DEFAULT_REMINDER_SCHEDULE then */
+  reminders?: ReminderSchedule;
   /** set on campaigns made from the old assignments, so the migration runs once per group */
   migrationKey?: string;
   createdBy: Types.ObjectId | null;
@@ -74,6 +89,15 @@ const audienceSchema = new Schema<Audience>(
   { _id: false },
 );
 
+const reminderScheduleSchema = new Schema<ReminderSchedule>(
+  {
+    daysBefore: { type: [Number], default: () => [...DEFAULT_REMINDER_SCHEDULE.daysBefore] },
+    onDueDate: { type: Boolean, default: true },
+    overdueEveryDays: { type: Number, default: DEFAULT_REMINDER_SCHEDULE.overdueEveryDays },
+  },
+  { _id: false },
+);
+
 const campaignSchema = new Schema<Campaign>(
   {
     name: { type: String, required: true, trim: true },
@@ -85,6 +109,7 @@ const campaignSchema = new Schema<Campaign>(
     cutoffDate: { type: Date, required: true },
     lateJoinerDays: { type: Number, default: 30 },
     status: { type: String, enum: CAMPAIGN_STATUSES, default: 'draft' },
+    reminders: { type: reminderScheduleSchema, default: () => ({}) },
     migrationKey: { type: String },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },

@@ -8,7 +8,7 @@ import type { MailerOptions } from './mailer';
 
 export { createMailer, MailDeliveryError, type Mailer, type MailerOptions, type OutgoingMail, type SendResult, type SmtpTimeouts } from './mailer';
 export { listOutbox, readOutboxEml, readOutboxMessage, type OutboxMessage, type OutboxSummary } from './outbox';
-export { escapeHtml, invitationEmail, passwordResetEmail, type MailContent } from './templates';
+export { digestEmail, escapeHtml, invitationEmail, passwordResetEmail, reminderEmail, type MailContent, type ReminderWhen } from './templates';
 export { isMailId, MAIL_ID_PATTERN } from './ids';
 
 /** The outbox directory of a configuration: DATA_DIR/outbox. */

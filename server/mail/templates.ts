@@ -55,12 +55,51 @@ export function invitationEmail(input: { name: string; login: string; link: stri
   });
 }
 
+/** What a reminder says about the due date: days left, due today, or days late. */
+export type ReminderWhen = { kind: 'before'; days: number } | { kind: 'due' } | { kind: 'overdue'; days: number };
+
+/**
+ * A reminder to an officer who has not completed `module` of the plan `campaign`, due on
+ * `due` (dd/mm/yyyy), with a direct `link` to the module.
+ */
+export function reminderEmail(input: { name: string; module: string; campaign: string; due: string; when: ReminderWhen; link: string; locale: Locale }): MailContent {
+  const { locale, when } = input;
+  const module = input.module.normalize('NFC');
+  const whenLine =
+    when.kind === 'before' ? t(locale, 'mail_reminder_before', { due: input.due, days: when.days }) : when.kind === 'due' ? t(locale, 'mail_reminder_due', { due: input.due }) : t(locale, 'mail_reminder_overdue', { due: input.due, days: when.days });
+  return compose({
+    locale,
+    subject: t(locale, 'mail_reminder_subject', { module, due: input.due }),
+    name: input.name,
+    before: [t(locale, 'mail_reminder_intro', { module, campaign: input.campaign.normalize('NFC') }), whenLine],
+    action: { label: 'mail_reminder_button', link: input.link },
+    after: [t(locale, 'mail_reminder_done')],
+  });
+}
+
+/** The weekly digest to a manager or coordinator: `lines` (already worded), `more` not listed, a `link` to the plans. */
+export function digestEmail(input: { name: string; unit: string; date: string; count: number; lines: string[]; more: number; link: string; locale: Locale }): MailContent {
+  const { locale } = input;
+  const unit = input.unit.normalize('NFC');
+  return compose({
+    locale,
+    subject: t(locale, 'mail_digest_subject', { count: input.count, unit }),
+    name: input.name,
+    before: [t(locale, 'mail_digest_intro', { unit, date: input.date })],
+    list: [...input.lines.map((line) => line.normalize('NFC')), ...(input.more > 0 ? [t(locale, 'mail_digest_more', { count: input.more })] : [])],
+    action: { label: 'mail_digest_button', link: input.link },
+    after: [t(locale, 'mail_digest_why')],
+  });
+}
+
 interface Layout {
   locale: Locale;
   subject: string;
   name: string;
   /** Paragraphs of plain text, before and after the link. */
   before: string[];
+  /** Items of a list after `before` (a digest's officers). */
+  list?: string[];
   action: { label: MessageId; link: string };
   after: string[];
 }
@@ -72,7 +111,9 @@ function compose(layout: Layout): MailContent {
   const greeting = t(locale, 'mail_greeting', { name: layout.name.normalize('NFC') });
   const footer = [t(locale, 'mail_platform_name'), t(locale, 'mail_automatic_notice')];
 
-  const text = [greeting, ...layout.before, link, ...layout.after, `-- \n${footer.join('\n')}`].join('\n\n') + '\n';
+  const list = layout.list ?? [];
+  const textList = list.length ? [list.map((item) => `- ${item}`).join('\n')] : [];
+  const text = [greeting, ...layout.before, ...textList, link, ...layout.after, `-- \n${footer.join('\n')}`].join('\n\n') + '\n';
 
   // whole paragraphs are escaped after interpolation: catalogue text and parameters
   // are both plain text, so this escapes every interpolated value exactly once
@@ -86,6 +127,7 @@ function compose(layout: Layout): MailContent {
     `<div role="article" aria-label="${escapeHtml(subject)}" style="max-width:600px">`,
     paragraph(greeting),
     ...layout.before.map(paragraph),
+    ...(list.length ? [`<ul style="margin:0 0 16px;padding-left:20px">${list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`] : []),
     `<p style="margin:0 0 16px"><a href="${href}" style="display:inline-block;padding:12px 20px;background:#0b5394;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold">${escapeHtml(t(locale, layout.action.label))}</a></p>`,
     `<p style="margin:0 0 16px">${escapeHtml(t(locale, 'mail_link_fallback'))}<br><a href="${href}" style="color:#0b5394;word-break:break-all">${href}</a></p>`,
     ...layout.after.map(paragraph),

@@ -42,6 +42,9 @@ export const vi = {
   audit_subject_package: 'Gói nội dung',
   audit_subject_assignment: 'Lượt giao học phần',
   audit_subject_gone: 'không còn tồn tại (mã {id}…)',
+  audit_prefix_reminder: 'Nhắc nhở học tập',
+  audit_action_reminder_send: 'Gửi nhắc nhở cho cán bộ chưa hoàn thành',
+  audit_action_campaign_reminders: 'Đổi lịch nhắc nhở của kế hoạch',
 } satisfies Record<string, string>;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -87,4 +90,7 @@ export const en: Record<keyof typeof vi, string> = {
   audit_subject_package: 'Package',
   audit_subject_assignment: 'Assignment',
   audit_subject_gone: 'no longer exists (id {id}…)',
+  audit_prefix_reminder: 'Learning reminders',
+  audit_action_reminder_send: 'Reminded officers who have not completed',
+  audit_action_campaign_reminders: 'Changed the reminder schedule of a plan',
 } satisfies Record<string, string>;

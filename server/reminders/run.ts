@@ -1,0 +1,61 @@
+/**
+ * The daily reminder run (a recurring job, ./jobs.ts): for every open campaign, every
+ * module not stopped, every enrolment still 'enrolled', the step of the campaign's
+ * schedule due today (./schedule.ts) is sent once (./send.ts). Enrolments are read in
+ * batches, so a province of 60,000 officers never sits in memory at once. Then the weekly
+ * digests (./digest.ts). Safe to run again at any time: every reminder has its record.
+ */
+import { trusted } from 'mongoose';
+import { vietnamDay } from '../campaigns/dates';
+import { campaignModel, enrolmentModel, type Campaign, type Enrolment } from '../campaigns/model';
+import type { Services } from '../http/context';
+import { sendDigests } from './digest';
+import { stepFor, scheduleOf } from './schedule';
+import { moduleTitles, remindBatch, type Candidate } from './send';
+
+const BATCH = 2_000;
+
+export interface RunCounts {
+  reminded: number;
+  mailed: number;
+  failed: number;
+  digests: number;
+}
+
+/** Sends today's scheduled reminders of `campaign`. */
+async function remindCampaign(services: Services, campaign: Campaign, today: string, now: Date, counts: RunCounts): Promise<void> {
+  const schedule = scheduleOf(campaign);
+  const live = campaign.modules.filter((m) => m.stoppedAt === null);
+  if (live.length === 0) return;
+  const titles = await moduleTitles(services.db, live.map((m) => m.moduleId));
+  const cursor = enrolmentModel(services.db)
+    .find({ campaignId: campaign._id, moduleId: trusted({ $in: live.map((m) => m.moduleId) }), state: 'enrolled' }, { officerId: 1, moduleId: 1, dueDate: 1 })
+    .lean<Pick<Enrolment, 'officerId' | 'moduleId' | 'dueDate'>[]>()
+    .cursor({ batchSize: BATCH });
+  let batch: Candidate[] = [];
+  const flush = async () => {
+    const r = await remindBatch(services, campaign, titles, batch, 'schedule', null, now);
+    counts.reminded += r.reminded;
+    counts.mailed += r.mailed;
+    counts.failed += r.failed;
+    batch = [];
+  };
+  for await (const enrolment of cursor as AsyncIterable<Pick<Enrolment, 'officerId' | 'moduleId' | 'dueDate'>>) {
+    const step = stepFor(enrolment.dueDate, today, schedule);
+    if (!step) continue;
+    const key = `schedule:${campaign._id.toHexString()}:${enrolment.moduleId.toHexString()}:${enrolment.officerId.toHexString()}:${step.key}`;
+    batch.push({ enrolment, key, step: step.key, daysLeft: step.daysLeft });
+    if (batch.length >= BATCH) await flush();
+  }
+  if (batch.length) await flush();
+}
+
+/** Everything due at `now`: the scheduled reminders of every open campaign, then the weekly digests. */
+export async function runReminders(services: Services, now: Date): Promise<RunCounts> {
+  const today = vietnamDay(now);
+  const counts: RunCounts = { reminded: 0, mailed: 0, failed: 0, digests: 0 };
+  const campaigns = await campaignModel(services.db).find({ status: 'open' }).lean<Campaign[]>();
+  for (const campaign of campaigns) await remindCampaign(services, campaign, today, now, counts);
+  counts.digests = await sendDigests(services, campaigns, now);
+  return counts;
+}
