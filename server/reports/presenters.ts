@@ -63,3 +63,18 @@ export function narrativeOf(f: ReportFigures): Narrative {
 
 /** A counts row as table cells: enrolled, completed, exempt, not completed, rate. */
 export const countCells = (c: Counts) => [String(c.enrolled), String(c.completed), String(c.exempt), String(c.notCompleted), percent(c.rate)];
+
+/** A report for JSON: an allowlist of its fields, its figures and paragraphs. */
+export function presentReport(report: {
+  unitId: { toHexString(): string }; year: number; status: string; number: string; place: string; signerTitle: string; signerName: string; recipients: string[];
+  narrative: Narrative | null; rule: { daysAhead: number; minAverage: number }; frozenAt: Date | null; frozenBy: { name: string } | null; submittedAt: Date | null; submittedBy: { name: string } | null;
+}, figures: ReportFigures, narrative: Narrative) {
+  return {
+    unitId: report.unitId.toHexString(), year: report.year, status: report.status, number: report.number, place: report.place,
+    signerTitle: report.signerTitle, signerName: report.signerName, recipients: report.recipients, rule: report.rule,
+    narrativeEdited: report.narrative !== null, narrative,
+    frozenAt: report.frozenAt?.toISOString() ?? null, frozenBy: report.frozenBy?.name ?? null,
+    submittedAt: report.submittedAt?.toISOString() ?? null, submittedBy: report.submittedBy?.name ?? null,
+    figures,
+  };
+}
