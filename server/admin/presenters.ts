@@ -30,6 +30,7 @@ export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> =
   { value: 'override.', label: 'audit_prefix_override' },
   { value: 'exemption.', label: 'audit_prefix_exemption' },
   { value: 'reminder.', label: 'audit_prefix_reminder' },
+  { value: 'report.', label: 'audit_prefix_report' },
 ];
 
 export interface AuditRow {

@@ -78,6 +78,10 @@ interface Subjects {
   'officer.create': UnitRef;
   'officer.invite': OfficerRef;
   'report.view': UnitRef;
+  /** edit, freeze, re-open and submit this unit's annual report */
+  'report.edit': UnitRef;
+  /** the province consolidation of the annual reports (subject: the province, a root unit) */
+  'report.province': UnitRef;
   'account.self': AccountRef;
   /** create modules / questions owned by this unit */
   'content.create': UnitRef;
@@ -174,6 +178,10 @@ const rules: RuleSet = {
   'officer.create': { coordinator: inSubtree },
   'officer.invite': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
   'report.view': { coordinator: inSubtree, manager: inSubtree },
+  // the unit's managers and the coordinators above write the unit's report
+  'report.edit': { coordinator: inSubtree, manager: inSubtree },
+  // Sở Nội vụ consolidates: admins, and a coordinator of the province itself (a root unit)
+  'report.province': { coordinator: (actor, unit) => unit.ancestors.length === 0 && sameId(actor.unitId, unit.id) },
   'account.self': {
     coordinator: (actor, account) => actor.id === account.id,
     manager: (actor, account) => actor.id === account.id,
@@ -245,7 +253,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   if (!actor) return {};
   // learning needs an officer record: an admin without one has nothing to take
   const learn = actor.officerId !== null;
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewReports: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
@@ -260,5 +268,6 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
     viewAccounts: at('account.list', home),
     viewCampaigns: at('campaign.list', home),
     viewExemptions: at('exemption.list', home),
+    viewReports: actor.role !== 'officer' && at('report.view', home),
   };
 }

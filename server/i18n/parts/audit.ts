@@ -1,5 +1,12 @@
 /** Audit log words: action labels not defined with their feature, filter areas, subject kinds. */
 export const vi = {
+  audit_prefix_report: 'Báo cáo năm',
+  audit_action_report_save: 'Lưu dự thảo báo cáo năm',
+  audit_action_report_freeze: 'Chốt số liệu báo cáo năm',
+  audit_action_report_reopen: 'Mở lại báo cáo năm đã chốt',
+  audit_action_report_submit: 'Gửi báo cáo năm cho Sở Nội vụ',
+  audit_action_report_remind: 'Nhắc các đơn vị chưa gửi báo cáo năm',
+  audit_subject_report: 'Báo cáo',
   audit_prefix_module: 'Học phần',
   audit_prefix_package: 'Gói nội dung H5P/SCORM',
   audit_prefix_question: 'Ngân hàng câu hỏi',
@@ -48,6 +55,13 @@ export const vi = {
 } satisfies Record<string, string>;
 
 export const en: Record<keyof typeof vi, string> = {
+  audit_prefix_report: 'Annual reports',
+  audit_action_report_save: 'Save an annual report draft',
+  audit_action_report_freeze: 'Freeze an annual report\'s figures',
+  audit_action_report_reopen: 'Re-open a frozen annual report',
+  audit_action_report_submit: 'Send an annual report to the Department of Home Affairs',
+  audit_action_report_remind: 'Remind units that have not sent their annual report',
+  audit_subject_report: 'Report',
   audit_prefix_module: 'Modules',
   audit_prefix_package: 'H5P/SCORM packages',
   audit_prefix_question: 'Question bank',
