@@ -26,6 +26,7 @@ import { officerImportJob } from './imports/jobs';
 import { invitationJob } from './auth/invitation-jobs';
 import { startCampaigns } from './campaigns';
 import { seedDemoPlan } from './demo/plan';
+import { startCertificates } from './certificates';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
 export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob];
@@ -97,6 +98,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
   // assignments made before campaigns existed (and the demo's starter ones) become campaigns
   await startCampaigns(database.connection);
   if (demo.loaded || (database.embedded && config.DEMO_DATA === 'on')) await seedDemoPlan(database.connection);
+  // completions issue certificates from now on; those from before get theirs now (idempotent)
+  await startCertificates(database.connection);
   // package results roll into module progress, for this platform's database, until close
   const stopTracking = trackPackageProgress(database.connection);
   // this instance runs background jobs too, its own and those any other instance stored

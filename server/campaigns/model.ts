@@ -48,6 +48,8 @@ export interface Campaign {
   cutoffDate: Date;
   /** a late joiner's due date: this many days after joining */
   lateJoinerDays: number;
+  /** also a certificate per completed module (server/certificates), not only for the whole plan */
+  certificatePerModule: boolean;
   status: CampaignStatus;
   /** set on campaigns made from the old assignments, so the migration runs once per group */
   migrationKey?: string;
@@ -84,6 +86,7 @@ const campaignSchema = new Schema<Campaign>(
     opensOn: { type: Date, required: true },
     cutoffDate: { type: Date, required: true },
     lateJoinerDays: { type: Number, default: 30 },
+    certificatePerModule: { type: Boolean, default: false },
     status: { type: String, enum: CAMPAIGN_STATUSES, default: 'draft' },
     migrationKey: { type: String },
     createdBy: { type: Schema.Types.ObjectId, default: null },
