@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Certificate } from './model';
@@ -13,10 +14,16 @@ import type { CertificateSettings } from './settings';
 
 const FONT_DIR = path.dirname(require.resolve('@expo-google-fonts/tinos/package.json'));
 const fontFile = (style: string) => path.join(FONT_DIR, style, `Tinos_${style}.ttf`);
-let fonts: Record<'regular' | 'bold' | 'italic' | 'boldItalic', Buffer> | null = null;
-/** The four Tinos faces, read once per process. */
-function tinos() {
-  fonts ??= { regular: fs.readFileSync(fontFile('400Regular')), bold: fs.readFileSync(fontFile('700Bold')), italic: fs.readFileSync(fontFile('400Regular_Italic')), boldItalic: fs.readFileSync(fontFile('700Bold_Italic')) };
+type Face = 'regular' | 'bold' | 'italic';
+let fonts: Record<Face, unknown> | null = null;
+/**
+ * The Tinos faces, parsed once per process: pdfkit takes a parsed fontkit font as well as
+ * the file, and parsing plus the first layouts (whose caches live on the font object)
+ * cost ten times more than drawing a certificate.
+ */
+function tinos(): Record<Face, unknown> {
+  const open = (style: string) => fontkit.create(fs.readFileSync(fontFile(style)));
+  fonts ??= { regular: open('400Regular'), bold: open('700Bold'), italic: open('400Regular_Italic') };
   return fonts;
 }
 
@@ -33,9 +40,10 @@ export interface CertificateArt {
 
 export const verifyUrl = (publicUrl: string, code: string): string => `${publicUrl.replace(/\/+$/, '')}/verify/${code}`;
 
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' });
 /** Day, month and year in Asia/Ho_Chi_Minh. */
 function vietnamDay(at: Date): { day: string; month: string; year: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).formatToParts(at);
+  const parts = DAY_FORMAT.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return { day: get('day'), month: get('month'), year: get('year') };
 }
@@ -83,25 +91,37 @@ function centred(doc: PDFKit.PDFDocument, text: string, cx: number, y: number, w
 function drawBody(doc: PDFKit.PDFDocument, cert: PrintedCertificate): void {
   const cx = PAGE.width / 2;
   doc.font('italic').fontSize(15).fillColor(INK);
-  centred(doc, 'Chứng nhận ông (bà):', cx, 196, 600);
+  centred(doc, 'Chứng nhận ông (bà):', cx, 182, 600);
   doc.font('bold').fontSize(24).fillColor(RED);
-  centred(doc, cert.officerName, cx, 218, 700);
+  centred(doc, cert.officerName, cx, 202, 700);
   doc.font('regular').fontSize(15).fillColor(INK);
-  centred(doc, `Đơn vị công tác: ${cert.unitName}`, cx, 256, 680);
+  centred(doc, `Đơn vị công tác: ${cert.unitName}`, cx, 238, 680);
   doc.font('bold').fontSize(16);
   const what =
     cert.kind === 'plan'
       ? `Đã hoàn thành chương trình bồi dưỡng văn hóa công vụ năm ${cert.year}`
       : `Đã hoàn thành học phần “${cert.modules[0]?.title ?? ''}” thuộc chương trình bồi dưỡng văn hóa công vụ năm ${cert.year}`;
-  centred(doc, what, cx, 284, 680);
+  centred(doc, what, cx, 264, 680);
   if (cert.kind !== 'plan' || cert.modules.length === 0) return;
-  const list = cert.modules.map((m, i) => `${i + 1}. ${m.title}`).join('; ');
-  const box = { top: doc.y + 6, height: 370 - doc.y, width: 640 };
+  // one module a line while they fit (the usual plan has 3–5), else one paragraph
+  const box = { top: doc.y + 4, height: 392 - doc.y - 4, width: 660 };
+  const lines = cert.modules.map((m, i) => `${i + 1}. ${m.title}`);
+  doc.font('italic').fontSize(13);
+  centred(doc, 'gồm các học phần:', cx, box.top, box.width);
+  const listTop = doc.y + 1;
+  const room = box.top + box.height - listTop;
   let size = 13;
-  doc.font('italic').fontSize(size);
-  const text = `gồm các học phần: ${list}.`;
-  while (size > 8 && doc.heightOfString(text, { width: box.width, align: 'center' }) > box.height) doc.fontSize(--size);
-  centred(doc, text, cx, box.top, box.width, { height: box.height, ellipsis: true });
+  const fits = () => lines.every((line) => doc.widthOfString(line) <= box.width) && lines.length * doc.currentLineHeight(true) <= room;
+  while (size > 10.5 && !fits()) doc.fontSize(--size);
+  if (fits()) {
+    centred(doc, lines.join('\n'), cx, listTop, box.width);
+    return;
+  }
+  const text = `${lines.join('; ')}.`;
+  size = 13;
+  doc.fontSize(size);
+  while (size > 8 && doc.heightOfString(text, { width: box.width, align: 'center' }) > room) doc.fontSize(--size);
+  centred(doc, text, cx, listTop, box.width, { height: room, ellipsis: true });
 }
 
 /** The signer's block on the right: place and date, title, seal and signature, name. */
@@ -109,24 +129,24 @@ function drawSigner(doc: PDFKit.PDFDocument, cert: PrintedCertificate, art: Cert
   const cx = 620;
   const width = 330;
   doc.font('italic').fontSize(13).fillColor(INK);
-  centred(doc, placeAndDate(art.settings.place, cert.issuedAt), cx, 392, width);
+  centred(doc, placeAndDate(art.settings.place, cert.issuedAt), cx, 404, width);
   doc.font('bold').fontSize(13);
-  centred(doc, art.settings.signerTitle.toLocaleUpperCase('vi'), cx, 412, width);
+  centred(doc, art.settings.signerTitle.toLocaleUpperCase('vi'), cx, 422, width);
   // the seal sits to the left over the signature, as stamped on paper
-  if (art.seal) doc.image(art.seal, cx - 95, 432, { fit: [100, 100], align: 'center', valign: 'center' });
-  if (art.signature) doc.image(art.signature, cx - 60, 440, { fit: [120, 70], align: 'center', valign: 'center' });
+  if (art.seal) doc.image(art.seal, cx - 95, 440, { fit: [100, 100], align: 'center', valign: 'center' });
+  if (art.signature) doc.image(art.signature, cx - 60, 450, { fit: [120, 70], align: 'center', valign: 'center' });
   doc.font('bold').fontSize(14);
-  centred(doc, art.settings.signerName, cx, 532, width);
+  centred(doc, art.settings.signerName, cx, 540, width);
 }
 
 /** Register number, verification code and QR code at the bottom left. */
 function drawVerification(doc: PDFKit.PDFDocument, cert: PrintedCertificate, art: CertificateArt): void {
   const url = verifyUrl(art.publicUrl, cert.code);
-  drawQr(doc, url, 62, 420, 104);
+  drawQr(doc, url, 62, 432, 104);
   doc.font('regular').fontSize(11).fillColor(INK);
-  doc.text('Số vào sổ: ', 176, 440, { continued: true }).font('bold').text(cert.registerNumber);
-  doc.font('regular').fontSize(10).text(`Mã xác thực: ${cert.code}`, 176, 460);
-  doc.fontSize(9).fillColor('#444444').text('Quét mã QR hoặc truy cập:', 176, 478).text(url, 176, 491, { width: 260 });
+  doc.text('Số vào sổ: ', 176, 452, { continued: true }).font('bold').text(cert.registerNumber);
+  doc.font('regular').fontSize(10).text(`Mã xác thực: ${cert.code}`, 176, 472);
+  doc.fontSize(9).fillColor('#444444').text('Quét mã QR hoặc truy cập:', 176, 490).text(url, 176, 503, { width: 260 });
 }
 
 /** The header: issuing agency and number on the left, quốc hiệu and tiêu ngữ on the right. */
@@ -181,14 +201,12 @@ export function renderCertificatePdf(cert: PrintedCertificate, art: CertificateA
     doc.on('error', reject);
   });
   const faces = tinos();
-  doc.registerFont('regular', faces.regular);
-  doc.registerFont('bold', faces.bold);
-  doc.registerFont('italic', faces.italic);
-  doc.registerFont('boldItalic', faces.boldItalic);
+  // (pdfkit's types know only file names and bytes; its code takes a parsed font too)
+  for (const face of ['regular', 'bold', 'italic'] as const) doc.registerFont(face, faces[face] as Buffer);
   drawFrame(doc);
   drawHeader(doc, cert, art);
   doc.font('bold').fontSize(34).fillColor(RED);
-  centred(doc, 'GIẤY CHỨNG NHẬN', PAGE.width / 2, 138, 700, { characterSpacing: 1.5 });
+  centred(doc, 'GIẤY CHỨNG NHẬN', PAGE.width / 2, 126, 700, { characterSpacing: 1.5 });
   drawBody(doc, cert);
   drawVerification(doc, cert, art);
   drawSigner(doc, cert, art);
