@@ -28,6 +28,7 @@ import { startCampaigns } from './campaigns';
 import { startDashboards } from './dashboards';
 import { seedDemoPlan } from './demo/plan';
 import { REMINDER_JOB_KINDS, scheduleReminders } from './reminders/jobs';
+import { startCertificates } from './certificates';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
 export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, ...REMINDER_JOB_KINDS];
@@ -101,6 +102,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
   await startCampaigns(database.connection);
   await startDashboards(database.connection);
   if (demo.loaded || (database.embedded && config.DEMO_DATA === 'on')) await seedDemoPlan(database.connection);
+  // completions issue certificates from now on; those from before get theirs now (idempotent)
+  await startCertificates(database.connection);
   // package results roll into module progress, for this platform's database, until close
   const stopTracking = trackPackageProgress(database.connection);
   // this instance runs background jobs too, its own and those any other instance stored

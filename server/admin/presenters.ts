@@ -31,6 +31,7 @@ export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> =
   { value: 'exemption.', label: 'audit_prefix_exemption' },
   { value: 'reminder.', label: 'audit_prefix_reminder' },
   { value: 'report.', label: 'audit_prefix_report' },
+  { value: 'certificate.', label: 'audit_prefix_certificate' },
 ];
 
 export interface AuditRow {

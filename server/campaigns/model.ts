@@ -61,6 +61,8 @@ export interface Campaign {
   cutoffDate: Date;
   /** a late joiner's due date: this many days after joining */
   lateJoinerDays: number;
+  /** also a certificate per completed module (server/certificates), not only for the whole plan */
+  certificatePerModule: boolean;
   status: CampaignStatus;
   /** absent on campaigns stored before reminders existed: DEFAULT_REMINDER_SCHEDULE then */
   reminders?: ReminderSchedule;
@@ -108,6 +110,7 @@ const campaignSchema = new Schema<Campaign>(
     opensOn: { type: Date, required: true },
     cutoffDate: { type: Date, required: true },
     lateJoinerDays: { type: Number, default: 30 },
+    certificatePerModule: { type: Boolean, default: false },
     status: { type: String, enum: CAMPAIGN_STATUSES, default: 'draft' },
     reminders: { type: reminderScheduleSchema, default: () => ({}) },
     migrationKey: { type: String },

@@ -17,6 +17,7 @@ export function presentCampaign(campaign: Campaign, figures?: ModuleFigures[]) {
     opensOn: vietnamDate(campaign.opensOn),
     cutoffDate: vietnamDate(campaign.cutoffDate),
     lateJoinerDays: campaign.lateJoinerDays,
+    certificatePerModule: campaign.certificatePerModule ?? false,
     modules: campaign.modules.map((m) => {
       const f = figuresOf.get(hex(m.moduleId));
       return { moduleId: hex(m.moduleId), dueDate: vietnamDate(m.dueDate), stopped: m.stoppedAt !== null, ...(f ? { enrolled: f.enrolled, completed: f.completed, exempt: f.exempt, rate: f.rate } : {}) };

@@ -36,6 +36,7 @@ export const createCampaignInput = z
     opensOn: day.optional(),
     cutoffDate: day.optional(),
     lateJoinerDays: z.coerce.number().int().min(0).max(365).default(30),
+    certificatePerModule: z.boolean().default(false),
   })
   .strict();
 export type CreateCampaignInput = z.output<typeof createCampaignInput>;

@@ -63,7 +63,7 @@ export async function createCampaign(db: Connection, input: CreateCampaignInput,
   const modules = await checkedModules(db, input.modules, year, now);
   const audience = await checkedAudience(db, input.audience, input.ownerUnitId);
   const Campaigns = await readyCampaignModel(db);
-  const created = await Campaigns.create({ name: input.name, year, ownerUnitId: input.ownerUnitId, modules, audience, opensOn, cutoffDate, lateJoinerDays: input.lateJoinerDays, status: 'draft', createdBy: by });
+  const created = await Campaigns.create({ name: input.name, year, ownerUnitId: input.ownerUnitId, modules, audience, opensOn, cutoffDate, lateJoinerDays: input.lateJoinerDays, certificatePerModule: input.certificatePerModule, status: 'draft', createdBy: by });
   return created.toObject();
 }
 
@@ -164,6 +164,7 @@ export async function cloneCampaign(db: Connection, source: Campaign, year: numb
     opensOn: shiftYears(source.opensOn, shift),
     cutoffDate: shiftYears(source.cutoffDate, shift),
     lateJoinerDays: source.lateJoinerDays,
+    certificatePerModule: source.certificatePerModule ?? false,
     status: 'draft',
     createdBy: by,
   });
