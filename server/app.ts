@@ -36,6 +36,7 @@ import { registerCampaignApiRoutes } from './campaigns/api-routes';
 import { registerOverrideRoutes } from './campaigns/override-routes';
 import { registerExemptionRoutes } from './campaigns/exemption-routes';
 import { registerCampaignPageRoutes } from './campaigns/page-routes';
+import { registerApiDocRoutes } from './apidocs/routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
@@ -103,6 +104,8 @@ export function createApp(services: Services): express.Express {
   const router = express.Router();
   for (const register of routeModules) register(router, services);
   app.use(router);
+  // after every domain's routes: the API description is the walk of them
+  registerApiDocRoutes(app, services);
 
   app.use(notFoundHandler);
   app.use(errorHandler(services.log));
