@@ -26,6 +26,7 @@ import { officerImportJob } from './imports/jobs';
 import { invitationJob } from './auth/invitation-jobs';
 import { startCampaigns } from './campaigns';
 import { seedDemoPlan } from './demo/plan';
+import { meteredMailer } from './metrics/mailer';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
 export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob];
@@ -72,7 +73,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
     checkpointRecords: config.DB_CHECKPOINT_RECORDS,
     log: (m) => (/\bwarning:/.test(m) ? log.warn({ engine: true }, m) : log.info({ engine: true }, m)),
   });
-  const mailer = createMailer(mailerOptionsFromEnv(config));
+  // counted for /metrics and /readyz
+  const mailer = meteredMailer(createMailer(mailerOptionsFromEnv(config)));
   const jobs = createJobRuntime(database.connection, JOB_KINDS, { lockLifetimeMs: config.JOB_LOCK_SECONDS * 1000, pollMs: config.JOB_POLL_MS, log });
   const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log, jobs };
   // accounts from before the accounts list get their name keys (idempotent)

@@ -48,6 +48,8 @@ export const PUBLIC_ROUTES = new Set([
   // the API description (server/apidocs): what the API looks like is not a secret
   'GET /api/v1/openapi.json',
   'GET /api/docs',
+  // Prometheus metrics: guarded by address / METRICS_TOKEN (server/metrics/access.ts), not by a session
+  'GET /metrics',
   'GET /login',
   'POST /login',
   'POST /language',
