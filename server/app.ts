@@ -8,7 +8,6 @@ import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import helmet from 'helmet';
-import { databaseReadiness } from './db/connect';
 import { sessionLoader } from './auth/session';
 import type { Services } from './http/context';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -37,6 +36,8 @@ import { registerOverrideRoutes } from './campaigns/override-routes';
 import { registerExemptionRoutes } from './campaigns/exemption-routes';
 import { registerCampaignPageRoutes } from './campaigns/page-routes';
 import { registerReportApiRoutes } from './reports/api-routes';
+import { registerApiDocRoutes } from './apidocs/routes';
+import { registerOpsEndpoints, requestTimer } from './metrics/routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
@@ -52,6 +53,7 @@ export function createApp(services: Services): express.Express {
   app.set('view engine', 'ejs');
   if (services.config.NODE_ENV === 'production') app.enable('view cache');
 
+  app.use(requestTimer());
   app.use(requestLogger(services.log));
   app.use(cookieParser());
   app.use(
@@ -86,15 +88,8 @@ export function createApp(services: Services): express.Express {
       res.json({ status: 'ok' });
     }),
   );
-  /** The database answers and accepts writes (not while the disk is full): the instance can take traffic. */
-  app.get(
-    '/readyz',
-    publicEndpoint((_req, res, next) => {
-      databaseReadiness(services.db).then(({ ready, reason }) => {
-        res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : reason });
-      }, next);
-    }),
-  );
+  // /readyz (database, disk, mail) and /metrics (loopback or METRICS_TOKEN)
+  registerOpsEndpoints(app, services);
 
   app.use(sessionLoader(services));
   app.use(viewLocals(services));
@@ -104,6 +99,8 @@ export function createApp(services: Services): express.Express {
   const router = express.Router();
   for (const register of routeModules) register(router, services);
   app.use(router);
+  // after every domain's routes: the API description is the walk of them
+  registerApiDocRoutes(app, services);
 
   app.use(notFoundHandler);
   app.use(errorHandler(services.log));

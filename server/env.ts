@@ -111,6 +111,8 @@ const schema = z.object({
   JOB_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   /** How often each instance looks for jobs due (queued by another instance, scheduled), in ms. */
   JOB_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
+  /** A Bearer token that lets a scraper on another machine read /metrics (loopback needs none); ≥ 32 characters. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /** Tests only (NODE_ENV=test): while this file exists the embedded engine's journal writes fail as on a full disk (test/faults). */
   ENGINE_TEST_NO_SPACE_FILE: z.string().min(1).optional(),

@@ -29,6 +29,7 @@ import { startDashboards } from './dashboards';
 import { seedDemoPlan } from './demo/plan';
 import { REMINDER_JOB_KINDS, scheduleReminders } from './reminders/jobs';
 import { startCertificates } from './certificates';
+import { meteredMailer } from './metrics/mailer';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
 export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, ...REMINDER_JOB_KINDS];
@@ -76,7 +77,8 @@ export async function startPlatform(config: Env): Promise<Platform> {
     noSpaceFaultFile: config.ENGINE_TEST_NO_SPACE_FILE,
     log: (m) => (/\bwarning:/.test(m) ? log.warn({ engine: true }, m) : log.info({ engine: true }, m)),
   });
-  const mailer = createMailer(mailerOptionsFromEnv(config));
+  // counted for /metrics and /readyz
+  const mailer = meteredMailer(createMailer(mailerOptionsFromEnv(config)));
   const jobs = createJobRuntime(database.connection, JOB_KINDS, { lockLifetimeMs: config.JOB_LOCK_SECONDS * 1000, pollMs: config.JOB_POLL_MS, log });
   const services: Services = { db: database.connection, config, secret: sessionSecret(config), mailer, log, jobs };
   // accounts from before the accounts list get their name keys (idempotent)

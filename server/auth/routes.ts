@@ -8,7 +8,8 @@ import { AppError } from '../errors';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { LOCALE_COOKIE } from '../http/views';
-import { presentAccount } from '../users/presenters';
+import { z } from 'zod';
+import { accountViewSchema, presentAccount } from '../users/presenters';
 import { revokeAllSessions, setPassword } from '../users/service';
 import { userModel } from '../users/model';
 import { verifyPassword } from './passwords';
@@ -154,6 +155,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     access: 'public',
     before: [limiter],
     input: apiLoginSchema,
+    doc: { summary: 'Sign in; answers a Bearer token', response: z.object({ token: z.string(), expiresAt: z.string(), user: accountViewSchema }), errors: ['sign_in_failed', 'sign_in_locked'] },
     handle: async (ctx) => {
       const result = await signIn(services, ctx.input.login, ctx.input.password, requestFacts(ctx));
       if (!result.ok) throw new AppError(result.reason === 'locked' ? 429 : 401, result.reason === 'locked' ? 'sign_in_locked' : 'sign_in_failed');
@@ -166,6 +168,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     method: 'post',
     path: '/api/v1/auth/logout',
     access: 'signed-in',
+    doc: { summary: 'Sign out (revokes this token)', status: 204 },
     handle: async (ctx) => {
       ctx.authorize('account.self', { id: ctx.actor.id });
       await revokeSession(services.db, ctx.account._id, ctx.session.claims.jti, ctx.session.claims.exp);
@@ -178,6 +181,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     method: 'get',
     path: '/api/v1/me',
     access: 'signed-in',
+    doc: { summary: 'The signed-in account', response: z.object({ user: accountViewSchema }) },
     handle: async (ctx) => {
       ctx.authorize('account.self', { id: ctx.actor.id });
       ctx.res.json({ user: presentAccount(ctx.account) });

@@ -3,6 +3,7 @@
  * password check (spending bcrypt time even when there is no such account), audit both
  * outcomes. Callers get one of three answers and say nothing more specific to the user.
  */
+import { signInFailures } from '../metrics/registry';
 import type { Services } from '../http/context';
 import { recordAudit } from '../audit/service';
 import { findAccountByLogin, recordSignIn } from '../users/service';
@@ -22,6 +23,7 @@ export async function signIn(services: Services, login: string, password: string
   const counters = lockoutCounters(subject, request.ip);
   if (await isLocked(db, counters)) {
     await audit('auth.sign_in_locked', null, { login: login.slice(0, 100) });
+    signInFailures.inc({ reason: 'locked' });
     return { ok: false, reason: 'locked' };
   }
   const usable = account && account.active && account.passwordHash;
@@ -29,6 +31,7 @@ export async function signIn(services: Services, login: string, password: string
   if (!ok || !account) {
     const locked = await recordFailure(db, counters);
     await audit('auth.sign_in_failed', account ?? null, { login: login.slice(0, 100), locked });
+    signInFailures.inc({ reason: 'invalid' });
     return { ok: false, reason: locked ? 'locked' : 'invalid' };
   }
   await clearFailures(db, subject);

@@ -22,6 +22,34 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Marks handlers made by route(); the router-walk test looks for it. */
 export const ROUTE_ACCESS = Symbol('routeAccess');
+/** The declaration a route() handler was made from (method, path, input, doc): the API description reads it. */
+export const ROUTE_SPEC = Symbol('routeSpec');
+
+/**
+ * Optional description of a route for the API document (/api/v1/openapi.json, docs/api.md).
+ * A route without it is still described: path, method, access and its input schema.
+ */
+export interface RouteDoc {
+  summary?: string;
+  description?: string;
+  /** the success body's schema; tests check real answers against it */
+  response?: z.ZodType;
+  /** the success status (default 200) */
+  status?: number;
+  /** stable error ids the route may answer with (besides validation_failed, unauthenticated, forbidden) */
+  errors?: MessageId[];
+  /** the body is multipart/form-data (an upload in field `file`) instead of JSON */
+  multipart?: boolean;
+}
+
+/** What route() keeps on its handler for the API description. */
+export interface DeclaredRoute {
+  method: Method;
+  path: string;
+  access: Access;
+  input?: z.ZodType;
+  doc?: RouteDoc;
+}
 
 export interface RouteContext<I> {
   req: Request;
@@ -54,6 +82,8 @@ interface RouteSpec<S extends z.ZodType, A extends Access> {
   before?: RequestHandler[];
   /** pages with forms: re-render with the field problems instead of an error page */
   invalid?: (ctx: RouteContext<unknown>, problems: FieldProblem[]) => Promise<void>;
+  /** for the API description (optional) */
+  doc?: RouteDoc;
   handle: (ctx: A extends 'signed-in' ? SignedInContext<z.output<S>> : RouteContext<z.output<S>>) => Promise<unknown>;
 }
 
@@ -114,6 +144,8 @@ export function route<S extends z.ZodType = z.ZodType<Record<string, never>>, A 
     handler(req, res).catch(next);
   };
   Object.defineProperty(wrapped, ROUTE_ACCESS, { value: spec.access });
+  const declared: DeclaredRoute = { method: spec.method, path: spec.path, access: spec.access, input: spec.input, doc: spec.doc };
+  Object.defineProperty(wrapped, ROUTE_SPEC, { value: declared });
   // signed-in routes turn strangers away before any `before` work (an upload is not even read)
   const gate: RequestHandler = (_req, res, next) => next(spec.access === 'signed-in' && !res.locals['session'] ? new AppError(401, 'unauthenticated') : undefined);
   const stack: RequestHandler[] = [gate, ...(spec.before ?? []), wrapped];

@@ -6,7 +6,8 @@
 import type { Router } from 'express';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
-import { presentUnit } from './presenters';
+import { z } from 'zod';
+import { presentUnit, unitViewSchema } from './presenters';
 import { createUnit, moveUnit, renameUnit } from './service';
 import { apiCreateUnit, apiPatchUnit, apiUnitId, apiUnitListQuery } from './route-schemas';
 import { callerScope, findUnitOr404, flattenTree, INSTALLATION, scopeTree, skipUnlessObjectId, unitRef } from './scope';
@@ -26,6 +27,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     path: '/api/v1/units',
     access: 'signed-in',
     input: apiUnitListQuery,
+    doc: { summary: "The caller's units, flat, parents first", response: z.object({ items: z.array(unitViewSchema) }) },
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
       ctx.authorize('report.view', scope.ref);
@@ -40,6 +42,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     access: 'signed-in',
     before: [skipUnlessObjectId],
     input: apiUnitId,
+    doc: { summary: 'One unit', response: z.object({ unit: unitViewSchema }), errors: ['unit_not_found'] },
     handle: async (ctx) => {
       const unit = await findUnitOr404(db, ctx.input.id);
       ctx.authorize('unit.view', unitRef(unit));

@@ -1,6 +1,22 @@
 /** What of a unit leaves the domain layer (JSON, views): an allowlist, ids as strings. */
 import type { MessageId } from '../i18n';
-import type { Unit, UnitKind } from './model';
+import { z } from 'zod';
+import { UNIT_KINDS, type Unit, type UnitKind } from './model';
+
+/** UnitView as a schema (dates as JSON sends them), for the API description (server/apidocs). */
+export const unitViewSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(UNIT_KINDS),
+  parentId: z.string().nullable(),
+  ancestorIds: z.array(z.string()),
+  depth: z.number().int(),
+  active: z.boolean(),
+  mergedInto: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).strict();
 
 export interface UnitView {
   id: string;

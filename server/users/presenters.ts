@@ -1,5 +1,19 @@
 /** What the API and pages may show of an account: an allowlist (never the hash or token version). */
-import type { User } from './model';
+import { z } from 'zod';
+import { ROLES, type User } from './model';
+
+/** AccountView as a schema, for the API description (server/apidocs). */
+export const accountViewSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  username: z.string().nullable(),
+  email: z.string().nullable(),
+  officerCode: z.string().nullable(),
+  role: z.enum(ROLES),
+  unitId: z.string().nullable(),
+  locale: z.enum(['vi', 'en']),
+  mustChangePassword: z.boolean(),
+}).strict();
 
 export interface AccountView {
   id: string;

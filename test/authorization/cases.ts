@@ -46,6 +46,11 @@ const EVERY_ROLE = { admin: BOTH, coordinator: BOTH, manager: BOTH, officer: BOT
 export const PUBLIC_ROUTES = new Set([
   'GET /healthz',
   'GET /readyz',
+  // the API description (server/apidocs): what the API looks like is not a secret
+  'GET /api/v1/openapi.json',
+  'GET /api/docs',
+  // Prometheus metrics: guarded by address / METRICS_TOKEN (server/metrics/access.ts), not by a session
+  'GET /metrics',
   'GET /login',
   'POST /login',
   'POST /language',

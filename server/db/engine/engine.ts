@@ -3,7 +3,7 @@
  * background duties (TTL deletion, idle cursor expiry, transaction time limit,
  * checkpoints). Commands (./commands) read and change this state.
  */
-import { DataDir } from './storage';
+import { DataDir, type DataDirStats } from './storage';
 import { Catalog, splitNs } from './catalog/catalog';
 import { ChangeSet } from './catalog/oplog';
 import { Collection } from './catalog/collection';
@@ -81,6 +81,11 @@ export class Engine {
     engine.timers.push(setInterval(() => engine.housekeeping(), 1000).unref());
     engine.scheduleTtl();
     return engine;
+  }
+
+  /** The storage's counters (journal bytes, syncs, checkpoints) for serverStatus and /metrics. */
+  get storageStats(): DataDirStats {
+    return this.storage.stats;
   }
 
   /** Why writes fail right now (a failed journal sync, or a full disk until space returns), or null. */

@@ -58,7 +58,7 @@ export const serverStatus: CommandDef = {
         cursor: { open: { total: e.cursors.openCount, noTimeout: 0, pinned: 0 }, timedOut: e.cursors.timedOut },
         ttl: { deletedDocuments: e.counters.ttlDeleted },
       },
-      storageEngine: { name: 'vhcv-journal', supportsCommittedReads: true, persistent: true, writeFailure: e.writeFailure?.message ?? null },
+      storageEngine: { name: 'vhcv-journal', supportsCommittedReads: true, persistent: true, writeFailure: e.writeFailure?.message ?? null, stats: e.storageStats },
       ok: 1,
     };
   },

@@ -66,6 +66,12 @@ export interface DataDirStats {
   records: number;
   /** Current journal generation (appends go to journal-<generation>.wal). */
   generation: number;
+  /** Time spent in journal data syncs since open, in seconds. */
+  syncSeconds: number;
+  /** Checkpoints finished since open, and their total and last duration, in seconds. */
+  checkpoints: number;
+  checkpointSeconds: number;
+  lastCheckpointSeconds: number;
 }
 
 const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
@@ -83,6 +89,7 @@ export class DataDir {
   private running: Promise<void> | null = null;
   /** Generation of the newest durable snapshot (0 = none): journals before it are covered. */
   private durableGen = 0;
+  private readonly checkpointStats = { checkpoints: 0, checkpointSeconds: 0, lastCheckpointSeconds: 0 };
 
   private constructor(
     /** Absolute, resolved path of the directory. */
@@ -132,6 +139,8 @@ export class DataDir {
       flushes: this.journal.flushes,
       records: this.journal.records,
       generation: this.journal.gen,
+      syncSeconds: this.journal.syncSeconds,
+      ...this.checkpointStats,
     };
   }
 
@@ -257,7 +266,11 @@ export class DataDir {
       this.durableGen = gen;
       for (const g of [...this.journal.bytesByGen.keys()]) if (g < gen) this.journal.bytesByGen.delete(g);
       await this.removeOlderThan(gen);
-      const ms = (performance.now() - t0).toFixed(0);
+      const seconds = (performance.now() - t0) / 1000;
+      this.checkpointStats.checkpoints++;
+      this.checkpointStats.checkpointSeconds += seconds;
+      this.checkpointStats.lastCheckpointSeconds = seconds;
+      const ms = (seconds * 1000).toFixed(0);
       this.log(`storage: checkpoint ${gen}: done, ${w.count} records, ${Math.round(w.fileBytes / 1024)} KiB in ${ms} ms`);
     } catch (e) {
       if (tempPath) await unlinkIfExists(tempPath).catch(() => undefined);
