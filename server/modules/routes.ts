@@ -20,6 +20,7 @@ import { assignableModules, authorableModules, createModule, editDraft, findItem
 import { emptyState, presentModule, renderEditor, renderItem, stateOf, stringValues, topicOptions, type EditorState } from './pages';
 import { renderPreview } from './preview';
 import { registerMediaRoutes } from './media-routes';
+import { registerDocxRoutes } from './docx-routes';
 import { registerModuleApiRoutes } from './api-routes';
 import { actorOfContext } from '../units/forms';
 import { authorModule } from './access';
@@ -302,5 +303,6 @@ export function registerModuleRoutes(router: Router, services: Services): void {
   });
 
   registerMediaRoutes(router, services);
+  registerDocxRoutes(router, services);
   registerModuleApiRoutes(router, services);
 }

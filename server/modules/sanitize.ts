@@ -54,8 +54,10 @@ const DATA_IMAGE = /^data:image\/[a-z0-9.+-]+;base64,([a-z0-9+/=\s]*)$/i;
  * Inline data that is not a PNG/JPEG/WebP image by its bytes loses its src, like any
  * other data: URL; a real image larger than `maxBytes` or past the `maxImages`-th is
  * counted in `refused`, so the caller can refuse the save rather than drop it silently.
+ * With `keepInline` the checked images stay data: URLs (re-encoded from their bytes), for
+ * HTML shown in the editor before it is saved.
  */
-export function sanitizeLessonHtmlWithImages(html: string, limits: { maxBytes: number; maxImages: number }): { html: string; images: InlineImage[]; refused: number } {
+export function sanitizeLessonHtmlWithImages(html: string, limits: { maxBytes: number; maxImages: number; keepInline?: boolean }): { html: string; images: InlineImage[]; refused: number } {
   const images = new Map<string, InlineImage>();
   let refused = 0;
   const refuse = () => {
@@ -64,7 +66,8 @@ export function sanitizeLessonHtmlWithImages(html: string, limits: { maxBytes: n
   };
   const accept = (src: string): string | null => {
     const match = DATA_IMAGE.exec(src);
-    if (!match) return src;
+    // any other data: URL goes (with keepInline, data: passes the scheme check below)
+    if (!match) return /^data:/i.test(src) ? null : src;
     // base64 is 4 characters per 3 bytes: reject before decoding anything too big
     if ((match[1]!.length * 3) / 4 > limits.maxBytes + 3) return refuse();
     const bytes = Buffer.from(match[1]!, 'base64');
@@ -74,10 +77,12 @@ export function sanitizeLessonHtmlWithImages(html: string, limits: { maxBytes: n
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     if (!images.has(sha256) && images.size >= limits.maxImages) return refuse();
     images.set(sha256, { sha256, mime, bytes });
-    return `/media/${sha256}`;
+    // re-encoded from the checked bytes, never the submitted text
+    return limits.keepInline ? `data:${mime};base64,${bytes.toString('base64')}` : `/media/${sha256}`;
   };
   const options: sanitizeHtml.IOptions = {
     ...OPTIONS,
+    ...(limits.keepInline ? { allowedSchemesByTag: { img: ['http', 'https', 'data'] } } : {}),
     transformTags: {
       ...OPTIONS.transformTags,
       img: (tagName, attribs) => {

@@ -22,7 +22,6 @@ export const vi = {
   docx_import_done: 'Đã nhập nội dung từ tệp «{name}». Hãy kiểm tra rồi bấm Lưu; bài học chưa thay đổi cho đến khi lưu.',
   docx_import_refused: 'Tệp không phải tài liệu Word .docx đọc được (hoặc chứa thành phần không cho phép); không có gì được lưu',
   docx_import_too_large: 'Tệp lớn hơn {max} MB cho phép hoặc giải nén ra quá lớn; không có gì được lưu',
-  docx_import_warnings: 'Một số định dạng trong tệp không chuyển được và đã bị bỏ qua ({n}).',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -48,5 +47,4 @@ export const en: Record<keyof typeof vi, string> = {
   docx_import_done: 'Content imported from “{name}”. Review it, then press Save; the lesson does not change until you save.',
   docx_import_refused: 'The file is not a readable Word .docx document (or holds parts that are not allowed); nothing was stored',
   docx_import_too_large: 'The file is larger than the {max} MB allowed or expands too much; nothing was stored',
-  docx_import_warnings: 'Some formatting in the file could not be converted and was left out ({n}).',
 };
