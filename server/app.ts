@@ -28,6 +28,7 @@ import { registerContentRoutes } from './content/routes';
 import { registerLearningRoutes } from './learning/routes';
 import { registerLearningApiRoutes } from './learning/api-routes';
 import { registerAuthoringRoutes } from './modules/authoring';
+import { LESSON_FORM_MAX_MB } from './modules/lesson-body';
 import { registerPlaybackRoutes } from './playback/routes';
 import { registerPlaybackReportRoutes } from './playback/report-routes';
 import { registerAccountRoutes } from './accounts/routes';
@@ -79,6 +80,8 @@ export function createApp(services: Services): express.Express {
   // officers on slow mobile data: pages, scripts and styles go gzip- or brotli-compressed
   // (compressible types only; a few hundred bytes are not worth it)
   app.use(compression({ threshold: 1024 }));
+  // the lesson editor (squire-rte's browser build), served from node_modules: no CDN
+  app.use('/static/vendor', express.static(path.join(ROOT_DIR, 'node_modules', 'squire-rte', 'dist'), { index: false }));
   app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: services.config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
 
   /** The process is up. */
@@ -93,6 +96,8 @@ export function createApp(services: Services): express.Express {
 
   app.use(sessionLoader(services));
   app.use(viewLocals(services));
+  // a lesson form may carry pasted images as data: URLs (stored as media on save): larger limit there only
+  app.use(['/authoring/modules/:id/lessons', '/authoring/modules/:id/items/:key'], express.urlencoded({ extended: false, limit: `${LESSON_FORM_MAX_MB}mb`, parameterLimit: 200 }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
 

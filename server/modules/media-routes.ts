@@ -13,6 +13,7 @@ import { AppError, notFound } from '../errors';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { adoptMediaFile, hashFile, isSha256, mediaPath } from '../media/store';
+import { sniffMedia } from '../media/sniff';
 import { skipUnlessObjectId } from '../units/scope';
 import { moduleModel, moduleVersionModel, type Attachment, type LearningModule, type LessonItem, type ModuleItem } from './model';
 import { renderItem, stateOf } from './pages';
@@ -20,23 +21,8 @@ import { authorModule } from './access';
 import { attachmentParams, mediaParams, uploadParams } from './schema';
 import { editDraft, findItem } from './service';
 
-export interface MediaKind {
-  mime: string;
-  /** 'video' kinds have the larger limit (MEDIA_MAX_MB), documents and images MEDIA_DOC_MAX_MB */
-  size: 'video' | 'document';
-}
-
-/** The kind of a file from its first bytes, or null when it is none we accept. */
-export function sniffMedia(head: Buffer): MediaKind | null {
-  const starts = (bytes: number[], at = 0) => bytes.every((b, i) => head[at + i] === b);
-  if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return { mime: 'application/pdf', size: 'document' };
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mime: 'image/png', size: 'document' };
-  if (starts([0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', size: 'document' };
-  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return { mime: 'image/webp', size: 'document' };
-  if (starts([0x66, 0x74, 0x79, 0x70], 4)) return { mime: 'video/mp4', size: 'video' };
-  if (starts([0x1a, 0x45, 0xdf, 0xa3])) return { mime: 'video/webm', size: 'video' };
-  return null;
-}
+// moved to server/media/sniff (pasted images need it too); re-exported for existing callers
+export { sniffMedia, type MediaKind } from '../media/sniff';
 
 async function readHead(file: string): Promise<Buffer> {
   const handle = await fs.promises.open(file, 'r');

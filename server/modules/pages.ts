@@ -29,7 +29,8 @@ export interface EditorState {
   problems: Record<string, MessageId>;
   /** the refusal's parameters, for a field message that names values ("Không tìm thấy cán bộ có mã: X") */
   problemParams: Record<string, unknown>;
-  alert: { id: MessageId; params?: Record<string, unknown> } | null;
+  /** a refusal, or with tone 'success' a notice (e.g. a .docx imported into the editor, not saved yet) */
+  alert: { id: MessageId; params?: Record<string, unknown>; tone?: 'success' } | null;
   publishProblems: PublishProblem[];
 }
 

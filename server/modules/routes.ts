@@ -12,13 +12,15 @@ import { route, type RouteContext, type SignedInContext } from '../http/route';
 import { can } from '../policies';
 import { callerScope, skipUnlessObjectId, unitOptions } from '../units/scope';
 import { parse } from '../validation';
-import type { LearningModule, ModuleContent } from './model';
+import type { LearningModule, LessonItem, ModuleContent } from './model';
+import { prepareLessonBody, withAttachments } from './lesson-body';
 import { publishModule } from './versions';
 import { archiveForm, createModuleForm, itemParams, lessonFields, moduleIdParams, moduleListQuery, moduleMetadataForm, modulePageQuery, moveForm, packageFields, packageItemFields, quizFields } from './schema';
-import { assignableModules, authorableModules, createModule, editDraft, findItem, findModuleOr404, itemKey, lessonBody, moveItem, ownedRef, publishProblems, quizSettings, setArchived, unitRefOf } from './service';
+import { assignableModules, authorableModules, createModule, editDraft, findItem, findModuleOr404, itemKey, moveItem, ownedRef, publishProblems, quizSettings, setArchived, unitRefOf } from './service';
 import { emptyState, presentModule, renderEditor, renderItem, stateOf, stringValues, topicOptions, type EditorState } from './pages';
 import { renderPreview } from './preview';
 import { registerMediaRoutes } from './media-routes';
+import { registerDocxRoutes } from './docx-routes';
 import { registerModuleApiRoutes } from './api-routes';
 import { actorOfContext } from '../units/forms';
 import { authorModule } from './access';
@@ -155,8 +157,9 @@ export function registerModuleRoutes(router: Router, services: Services): void {
     form: 'lesson',
     input: moduleIdParams.extend(lessonFields.shape).strict(),
     command: async (ctx, module) => {
-      const { title, body } = ctx.input as unknown as z.output<typeof lessonFields>;
-      await editDraft(db, module, (draft) => draft.items.push({ kind: 'lesson', key: itemKey(draft.items, title), title, body: lessonBody(body), attachments: [] }));
+      const { title, body: raw } = ctx.input as unknown as z.output<typeof lessonFields>;
+      const { body, images } = await prepareLessonBody(services.config, raw);
+      await editDraft(db, module, (draft) => draft.items.push({ kind: 'lesson', key: itemKey(draft.items, title), title, body, attachments: images }));
       return DONE.item_added;
     },
   });
@@ -262,11 +265,14 @@ export function registerModuleRoutes(router: Router, services: Services): void {
       const item = findItem(module.draft, key);
       const { id: _id, key: _key, ...fields } = ctx.input;
       try {
+        // a lesson's inline images are stored before the draft changes (an unused stored file is harmless)
+        const lesson = item.kind === 'lesson' ? parse(lessonFields, fields) : null;
+        const prepared = lesson ? await prepareLessonBody(services.config, lesson.body) : null;
         const change = (draft: ModuleContent) => {
           const index = draft.items.findIndex((i) => i.key === key);
           if (item.kind === 'lesson') {
-            const lesson = parse(lessonFields, fields);
-            draft.items[index] = { ...item, title: lesson.title, body: lessonBody(lesson.body) };
+            const current = draft.items[index] as LessonItem;
+            draft.items[index] = { ...current, title: lesson!.title, body: prepared!.body, attachments: withAttachments(current.attachments, prepared!.images) };
           } else if (item.kind === 'package') {
             const { minScore: _old, ...rest } = item;
             draft.items[index] = { ...rest, ...parse(packageItemFields, fields) };
@@ -297,5 +303,6 @@ export function registerModuleRoutes(router: Router, services: Services): void {
   });
 
   registerMediaRoutes(router, services);
+  registerDocxRoutes(router, services);
   registerModuleApiRoutes(router, services);
 }

@@ -5,7 +5,9 @@
  * and links and images keep only http(s), mailto and same-site URLs, so `<script>`,
  * `on*=` handlers, `style`, and `javascript:` / `data:` URLs never reach a page.
  */
+import crypto from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
+import { sniffImage } from '../media/sniff';
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['h2', 'h3', 'h4', 'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'mark', 'small', 'blockquote', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'img', 'figure', 'figcaption', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'code', 'pre', 'abbr', 'span', 'div'],
@@ -34,6 +36,64 @@ OPTIONS.allowedAttributes = { ...(OPTIONS.allowedAttributes as Record<string, st
 /** The lesson body as it may be stored and shown: allow-listed HTML, Unicode NFC. */
 export function sanitizeLessonHtml(html: string): string {
   return sanitizeHtml(html.normalize('NFC'), OPTIONS).trim();
+}
+
+/** An image that arrived inside the HTML as a data: URL, decoded and checked by its bytes. */
+export interface InlineImage {
+  sha256: string;
+  mime: string;
+  bytes: Buffer;
+}
+
+const DATA_IMAGE = /^data:image\/[a-z0-9.+-]+;base64,([a-z0-9+/=\s]*)$/i;
+
+/**
+ * Like sanitizeLessonHtml, but images pasted inline (`<img src="data:image/…;base64,…">`,
+ * as LibreOffice, Word online and the editor's own image paste produce them) are decoded
+ * and pointed at /media/<sha256>; the caller stores `images` before saving the HTML.
+ * Inline data that is not a PNG/JPEG/WebP image by its bytes loses its src, like any
+ * other data: URL; a real image larger than `maxBytes` or past the `maxImages`-th is
+ * counted in `refused`, so the caller can refuse the save rather than drop it silently.
+ * With `keepInline` the checked images stay data: URLs (re-encoded from their bytes), for
+ * HTML shown in the editor before it is saved.
+ */
+export function sanitizeLessonHtmlWithImages(html: string, limits: { maxBytes: number; maxImages: number; keepInline?: boolean }): { html: string; images: InlineImage[]; refused: number } {
+  const images = new Map<string, InlineImage>();
+  let refused = 0;
+  const refuse = () => {
+    refused += 1;
+    return null;
+  };
+  const accept = (src: string): string | null => {
+    const match = DATA_IMAGE.exec(src);
+    // any other data: URL goes (with keepInline, data: passes the scheme check below)
+    if (!match) return /^data:/i.test(src) ? null : src;
+    // base64 is 4 characters per 3 bytes: reject before decoding anything too big
+    if ((match[1]!.length * 3) / 4 > limits.maxBytes + 3) return refuse();
+    const bytes = Buffer.from(match[1]!, 'base64');
+    const mime = sniffImage(bytes);
+    if (!mime) return null;
+    if (bytes.length > limits.maxBytes) return refuse();
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    if (!images.has(sha256) && images.size >= limits.maxImages) return refuse();
+    images.set(sha256, { sha256, mime, bytes });
+    // re-encoded from the checked bytes, never the submitted text
+    return limits.keepInline ? `data:${mime};base64,${bytes.toString('base64')}` : `/media/${sha256}`;
+  };
+  const options: sanitizeHtml.IOptions = {
+    ...OPTIONS,
+    ...(limits.keepInline ? { allowedSchemesByTag: { img: ['http', 'https', 'data'] } } : {}),
+    transformTags: {
+      ...OPTIONS.transformTags,
+      img: (tagName, attribs) => {
+        const { src, ...rest } = attribs;
+        const kept = src === undefined ? null : accept(src.trim());
+        return { tagName, attribs: kept === null ? rest : { ...rest, src: kept } };
+      },
+    },
+  };
+  const clean = sanitizeHtml(html.normalize('NFC'), options).trim();
+  return { html: clean, images: [...images.values()], refused };
 }
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { MessageId } from '../i18n';
 import { code, humanString, objectId, optionalText, text } from '../validation';
+import { LESSON_FORM_MAX_MB } from './lesson-body';
 import { MODULE_ORDERS, PACKAGE_COMPLETION, TOPICS } from './model';
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -31,8 +32,12 @@ export const moduleIdParams = z.object({ id: objectId });
 export const modulePageQuery = z.object({ id: objectId, done: z.string().max(40).optional().catch(undefined) });
 export const archiveForm = z.object({ id: objectId, archived: z.enum(['on', 'off']) }).strict();
 
-/** A lesson's fields (its body is sanitised by the command, not here). */
-export const lessonFields = z.object({ title: text(200), body: humanString().max(200_000).default('') }).strict();
+/**
+ * A lesson's fields (its body is sanitised by the command, not here). The raw body may
+ * carry pasted images as data: URLs, hence its size; the stored body's own limit
+ * (LESSON_BODY_MAX) is checked after the images have become /media links.
+ */
+export const lessonFields = z.object({ title: text(200), body: humanString().max(LESSON_FORM_MAX_MB * 1024 * 1024).default('') }).strict();
 
 const drawFields = Object.fromEntries(TOPICS.map((topic) => [`draw_${topic}`, count(0, 200).default(0)])) as Record<`draw_${(typeof TOPICS)[number]}`, z.ZodDefault<ReturnType<typeof count>>>;
 

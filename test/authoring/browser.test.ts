@@ -4,6 +4,8 @@
  * no console error or CSP violation, and leaves phone and desktop screenshots in
  * test-artifacts/screenshots.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { t } from '../../server/i18n';
@@ -11,6 +13,10 @@ import { userModel, type User } from '../../server/users/model';
 import { startTestPlatform, type TestPlatform } from '../http';
 import { assertAccessible, DESKTOP, launchBrowser, newPage, pageProblems, PHONE, screenshot } from '../browser/browser';
 import { buildModule, buildQuestion } from './helpers';
+import { moduleModel, type LearningModule, type LessonItem } from '../../server/modules/model';
+
+/** Clipboard HTML as Word puts it there: mso styles, <o:p>, list paragraphs, a table and an inline PNG. */
+const WORD_CLIPBOARD = fs.readFileSync(path.resolve(__dirname, '../../../test/authoring/fixtures/word-clipboard.html'), 'utf8');
 
 describe('authoring pages in a real browser (Chromium)', function () {
   this.timeout(120_000);
@@ -58,14 +64,43 @@ describe('authoring pages in a real browser (Chromium)', function () {
     ['authoring-questions-import', () => '/authoring/questions/import', t('vi', 'question_import_title')],
   ];
 
-  it('the lesson toolbar wraps the selected text in a tag', async () => {
+  it('the WYSIWYG editor keeps a Word paste (headings, nested lists, table, image) through save, the image stored as lesson media', async () => {
     await page.goto(`${tp.base}/authoring/modules/${moduleId}/items/tiep-cong-dan`);
-    const area = page.locator('#i-body');
-    await area.fill('Xin chào');
-    await area.selectText();
-    await page.getByRole('toolbar').getByRole('button', { name: t('vi', 'toolbar_bold') }).click();
-    expect(await area.inputValue()).to.equal('<strong>Xin chào</strong>');
-    await assertAccessible(page, 'authoring-toolbar');
+    await page.locator('#i-body[data-editor-ready]').waitFor({ state: 'attached' });
+    expect(await page.locator('#i-body').isHidden()).to.equal(true);
+    const editor = page.getByRole('textbox', { name: t('vi', 'lesson_field_body') });
+    expect(await editor.locator('h2').first().innerText()).to.equal('Quy tắc "4 xin"');
+    // the coordinator replaces the old text with the document
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    // what Chromium hands a page when a Word selection is pasted: a paste event carrying text/html
+    await page.evaluate((html) => {
+      const g = globalThis as any;
+      const data = new g.DataTransfer();
+      data.setData('text/html', html);
+      g.document.getElementById('i-body-editor').dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, WORD_CLIPBOARD);
+    await editor.locator('table').waitFor();
+    await assertAccessible(page, 'authoring-editor-word-paste');
+    await screenshot(page, 'authoring-editor-word-paste-phone');
+    await Promise.all([page.waitForURL(/done=saved/), page.getByRole('button', { name: t('vi', 'authoring_save') }).click()]);
+
+    const saved = (await moduleModel(tp.platform.services.db).findById(moduleId).lean<LearningModule>())!.draft.items[0] as LessonItem;
+    const body = saved.body;
+    expect(body, body).to.include("<h2>Chuẩn mực giao tiếp tại bộ phận một cửa</h2>");
+    expect(body).to.match(/<(b|strong)>“4 xin”<\/(b|strong)>/);
+    expect(body).to.match(/<(i|em)>“4 luôn”<\/(i|em)>/);
+    expect(body.replace(/\s+/g, ' ')).to.match(/<ul><li>(<div>)?Xin chào(<\/div>)?<ul><li>Chào trước khi công dân chào<\/li><\/ul><\/li><li>Xin lỗi<\/li><li>Xin cảm ơn<\/li><\/ul>/);
+    expect(body).to.match(/<ol><li>Tiếp nhận hồ sơ<\/li><li>Trả kết quả đúng hẹn<\/li><\/ol>/);
+    expect(body).to.match(/<table>[\s\S]*Công dân nóng giận[\s\S]*Lắng nghe, giải thích ôn tồn[\s\S]*<\/table>/);
+    expect(body).not.to.match(/mso-|MsoList|<o:p|·/);
+    const image = /<img [^>]*src="\/media\/([0-9a-f]{64})"/.exec(body);
+    expect(image, body).to.not.equal(null);
+    expect(saved.attachments.map((a) => [a.sha256, a.mime])).to.deep.include([image![1], 'image/png']);
+    // the saved page shows the image from the media store
+    expect(await page.locator(`.lesson-body img[src="/media/${image![1]}"]`).first().evaluate((img) => (img as any).naturalWidth)).to.equal(4);
+    await screenshot(page, 'authoring-editor-saved-phone');
+    expect([...pageProblems(page)]).to.deep.equal([]);
   });
 
   for (const [name, url, heading] of PAGES) {

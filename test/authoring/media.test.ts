@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { t } from '../../server/i18n';
 import { moduleModel, type LearningModule, type LessonItem } from '../../server/modules/model';
 import { sniffMedia } from '../../server/modules/media-routes';
+import { PNG } from 'pngjs';
 import { buildModule } from './helpers';
 import { buildAuthoringWorld, expectMessage, type AuthoringWorld } from './world';
 
@@ -106,6 +107,40 @@ describe('authoring: lesson attachments and /media', function () {
     expect(media()).to.deep.equal(stored);
     expect(temporary()).to.deep.equal([]);
     expect((await lesson(module)).attachments).to.deep.equal([]);
+  });
+
+  it('images pasted inline (data: URLs) are stored as lesson media when the lesson is saved, even past the ordinary 100 kB form limit', async () => {
+    const module = await buildModule(db(), w.units.A1._id);
+    // noise does not compress: a PNG of about 190 kB, 250 kB as base64
+    const picture = new PNG({ width: 220, height: 220 });
+    for (let i = 0; i < picture.data.length; i++) picture.data[i] = crypto.randomInt(256);
+    const png = PNG.sync.write(picture);
+    const sha256 = crypto.createHash('sha256').update(png).digest('hex');
+    const body = `<h2>Trang phục</h2><p><img src="data:image/png;base64,${png.toString('base64')}" alt="Đồng phục"></p>`;
+    const reply = await w.post(w.as.coordA, `/authoring/modules/${module._id.toHexString()}/items/bai-1`, { title: 'Bài 1', body });
+    expect(reply.status, reply.text.slice(0, 300)).to.equal(303);
+    const saved = await lesson(module);
+    expect(saved.body).to.equal(`<h2>Trang phục</h2><p><img alt="Đồng phục" src="/media/${sha256}" /></p>`);
+    expect(saved.attachments).to.deep.equal([{ sha256, name: `hinh-anh-${sha256.slice(0, 8)}.png`, mime: 'image/png', size: png.length }]);
+    expect(media()).to.include(path.join(w.tp.dataDir, 'media', sha256.slice(0, 2), sha256));
+    expect((await w.as.officer.get(`/media/${sha256}`)).headers.get('content-type')).to.match(/^image\/png/);
+  });
+
+  it('an inline "image" whose bytes are not an image is not stored and loses its src; an image over MEDIA_DOC_MAX_MB refuses the save', async () => {
+    const module = await buildModule(db(), w.units.A1._id);
+    const stored = media();
+    const url = `/authoring/modules/${module._id.toHexString()}/items/bai-1`;
+    const fake = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>').toString('base64');
+    expect((await w.post(w.as.coordA, url, { title: 'Bài 1', body: `<p>Ảnh <img src="data:image/png;base64,${fake}" alt="x"></p>` })).status).to.equal(303);
+    expect([(await lesson(module)).body, (await lesson(module)).attachments]).to.deep.equal(['<p>Ảnh <img alt="x" /></p>', []]);
+    expect(media()).to.deep.equal(stored);
+    // a real PNG header followed by 1 MB: over this world's 1 MB limit
+    const big = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1024 * 1024)]);
+    const reply = await w.post(w.as.coordA, url, { title: 'Bài 1 mới', body: `<p><img src="data:image/png;base64,${big.toString('base64')}"></p>` });
+    expect(reply.status).to.equal(422);
+    expectMessage(reply, t('vi', 'lesson_inline_image_refused'));
+    expect([(await lesson(module)).title, (await lesson(module)).attachments]).to.deep.equal(['Bài 1', []]);
+    expect(media()).to.deep.equal(stored);
   });
 
   it("another subtree's coordinator cannot attach files to a module; the upload is not kept", async () => {

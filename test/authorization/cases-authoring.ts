@@ -3,6 +3,7 @@
  * "own" targets lie in A1 (inside the coordinator's subtree A), "other" ones in B1.
  * Commands that change or consume a record get a fresh one per request.
  */
+import { Document, Packer, Paragraph } from 'docx';
 import { storeMedia } from '../../server/media/store';
 import { assignmentModel } from '../../server/assignments/model';
 import type { LearningModule } from '../../server/modules/model';
@@ -41,6 +42,11 @@ export const authoringCases: Case[] = [
     route: 'POST /authoring/modules/:id/items/:key/attachments',
     allow: OWNERS,
     request: async (w, s) => ({ method: 'POST', path: path(await moduleIn(w, s), '/items/bai-1/attachments'), multipart: {}, file: { name: 'tai-lieu.pdf', content: PDF } }),
+  },
+  {
+    route: 'POST /authoring/modules/:id/items/:key/docx',
+    allow: OWNERS,
+    request: async (w, s) => ({ method: 'POST', path: path(await moduleIn(w, s), '/items/bai-1/docx'), multipart: {}, file: { name: 'bai.docx', content: new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('Bài học từ Word')] }] }))) } }),
   },
   {
     route: 'POST /authoring/modules/:id/items/:key/attachments/:sha256/remove',
