@@ -34,7 +34,6 @@ import * as editor from './parts/editor';
 const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...assignments.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi, ...reminders.vi, ...reports.vi, ...certificates.vi, ...ops.vi, ...editor.vi };
 const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...assignments.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en, ...reminders.en, ...reports.en, ...certificates.en, ...ops.en, ...editor.en };
 
-
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;
 

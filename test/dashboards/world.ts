@@ -87,7 +87,7 @@ export async function buildDashboardWorld(tp: TestPlatform): Promise<DashboardWo
 
   const draft = await createCampaign(
     db,
-    { name: `Kế hoạch số liệu ${YEAR}`, year: YEAR, ownerUnitId: A._id, modules: [{ moduleId: M1, dueDate: `31/12/${YEAR}` }, { moduleId: M2, dueDate: `01/01/${YEAR}` }], audience: { unitIds: [A._id], categories: [], leadersOnly: false, positions: [], officerIds: [], excludedUnitIds: [], excludedOfficerIds: [] }, opensOn: `01/01/${YEAR}`, cutoffDate: `02/01/${YEAR}`, lateJoinerDays: 10 },
+    { name: `Kế hoạch số liệu ${YEAR}`, year: YEAR, ownerUnitId: A._id, modules: [{ moduleId: M1, dueDate: `31/12/${YEAR}` }, { moduleId: M2, dueDate: `01/01/${YEAR}` }], audience: { unitIds: [A._id], categories: [], leadersOnly: false, positions: [], officerIds: [], excludedUnitIds: [], excludedOfficerIds: [] }, opensOn: `01/01/${YEAR}`, cutoffDate: `02/01/${YEAR}`, lateJoinerDays: 10, certificatePerModule: false },
     null,
     OPENS,
   );
