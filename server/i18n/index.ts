@@ -23,11 +23,12 @@ import * as pools from './parts/pools';
 import * as audit from './parts/audit';
 import * as campaigns from './parts/campaigns';
 import * as campaignPages from './parts/campaign-pages';
+import * as dashboards from './parts/dashboards';
 
 // one flat catalogue per language, assembled from per-area parts so that each area's
 // text is reviewed in one file (server/i18n/parts/*.ts)
-const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...assignments.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi };
-const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...assignments.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en };
+const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...assignments.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi, ...dashboards.vi };
+const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...assignments.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en, ...dashboards.en };
 
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;
