@@ -6,7 +6,8 @@ import { trusted, type Connection, type Types } from 'mongoose';
 import { campaignModel, type Campaign } from '../campaigns/model';
 import { moduleModel, type LearningModule } from '../modules/model';
 import { officerModel, type Officer } from '../officers/model';
-import { trainingYear } from '../progress/year';
+import { endOfDueDay, trainingYear } from '../progress/year';
+import { personSortKey } from '../i18n/vietnamese';
 import { unitModel, type Unit } from '../units/model';
 import { byCategory, countersOf, daysLate, emptySum, figuresOf, sumBy, total, trend, type Figures, type TrendWeek } from './figures';
 import { counterModel, entryModel, type DashboardCounter, type DashboardEntry } from './model';
@@ -97,9 +98,9 @@ async function overdueList(db: Connection, campaigns: readonly Campaign[], units
 }
 
 /** The dashboard of `root`'s subtree for `campaigns` at `now`. */
-export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date): Promise<Dashboard> {
+export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date, subtree?: readonly SubtreeUnit[]): Promise<Dashboard> {
   const year = campaigns[0]?.year ?? trainingYear(now);
-  const units = new Map((await subtreeUnits(db, root?._id ?? null)).map((u) => [u._id.toHexString(), u]));
+  const units = new Map((subtree ?? (await subtreeUnits(db, root?._id ?? null))).map((u) => [u._id.toHexString(), u]));
   const counters: DashboardCounter[] = campaigns.length ? await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id)) : [];
   const sum = total(counters, now);
   const bySub = sumBy(counters, now, (c) => {
@@ -133,4 +134,40 @@ export async function buildDashboard(db: Connection, root: SubtreeUnit | null, c
     overdue: overdue.rows,
     overdueTotal: overdue.total,
   };
+}
+
+export type OfficerStatus = 'completed' | 'in-progress' | 'not-started' | 'overdue' | 'exempt';
+
+/** An entry's status at `now`: exempt, completed, overdue once the due day is over, else its progress. */
+export function statusAt(entry: Pick<DashboardEntry, 'state' | 'status' | 'dueDate'>, now: Date): OfficerStatus {
+  if (entry.state === 'exempt') return 'exempt';
+  if (entry.status === 'completed') return 'completed';
+  if (now >= endOfDueDay(entry.dueDate)) return 'overdue';
+  return entry.status;
+}
+
+export interface UnitOfficerRow {
+  officerId: Types.ObjectId;
+  code: string;
+  fullName: string;
+  category: OfficerCategory;
+  /** module id (hex) → status */
+  modules: Map<string, OfficerStatus>;
+}
+
+/** The officers counted at `unit` itself (not its sub-units) with their status per module. */
+export async function unitOfficers(db: Connection, unitId: Types.ObjectId, campaigns: readonly Campaign[], now: Date): Promise<UnitOfficerRow[]> {
+  if (!campaigns.length) return [];
+  const entries = await entryModel(db)
+    .find({ campaignId: trusted({ $in: campaigns.map((c) => c._id) }), unitId, state: trusted({ $in: ['enrolled', 'exempt'] }) })
+    .lean<DashboardEntry[]>();
+  const officers = await officerModel(db).find({ _id: trusted({ $in: [...new Set(entries.map((e) => e.officerId.toHexString()))] }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
+  const rows = new Map(officers.map((o) => [o._id.toHexString(), { officerId: o._id, code: o.code, fullName: o.fullName, category: 'cong-chuc' as OfficerCategory, modules: new Map<string, OfficerStatus>() }]));
+  for (const entry of entries) {
+    const row = rows.get(entry.officerId.toHexString());
+    if (!row) continue;
+    row.category = entry.category;
+    row.modules.set(entry.moduleId.toHexString(), statusAt(entry, now));
+  }
+  return [...rows.values()].sort((a, b) => personSortKey(a.fullName).localeCompare(personSortKey(b.fullName)));
 }

@@ -5,7 +5,11 @@ import { presentAuditEvent } from '../admin/presenters';
 import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
-import type { Unit } from '../units/model';
+import { unitModel, type Unit } from '../units/model';
+import { loadDashboard } from '../dashboards/load';
+import { dashboardView } from '../dashboards/presenters';
+import { homeQuery } from '../dashboards/schema';
+import type { SubtreeUnit } from '../dashboards/service';
 import { installationStats, subtreeStats } from './stats';
 import { myModulesSummary } from '../learning/summary';
 import { learnerOf } from '../progress/learner';
@@ -15,12 +19,13 @@ export function registerHomeRoutes(router: Router, services: Services): void {
     method: 'get',
     path: '/',
     access: 'signed-in',
+    input: homeQuery,
     handle: async (ctx) => {
       const { account, res } = ctx;
       ctx.authorize('account.self', { id: ctx.actor.id });
       // loaded once per request by the view locals (server/http/views.ts)
       const unit = (res.locals['homeUnit'] as Pick<Unit, '_id' | 'name' | 'ancestors'> | null) ?? null;
-      const changed = ctx.req.query['changed'] === '1';
+      const changed = ctx.input.changed === '1';
       if (account.role === 'admin') {
         const [stats, audit] = await Promise.all([installationStats(services.db), listAudit(services.db, { page: 1, pageSize: 8 })]);
         return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map((event) => presentAuditEvent(event)) });
@@ -39,9 +44,12 @@ export function registerHomeRoutes(router: Router, services: Services): void {
       }
       if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [] });
       ctx.authorize('report.view', { id: unit._id, ancestors: unit.ancestors });
-      const stats = await subtreeStats(services.db, unit._id);
+      const [stats, subtree] = await Promise.all([subtreeStats(services.db, unit._id), unitModel(services.db).findById(unit._id, { name: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit>()]);
       const categories = Object.entries(stats.byCategory).map(([key, n]) => ({ label: officerCategoryLabels[key as Officer['category']], n }));
-      res.render('home/unit', { title: 'home_title', changed, unitName: unit.name, unitId: unit._id.toHexString(), stats, categories });
+      // the subtree's dashboard (issue #12): the same figures as /dashboards/units/:unitId, without the officer list
+      const loaded = await loadDashboard(services.db, subtree, ctx.input, new Date(), false);
+      const dash = dashboardView(loaded.dashboard, { locale: ctx.locale, heading: ctx.t('dashboard_title'), path: '/', campaignChoices: loaded.choices, chosenCampaignId: loaded.chosenCampaignId, officers: null, exportUnitId: unit._id.toHexString() });
+      res.render('home/unit', { title: 'home_title', changed, unitName: unit.name, unitId: unit._id.toHexString(), stats, categories, dash });
     },
   });
 }

@@ -28,11 +28,13 @@ import * as reports from './parts/reports';
 import * as certificates from './parts/certificates';
 import * as ops from './parts/ops';
 import * as editor from './parts/editor';
+import * as dashboards from './parts/dashboards';
 
 // one flat catalogue per language, assembled from per-area parts so that each area's
 // text is reviewed in one file (server/i18n/parts/*.ts)
-const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...assignments.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi, ...reminders.vi, ...reports.vi, ...certificates.vi, ...ops.vi, ...editor.vi };
-const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...assignments.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en, ...reminders.en, ...reports.en, ...certificates.en, ...ops.en, ...editor.en };
+const vi = { ...core, ...auth.vi, ...ui.vi, ...importing.vi, ...mail.vi, ...account.vi, ...directory.vi, ...learning.vi, ...authoring.vi, ...assignments.vi, ...content.vi, ...packages.vi, ...playback.vi, ...accounts.vi, ...jobs.vi, ...pools.vi, ...audit.vi, ...campaigns.vi, ...campaignPages.vi, ...reminders.vi, ...reports.vi, ...certificates.vi, ...ops.vi, ...editor.vi, ...dashboards.vi };
+const en: Record<keyof typeof vi, string> = { ...coreEn, ...auth.en, ...ui.en, ...importing.en, ...mail.en, ...account.en, ...directory.en, ...learning.en, ...authoring.en, ...assignments.en, ...content.en, ...packages.en, ...playback.en, ...accounts.en, ...jobs.en, ...pools.en, ...audit.en, ...campaigns.en, ...campaignPages.en, ...reminders.en, ...reports.en, ...certificates.en, ...ops.en, ...editor.en, ...dashboards.en };
+
 
 export type Locale = 'vi' | 'en';
 export type MessageId = keyof typeof vi;

@@ -125,6 +125,10 @@ interface Subjects {
   'exemption.decide': OfficerRef;
   /** list the exemptions of this unit's subtree */
   'exemption.list': UnitRef;
+  /** see the completion dashboards of this unit's subtree (INSTALLATION: the whole province, admins) */
+  'dashboard.view': UnitRef;
+  /** export the completion figures of this unit's subtree (XLSX, CSV, JSON) */
+  'dashboard.export': UnitRef;
 }
 
 export type Action = keyof Subjects;
@@ -234,6 +238,8 @@ const rules: RuleSet = {
   'exemption.propose': { coordinator: (actor, officer) => inSubtree(actor, officer.unit), manager: (actor, officer) => inSubtree(actor, officer.unit) },
   'exemption.decide': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
   'exemption.list': { coordinator: inSubtree, manager: inSubtree },
+  'dashboard.view': { coordinator: inSubtree, manager: inSubtree },
+  'dashboard.export': { coordinator: inSubtree, manager: inSubtree },
 };
 
 /** True when `actor` may do `action` on `subject`. */
@@ -254,6 +260,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   // learning needs an officer record: an admin without one has nothing to take
   const learn = actor.officerId !== null;
   if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewReports: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewDashboards: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
@@ -269,5 +276,6 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
     viewCampaigns: at('campaign.list', home),
     viewExemptions: at('exemption.list', home),
     viewReports: actor.role !== 'officer' && at('report.view', home),
+    viewDashboards: at('dashboard.view', home),
   };
 }

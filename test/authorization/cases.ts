@@ -17,6 +17,7 @@ import { playbackCases } from './cases-playback';
 import { ACCOUNT_PUBLIC_ROUTES, accountCases } from './cases-accounts';
 import { campaignCases } from './cases-campaigns';
 import { reportCases } from './cases-reports';
+import { dashboardCases } from './cases-dashboards';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -110,6 +111,7 @@ export const CASES: Case[] = [
   ...accountCases,
   ...campaignCases,
   ...reportCases,
+  ...dashboardCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {

@@ -7,7 +7,8 @@
  * - o1 A111 công chức: M1 two attempts (60 failed, 90 passed) → completed, best 90; M2 nothing → overdue
  * - o2 A11 viên chức: M1 one failed attempt (50) → in progress; M2 passed with 80 → completed
  * - o3 A1 công chức: exemption approved → exempt in both
- * - o4 A2 cán bộ, moved to A111 on 01/01 (before the cut-off) → counts at A111; nothing done
+ * - o4 A2 cán bộ, moved to A111 on 01/01 12:00 (after the opening, before the cut-off and before the campaign
+ *   was materialised) → counts at A111, and joined their unit late: M2 due 11/01 12:00, overdue; nothing done
  * - o5 A2 công chức, moved to A1 today (after the cut-off) → still counts at A2; M1 passed with 100
  * - o6 A11 người lao động, joined 01/01 12:00 (a late joiner) → M2 due 11/01 12:00, overdue; M1 due 31/12
  * - o7 A2 công chức, joined after the cut-off → exempt (late-joiner) in both
