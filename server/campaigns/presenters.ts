@@ -1,5 +1,5 @@
 /** Campaigns as the API and pages show them: allowlists, days as dd/mm/yyyy (Vietnam). */
-import type { Campaign, Enrolment } from './model';
+import { scheduleOf, type Campaign, type Enrolment } from './model';
 import { vietnamDate } from './dates';
 import type { ModuleFigures } from './figures';
 import type { Notice } from './notices';
@@ -17,6 +17,7 @@ export function presentCampaign(campaign: Campaign, figures?: ModuleFigures[]) {
     opensOn: vietnamDate(campaign.opensOn),
     cutoffDate: vietnamDate(campaign.cutoffDate),
     lateJoinerDays: campaign.lateJoinerDays,
+    reminders: scheduleOf(campaign),
     modules: campaign.modules.map((m) => {
       const f = figuresOf.get(hex(m.moduleId));
       return { moduleId: hex(m.moduleId), dueDate: vietnamDate(m.dueDate), stopped: m.stoppedAt !== null, ...(f ? { enrolled: f.enrolled, completed: f.completed, exempt: f.exempt, rate: f.rate } : {}) };

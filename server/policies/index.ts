@@ -121,6 +121,8 @@ interface Subjects {
   'exemption.decide': OfficerRef;
   /** list the exemptions of this unit's subtree */
   'exemption.list': UnitRef;
+  /** remind now ("Nhắc nhở") the officers of this unit's subtree who have not completed */
+  'reminder.send': UnitRef;
 }
 
 export type Action = keyof Subjects;
@@ -226,6 +228,8 @@ const rules: RuleSet = {
   'exemption.propose': { coordinator: (actor, officer) => inSubtree(actor, officer.unit), manager: (actor, officer) => inSubtree(actor, officer.unit) },
   'exemption.decide': { coordinator: (actor, officer) => inSubtree(actor, officer.unit) },
   'exemption.list': { coordinator: inSubtree, manager: inSubtree },
+  // the unit head chases their own people as the coordinator does (issue #12)
+  'reminder.send': { coordinator: inSubtree, manager: inSubtree },
 };
 
 /** True when `actor` may do `action` on `subject`. */

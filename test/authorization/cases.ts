@@ -16,6 +16,7 @@ import { packageCases } from './cases-packages';
 import { playbackCases } from './cases-playback';
 import { ACCOUNT_PUBLIC_ROUTES, accountCases } from './cases-accounts';
 import { campaignCases } from './cases-campaigns';
+import { reminderCases } from './cases-reminders';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -103,6 +104,7 @@ export const CASES: Case[] = [
   ...playbackCases,
   ...accountCases,
   ...campaignCases,
+  ...reminderCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {
