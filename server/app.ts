@@ -40,6 +40,7 @@ import { registerReportApiRoutes } from './reports/api-routes';
 import { registerApiDocRoutes } from './apidocs/routes';
 import { registerOpsEndpoints, requestTimer } from './metrics/routes';
 import { registerDashboardRoutes } from './dashboards/routes';
+import { registerReminderRoutes } from './reminders/routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
@@ -47,6 +48,7 @@ export const ROOT_DIR = path.resolve(__dirname, '../..');
 /** Every domain's routes, in one list: the router-walk test sees them all. */
 export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerReportApiRoutes];
 export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerDashboardRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerReminderRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

@@ -10,6 +10,8 @@ import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { listOutbox, outboxDir, readOutboxMessage } from '../mail';
 import { subjectNames } from './subjects';
+import { undelivered } from '../reminders/delivery';
+import { presentUndelivered } from '../reminders/presenters';
 import { auditPrefixes, pager, presentAuditEvent, presentOutboxMessage, presentOutboxSummary } from './presenters';
 import { auditListSchema, outboxListSchema, outboxMessageSchema } from './schema';
 
@@ -34,6 +36,8 @@ export function registerAdminRoutes(router: Router, services: Services): void {
         smtp: Boolean(services.config.SMTP_URL),
         messages: items.map(presentOutboxSummary),
         pager: pager('/admin/outbox', page, OUTBOX_PAGE_SIZE, total),
+        // reminders the mail server refused (SMTP or not): what the admin must chase
+        undelivered: (await undelivered(services.db, new Date())).map(presentUndelivered),
       });
     },
   });

@@ -48,6 +48,13 @@ export interface ReminderSchedule {
 
 export const DEFAULT_REMINDER_SCHEDULE: Readonly<ReminderSchedule> = Object.freeze({ daysBefore: [14, 3], onDueDate: true, overdueEveryDays: 7 });
 
+/** The campaign's schedule, or the default for campaigns stored before schedules existed. */
+export function scheduleOf(campaign: Pick<Campaign, 'reminders'>): ReminderSchedule {
+  const s = campaign.reminders;
+  if (!s || !Array.isArray(s.daysBefore)) return { ...DEFAULT_REMINDER_SCHEDULE, daysBefore: [...DEFAULT_REMINDER_SCHEDULE.daysBefore] };
+  return { daysBefore: s.daysBefore, onDueDate: s.onDueDate !== false, overdueEveryDays: s.overdueEveryDays ?? 0 };
+}
+
 export interface Campaign {
   _id: Types.ObjectId;
   name: string;

@@ -134,7 +134,8 @@ export function registerCampaignPageRoutes(router: Router, services: Services): 
     input: campaignPageQuery,
     handle: async (ctx) => {
       const campaign = await authorizedCampaign(ctx, 'campaign.view');
-      await renderCampaignPage(ctx, campaign, undefined, 200, ctx.input.done ? { done: ctx.input.done } : {});
+      const { done, reminded, skipped } = ctx.input;
+      await renderCampaignPage(ctx, campaign, undefined, 200, { ...(done ? { done } : {}), ...(reminded !== undefined ? { reminded: { count: reminded, skipped: skipped ?? 0 } } : {}) });
     },
   });
 

@@ -23,7 +23,8 @@ export const campaignListPageQuery = z.object({ year: year.optional().catch(unde
 
 export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned', 'module_added', 'audience_changed'] as const;
 export type CampaignDone = (typeof CAMPAIGN_DONE)[number];
-export const campaignPageQuery = z.object({ id: objectId, done: lenientChoice(CAMPAIGN_DONE) });
+const count = z.preprocess(blank, z.coerce.number().int().min(0).max(1_000_000).optional()).catch(undefined);
+export const campaignPageQuery = z.object({ id: objectId, done: lenientChoice(CAMPAIGN_DONE), reminded: count, skipped: count });
 
 const rows = Object.fromEntries(Array.from({ length: MODULE_ROWS }, (_, i) => [[`module_${i + 1}`, z.preprocess(blank, objectId.optional())], [`due_${i + 1}`, day.optional()]]).flat()) as Record<string, z.ZodType>;
 

@@ -17,6 +17,7 @@ import { campaignFigures } from './figures';
 import { EXEMPTION_KINDS, type Exemption, type ExemptionKind } from './exemptions';
 import type { Campaign } from './model';
 import { presentCampaign } from './presenters';
+import { remindLocals } from '../reminders/pages';
 import { MODULE_ROWS, type CampaignDone, type ExemptionDone } from './page-schema';
 import { OFFICER_CATEGORIES } from '../officers/model';
 
@@ -56,9 +57,16 @@ const doneMessages: Record<CampaignDone, MessageId> = {
 };
 
 export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience';
+export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'remind';
+/** Extras of the campaign page: a message after an action, the stop question, a "Nhắc nhở" result. */
+export interface CampaignPageExtra {
+  done?: CampaignDone;
+  confirmStop?: string;
+  reminded?: { count: number; skipped: number };
+}
 
 /** The campaign page: modules with due dates and figures, audience, and what the caller may do. */
-export async function campaignLocals(db: Connection, actor: Actor, campaign: Campaign, state: FormState<CampaignFormName>, extra: { done?: CampaignDone; confirmStop?: string } = {}) {
+export async function campaignLocals(db: Connection, actor: Actor, campaign: Campaign, state: FormState<CampaignFormName>, extra: CampaignPageExtra = {}) {
   const shown = presentCampaign(campaign, await campaignFigures(db, campaign));
   const names = await moduleNames(db, campaign.modules.map((m) => m.moduleId));
   const units = await unitNamesOf(db, [campaign.ownerUnitId, ...campaign.audience.unitIds, ...campaign.audience.excludedUnitIds]);
@@ -94,10 +102,11 @@ export async function campaignLocals(db: Connection, actor: Actor, campaign: Cam
     nextYear: campaign.year + 1,
     state,
     done: extra.done ? doneMessages[extra.done] : null,
+    remind: await remindLocals(db, actor, campaign, extra.reminded ?? null),
   };
 }
 
-export async function renderCampaignPage(ctx: RouteContext<unknown>, campaign: Campaign, state: FormState<CampaignFormName> = emptyForm(), status = 200, extra: { done?: CampaignDone; confirmStop?: string } = {}): Promise<void> {
+export async function renderCampaignPage(ctx: RouteContext<unknown>, campaign: Campaign, state: FormState<CampaignFormName> = emptyForm(), status = 200, extra: CampaignPageExtra = {}): Promise<void> {
   ctx.res.status(status).render('campaigns/show', await campaignLocals(ctx.services.db, actorOfContext(ctx), campaign, state, extra));
 }
 

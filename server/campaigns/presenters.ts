@@ -1,5 +1,5 @@
 /** Campaigns as the API and pages show them: allowlists, days as dd/mm/yyyy (Vietnam). */
-import type { Campaign, Enrolment } from './model';
+import { scheduleOf, type Campaign, type Enrolment } from './model';
 import { vietnamDate } from './dates';
 import type { ModuleFigures } from './figures';
 import type { Notice } from './notices';
@@ -18,6 +18,7 @@ export function presentCampaign(campaign: Campaign, figures?: ModuleFigures[]) {
     cutoffDate: vietnamDate(campaign.cutoffDate),
     lateJoinerDays: campaign.lateJoinerDays,
     certificatePerModule: campaign.certificatePerModule ?? false,
+    reminders: scheduleOf(campaign),
     modules: campaign.modules.map((m) => {
       const f = figuresOf.get(hex(m.moduleId));
       return { moduleId: hex(m.moduleId), dueDate: vietnamDate(m.dueDate), stopped: m.stoppedAt !== null, ...(f ? { enrolled: f.enrolled, completed: f.completed, exempt: f.exempt, rate: f.rate } : {}) };

@@ -13,6 +13,7 @@ import type { SubtreeUnit } from '../dashboards/service';
 import { installationStats, subtreeStats } from './stats';
 import { myModulesSummary } from '../learning/summary';
 import { learnerOf } from '../progress/learner';
+import { officerPlan } from './plan';
 
 export function registerHomeRoutes(router: Router, services: Services): void {
   route(router, services, {
@@ -40,9 +41,10 @@ export function registerHomeRoutes(router: Router, services: Services): void {
           status: officerStatusLabels[officer.status],
         };
         const learning = await myModulesSummary(services.db, officer && (await learnerOf(services.db, officer, unit)));
-        return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null, learning });
+        const plan = officer ? await officerPlan(services.db, officer._id, ctx.locale, new Date()) : null;
+        return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null, learning, plan });
       }
-      if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [] });
+      if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [], plan: null });
       ctx.authorize('report.view', { id: unit._id, ancestors: unit.ancestors });
       const [stats, subtree] = await Promise.all([subtreeStats(services.db, unit._id), unitModel(services.db).findById(unit._id, { name: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit>()]);
       const categories = Object.entries(stats.byCategory).map(([key, n]) => ({ label: officerCategoryLabels[key as Officer['category']], n }));

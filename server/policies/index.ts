@@ -129,6 +129,8 @@ interface Subjects {
   'dashboard.view': UnitRef;
   /** export the completion figures of this unit's subtree (XLSX, CSV, JSON) */
   'dashboard.export': UnitRef;
+  /** remind now ("Nhắc nhở") the officers of this unit's subtree who have not completed */
+  'reminder.send': UnitRef;
 }
 
 export type Action = keyof Subjects;
@@ -240,6 +242,8 @@ const rules: RuleSet = {
   'exemption.list': { coordinator: inSubtree, manager: inSubtree },
   'dashboard.view': { coordinator: inSubtree, manager: inSubtree },
   'dashboard.export': { coordinator: inSubtree, manager: inSubtree },
+  // the unit head chases their own people as the coordinator does (issue #12)
+  'reminder.send': { coordinator: inSubtree, manager: inSubtree },
 };
 
 /** True when `actor` may do `action` on `subject`. */

@@ -5,16 +5,13 @@
  * step's record makes sure it is sent once.
  */
 import { vietnamDay } from '../campaigns/dates';
-import { DEFAULT_REMINDER_SCHEDULE, type Campaign, type ReminderSchedule } from '../campaigns/model';
+import type { Connection } from 'mongoose';
+import { campaignModel, type Campaign, type ReminderSchedule } from '../campaigns/model';
+
+export { scheduleOf } from '../campaigns/model';
+import { conflict, notFound } from '../errors';
 
 const DAY_MS = 24 * 3600_000;
-
-/** The campaign's schedule, or the default for campaigns stored before schedules existed. */
-export function scheduleOf(campaign: Pick<Campaign, 'reminders'>): ReminderSchedule {
-  const s = campaign.reminders;
-  if (!s || !Array.isArray(s.daysBefore)) return { ...DEFAULT_REMINDER_SCHEDULE, daysBefore: [...DEFAULT_REMINDER_SCHEDULE.daysBefore] };
-  return { daysBefore: s.daysBefore, onDueDate: s.onDueDate !== false, overdueEveryDays: s.overdueEveryDays ?? 0 };
-}
 
 /** Whole days from the day `from` to the day `to` (yyyy-mm-dd, negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
@@ -38,4 +35,13 @@ export function stepFor(dueDate: Date, today: string, schedule: ReminderSchedule
   // the nearest "n days before" whose day has come
   const before = schedule.daysBefore.filter((n) => n >= daysLeft).sort((a, b) => a - b)[0];
   return before === undefined ? null : { key: `before-${before}`, daysLeft };
+}
+
+/** Stores the reminder schedule of `campaignId`; 404 when it does not exist, 409 once it is closed. */
+export async function setReminderSchedule(db: Connection, campaign: Pick<Campaign, '_id' | 'status'>, schedule: ReminderSchedule): Promise<Campaign> {
+  if (campaign.status === 'closed') throw conflict('campaign_closed');
+  const reminders = { daysBefore: [...schedule.daysBefore].sort((a, b) => b - a), onDueDate: schedule.onDueDate, overdueEveryDays: schedule.overdueEveryDays };
+  const updated = await campaignModel(db).findOneAndUpdate({ _id: campaign._id }, { $set: { reminders } }, { returnDocument: 'after' }).lean<Campaign>();
+  if (!updated) throw notFound('campaign_not_found');
+  return updated;
 }

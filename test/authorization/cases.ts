@@ -18,6 +18,7 @@ import { ACCOUNT_PUBLIC_ROUTES, accountCases } from './cases-accounts';
 import { campaignCases } from './cases-campaigns';
 import { reportCases } from './cases-reports';
 import { dashboardCases } from './cases-dashboards';
+import { reminderCases } from './cases-reminders';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -112,6 +113,7 @@ export const CASES: Case[] = [
   ...campaignCases,
   ...reportCases,
   ...dashboardCases,
+  ...reminderCases,
   { route: 'GET /', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/' }) },
   { route: 'GET /password/change', allow: EVERY_ROLE, request: () => ({ method: 'GET', path: '/password/change' }) },
   {

@@ -27,6 +27,8 @@ export interface TestSmtp {
   messages: ReceivedMail[];
   /** Milliseconds the server waits before accepting each message (a slow mail server); 0 by default. */
   delayMs: number;
+  /** Recipient addresses the server refuses (550), as a mail server refuses an unknown mailbox; empty by default. */
+  refused: Set<string>;
   /** The first message (already received or arriving within `timeoutMs`, default 5000 ms) that matches. */
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<(mail: ReceivedMail) => void>();
   const settings = { delayMs: 0 };
+  const refused = new Set<string>();
 
   const server = new SMTPServer({
     authOptional: true,
@@ -47,6 +50,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     closeTimeout: 200,
     onAuth(_auth, _session, callback) {
       callback(null, { user: 'test' });
+    },
+    onRcptTo(address, _session, callback) {
+      if (refused.has(address.address.toLowerCase())) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      callback();
     },
     onData(stream, session, callback) {
       simpleParser(stream).then(
@@ -82,6 +89,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refused,
     get delayMs() {
       return settings.delayMs;
     },
