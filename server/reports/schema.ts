@@ -4,6 +4,7 @@ import { humanString, objectId, optionalText } from '../validation';
 
 const year = z.coerce.number().int().min(2000).max(2100);
 export const reportParams = z.object({ unitId: objectId, year }).strict();
+export const reportFileParams = z.object({ unitId: objectId, year, format: z.enum(['docx', 'pdf']) }).strict();
 export const reportListQuery = z.object({ year: year.optional() }).strict();
 export const provinceParams = z.object({ year }).strict();
 
