@@ -37,12 +37,14 @@ import { registerOverrideRoutes } from './campaigns/override-routes';
 import { registerExemptionRoutes } from './campaigns/exemption-routes';
 import { registerCampaignPageRoutes } from './campaigns/page-routes';
 import { registerReportApiRoutes } from './reports/api-routes';
+import { registerReportPageRoutes } from './reports/page-routes';
+import { registerProvinceReportRoutes } from './reports/province-routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerReportApiRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerProvinceReportRoutes, registerReportApiRoutes, registerReportPageRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

@@ -7,6 +7,7 @@ export const reportParams = z.object({ unitId: objectId, year }).strict();
 export const reportFileParams = z.object({ unitId: objectId, year, format: z.enum(['docx', 'pdf']) }).strict();
 export const reportListQuery = z.object({ year: year.optional() }).strict();
 export const provinceParams = z.object({ year }).strict();
+export const provinceFileParams = z.object({ year, format: z.enum(['docx', 'pdf']) }).strict();
 
 const paragraph = humanString().trim().normalize('NFC').max(8_000);
 /** one place a line; blank lines dropped */
