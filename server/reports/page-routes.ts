@@ -16,7 +16,7 @@ import { freeze, reopen, reportUnit, saveReportDraft, submit } from './access';
 import { sendReportFile } from './export';
 import { listLocals, reportLocals, type ReportFormName } from './pages';
 import { provinceRoot } from './province';
-import { draftForm, reportFileParams, reportListQuery, reportParams } from './schema';
+import { draftForm, reportFileParams, reportListQuery, reportPageQuery, reportParams } from './schema';
 import { scopeFilter, trackUnits } from './tracking';
 import type { Types } from 'mongoose';
 
@@ -24,7 +24,7 @@ type Ctx = SignedInContext<{ unitId: Types.ObjectId; year: number }>;
 const pagePath = (unit: Unit, year: number) => `/reports/${unit._id.toHexString()}/${year}`;
 
 async function renderReport(ctx: Ctx, unit: Unit, state: FormState<ReportFormName> = emptyForm(), status = 200) {
-  const done = typeof ctx.req.query['done'] === 'string' ? ctx.req.query['done'] : undefined;
+  const done = typeof ctx.req.query['done'] === 'string' ? ctx.req.query['done'] : undefined; // validated by reportPageQuery on GET
   const locals = await reportLocals(ctx.services.db, unit, ctx.input.year, can(ctx.actor, 'report.edit', unitRef(unit)), state, done);
   ctx.res.status(status).render('reports/show', locals);
 }
@@ -51,7 +51,7 @@ export function registerReportPageRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/reports/:unitId/:year',
     access: 'signed-in',
-    input: reportParams,
+    input: reportPageQuery,
     handle: async (ctx) => renderReport(ctx, await reportUnit(ctx, 'report.view')),
   });
 

@@ -13,7 +13,7 @@ import { FORMATS } from './export';
 import { trackingLabels } from './pages';
 import { percent } from './presenters';
 import { consolidate, provinceDocument, provinceRoot, remindUnits } from './province';
-import { provinceFileParams, provinceParams } from './schema';
+import { provinceFileParams, provincePageQuery, provinceParams } from './schema';
 
 async function authorizedProvince(ctx: SignedInContext<{ year: number }>): Promise<Unit> {
   const province = await provinceRoot(ctx.services.db, ctx.actor);
@@ -38,11 +38,11 @@ export function registerProvinceReportRoutes(router: Router, services: Services)
     method: 'get',
     path: '/reports/province/:year',
     access: 'signed-in',
-    input: provinceParams,
+    input: provincePageQuery,
     handle: async (ctx) => {
       const province = await authorizedProvince(ctx);
       const c = await consolidate(db, province, ctx.input.year, new Date());
-      const reminded = typeof ctx.req.query['reminded'] === 'string' ? Number(ctx.req.query['reminded']) || 0 : null;
+      const reminded = ctx.input.reminded ?? null;
       ctx.res.render('reports/province', {
         title: 'reports_province',
         year: c.year,
