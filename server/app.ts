@@ -41,6 +41,8 @@ import { registerApiDocRoutes } from './apidocs/routes';
 import { registerOpsEndpoints, requestTimer } from './metrics/routes';
 import { registerDashboardRoutes } from './dashboards/routes';
 import { registerReminderRoutes } from './reminders/routes';
+import { registerReportPageRoutes } from './reports/page-routes';
+import { registerProvinceReportRoutes } from './reports/province-routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
@@ -49,6 +51,7 @@ export const ROOT_DIR = path.resolve(__dirname, '../..');
 export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerReportApiRoutes];
 export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerDashboardRoutes];
 export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerReminderRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerProvinceReportRoutes, registerReportApiRoutes, registerReportPageRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

@@ -10,7 +10,8 @@ import { trainingYear } from '../progress/year';
 import { callerScope } from '../units/scope';
 import { freeze, reopen, reportUnit, saveReportDraft, submit } from './access';
 import { presentReport } from './presenters';
-import { draftInput, reportListQuery, reportParams } from './schema';
+import { draftInput, reportFileParams, reportListQuery, reportParams } from './schema';
+import { sendReportFile } from './export';
 import { loadReport, reportFigures, reportNarrative } from './service';
 import { scopeFilter, trackUnits } from './tracking';
 
@@ -58,6 +59,18 @@ export function registerReportApiRoutes(router: Router, services: Services): voi
       const report = await saveReportDraft(ctx, unit, patch);
       const figures = await reportFigures(db, report);
       ctx.res.json({ report: presentReport(report, figures, reportNarrative(report, figures)) });
+    },
+  });
+
+  /** GET /api/v1/reports/:unitId/:year/{docx,pdf} → the document (frozen figures once frozen; a draft is marked "DỰ THẢO"). */
+  route(router, services, {
+    method: 'get',
+    path: '/api/v1/reports/:unitId/:year/:format',
+    access: 'signed-in',
+    input: reportFileParams,
+    handle: async (ctx) => {
+      const unit = await reportUnit(ctx, 'report.view');
+      await sendReportFile(ctx.res, db, unit, ctx.input.year, ctx.input.format);
     },
   });
 

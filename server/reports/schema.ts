@@ -4,8 +4,13 @@ import { humanString, objectId, optionalText } from '../validation';
 
 const year = z.coerce.number().int().min(2000).max(2100);
 export const reportParams = z.object({ unitId: objectId, year }).strict();
+export const reportFileParams = z.object({ unitId: objectId, year, format: z.enum(['docx', 'pdf']) }).strict();
+/** the report page: `done` names what the last command did (shown as a confirmation) */
+export const reportPageQuery = z.object({ unitId: objectId, year, done: z.string().max(60).optional() }).strict();
 export const reportListQuery = z.object({ year: year.optional() }).strict();
 export const provinceParams = z.object({ year }).strict();
+export const provincePageQuery = z.object({ year, reminded: z.coerce.number().int().min(0).max(100_000).optional() }).strict();
+export const provinceFileParams = z.object({ year, format: z.enum(['docx', 'pdf']) }).strict();
 
 const paragraph = humanString().trim().normalize('NFC').max(8_000);
 /** one place a line; blank lines dropped */

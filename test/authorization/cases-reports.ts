@@ -31,5 +31,18 @@ export const reportCases: Case[] = [
   { route: 'POST /api/v1/reports/:unitId/:year/freeze', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: api(await fresh(w, s), '/freeze') }) },
   { route: 'POST /api/v1/reports/:unitId/:year/reopen', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: api(await frozen(w, s), '/reopen') }) },
   { route: 'POST /api/v1/reports/:unitId/:year/submit', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: api(await frozen(w, s), '/submit') }) },
+  { route: 'GET /api/v1/reports/:unitId/:year/:format', allow: EDITORS, request: (w, s) => ({ method: 'GET', path: api(w.unit(s)._id.toHexString(), '/pdf') }) },
+  { route: 'GET /reports', allow: { admin: BOTH, coordinator: BOTH, manager: BOTH }, request: () => ({ method: 'GET', path: `/reports?year=${YEAR}` }) },
+  { route: 'GET /reports/:unitId/:year', allow: EDITORS, request: (w, s) => ({ method: 'GET', path: page(w.unit(s)._id.toHexString()) }) },
+  { route: 'POST /reports/:unitId/:year', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: page(await fresh(w, s)), form: { number: '1/BC-MT', place: 'Kiên Giang', signerTitle: 'Giám đốc', signerName: 'Ma Trận', recipients: 'Sở Nội vụ', daysAhead: '30', minAverage: '90', results: 'Kết quả.', strengths: 'Ưu điểm.', shortcomings: 'Hạn chế.', proposals: 'Đề xuất.' } }) },
+  { route: 'POST /reports/:unitId/:year/freeze', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: page(await fresh(w, s), '/freeze'), form: {} }) },
+  { route: 'POST /reports/:unitId/:year/reopen', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: page(await frozen(w, s), '/reopen'), form: {} }) },
+  { route: 'POST /reports/:unitId/:year/submit', allow: EDITORS, request: async (w, s) => ({ method: 'POST', path: page(await frozen(w, s), '/submit'), form: {} }) },
+  { route: 'GET /reports/:unitId/:year/:format', allow: EDITORS, request: (w, s) => ({ method: 'GET', path: page(w.unit(s)._id.toHexString(), '/docx') }) },
+  // the province (P) is above everyone's unit: only admins consolidate in this world
+  { route: 'GET /reports/province/:year', allow: { admin: BOTH }, request: () => ({ method: 'GET', path: `/reports/province/${YEAR}` }) },
+  { route: 'GET /reports/province/:year/:format', allow: { admin: BOTH }, request: () => ({ method: 'GET', path: `/reports/province/${YEAR}/pdf` }) },
+  { route: 'POST /reports/province/:year/remind', allow: { admin: BOTH }, request: () => ({ method: 'POST', path: `/reports/province/${YEAR}/remind`, form: {} }) },
+  { route: 'GET /api/v1/reports/province/:year', allow: { admin: BOTH }, request: () => ({ method: 'GET', path: `/api/v1/reports/province/${YEAR}` }) },
+  { route: 'POST /api/v1/reports/province/:year/remind', allow: { admin: BOTH }, request: () => ({ method: 'POST', path: `/api/v1/reports/province/${YEAR}/remind` }) },
 ];
-export { page as reportPage };

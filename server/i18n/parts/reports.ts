@@ -7,6 +7,9 @@ export const vi = {
   report_already_submitted: 'Báo cáo đã gửi Sở Nội vụ',
   report_not_submitted: 'Báo cáo chưa gửi nên không cần mở lại',
   report_year_invalid: 'Năm báo cáo không hợp lệ',
+  report_cli_usage: 'Cách dùng: npm run report -- --unit MÃ_ĐƠN_VỊ --year NĂM --out THƯ_MỤC',
+  report_cli_no_unit: 'Không tìm thấy đơn vị có mã «{code}»',
+  report_cli_failed: 'Không xuất được báo cáo: {reason}',
   // narrative (generated from the numbers; the unit head edits it before export)
   report_narrative_results:
     'Năm {year}, {unit} có {counted} cán bộ, công chức, viên chức, người lao động thuộc diện bồi dưỡng văn hóa công vụ; trong đó {enrolled} người phải hoàn thành chương trình, {exempt} người được miễn. Đến ngày chốt số liệu, {completed}/{enrolled} người đã hoàn thành toàn bộ các học phần được giao, đạt tỷ lệ {rate}; {notCompleted} người chưa hoàn thành.',
@@ -108,6 +111,9 @@ export const en: Record<keyof typeof vi, string> = {
   report_already_submitted: 'The report was already sent to the Department of Home Affairs',
   report_not_submitted: 'The report was not sent, nothing to re-open',
   report_year_invalid: 'Invalid report year',
+  report_cli_usage: 'Usage: npm run report -- --unit UNIT_CODE --year YEAR --out DIR',
+  report_cli_no_unit: 'No unit with code «{code}»',
+  report_cli_failed: 'The report could not be written: {reason}',
   report_narrative_results: vi.report_narrative_results,
   report_narrative_strengths_modules: vi.report_narrative_strengths_modules,
   report_narrative_strengths_score: vi.report_narrative_strengths_score,

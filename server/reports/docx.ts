@@ -1,0 +1,114 @@
+/**
+ * The report as DOCX (editable in Word / LibreOffice), laid out per Nghị định 30/2020/NĐ-CP
+ * Phụ lục I: A4 (11906 × 16838 twips), margins top / bottom 20 mm, left 30 mm, right 15 mm,
+ * Times New Roman; quốc hiệu 12 pt bold caps and tiêu ngữ 13 pt bold with a rule below;
+ * body 14 pt justified with a 1.27 cm first-line indent; tables 12 pt.
+ */
+import { AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType } from 'docx';
+import type { Block, ReportDocument } from './document';
+
+const MM = 56.7; // twips per millimetre
+export const PAGE = { width: 11906, height: 16838, top: Math.round(20 * MM), bottom: Math.round(20 * MM), left: Math.round(30 * MM), right: Math.round(15 * MM) };
+const CONTENT = PAGE.width - PAGE.left - PAGE.right;
+const FONT = 'Times New Roman';
+const pt = (size: number) => size * 2; // docx sizes are half-points
+
+const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
+const LINE = { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 };
+
+interface RunStyle { size?: number; bold?: boolean; italics?: boolean }
+const run = (text: string, style: RunStyle = {}) => new TextRun({ text, font: FONT, size: pt(style.size ?? 14), bold: style.bold ?? false, italics: style.italics ?? false });
+const centred = (text: string, style: RunStyle = {}, extra: Partial<ConstructorParameters<typeof Paragraph>[0] & object> = {}) =>
+  new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 0, after: 0 }, children: text ? [run(text, style)] : [], ...extra });
+/** a short rule under a header line: a bottom border on an empty paragraph narrowed by indents */
+const rule = (cellWidth: number, length: number) => new Paragraph({ spacing: { before: 0, after: 120 }, indent: { left: Math.round((cellWidth - length) / 2), right: Math.round((cellWidth - length) / 2) }, border: { top: LINE }, children: [] });
+const cell = (width: number, children: Paragraph[]) => new TableCell({ width: { size: width, type: WidthType.DXA }, borders: { top: NONE, bottom: NONE, left: NONE, right: NONE }, children });
+
+function header(doc: ReportDocument): Table {
+  const left = Math.round(CONTENT * 0.42);
+  const right = CONTENT - left;
+  const leftCell = [
+    ...(doc.parentAgency ? [centred(doc.parentAgency, { size: 12 })] : []),
+    centred(doc.agency, { size: 12, bold: true }),
+    rule(left, 1200),
+    centred(doc.number, { size: 13 }),
+  ];
+  const rightCell = [
+    centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { size: 12, bold: true }),
+    centred('Độc lập - Tự do - Hạnh phúc', { size: 13, bold: true }),
+    rule(right, 3300),
+    centred(doc.placeDate, { size: 13, italics: true }),
+  ];
+  return new Table({ width: { size: CONTENT, type: WidthType.DXA }, columnWidths: [left, right], borders: NO_BORDERS, rows: [new TableRow({ children: [cell(left, leftCell), cell(right, rightCell)] })] });
+}
+
+function bodyTable(block: Extract<Block, { kind: 'table' }>): Table {
+  const total = block.columns.reduce((s, c) => s + c.width, 0);
+  const widths = block.columns.map((c) => Math.floor((c.width / total) * CONTENT));
+  const align = (a?: string) => (a === 'center' ? AlignmentType.CENTER : a === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT);
+  const row = (cells: string[], style: RunStyle, header = false) =>
+    new TableRow({
+      tableHeader: header,
+      cantSplit: true,
+      children: cells.map((text, i) => new TableCell({ width: { size: widths[i]!, type: WidthType.DXA }, verticalAlign: VerticalAlign.CENTER, margins: { left: 60, right: 60, top: 30, bottom: 30 }, children: [new Paragraph({ alignment: header ? AlignmentType.CENTER : align(block.columns[i]?.align), spacing: { before: 0, after: 0 }, children: [run(text, style)] })] })),
+    });
+  const rows = [row(block.columns.map((c) => c.title), { size: 12, bold: true }, true), ...block.rows.map((r) => row(r, { size: 12 }))];
+  if (block.totalRow) rows.push(row(block.totalRow, { size: 12, bold: true }));
+  return new Table({ width: { size: CONTENT, type: WidthType.DXA }, columnWidths: widths, rows });
+}
+
+function body(blocks: Block[]): Array<Paragraph | Table> {
+  return blocks.map((b) => {
+    switch (b.kind) {
+      case 'heading':
+        return new Paragraph({ alignment: AlignmentType.JUSTIFIED, indent: { firstLine: 720 }, spacing: { before: 120, after: 60 }, keepNext: true, children: [run(b.text, { bold: true })] });
+      case 'caption':
+        return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 120, after: 60 }, keepNext: true, children: [run(b.text, { size: 13, bold: true, italics: true })] });
+      case 'paragraph':
+        return new Paragraph({ alignment: AlignmentType.JUSTIFIED, indent: { firstLine: 720 }, spacing: { before: 0, after: 120, line: 288 }, children: [run(b.text)] });
+      case 'table':
+        return bodyTable(b);
+    }
+  });
+}
+
+function signature(doc: ReportDocument): Table {
+  const left = Math.round(CONTENT * 0.5);
+  const right = CONTENT - left;
+  const items = doc.recipients.map((r, i) => new Paragraph({ spacing: { before: 0, after: 0 }, children: [run(`- ${r.replace(/[;.]$/, '')}${i === doc.recipients.length - 1 ? '.' : ';'}`, { size: 11 })] }));
+  const leftCell = [new Paragraph({ spacing: { before: 0, after: 0 }, children: [run('Nơi nhận:', { size: 12, bold: true, italics: true })] }), ...items];
+  const rightCell = [
+    ...(doc.signer.authority ? [centred(doc.signer.authority, { bold: true })] : []),
+    centred(doc.signer.title, { bold: true }),
+    centred('', {}, { spacing: { before: 0, after: 1300 } }),
+    centred(doc.signer.name, { bold: true }),
+  ];
+  return new Table({ width: { size: CONTENT, type: WidthType.DXA }, columnWidths: [left, right], borders: NO_BORDERS, rows: [new TableRow({ cantSplit: true, children: [cell(left, leftCell), cell(right, rightCell)] })] });
+}
+
+/** The DOCX file of `doc`. */
+export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
+  const document = new Document({
+    creator: 'VHCV e-learning',
+    title: `${doc.title} ${doc.subject}`,
+    styles: { default: { document: { run: { font: FONT, size: pt(14) } } } },
+    sections: [
+      {
+        properties: { page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 } } },
+        children: [
+          header(doc),
+          ...(doc.draft ? [centred(`(${'DỰ THẢO'})`, { size: 12, italics: true }, { spacing: { before: 120, after: 0 } })] : []),
+          centred(doc.title, { bold: true }, { spacing: { before: 240, after: 0 } }),
+          centred(doc.subject, { bold: true }),
+          rule(CONTENT, 1800),
+          centred(doc.to, {}, { spacing: { before: 0, after: 240 } }),
+          ...body(doc.blocks),
+          new Paragraph({ spacing: { before: 120, after: 0 }, children: [] }),
+          signature(doc),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(document);
+}
