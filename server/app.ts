@@ -36,12 +36,16 @@ import { registerCampaignApiRoutes } from './campaigns/api-routes';
 import { registerOverrideRoutes } from './campaigns/override-routes';
 import { registerExemptionRoutes } from './campaigns/exemption-routes';
 import { registerCampaignPageRoutes } from './campaigns/page-routes';
+import { registerCertificateRoutes } from './certificates/routes';
+import { registerCertificateZipRoutes } from './certificates/zip-routes';
+import { registerCertificateSettingsRoutes } from './certificates/settings-routes';
+import { registerVerifyRoutes } from './certificates/verify-routes';
 
 /** The repository root (this file runs from dist/server). */
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 
 /** Every domain's routes, in one list: the router-walk test sees them all. */
-export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes];
+export const routeModules = [registerAuthRoutes, registerHomeRoutes, registerUnitRoutes, registerImportRoutes, registerOfficerRoutes, registerRecoveryRoutes, registerInvitationRoutes, registerAdminRoutes, registerPackageApiRoutes, registerPackageRoutes, registerContentRoutes, registerLearningRoutes, registerLearningApiRoutes, registerAuthoringRoutes, registerPlaybackRoutes, registerPlaybackReportRoutes, registerAccountRoutes, registerCampaignApiRoutes, registerOverrideRoutes, registerExemptionRoutes, registerCampaignPageRoutes, registerCertificateZipRoutes, registerCertificateSettingsRoutes, registerCertificateRoutes, registerVerifyRoutes];
 
 export function createApp(services: Services): express.Express {
   const app = express();

@@ -27,9 +27,10 @@ import { invitationJob } from './auth/invitation-jobs';
 import { startCampaigns } from './campaigns';
 import { seedDemoPlan } from './demo/plan';
 import { startCertificates } from './certificates';
+import { certificateZipJob } from './certificates/jobs';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
-export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob];
+export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, certificateZipJob];
 
 export interface Platform {
   app: express.Express;
