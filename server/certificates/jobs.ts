@@ -30,7 +30,7 @@ export const certificateZipJob = defineJobKind<ZipJobData, ZipJobProgress, ZipJo
   failureId: 'certificate_zip_failed',
   attempts: 2,
   concurrency: 1,
-  limits: { perOwner: 2, global: 6, refusal: () => new AppError(429, 'certificate_zip_busy') },
+  limits: { perOwner: 3, global: 10, refusal: () => new AppError(429, 'certificate_zip_busy') },
   // the file is kept a day (JOB_FILE_LIFETIME_MS), and so is its page
   retentionMs: 24 * 3600_000,
   async handle(run, services) {

@@ -16,6 +16,7 @@ import { packageCases } from './cases-packages';
 import { playbackCases } from './cases-playback';
 import { ACCOUNT_PUBLIC_ROUTES, accountCases } from './cases-accounts';
 import { campaignCases } from './cases-campaigns';
+import { CERTIFICATE_PUBLIC_ROUTES, certificateCases } from './cases-certificates';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -54,6 +55,7 @@ export const PUBLIC_ROUTES = new Set([
   'GET /password/reset',
   'POST /password/reset',
   ...ACCOUNT_PUBLIC_ROUTES,
+  ...CERTIFICATE_PUBLIC_ROUTES,
 ]);
 
 let serial = 0;
@@ -97,6 +99,7 @@ async function invitationJobOf(w: World, s: Scope, actor: Actor): Promise<string
 
 export const CASES: Case[] = [
   ...learningCases,
+  ...certificateCases,
   ...authoringCases,
   ...contentCases,
   ...packageCases,
