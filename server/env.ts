@@ -53,6 +53,8 @@ const schema = z.object({
    * A whole office often shares one address (NAT), so this only slows password spraying.
    */
   SIGN_IN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Look-ups of the public certificate verification page (/verify/<code>) per client address and minute. */
+  VERIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Largest accepted upload (officer lists), in MB. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
   /**

@@ -30,9 +30,13 @@ import { seedDemoPlan } from './demo/plan';
 import { REMINDER_JOB_KINDS, scheduleReminders } from './reminders/jobs';
 import { startCertificates } from './certificates';
 import { meteredMailer } from './metrics/mailer';
+import { certificateZipJob } from './certificates/jobs';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
 export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, ...REMINDER_JOB_KINDS];
+
+/** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
+export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, certificateZipJob];
 
 export interface Platform {
   app: express.Express;

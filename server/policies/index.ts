@@ -48,6 +48,12 @@ export interface ModuleViewRef {
   home: UnitRef | null;
 }
 
+/** A certificate as rules see it: whose it is and the unit whose register numbers it. */
+export interface CertificateRef {
+  officerId: Types.ObjectId;
+  unit: UnitRef;
+}
+
 /** What the actor's own account is (for self-service actions). */
 export interface AccountRef {
   id: string;
@@ -131,6 +137,14 @@ interface Subjects {
   'dashboard.export': UnitRef;
   /** remind now ("Nhắc nhở") the officers of this unit's subtree who have not completed */
   'reminder.send': UnitRef;
+  /** see and download a certificate */
+  'certificate.view': CertificateRef;
+  /** list the certificates of this unit's subtree and download them as one ZIP */
+  'certificate.list': UnitRef;
+  /** revoke or re-issue a certificate */
+  'certificate.revoke': CertificateRef;
+  /** edit the installation's certificate template */
+  'certificate.settings': null;
 }
 
 export type Action = keyof Subjects;
@@ -244,6 +258,15 @@ const rules: RuleSet = {
   'dashboard.export': { coordinator: inSubtree, manager: inSubtree },
   // the unit head chases their own people as the coordinator does (issue #12)
   'reminder.send': { coordinator: inSubtree, manager: inSubtree },
+  // one's own certificate, or any of the subtree for those who report on it
+  'certificate.view': {
+    coordinator: (actor, certificate) => sameId(actor.officerId, certificate.officerId) || inSubtree(actor, certificate.unit),
+    manager: (actor, certificate) => sameId(actor.officerId, certificate.officerId) || inSubtree(actor, certificate.unit),
+    officer: (actor, certificate) => sameId(actor.officerId, certificate.officerId),
+  },
+  'certificate.list': { coordinator: inSubtree, manager: inSubtree },
+  'certificate.revoke': { coordinator: (actor, certificate) => inSubtree(actor, certificate.unit) },
+  'certificate.settings': {},
 };
 
 /** True when `actor` may do `action` on `subject`. */
@@ -265,6 +288,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   const learn = actor.officerId !== null;
   if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewReports: true };
   if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewDashboards: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewCertificates: true, certificateSettings: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
@@ -281,5 +305,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
     viewExemptions: at('exemption.list', home),
     viewReports: actor.role !== 'officer' && at('report.view', home),
     viewDashboards: at('dashboard.view', home),
+    viewCertificates: learn || at('certificate.list', home),
+    certificateSettings: can(actor, 'certificate.settings', null),
   };
 }

@@ -19,6 +19,7 @@ import { campaignCases } from './cases-campaigns';
 import { reportCases } from './cases-reports';
 import { dashboardCases } from './cases-dashboards';
 import { reminderCases } from './cases-reminders';
+import { CERTIFICATE_PUBLIC_ROUTES, certificateCases } from './cases-certificates';
 import type { Actor, Scope, World } from './fixture';
 
 export interface MatrixRequest {
@@ -62,6 +63,7 @@ export const PUBLIC_ROUTES = new Set([
   'GET /password/reset',
   'POST /password/reset',
   ...ACCOUNT_PUBLIC_ROUTES,
+  ...CERTIFICATE_PUBLIC_ROUTES,
 ]);
 
 let serial = 0;
@@ -105,6 +107,7 @@ async function invitationJobOf(w: World, s: Scope, actor: Actor): Promise<string
 
 export const CASES: Case[] = [
   ...learningCases,
+  ...certificateCases,
   ...authoringCases,
   ...contentCases,
   ...packageCases,

@@ -79,6 +79,7 @@ export const vi = {
   certificates_cli_usage: 'Cách dùng: npm run certificates -- --unit MÃ_ĐƠN_VỊ --year NĂM --out TỆP.zip   hoặc   npm run certificates -- --backfill',
   certificates_cli_done: 'Đã ghi {count} giấy chứng nhận vào {file}',
   certificates_cli_backfilled: 'Đã cấp bổ sung {count} giấy chứng nhận',
+  certificates_cli_failed: 'Không xuất được giấy chứng nhận: {reason}',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -161,4 +162,5 @@ export const en: Record<keyof typeof vi, string> = {
   certificates_cli_usage: 'Usage: npm run certificates -- --unit UNIT_CODE --year YEAR --out FILE.zip   or   npm run certificates -- --backfill',
   certificates_cli_done: 'Wrote {count} certificates to {file}',
   certificates_cli_backfilled: 'Issued {count} missing certificates',
+  certificates_cli_failed: 'Could not export the certificates: {reason}',
 };
