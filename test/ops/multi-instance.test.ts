@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose, { type Connection } from 'mongoose';
+import { connectDatabase } from '../../server/db/connect';
 import { createAccount } from '../../server/users/service';
 import { officerModel } from '../../server/officers/model';
 import { killAll, Proc, startEngineProcess, type EngineProc } from '../engine/engine-process';
@@ -250,4 +251,21 @@ describe('ops: two app instances behind nginx on the standalone engine', functio
     expect((await officer.get(`/learn/attempts/${attemptId}`)).text).to.contain('Chúc mừng, bạn đã đạt!');
   });
 
+
+  it('docs/deployment.md section 7 on this topology: npm run backup against the standalone engine at MONGODB_URI, restore, the data is there', async () => {
+    const archive = path.join(dir, 'sao-luu-nhieu-may.zip');
+    const env = { ...process.env, MONGODB_URI: engine.uri, DATA_DIR: path.join(dir, 'shared'), PACKAGES_DIR: path.join(dir, 'shared', 'packages'), LOG_LEVEL: 'silent' };
+    execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'backup.js'), '--out', archive], { env, stdio: 'pipe' });
+    const restored = path.join(dir, 'khoi-phuc');
+    execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'restore.js'), archive, '--data-dir', restored], { stdio: 'pipe' });
+    const copy = await connectDatabase({ dataDir: restored });
+    try {
+      expect(await officerModel(copy.connection).countDocuments({ code: /^NM-/ })).to.equal(await officerModel(db).countDocuments({ code: /^NM-/ }));
+      expect(await copy.connection.collection('quiz_attempts').countDocuments({ status: 'submitted' })).to.equal(1);
+    } finally {
+      await copy.close();
+    }
+    // the uploaded package came along (it lies under the shared DATA_DIR)
+    expect(fs.readdirSync(path.join(restored, 'packages')).length).to.be.greaterThan(0);
+  });
 });
