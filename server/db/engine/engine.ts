@@ -3,6 +3,9 @@
  * background duties (TTL deletion, idle cursor expiry, transaction time limit,
  * checkpoints). Commands (./commands) read and change this state.
  */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { DataDir, type DataDirStats } from './storage';
 import { Catalog, splitNs } from './catalog/catalog';
 import { ChangeSet } from './catalog/oplog';
@@ -81,6 +84,19 @@ export class Engine {
     engine.timers.push(setInterval(() => engine.housekeeping(), 1000).unref());
     engine.scheduleTtl();
     return engine;
+  }
+
+  /**
+   * An online backup: the state as of this call (every write acknowledged before it, and
+   * possibly some in flight) written as a fresh data directory under <data dir>/backups/,
+   * while writes go on. Returns its path; the caller packs it and removes it.
+   */
+  async backup(): Promise<{ dir: string; records: number; bytes: number }> {
+    const records = this.catalog.snapshotRecords();
+    const root = path.join(this.storage.dir, 'backups');
+    await fsp.mkdir(root, { recursive: true, mode: 0o700 });
+    const dir = path.join(root, `backup-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`);
+    return { dir, ...(await this.storage.writeCopy(records(), dir)) };
   }
 
   /** The storage's counters (journal bytes, syncs, checkpoints) for serverStatus and /metrics. */

@@ -18,6 +18,12 @@ export const vi = {
   restore_target_live: 'Không khôi phục: thư mục {dir} đang được một cơ sở dữ liệu đang chạy sử dụng (có khóa LOCK). Hãy khôi phục vào một thư mục mới',
   restore_archive_invalid: 'Tệp sao lưu không hợp lệ hoặc bị hỏng: {reason}',
   restore_done: 'Đã khôi phục vào {dir}. Đặt DATA_DIR={dir} rồi khởi động nền tảng',
+  backup_usage: 'Cách dùng: npm run backup -- --out TỆP.zip [--data-dir THƯ_MỤC]',
+  restore_usage: 'Cách dùng: npm run restore -- TỆP.zip --data-dir THƯ_MỤC_MỚI',
+  backup_failed: 'Sao lưu không thành công: {reason}',
+  restore_failed: 'Khôi phục không thành công: {reason}',
+  backup_not_engine: 'Cơ sở dữ liệu tại MONGODB_URI là MongoDB thật: hãy sao lưu bằng mongodump (xem docs/deployment.md), rồi sao lưu riêng thư mục gói nội dung và tệp',
+  backup_out_exists: 'Không sao lưu: tệp {file} đã tồn tại. Hãy chọn tên tệp khác',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -39,4 +45,10 @@ export const en: Record<keyof typeof vi, string> = {
   restore_target_live: 'Not restoring: directory {dir} is in use by a running database (it has a LOCK). Restore into a new directory',
   restore_archive_invalid: 'The backup file is invalid or damaged: {reason}',
   restore_done: 'Restored into {dir}. Set DATA_DIR={dir} and start the platform',
+  backup_usage: 'Usage: npm run backup -- --out FILE.zip [--data-dir DIR]',
+  restore_usage: 'Usage: npm run restore -- FILE.zip --data-dir NEW_DIR',
+  backup_failed: 'Backup failed: {reason}',
+  restore_failed: 'Restore failed: {reason}',
+  backup_not_engine: 'The database at MONGODB_URI is a real MongoDB: back it up with mongodump (see docs/deployment.md), and the packages and files separately',
+  backup_out_exists: 'Not backing up: file {file} already exists. Choose another name',
 };

@@ -64,6 +64,19 @@ export const serverStatus: CommandDef = {
   },
 };
 
+/**
+ * `{vhcvBackup: 1}` (this engine only; MongoDB answers CommandNotFound): writes the state as
+ * of now into a new directory under the engine's own data directory — never a path the
+ * client names — and answers it, for `npm run backup` on the same machine to pack.
+ */
+export const vhcvBackup: CommandDef = {
+  fields: [],
+  async run(ctx) {
+    const { dir, records, bytes } = await ctx.engine.backup();
+    return { dir, records, bytes, ok: 1 };
+  },
+};
+
 export const endSessions: CommandDef = {
   fields: [],
   run(ctx) {

@@ -20,7 +20,7 @@ const COMMANDS: Record<string, CommandDef> = {
   create: ddl.create, drop: ddl.drop, dropDatabase: ddl.dropDatabase, renameCollection: ddl.renameCollection,
   createIndexes: ddl.createIndexes, collMod: ddl.collMod, listIndexes: ddl.listIndexes, dropIndexes: ddl.dropIndexes,
   listCollections: ddl.listCollections, listDatabases: ddl.listDatabases,
-  hello: admin.hello, isMaster: admin.isMaster, ping: admin.ping, buildInfo: admin.buildInfo, serverStatus: admin.serverStatus,
+  hello: admin.hello, isMaster: admin.isMaster, ping: admin.ping, buildInfo: admin.buildInfo, serverStatus: admin.serverStatus, vhcvBackup: admin.vhcvBackup,
   endSessions: admin.endSessions, commitTransaction: admin.commitTransaction, abortTransaction: admin.abortTransaction,
   setParameter: admin.setParameter, fsync: admin.fsync, getParameter: admin.getParameter, dbStats: admin.dbStats, connectionStatus: admin.connectionStatus,
 };

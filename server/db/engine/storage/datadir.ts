@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { encodeRecords, parseName, snapshotName } from './format';
+import { encodeHeader, encodeRecords, journalName, parseName, snapshotName } from './format';
 import { fsyncDir, ownerOnly, unlinkIfExists } from './fsutil';
 import { JournalWriter } from './journal';
 import { DirLock } from './lock';
@@ -237,6 +237,26 @@ export class DataDir {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * Writes `records` (a state frozen by the caller) as a new data directory `target`, which
+   * must not exist: snapshot 1 plus journal 1 holding only its header, as recovery expects.
+   * Used for online backups: the live directory's files are never touched.
+   */
+  async writeCopy(records: Iterable<Buffer>, target: string): Promise<{ records: number; bytes: number }> {
+    await fsp.mkdir(target, { mode: 0o700 });
+    const w = await writeSnapshot(target, 1, records, this.log);
+    await fsp.rename(w.tempPath, join(target, snapshotName(1)));
+    const journal = await fsp.open(join(target, journalName(1)), 'wx', 0o600);
+    try {
+      await journal.writeFile(encodeHeader('journal', 1));
+      await journal.sync();
+    } finally {
+      await journal.close();
+    }
+    await fsyncDir(target);
+    return { records: w.count, bytes: w.fileBytes };
   }
 
   /** Waits for a running checkpoint and pending flushes, closes files, releases the lock. Idempotent. */

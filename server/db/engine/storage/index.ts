@@ -4,6 +4,7 @@
  * Knows nothing about documents; imports only node built-ins.
  */
 export { DataDir } from './datadir';
+export { lockHolder } from './lock';
 export type { DataDirOptions, DataDirStats, RecoveryStats } from './datadir';
 export { MAX_PAYLOAD } from './format';
 export { salvageDir } from './salvage';

@@ -58,6 +58,24 @@ const lockedError = (dir: string, pid: number | string, extra = ''): Error =>
       `data directory ${dir} is locked by process PID ${pid}${extra}`,
   );
 
+/**
+ * The pid of the live process holding `dir`'s LOCK, or null when there is no LOCK or its
+ * holder is gone (restore uses it to refuse a directory a running engine owns).
+ */
+export function lockHolder(dir: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, LOCK_NAME), 'utf8');
+  } catch {
+    return null;
+  }
+  const [pidText = '', start = ''] = text.split('\n');
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  const current = startTimeOf(pid);
+  return start !== '' && current !== null && current !== start ? null : pid;
+}
+
 /** Held lock on a directory; release() removes the LOCK file if it is still ours. */
 export class DirLock {
   private released = false;
