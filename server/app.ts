@@ -16,6 +16,7 @@ import { requestLogger } from './http/logging';
 import { publicEndpoint } from './http/route';
 import { viewLocals } from './http/views';
 import { loadAssets } from './http/assets';
+import { serviceWorker } from './http/offline';
 import { registerAuthRoutes } from './auth/routes';
 import { registerHomeRoutes } from './home/routes';
 import { registerUnitRoutes } from './units/routes';
@@ -86,6 +87,8 @@ export function createApp(services: Services): express.Express {
   app.use('/static/vendor', express.static(path.join(ROOT_DIR, 'node_modules', 'squire-rte', 'dist'), { index: false }));
   app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: services.config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
 
+  /** The installable app's service worker (its scope is the whole site, hence the root path). */
+  app.get('/sw.js', publicEndpoint(serviceWorker(ROOT_DIR, assets)));
   /** The process is up. */
   app.get(
     '/healthz',

@@ -44,6 +44,7 @@ const EVERY_ROLE = { admin: BOTH, coordinator: BOTH, manager: BOTH, officer: BOT
 /** Routes anyone may call; the walk checks they are declared public, and nothing else is. */
 export const PUBLIC_ROUTES = new Set([
   'GET /healthz',
+  'GET /sw.js',
   'GET /readyz',
   'GET /login',
   'POST /login',
