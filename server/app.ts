@@ -14,6 +14,8 @@ import { errorHandler, notFoundHandler } from './http/errors';
 import { requestLogger } from './http/logging';
 import { publicEndpoint } from './http/route';
 import { viewLocals } from './http/views';
+import { loadAssets } from './http/assets';
+import { serviceWorker } from './http/offline';
 import { registerAuthRoutes } from './auth/routes';
 import { registerHomeRoutes } from './home/routes';
 import { registerUnitRoutes } from './units/routes';
@@ -92,10 +94,16 @@ export function createApp(services: Services): express.Express {
   // officers on slow mobile data: pages, scripts and styles go gzip- or brotli-compressed
   // (compressible types only; a few hundred bytes are not worth it)
   app.use(compression({ threshold: 1024 }));
+  // content-hashed, immutable, precompressed static files; views name them with asset('/static/…')
+  const assets = loadAssets(ROOT_DIR);
+  app.locals['asset'] = assets.url;
+  app.use('/static/h', assets.middleware);
   // the lesson editor (squire-rte's browser build), served from node_modules: no CDN
   app.use('/static/vendor', express.static(path.join(ROOT_DIR, 'node_modules', 'squire-rte', 'dist'), { index: false }));
   app.use('/static', express.static(path.join(ROOT_DIR, 'public'), { maxAge: services.config.NODE_ENV === 'production' ? '1d' : 0, index: false }));
 
+  /** The installable app's service worker (its scope is the whole site, hence the root path). */
+  app.get('/sw.js', publicEndpoint(serviceWorker(ROOT_DIR, assets)));
   /** The process is up. */
   app.get(
     '/healthz',

@@ -103,6 +103,8 @@ export function registerLearningRoutes(router: Router, services: Services): void
       const next = nextItem(version, item.key);
       const common = { moduleId: id, moduleTitle: version.content.title, percent: progress.percent, next: next && presentItem(next, id, progress.doneItems), done: progress.doneItems.includes(item.key) };
       if (item.kind === 'lesson') {
+        // the service worker keeps pages marked so for offline reading (public/sw.js); quiz pages never are
+        ctx.res.set('X-Offline-Reading', 'lesson');
         return ctx.res.render('learn/lesson', { title: 'learn_lesson_title', ...common, lesson: { key: item.key, title: item.title, body: item.body, attachments: item.attachments ?? [] } });
       }
       if (item.kind === 'package') {

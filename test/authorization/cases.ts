@@ -48,6 +48,7 @@ const EVERY_ROLE = { admin: BOTH, coordinator: BOTH, manager: BOTH, officer: BOT
 /** Routes anyone may call; the walk checks they are declared public, and nothing else is. */
 export const PUBLIC_ROUTES = new Set([
   'GET /healthz',
+  'GET /sw.js',
   'GET /readyz',
   // the API description (server/apidocs): what the API looks like is not a secret
   'GET /api/v1/openapi.json',

@@ -9,6 +9,7 @@
  * 500 bcrypt checks to the setup). Every request carries the next officer's cookie, so the
  * 50 connections always act for different officers and all 500 are served in turn.
  */
+import http from 'node:http';
 import { SESSION_COOKIE } from '../../../server/auth/session';
 import { signSession } from '../../../server/auth/tokens';
 import { createOfficerAccounts, type BenchAccount } from './accounts';
@@ -25,10 +26,32 @@ const MIN_RATIO = 1 / 5;
 
 let officers: Array<BenchAccount & { cookie: string }> = [];
 
-/** The same settings for the page and the ceiling; the next officer's cookie on every request. */
-function loadOptions(): LoadOptions {
+/** The bytes of a GET as they travel (fetch would decompress them) and their Content-Encoding. */
+function wireSize(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** What a phone's browser sends: the page comes back compressed (brotli) — the variant that costs the server compression work. */
+const BROWSER_ENCODINGS = { 'accept-encoding': 'gzip, deflate, br' };
+/** A compressed page may cost at most this much more server CPU than the same page sent plain (issue #15). */
+const MAX_COMPRESSION_CPU_RATIO = 1.25;
+
+/**
+ * The same settings for the page and the ceiling; the next officer's cookie on every
+ * request, plus `extra` headers (autocannon itself sends no Accept-Encoding: by default
+ * the page is measured uncompressed).
+ */
+function loadOptions(extra: Record<string, string> = {}): LoadOptions {
   let k = 0;
-  const next = (): { headers: Record<string, string> } => ({ headers: officers.length ? { cookie: officers[k++ % officers.length]!.cookie } : {} });
+  const next = (): { headers: Record<string, string> } => ({ headers: { ...extra, ...(officers.length ? { cookie: officers[k++ % officers.length]!.cookie } : {}) } });
   return { method: 'GET', path: '/', connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, next };
 }
 
@@ -90,5 +113,14 @@ export const homeSection: Section = {
       ceiling ? verdict(r.rps / ceiling.rps >= MIN_RATIO) : '—',
     ]);
     targets.push(['↳ context: Moodle 4.5 student dashboard (design §8)', '217 ms CPU per request', '—']);
+
+    // the same page as a phone asks for it: compressed on the fly by the compression middleware
+    const { bytes: wire, encoding } = await wireSize(`${server.base}/`, { cookie: probe.cookie, ...BROWSER_ENCODINGS });
+    const c = await runLoad(server, loadOptions(BROWSER_ENCODINGS));
+    ctx.log(`home page, Accept-Encoding br: ${describe(c)}, ${encoding} ${wire} B`);
+    rows.push(['Home page', `Same, with Accept-Encoding: gzip, deflate, br (${encoding}, ${(wire / 1024).toFixed(1)} KB on the wire): requests/s`, int(c.rps)]);
+    rows.push(['Home page', 'Compressed: server CPU per page, ms (cores busy: server / load generator)', `${ms(c.cpuMsPerRequest)} (${c.serverCores.toFixed(2)} / ${c.clientCores.toFixed(2)})`]);
+    const ratio = c.cpuMsPerRequest / r.cpuMsPerRequest;
+    targets.push([`Server CPU per page with compression ≤ ${MAX_COMPRESSION_CPU_RATIO}× without (same run)`, `${ms(c.cpuMsPerRequest)} / ${ms(r.cpuMsPerRequest)} ms = ${ratio.toFixed(2)}×`, verdict(ratio <= MAX_COMPRESSION_CPU_RATIO && c.errors + c.non2xx === 0)]);
   },
 };
