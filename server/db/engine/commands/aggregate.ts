@@ -16,6 +16,7 @@ import { collationOf } from './read';
 import { parseCollation, withCollation, type Collator } from '../query/collation';
 import { EngineError, errors, isEngineError } from '../errors';
 import { refuseUnsupportedPipeline } from '../query/refusals';
+import { checkWriteStage, runMerge, runOut, WRITE_STAGES } from './aggregate-out';
 
 const SUPPORTED_STAGES = new Set([
   '$match', '$group', '$project', '$addFields', '$set', '$unset', '$sort', '$limit', '$skip', '$unwind', '$lookup',
@@ -23,7 +24,7 @@ const SUPPORTED_STAGES = new Set([
   '$unionWith', '$graphLookup', '$redact', '$setWindowFields', '$densify', '$fill',
 ]);
 /** Real MongoDB stages this engine does not run: refused with a message that names them. */
-const KNOWN_UNSUPPORTED = new Set(['$out', '$merge', '$geoNear', '$search', '$searchMeta', '$vectorSearch', '$changeStream', '$collStats', '$indexStats', '$currentOp', '$listSessions', '$listLocalSessions', '$planCacheStats', '$listSearchIndexes', '$changeStreamSplitLargeEvent', '$shardedDataDistribution']);
+const KNOWN_UNSUPPORTED = new Set(['$geoNear', '$search', '$searchMeta', '$vectorSearch', '$changeStream', '$collStats', '$indexStats', '$currentOp', '$listSessions', '$listLocalSessions', '$planCacheStats', '$listSearchIndexes', '$changeStreamSplitLargeEvent', '$shardedDataDistribution']);
 
 function checkStages(pipeline: Document[], databaseLevel: boolean): void {
   for (const [i, stage] of pipeline.entries()) {
@@ -34,6 +35,7 @@ function checkStages(pipeline: Document[], databaseLevel: boolean): void {
       if (databaseLevel && i === 0) continue;
       throw new EngineError(40602, 'Location40602', '$documents is only valid as the first stage in a pipeline run on the database ({aggregate: 1})');
     }
+    if (WRITE_STAGES.has(name)) continue;
     if (KNOWN_UNSUPPORTED.has(name)) throw errors.notImplemented(`the aggregation stage ${name} is not supported by the embedded engine`);
     if (!SUPPORTED_STAGES.has(name)) {
       throw new EngineError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
@@ -163,7 +165,7 @@ export const aggregate: CommandDef = {
   fields: ['pipeline', 'cursor', 'allowDiskUse', 'explain', 'hint', 'collation', 'let', 'bypassDocumentValidation', 'fromMongos', 'needsMerge'],
   unsupported: ['let'],
   inTransaction: true,
-  run(ctx) {
+  async run(ctx) {
     const target = ctx.cmd.aggregate;
     const databaseLevel = target === 1;
     if (!databaseLevel && typeof target !== 'string') throw errors.typeMismatch("BSON field 'aggregate.aggregate' must be a collection name");
@@ -173,18 +175,26 @@ export const aggregate: CommandDef = {
     const cursorOpt = (ctx.cmd.cursor ?? (explain ? {} : undefined)) as Document | undefined;
     if (!cursorOpt || typeof cursorOpt !== 'object') throw errors.failedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
     checkStages(pipeline as Document[], databaseLevel);
+    checkWriteStage(ctx, pipeline as Document[]);
     refuseUnsupportedPipeline(pipeline);
     if (explain) {
       if (databaseLevel) throw errors.notImplemented('explain of a database-level aggregation is not supported by the embedded engine');
       return explainAggregate(ctx, target as string, pipeline as Document[]);
     }
+    // a final $out / $merge writes the results of the stages before it and answers an empty cursor
+    const last = (pipeline as Document[])[pipeline.length - 1];
+    const write = last && WRITE_STAGES.has(Object.keys(last)[0]) ? last : undefined;
+    const stages = write ? (pipeline as Document[]).slice(0, -1) : (pipeline as Document[]);
     let out: Document[];
     try {
-      out = databaseLevel ? runDatabasePipeline(ctx, pipeline as Document[]) : runPipeline(ctx, target as string, pipeline as Document[]);
+      out = databaseLevel ? runDatabasePipeline(ctx, stages) : runPipeline(ctx, target as string, stages);
     } catch (e) {
       if (isEngineError(e)) throw e;
       throw pipelineError(e as Error, pipeline as Document[]);
     }
+    if (write?.$out !== undefined) await runOut(ctx, write.$out, out);
+    if (write?.$merge !== undefined) await runMerge(ctx, write.$merge, out);
+    if (write) out = [];
     const docs = out.map((d) => toBson(d));
     const batchSize = cursorOpt.batchSize === undefined ? undefined : optionalInt({ ...ctx, cmd: cursorOpt }, 'batchSize');
     const cursor = ctx.engine.cursors.open(ns(ctx, databaseLevel ? '$cmd.aggregate' : (target as string)), docs, batchSize, ctx.session?.id ?? null);

@@ -22,6 +22,8 @@ export interface UpdateSpec {
   exactReplacement?: Document;
   arrayFilters?: Document[];
   filter: Document;
+  /** `$$name` variables of a pipeline update (`$merge` with a pipeline: `$$new`). */
+  variables?: Document;
 }
 
 
@@ -48,7 +50,7 @@ export function updateMatched(scope: WriteScope, name: string, match: Match, spe
   const oldExact = deserialize(match.buf, EXACT_DECODE);
   let next: Document;
   if (Array.isArray(spec.u)) {
-    next = retype(applyPipelineUpdate(match.doc, spec.u), oldExact) as Document;
+    next = retype(applyPipelineUpdate(match.doc, spec.u, spec.variables), oldExact) as Document;
   } else if (isReplacement(spec.u)) {
     const replacement = { ...(spec.exactReplacement ?? spec.u) };
     if ('_id' in spec.u && canonicalKey(spec.u._id) !== match.key) {

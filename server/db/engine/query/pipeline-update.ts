@@ -20,12 +20,12 @@ export function checkUpdatePipeline(pipeline: unknown[]): void {
   refuseUnsupportedPipeline(pipeline);
 }
 
-/** The document after the pipeline (promoted form). */
-export function applyPipelineUpdate(doc: Document, pipeline: Document[]): Document {
+/** The document after the pipeline (promoted form); `variables` are `$$name`s it may read (`$merge`'s `$$new`). */
+export function applyPipelineUpdate(doc: Document, pipeline: Document[], variables?: Document): Document {
   checkUpdatePipeline(pipeline);
   let out: Document | undefined;
   try {
-    out = new Aggregator(pipeline, { context: ENGINE_CONTEXT }).run([doc])[0] as Document | undefined;
+    out = new Aggregator(pipeline, { context: ENGINE_CONTEXT, variables }).run([doc])[0] as Document | undefined;
   } catch (e) {
     throw errors.badValue(`update pipeline failed: ${(e as Error).message}`);
   }
