@@ -33,10 +33,9 @@ import { meteredMailer } from './metrics/mailer';
 import { certificateZipJob } from './certificates/jobs';
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
-export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, ...REMINDER_JOB_KINDS];
+export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, ...REMINDER_JOB_KINDS, certificateZipJob];
 
 /** Every kind of background job the platform runs (the jobs' own clean-up is added by the runtime). */
-export const JOB_KINDS: readonly AnyJobKind[] = [officerImportJob, invitationJob, certificateZipJob];
 
 export interface Platform {
   app: express.Express;

@@ -56,8 +56,7 @@ const doneMessages: Record<CampaignDone, MessageId> = {
   audience_changed: 'campaign_done_audience_changed',
 };
 
-export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience';
-export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'remind';
+export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'remind';
 /** Extras of the campaign page: a message after an action, the stop question, a "Nhắc nhở" result. */
 export interface CampaignPageExtra {
   done?: CampaignDone;

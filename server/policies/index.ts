@@ -286,9 +286,7 @@ export function abilities(actor: Actor | null, home: UnitRef | null): Record<str
   if (!actor) return {};
   // learning needs an officer record: an admin without one has nothing to take
   const learn = actor.officerId !== null;
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewReports: true };
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewDashboards: true };
-  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewCertificates: true, certificateSettings: true };
+  if (actor.role === 'admin') return { learn, viewUnits: true, viewOfficers: true, createOfficers: true, importOfficers: true, authorContent: true, viewAudit: true, viewOutbox: true, manageAccounts: true, viewAccounts: true, viewCampaigns: true, viewExemptions: true, viewReports: true, viewDashboards: true, viewCertificates: true, certificateSettings: true };
   const at = <A extends Action>(action: A, subject: Subjects[A] | null) => subject !== null && can(actor, action, subject);
   return {
     learn,
