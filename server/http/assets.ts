@@ -50,9 +50,31 @@ export interface Assets {
   middleware(req: Request, res: Response, next: NextFunction): void;
 }
 
+/** The platform's static files (public/ and the editor), under /static/h/<hash>/…. */
 export function loadAssets(rootDir: string): Assets {
+  return hashedAssets(rootDir, assetFiles(rootDir), '/static');
+}
+
+/**
+ * The players' scripts on the content origin, under /player/h/<hash>/…: scorm-again's two
+ * bundles, h5p-standalone's main bundle and public/player (the frame script is assembled
+ * at run time and keeps its plain URL).
+ */
+export function playerAssetFiles(rootDir: string): AssetFile[] {
+  const modules = path.join(rootDir, 'node_modules');
+  const ours = ['h5p-player.js', 'scorm-player.js', 'storage-shim.js', 'player.css'].map((name) => ({ url: `/player/${name}`, file: path.join(rootDir, 'public', 'player', name) }));
+  return [
+    { url: '/player/scorm-again/scorm12.min.js', file: path.join(modules, 'scorm-again', 'dist', 'scorm12.min.js') },
+    { url: '/player/scorm-again/scorm2004.min.js', file: path.join(modules, 'scorm-again', 'dist', 'scorm2004.min.js') },
+    { url: '/player/h5p/main.bundle.js', file: path.join(modules, 'h5p-standalone', 'dist', 'main.bundle.js') },
+    ...ours,
+  ];
+}
+
+/** `files` (plain URLs under `prefix`) served under `${prefix}/h/<hash>/…` by the returned middleware, mounted there. */
+export function hashedAssets(rootDir: string, files: readonly AssetFile[], prefix: string): Assets {
   const byUrl = new Map<string, { file: string; hash: string; br: string | null; gz: string | null }>();
-  for (const { url, file } of assetFiles(rootDir)) {
+  for (const { url, file } of files) {
     if (!fs.existsSync(file)) continue;
     const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12);
     const copy = (encoding: 'br' | 'gz') => {
@@ -65,11 +87,11 @@ export function loadAssets(rootDir: string): Assets {
   return {
     url: (plain) => {
       const asset = byUrl.get(plain);
-      return asset ? `/static/h/${asset.hash}${plain.slice('/static'.length)}` : plain;
+      return asset ? `${prefix}/h/${asset.hash}${plain.slice(prefix.length)}` : plain;
     },
     middleware: (req, res, next) => {
       const match = /^\/([0-9a-f]{12})(\/.+)$/.exec(req.path);
-      const asset = match ? byUrl.get(`/static${match[2]}`) : undefined;
+      const asset = match ? byUrl.get(`${prefix}${match[2]}`) : undefined;
       // an old hash (a page cached across a release) gets nothing rather than new bytes under an immutable name
       if (!match || !asset || asset.hash !== match[1] || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
       const accepts = String(req.headers['accept-encoding'] ?? '');

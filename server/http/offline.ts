@@ -8,16 +8,19 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
-import { t } from '../i18n';
+import { t, type Locale } from '../i18n';
 import type { Assets } from './assets';
 
 /** What an officer's phone keeps to show pages without a connection. */
 const SHELL = ['/static/css/app.css', '/static/js/app.js', '/static/js/quiz.js', '/static/favicon.svg', '/static/icons/icon-192.png', '/static/manifest.webmanifest'];
 
+/** The notice is in Vietnamese: the worker has no session to read a language from. */
+const LOCALE: Locale = 'vi';
+
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function offlineHtml(assets: Assets): string {
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t('vi', 'offline_page_title'))} — ${escape(t('vi', 'app_name'))}</title><link rel="icon" href="${assets.url('/static/favicon.svg')}" type="image/svg+xml"><link rel="stylesheet" href="${assets.url('/static/css/app.css')}"></head><body><main id="main" class="container"><h1>${escape(t('vi', 'offline_page_title'))}</h1><p>${escape(t('vi', 'offline_page_body'))}</p><p><a class="button primary" href="">${escape(t('vi', 'offline_page_retry'))}</a></p></main></body></html>`;
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t(LOCALE, 'offline_page_title'))} — ${escape(t(LOCALE, 'app_name'))}</title><link rel="icon" href="${assets.url('/static/favicon.svg')}" type="image/svg+xml"><link rel="stylesheet" href="${assets.url('/static/css/app.css')}"></head><body><main id="main" class="container"><h1>${escape(t(LOCALE, 'offline_page_title'))}</h1><p>${escape(t(LOCALE, 'offline_page_body'))}</p><p><a class="button primary" href="">${escape(t(LOCALE, 'offline_page_retry'))}</a></p></main></body></html>`;
 }
 
 /** The handler of GET /sw.js. */

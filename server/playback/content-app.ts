@@ -32,6 +32,7 @@ import { ROOT_DIR } from '../app';
 import { commitHandler, xapiHandler } from './commit';
 import { sendPackageFile } from './files';
 import { playerPage } from './player';
+import { playerAssets } from './player-assets';
 
 /** The playback token in a content path, replaced in logs: a log line must not replay a learner's attempt. */
 export const redactToken = (urlPath: string) => urlPath.replace(/^\/(p|play|commit|xapi)\/[^/]+/, '/$1/…');
@@ -139,6 +140,8 @@ export function createContentApp(services: Services): express.Express {
   );
 
   const maxAge = config.NODE_ENV === 'production' ? '1d' : 0;
+  // the players' scripts under content-hashed URLs, immutable and precompressed (the player pages name these)
+  app.use('/player/h', playerAssets().middleware);
   // scorm-again's two browser bundles, and nothing else of node_modules
   const scormAgain = path.join(ROOT_DIR, 'node_modules', 'scorm-again', 'dist');
   for (const file of ['scorm12.min.js', 'scorm2004.min.js']) {

@@ -13,6 +13,7 @@ import { userModel, type User } from '../users/model';
 import { attemptModel, type PackageAttempt } from './model';
 import { launchData } from './scorm';
 import { verifyPlaybackToken } from './tokens';
+import { playerAssets } from './player-assets';
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -23,8 +24,8 @@ function page(title: string, body: string, scripts: string[] = []): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/player/player.css">
-${scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n')}
+<link rel="stylesheet" href="${playerAssets().url('/player/player.css')}">
+${scripts.map((src) => `<script src="${escapeHtml(playerAssets().url(src))}" defer></script>`).join('\n')}
 </head>
 ${body}
 </html>`;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { expect } from 'chai';
 import { compressedPath } from '../../server/http/assets';
+import { playerAssets } from '../../server/playback/player-assets';
 import { startTestPlatform, type TestPlatform } from '../http';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -78,5 +79,19 @@ describe('app: content-hashed, immutable, precompressed static files', function 
     expect(page).not.to.include('/static/vendor/');
     const vendor = await rawGet(`${tp.base}/static/vendor/squire.js`, 'identity');
     expect(vendor.status).to.equal(200);
+  });
+
+  it("the players' scripts on the content origin have hashed, immutable, precompressed URLs too; the plain ones still work", async () => {
+    const url = playerAssets().url('/player/scorm-again/scorm12.min.js');
+    expect(url).to.match(/^\/player\/h\/[0-9a-f]{12}\/scorm-again\/scorm12\.min\.js$/);
+    const source = fs.readFileSync(path.join(ROOT, 'node_modules/scorm-again/dist/scorm12.min.js'));
+    const reply = await rawGet(`${tp.contentBase}${url}`, 'gzip, br');
+    expect(reply.status).to.equal(200);
+    expect(reply.headers['cache-control']).to.equal('public, max-age=31536000, immutable');
+    expect(reply.headers['content-encoding']).to.equal('br');
+    expect(reply.body.equals(fs.readFileSync(compressedPath(ROOT, '/player/scorm-again/scorm12.min.js', 'br')))).to.equal(true);
+    expect(zlib.brotliDecompressSync(reply.body).equals(source)).to.equal(true);
+    expect((await rawGet(`${tp.contentBase}/player/scorm-again/scorm12.min.js`, 'identity')).body.equals(source)).to.equal(true);
+    expect(playerAssets().url('/player/h5p/main.bundle.js')).to.match(/^\/player\/h\/[0-9a-f]{12}\/h5p\/main\.bundle\.js$/);
   });
 });

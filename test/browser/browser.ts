@@ -50,6 +50,12 @@ export interface PageOptions {
   viewport?: { width: number; height: number };
   locale?: string;
   timezoneId?: string;
+  /**
+   * The platform's service worker (public/sw.js) is blocked unless a test asks for it:
+   * its own requests (precaching the shell) carry no frame, and a page answered from its
+   * cache would hide what the server sent.
+   */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 /** What went wrong inside a page: console errors, uncaught exceptions, CSP violations. */
@@ -67,6 +73,7 @@ export async function newPage(browser: Browser, options: PageOptions = {}): Prom
     viewport: options.viewport ?? PHONE,
     locale: options.locale ?? 'vi-VN',
     timezoneId: options.timezoneId ?? 'Asia/Ho_Chi_Minh',
+    serviceWorkers: options.serviceWorkers ?? 'block',
   });
   const page = await context.newPage();
   const problems: string[] = [];

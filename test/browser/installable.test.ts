@@ -25,7 +25,7 @@ describe('installable app: manifest, service worker, offline lessons (Chromium)'
     [browser, tp] = await Promise.all([launchBrowser(), startTestPlatform('browser-installable', { DEMO_DATA: 'on', STARTER_CONTENT: 'on' })]);
     const starter = (await moduleModel(tp.platform.services.db).findOne({ code: 'VHCV-GIAO-TIEP' }).lean<LearningModule>())!;
     moduleId = starter._id.toHexString();
-    page = await newPage(browser, { viewport: PHONE });
+    page = await newPage(browser, { viewport: PHONE, serviceWorkers: 'allow' });
   });
   after(async () => {
     await browser?.close();

@@ -199,7 +199,7 @@ describe('package playback in a real browser (Chromium)', function () {
     const account = await tp.platform.services.db.collection('users').findOne({ username: 'officer.a' });
     const victim = (await attempts().findOne({ accountId: account!['_id'], packageId: scorm2004._id }).lean<PackageAttempt>())!;
     const hostile = await storeBytes(tp, people, await hostilePackage(tp.base, victim._id.toHexString()), `doc-hai-${bypassCSP}.zip`);
-    const page = bypassCSP ? await (await browser.newContext({ bypassCSP: true, viewport: DESKTOP })).newPage() : await newPage(browser, { viewport: DESKTOP });
+    const page = bypassCSP ? await (await browser.newContext({ bypassCSP: true, viewport: DESKTOP, serviceWorkers: 'block' })).newPage() : await newPage(browser, { viewport: DESKTOP });
     await signIn(page, 'officer.b');
     const cookies = await page.context().cookies(tp.base);
     expect(cookies.map((c) => c.name), 'the officer is signed in').to.include(SESSION_COOKIE);

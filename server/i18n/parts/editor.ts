@@ -1,7 +1,5 @@
 /** Messages of the lesson editor (WYSIWYG, pasted images, .docx import) and the installable app; English has the same keys. */
 export const vi = {
-  editor_label: 'Nội dung bài học (soạn như trong Word)',
-  editor_hint: 'Có thể dán trực tiếp từ Word hoặc LibreOffice: tiêu đề, danh sách, chữ đậm/nghiêng, bảng và hình ảnh được giữ lại. Hình dán vào được lưu thành tệp đính kèm của bài học khi bấm Lưu.',
   editor_heading: 'Tiêu đề',
   editor_subheading: 'Tiêu đề nhỏ',
   editor_paragraph: 'Đoạn văn',
@@ -28,8 +26,6 @@ export const vi = {
 };
 
 export const en: Record<keyof typeof vi, string> = {
-  editor_label: 'Lesson content (edit as in Word)',
-  editor_hint: 'You can paste straight from Word or LibreOffice: headings, lists, bold/italic, tables and images are kept. Pasted images are stored as the lesson\'s attachments when you press Save.',
   editor_heading: 'Heading',
   editor_subheading: 'Subheading',
   editor_paragraph: 'Paragraph',
