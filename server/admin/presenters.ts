@@ -29,6 +29,7 @@ export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> =
   { value: 'campaign.', label: 'audit_prefix_campaign' },
   { value: 'override.', label: 'audit_prefix_override' },
   { value: 'exemption.', label: 'audit_prefix_exemption' },
+  { value: 'dashboard.', label: 'audit_prefix_dashboard' },
 ];
 
 export interface AuditRow {
