@@ -32,6 +32,7 @@ export const auditPrefixes: ReadonlyArray<{ value: string; label: MessageId }> =
   { value: 'reminder.', label: 'audit_prefix_reminder' },
   { value: 'report.', label: 'audit_prefix_report' },
   { value: 'certificate.', label: 'audit_prefix_certificate' },
+  { value: 'dashboard.', label: 'audit_prefix_dashboard' },
 ];
 
 export interface AuditRow {

@@ -1,3 +1,60 @@
-import type { Router } from "express";
-import type { Services } from "../http/context";
-export function registerExportRoutes(_router: Router, _services: Services): void {}
+/**
+ * Exports of completion figures: `GET /dashboards/units/:unitId/export?format=xlsx|csv|json
+ * &level=unit|module|officer&status=&year=&campaignId=` and the same under `/api/v1`
+ * (JSON by default). Streamed as they are read; audited.
+ */
+import type { Response, Router } from 'express';
+import type { Services } from '../http/context';
+import { route } from '../http/route';
+import { t } from '../i18n';
+import { findUnitOr404, unitRef } from '../units/scope';
+import { notFound } from '../errors';
+import { trainingYear } from '../progress/year';
+import { COLUMNS, neutralise, rowsOf, writeCsv, writeXlsx, type Cell } from './export';
+import { exportQuery } from './schema';
+import { chosenCampaigns, subtreeUnits } from './service';
+
+const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
+
+/** `{"columns":[…],"rows":[[…],…]}`, row by row. */
+async function writeJson(out: Response, header: string[], rows: AsyncIterable<Cell[]>): Promise<void> {
+  const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve())));
+  await write(`{"columns":${JSON.stringify(header)},"rows":[`);
+  let first = true;
+  for await (const row of rows) {
+    await write(`${first ? '' : ','}${JSON.stringify(row.map(neutralise))}`);
+    first = false;
+  }
+  out.end(']}');
+}
+
+export function registerExportRoutes(router: Router, services: Services): void {
+  const { db } = services;
+  for (const prefix of ['', '/api/v1']) {
+    route(router, services, {
+      method: 'get',
+      path: `${prefix}/dashboards/units/:unitId/export`,
+      access: 'signed-in',
+      input: exportQuery,
+      handle: async (ctx) => {
+        const { input, res } = ctx;
+        const unit = await findUnitOr404(db, input.unitId);
+        ctx.authorize('dashboard.export', unitRef(unit));
+        const now = new Date();
+        const year = input.year ?? trainingYear(now);
+        const [campaigns, units] = await Promise.all([chosenCampaigns(db, year, input.campaignId), subtreeUnits(db, unit._id)]);
+        if (input.campaignId && !campaigns.length) throw notFound('dashboard_campaign_not_found');
+        await ctx.audit({ action: 'dashboard.export', subject: { type: 'unit', id: unit._id }, unitId: unit._id, details: { format: input.format, level: input.level, status: input.status ?? null, year, campaigns: campaigns.map((c) => c.name) } });
+        const header = COLUMNS[input.level].map((id) => t(ctx.locale, id));
+        const rows = rowsOf(db, input.level, { units, campaigns, status: input.status, now, locale: ctx.locale });
+        res.setHeader('Content-Type', TYPES[input.format]);
+        if (input.format !== 'json') res.setHeader('Content-Disposition', `attachment; filename="so-lieu-boi-duong-${unit.code}-${year}-${input.level}.${input.format}"`);
+        if (input.format === 'csv') {
+          await writeCsv(res, header, rows);
+          res.end();
+        } else if (input.format === 'xlsx') await writeXlsx(res, t(ctx.locale, 'export_sheet'), header, rows);
+        else await writeJson(res, header, rows);
+      },
+    });
+  }
+}

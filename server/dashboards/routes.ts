@@ -16,7 +16,7 @@ import { dashboardView, presentDashboard } from './presenters';
 import { campaignDashboardQuery, unitDashboardQuery } from './schema';
 import type { SubtreeUnit } from './service';
 
-const UNIT_FIELDS = { name: 1, parentId: 1, ancestors: 1, depth: 1 } as const;
+const UNIT_FIELDS = { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 } as const;
 
 /** The subtree a campaign page shows: the caller's unit, or the installation for admins. */
 async function callerRoot(db: Connection, ctx: SignedInContext<unknown>): Promise<SubtreeUnit | null> {

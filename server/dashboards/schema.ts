@@ -21,7 +21,7 @@ export const EXPORT_STATUSES = ['completed', 'in-progress', 'not-started', 'over
 export const exportQuery = z
   .object({
     unitId: objectId,
-    format: z.enum(EXPORT_FORMATS),
+    format: z.enum(EXPORT_FORMATS).default('json'),
     level: z.enum(EXPORT_LEVELS).default('officer'),
     status: z.preprocess(blankIsNone, z.enum(EXPORT_STATUSES).optional()),
     ...choice,

@@ -15,12 +15,12 @@ import type { OfficerCategory } from '../officers/model';
 
 const OVERDUE_LIMIT = 200;
 
-export type SubtreeUnit = Pick<Unit, '_id' | 'name' | 'parentId' | 'ancestors' | 'depth'>;
+export type SubtreeUnit = Pick<Unit, '_id' | 'name' | 'code' | 'parentId' | 'ancestors' | 'depth'>;
 
 /** The units of the subtree rooted at `root` (null: every unit). */
 export function subtreeUnits(db: Connection, root: Types.ObjectId | null): Promise<SubtreeUnit[]> {
   const filter = root ? { $or: trusted([{ _id: root }, { ancestors: root }]) } : {};
-  return unitModel(db).find(filter, { name: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit[]>();
+  return unitModel(db).find(filter, { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit[]>();
 }
 
 /** "CODE — title" of modules, by id (hex). */

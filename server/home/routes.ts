@@ -46,7 +46,7 @@ export function registerHomeRoutes(router: Router, services: Services): void {
       }
       if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [], plan: null });
       ctx.authorize('report.view', { id: unit._id, ancestors: unit.ancestors });
-      const [stats, subtree] = await Promise.all([subtreeStats(services.db, unit._id), unitModel(services.db).findById(unit._id, { name: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit>()]);
+      const [stats, subtree] = await Promise.all([subtreeStats(services.db, unit._id), unitModel(services.db).findById(unit._id, { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit>()]);
       const categories = Object.entries(stats.byCategory).map(([key, n]) => ({ label: officerCategoryLabels[key as Officer['category']], n }));
       // the subtree's dashboard (issue #12): the same figures as /dashboards/units/:unitId, without the officer list
       const loaded = await loadDashboard(services.db, subtree, ctx.input, new Date(), false);

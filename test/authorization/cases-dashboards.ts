@@ -31,5 +31,7 @@ export const dashboardCases: Case[] = [
   { route: 'GET /dashboards/units/:unitId', allow: UNIT_ROLES, request: (w, s) => ({ method: 'GET', path: `/dashboards/units/${w.unit(s)._id}` }) },
   { route: 'GET /api/v1/dashboards/units/:unitId', allow: UNIT_ROLES, request: (w, s) => ({ method: 'GET', path: `/api/v1/dashboards/units/${w.unit(s)._id}?year=${YEAR}` }) },
   { route: 'GET /dashboards/campaigns/:id', allow: EVERY_UNIT_ROLE, request: async (w, s) => ({ method: 'GET', path: `/dashboards/campaigns/${await freshCampaign(w, s)}` }) },
+  { route: 'GET /dashboards/units/:unitId/export', allow: UNIT_ROLES, request: (w, s) => ({ method: 'GET', path: `/dashboards/units/${w.unit(s)._id}/export?format=csv&level=unit` }) },
+  { route: 'GET /api/v1/dashboards/units/:unitId/export', allow: UNIT_ROLES, request: (w, s) => ({ method: 'GET', path: `/api/v1/dashboards/units/${w.unit(s)._id}/export?level=officer` }) },
   { route: 'GET /api/v1/dashboards/campaigns/:id', allow: EVERY_UNIT_ROLE, request: async (w, s) => ({ method: 'GET', path: `/api/v1/dashboards/campaigns/${await freshCampaign(w, s)}` }) },
 ];

@@ -1,0 +1,142 @@
+/**
+ * Exports of completion (per unit, per module, per officer) for a subtree, year / campaign
+ * and status: rows come from the roll-up (counters for units and modules, a cursor over
+ * entries for officers, looked up in batches), so a province-wide export of 60,000
+ * officers streams with bounded memory. Writers: CSV (UTF-8 with BOM, comma, RFC 4180
+ * quoting, CRLF) and XLSX (exceljs' streaming WorkbookWriter).
+ */
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { trusted, type Connection } from 'mongoose';
+import type { Campaign } from '../campaigns/model';
+import { formatDate } from '../http/views';
+import { t, type Locale, type MessageId } from '../i18n';
+import { officerCategoryLabels, officerModel, type Officer } from '../officers/model';
+import { countersOf, figuresOf, sumBy, type Figures } from './figures';
+import { entryModel, type DashboardEntry } from './model';
+import { statusLabels } from './presenters';
+import { moduleTitles, statusAt, type OfficerStatus, type SubtreeUnit } from './service';
+
+export type Cell = string | number | null;
+const BATCH = 1_000;
+
+const FIGURE_COLUMNS: MessageId[] = ['export_col_enrolled', 'export_col_completed', 'export_col_in_progress', 'export_col_not_started', 'export_col_overdue', 'export_col_exempt', 'export_col_rate', 'export_col_average'];
+export const COLUMNS: Record<'unit' | 'module' | 'officer', MessageId[]> = {
+  unit: ['export_col_unit_code', 'export_col_unit', ...FIGURE_COLUMNS],
+  module: ['export_col_module', 'export_col_due', ...FIGURE_COLUMNS],
+  officer: ['export_col_unit_code', 'export_col_unit', 'export_col_campaign', 'export_col_module', 'export_col_due', 'export_col_officer_code', 'export_col_officer', 'export_col_category', 'export_col_status', 'export_col_best_score', 'export_col_completed_at'],
+};
+
+const figureCells = (f: Figures): Cell[] => [f.enrolled, f.completed, f.inProgress, f.notStarted, f.overdue, f.exempt, f.ratePercent, f.averageScore];
+
+/** What an export covers. */
+export interface ExportScope {
+  units: readonly SubtreeUnit[];
+  campaigns: readonly Campaign[];
+  status?: OfficerStatus | undefined;
+  now: Date;
+  locale: Locale;
+}
+
+/** One row per unit of the subtree with officers counted there (its own officers, not its sub-units'). */
+export async function* unitRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
+  const counters = await countersOf(db, scope.campaigns.map((c) => c._id), scope.units.map((u) => u._id));
+  const sums = sumBy(counters, scope.now, (c) => c.unitId.toHexString());
+  for (const unit of scope.units) {
+    const sum = sums.get(unit._id.toHexString());
+    if (sum) yield [unit.code, unit.name, ...figureCells(figuresOf(sum))];
+  }
+}
+
+/** One row per module of the campaigns. */
+export async function* moduleRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
+  const counters = await countersOf(db, scope.campaigns.map((c) => c._id), scope.units.map((u) => u._id));
+  const sums = sumBy(counters, scope.now, (c) => c.moduleId.toHexString());
+  const lines = scope.campaigns.flatMap((c) => c.modules);
+  const titles = await moduleTitles(db, lines.map((m) => m.moduleId));
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const id = line.moduleId.toHexString();
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const sum = sums.get(id);
+    if (sum) yield [titles.get(id) ?? '', formatDate(line.dueDate), ...figureCells(figuresOf(sum))];
+  }
+}
+
+/** One row per officer × module, streamed from a cursor over the entries. */
+export async function* officerRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
+  const units = new Map(scope.units.map((u) => [u._id.toHexString(), u]));
+  const campaigns = new Map(scope.campaigns.map((c) => [c._id.toHexString(), c.name]));
+  const titles = await moduleTitles(db, scope.campaigns.flatMap((c) => c.modules.map((m) => m.moduleId)));
+  const filter: Record<string, unknown> = { campaignId: trusted({ $in: scope.campaigns.map((c) => c._id) }), unitId: trusted({ $in: scope.units.map((u) => u._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) };
+  if (scope.status === 'exempt') filter.state = 'exempt';
+  if (scope.status === 'completed') filter.status = 'completed';
+  const cursor = entryModel(db).find(filter).sort({ unitId: 1, officerId: 1 }).lean<DashboardEntry[]>().cursor({ batchSize: BATCH });
+  let batch: DashboardEntry[] = [];
+  const flush = async function* (): AsyncGenerator<Cell[]> {
+    const officers = await officerModel(db).find({ _id: trusted({ $in: batch.map((e) => e.officerId) }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
+    const byId = new Map<string, Pick<Officer, 'code' | 'fullName'>>(officers.map((o) => [o._id.toHexString(), o]));
+    for (const e of batch) {
+      const status = statusAt(e, scope.now);
+      if (scope.status && status !== scope.status) continue;
+      const unit = units.get(e.unitId.toHexString());
+      const officer = byId.get(e.officerId.toHexString());
+      yield [unit?.code ?? '', unit?.name ?? '', campaigns.get(e.campaignId.toHexString()) ?? '', titles.get(e.moduleId.toHexString()) ?? '', formatDate(e.dueDate), officer?.code ?? '', officer?.fullName ?? '', t(scope.locale, officerCategoryLabels[e.category]), t(scope.locale, statusLabels[status]), e.bestScore, formatDate(e.completedAt)];
+    }
+    batch = [];
+  };
+  for await (const entry of cursor as AsyncIterable<DashboardEntry>) {
+    batch.push(entry);
+    if (batch.length >= BATCH) yield* flush();
+  }
+  if (batch.length) yield* flush();
+}
+
+/**
+ * A text cell that a spreadsheet would read as a formula (= + - @, or a leading tab / CR)
+ * gets a leading apostrophe, so it stays text (OWASP "CSV injection").
+ */
+export function neutralise(cell: Cell): Cell {
+  return typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+const csvField = (cell: Cell) => {
+  const text = cell === null ? '' : String(neutralise(cell));
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** Writes `header` and `rows` as CSV into `out`, waiting for the stream to drain (back-pressure). */
+export async function writeCsv(out: Writable, header: string[], rows: AsyncIterable<Cell[]>): Promise<number> {
+  const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve())));
+  await write(`\uFEFF${header.map(csvField).join(',')}\r\n`);
+  let count = 0;
+  for await (const row of rows) {
+    await write(`${row.map(csvField).join(',')}\r\n`);
+    count++;
+  }
+  return count;
+}
+
+/** Writes `header` and `rows` as one XLSX sheet into `out`, row by row (nothing kept in memory). */
+export async function writeXlsx(out: Writable, sheetName: string, header: string[], rows: AsyncIterable<Cell[]>): Promise<number> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const sheet = workbook.addWorksheet(sheetName);
+  const head = sheet.addRow(header);
+  head.font = { bold: true };
+  head.commit();
+  let count = 0;
+  for await (const row of rows) {
+    sheet.addRow(row.map(neutralise)).commit();
+    count++;
+  }
+  sheet.commit();
+  await workbook.commit();
+  return count;
+}
+
+/** The rows of `level`. */
+export function rowsOf(db: Connection, level: 'unit' | 'module' | 'officer', scope: ExportScope): AsyncGenerator<Cell[]> {
+  return level === 'unit' ? unitRows(db, scope) : level === 'module' ? moduleRows(db, scope) : officerRows(db, scope);
+}
+
