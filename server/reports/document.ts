@@ -6,9 +6,9 @@
  */
 import { t, type MessageId } from '../i18n';
 import type { ReportFigures } from './figures';
-import { categoryLabel, countCells, percent, reasonLabel, score, type Narrative } from './presenters';
+import { DOCUMENT_LOCALE, categoryLabel, countCells, percent, reasonLabel, score, type Narrative } from './presenters';
 
-const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
+const vi = (id: MessageId, params?: Record<string, unknown>) => t(DOCUMENT_LOCALE, id, params);
 
 export type Block =
   | { kind: 'heading'; text: string }

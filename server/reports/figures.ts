@@ -192,10 +192,16 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
   const parent = parentId ? await unitModel(db).findById(parentId, { name: 1 }).lean<Pick<Unit, 'name'>>() : null;
   const units: UnitRow[] = unitDocs.map((u) => ({ id: hex(u._id), code: u.code, name: u.name, ancestors: u.ancestors.map(hex) }));
 
-  const raw = await enrolmentModel(db).aggregate<{ officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; campaignId: Types.ObjectId; state: 'enrolled' | 'exempt'; exemptReason: string | null; dueDate: Date }>([
-    { $match: { year, state: { $in: ['enrolled', 'exempt'] }, unitId: { $in: unitDocs.map((u) => u._id) } } },
-    { $project: { _id: 0, officerId: 1, moduleId: 1, unitId: 1, campaignId: 1, state: 1, exemptReason: 1, dueDate: 1 } },
-  ]);
+  // one query per campaign of the year, on the { campaignId, unitId } index (a year-wide scan of the enrolments is what made a unit's report slow)
+  const yearCampaigns = await campaignModel(db).find({ year }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  type Raw = { officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; campaignId: Types.ObjectId; state: 'enrolled' | 'exempt'; exemptReason: string | null; dueDate: Date };
+  const raw: Raw[] = [];
+  for (const c of yearCampaigns) {
+    raw.push(...(await enrolmentModel(db).aggregate<Raw>([
+      { $match: { campaignId: c._id, unitId: { $in: unitDocs.map((u) => u._id) }, state: { $in: ['enrolled', 'exempt'] } } },
+      { $project: { _id: 0, officerId: 1, moduleId: 1, unitId: 1, campaignId: 1, state: 1, exemptReason: 1, dueDate: 1 } },
+    ])));
+  }
   const enrolments: EnrolmentRow[] = raw.map((e) => ({ officerId: hex(e.officerId), moduleId: hex(e.moduleId), unitId: hex(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: new Date(e.dueDate) }));
   const officerIds = [...new Set(enrolments.map((e) => e.officerId))].map((id) => new Types.ObjectId(id));
   const moduleIds = [...new Set(enrolments.map((e) => e.moduleId))].map((id) => new Types.ObjectId(id));

@@ -4,11 +4,14 @@
  * numbers (the unit head edits them before export). The documents are Vietnamese whatever
  * the reader's language (they go to Sở Nội vụ), so these use the 'vi' catalogue.
  */
-import { t, isMessageId, type MessageId } from '../i18n';
+import { t, isMessageId, type Locale, type MessageId } from '../i18n';
+
+/** The documents go to Sở Nội vụ: Vietnamese whatever the reader's language. */
+export const DOCUMENT_LOCALE: Locale = 'vi';
 import { officerCategoryLabels } from '../officers/model';
 import type { Counts, ReportFigures } from './figures';
 
-const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
+const vi = (id: MessageId, params?: Record<string, unknown>) => t(DOCUMENT_LOCALE, id, params);
 
 /** 85,5% (one decimal, Vietnamese comma); "—" for no rate. */
 export function percent(rate: number | null): string {

@@ -14,7 +14,7 @@ import { unitModel, type Unit } from '../units/model';
 import { userModel, type User } from '../users/model';
 import { placeAndDate, type Block, type ReportDocument } from './document';
 import type { ReportFigures } from './figures';
-import { countCells, percent } from './presenters';
+import { countCells, DOCUMENT_LOCALE, percent } from './presenters';
 import { trackUnits, type TrackedUnit } from './tracking';
 
 /** The province the actor consolidates: the root above their unit; for an admin without a unit, the first root. */
@@ -45,7 +45,7 @@ export async function consolidate(db: Connection, province: Unit, year: number, 
   return { province, year, units, rows, totals: { counted: sum('counted'), enrolled, completed, exempt: sum('exempt'), notCompleted: sum('notCompleted'), rate: enrolled ? completed / enrolled : null } };
 }
 
-const vi = (id: Parameters<typeof t>[1], params?: Record<string, unknown>) => t('vi', id, params);
+const vi = (id: Parameters<typeof t>[1], params?: Record<string, unknown>) => t(DOCUMENT_LOCALE, id, params);
 
 /** The consolidation as a document of Sở Nội vụ to the provincial People's Committee. */
 export function provinceDocument(c: Consolidation, now: Date): ReportDocument {

@@ -13,8 +13,7 @@ export type Tracking = (typeof TRACKING)[number];
 export function trackingOf(report: Pick<UnitReport, 'status' | 'submittedAt'> | null, year: number, now: Date): Tracking {
   const due = dueMoment(year);
   if (report?.status === 'submitted') return report.submittedAt && report.submittedAt >= due ? 'late' : 'submitted';
-  if (now >= due) return 'missing';
-  return report?.status ?? 'none';
+  return now >= due ? 'missing' : (report?.status ?? 'none');
 }
 
 export interface TrackedUnit {
