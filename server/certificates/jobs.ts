@@ -1,11 +1,15 @@
 /**
  * "Tải tất cả (ZIP)": one unit's certificates of a year packed by a background job into a
- * job file (streamed, see ./zip.ts), with progress for the job's page. A job cut short is
- * started again from the beginning (its half-written file is dropped and expires).
+ * file under DATA_DIR/certificate-zips (streamed, see ./zip.ts), with progress for the
+ * job's page. Not in the database's job files: the embedded engine keeps a collection's
+ * checkpoint within 48 MiB, and a unit's ZIP is ~37 KB per certificate (74 MB for 2,000).
+ * A job cut short is started again from the beginning and overwrites its file.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Types } from 'mongoose';
 import { AppError } from '../errors';
-import { defineJobKind, jobFileWriter, type Jobs, type JobView } from '../jobs';
+import { defineJobKind, type Jobs, type JobView } from '../jobs';
 import { loadArt } from './art';
 import { writeCertificatesZip } from './zip';
 
@@ -36,18 +40,24 @@ export const certificateZipJob = defineJobKind<ZipJobData, ZipJobProgress, ZipJo
   async handle(run, services) {
     const { unitId, unitCode, year } = run.data;
     const art = await loadArt(services.db, services.config);
-    const file = jobFileWriter(services.db, run.now);
+    const file = zipPath(services.config.DATA_DIR, run.id);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let count: number;
     try {
-      count = await writeCertificatesZip(services.db, new Types.ObjectId(unitId), year, art, file.stream, (done, total) => run.progress({ done, total }));
+      count = await writeCertificatesZip(services.db, new Types.ObjectId(unitId), year, art, fs.createWriteStream(file, { mode: 0o600 }), (done, total) => run.progress({ done, total }));
     } catch (error) {
-      // the chunks written so far go (the stream's destroy removes them)
-      file.stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      await fs.promises.rm(file, { force: true });
       throw error;
     }
-    return { fileId: file.id, count, filename: `giay-chung-nhan-${unitCode}-${year}.zip` };
+    return { fileId: run.id, count, filename: `giay-chung-nhan-${unitCode}-${year}.zip` };
   },
 });
+
+/** Where the ZIP of job `id` (24 hex digits) is written. */
+export const zipPath = (dataDir: string, id: string): string => {
+  if (!/^[0-9a-f]{24}$/.test(id)) throw new Error(`not a job id: ${id}`);
+  return path.join(dataDir, 'certificate-zips', `${id}.zip`);
+};
 
 export type ZipJob = JobView<ZipJobData, ZipJobProgress, ZipJobResult>;
 

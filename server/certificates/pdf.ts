@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { reusableImage } from './images';
 import type { Certificate } from './model';
 import type { CertificateSettings } from './settings';
 
@@ -125,7 +126,7 @@ function drawBody(doc: PDFKit.PDFDocument, cert: PrintedCertificate): void {
 }
 
 /** The signer's block on the right: place and date, title, seal and signature, name. */
-function drawSigner(doc: PDFKit.PDFDocument, cert: PrintedCertificate, art: CertificateArt): void {
+function drawSigner(doc: PDFKit.PDFDocument, cert: PrintedCertificate, art: CertificateArt, images: { seal: Buffer | null; signature: Buffer | null }): void {
   const cx = 620;
   const width = 330;
   doc.font('italic').fontSize(13).fillColor(INK);
@@ -133,8 +134,8 @@ function drawSigner(doc: PDFKit.PDFDocument, cert: PrintedCertificate, art: Cert
   doc.font('bold').fontSize(13);
   centred(doc, art.settings.signerTitle.toLocaleUpperCase('vi'), cx, 422, width);
   // the seal sits to the left over the signature, as stamped on paper
-  if (art.seal) doc.image(art.seal, cx - 95, 440, { fit: [100, 100], align: 'center', valign: 'center' });
-  if (art.signature) doc.image(art.signature, cx - 60, 450, { fit: [120, 70], align: 'center', valign: 'center' });
+  if (images.seal) doc.image(images.seal, cx - 95, 440, { fit: [100, 100], align: 'center', valign: 'center' });
+  if (images.signature) doc.image(images.signature, cx - 60, 450, { fit: [120, 70], align: 'center', valign: 'center' });
   doc.font('bold').fontSize(14);
   centred(doc, art.settings.signerName, cx, 540, width);
 }
@@ -186,7 +187,8 @@ function drawFrame(doc: PDFKit.PDFDocument): void {
 }
 
 /** Renders one certificate; resolves to the PDF's bytes. */
-export function renderCertificatePdf(cert: PrintedCertificate, art: CertificateArt): Promise<Buffer> {
+export async function renderCertificatePdf(cert: PrintedCertificate, art: CertificateArt): Promise<Buffer> {
+  const [seal, signature] = await Promise.all([reusableImage(art.seal, 'ISeal'), reusableImage(art.signature, 'ISign')]);
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -209,7 +211,7 @@ export function renderCertificatePdf(cert: PrintedCertificate, art: CertificateA
   centred(doc, 'GIẤY CHỨNG NHẬN', PAGE.width / 2, 126, 700, { characterSpacing: 1.5 });
   drawBody(doc, cert);
   drawVerification(doc, cert, art);
-  drawSigner(doc, cert, art);
+  drawSigner(doc, cert, art, { seal: seal?.(doc) ?? null, signature: signature?.(doc) ?? null });
   doc.end();
   return done;
 }

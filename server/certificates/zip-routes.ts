@@ -7,10 +7,12 @@ import type { Router } from 'express';
 import { AppError } from '../errors';
 import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
-import { jobFileChunks, jobFileExists, jobIdSchema } from '../jobs';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { jobIdSchema } from '../jobs';
 import { t } from '../i18n';
 import { findUnitOr404, unitRef } from '../units/scope';
-import { getZipJob, startZipJob, type ZipJob } from './jobs';
+import { getZipJob, startZipJob, zipPath, type ZipJob } from './jobs';
 import { zipInput } from './schema';
 import { zipCount } from './zip';
 
@@ -87,15 +89,12 @@ export function registerCertificateZipRoutes(router: Router, services: Services)
     handle: async (ctx) => {
       const job = await ownJob(ctx);
       if (job.status !== 'done' || !job.result) throw new AppError(409, 'certificate_zip_job_not_found');
-      if (!(await jobFileExists(services.db, job.result.fileId))) throw new AppError(410, 'certificate_zip_expired');
-      ctx.res.type('application/zip').attachment(job.result.filename).set('Cache-Control', 'private, no-store');
-      // chunk by chunk: a unit's ZIP can be hundreds of MB
-      for await (const chunk of jobFileChunks(services.db, job.result.fileId)) {
-        if (ctx.res.destroyed) return;
-        // a client that went away never drains: its 'close' ends the wait
-        if (!ctx.res.write(chunk)) await new Promise((resolve) => ctx.res.once('drain', resolve).once('close', resolve));
-      }
-      ctx.res.end();
+      const file = zipPath(services.config.DATA_DIR, job.id);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (!stat) throw new AppError(410, 'certificate_zip_expired');
+      ctx.res.type('application/zip').attachment(job.result.filename).set('Cache-Control', 'private, no-store').set('Content-Length', String(stat.size));
+      // streamed: a unit's ZIP can be hundreds of MB
+      await pipeline(fs.createReadStream(file), ctx.res);
     },
   });
 }

@@ -4,7 +4,6 @@
  * A file is cut into chunks well under MongoDB's 16 MB document limit; it expires by
  * itself (the jobs' clean-up removes expired files).
  */
-import { Writable } from 'node:stream';
 import { Schema, Types, trusted, type Connection } from 'mongoose';
 import { defineModel } from '../db/models';
 
@@ -72,66 +71,4 @@ export async function deleteJobFile(db: Connection, id: string): Promise<void> {
 export async function deleteExpiredJobFiles(db: Connection, now: Date): Promise<number> {
   const { deletedCount } = await chunkModels.model(db).deleteMany({ expiresAt: trusted({ $lt: now }) });
   return deletedCount;
-}
-
-/**
- * A job file written as a stream (a ZIP a job builds): chunks are stored as they fill, so
- * memory holds at most one chunk. `id` is known at once; the file is complete when the
- * stream has finished (a job hands the id out only then). A failed stream removes its chunks.
- */
-export function jobFileWriter(db: Connection, now: Date): { id: string; stream: Writable } {
-  const fileId = new Types.ObjectId();
-  const expiresAt = new Date(now.getTime() + JOB_FILE_LIFETIME_MS);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let n = 0;
-  const store = async (data: Buffer) => {
-    const Chunk = await chunkModels.ready(db);
-    await Chunk.collection.insertOne({ _id: new Types.ObjectId(), fileId, n: n++, data, expiresAt });
-  };
-  const stream = new Writable({
-    highWaterMark: CHUNK_BYTES,
-    write(chunk: Buffer, _encoding, done) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes < CHUNK_BYTES) return done();
-      let whole = Buffer.concat(pending);
-      const pieces: Buffer[] = [];
-      while (whole.length >= CHUNK_BYTES) {
-        pieces.push(whole.subarray(0, CHUNK_BYTES));
-        whole = whole.subarray(CHUNK_BYTES);
-      }
-      pending = [whole];
-      pendingBytes = whole.length;
-      (async () => {
-        for (const piece of pieces) await store(piece);
-      })().then(() => done(), done);
-    },
-    final(done) {
-      const rest = Buffer.concat(pending);
-      pending = [];
-      store(rest).then(() => done(), done);
-    },
-    destroy(error, done) {
-      if (!error) return done(null);
-      chunkModels.model(db).deleteMany({ fileId }).then(() => done(error), () => done(error));
-    },
-  });
-  return { id: fileId.toHexString(), stream };
-}
-
-/** The file `id` chunk by chunk (a download streams it; memory holds one chunk). Empty when it is gone. */
-export async function* jobFileChunks(db: Connection, id: string): AsyncGenerator<Buffer> {
-  if (!Types.ObjectId.isValid(id)) return;
-  const fileId = new Types.ObjectId(id);
-  for (let n = 0; ; n++) {
-    const chunk = (await chunkModels.model(db).collection.findOne({ fileId, n }, { promoteBuffers: true })) as unknown as FileChunk | null;
-    if (!chunk) return;
-    yield chunk.data;
-  }
-}
-
-/** True when the file `id` has its first chunk (it has not expired). */
-export async function jobFileExists(db: Connection, id: string): Promise<boolean> {
-  return Types.ObjectId.isValid(id) && (await chunkModels.model(db).exists({ fileId: new Types.ObjectId(id), n: 0 })) !== null;
 }

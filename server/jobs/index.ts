@@ -5,6 +5,6 @@
  */
 export { defineJobKind, type AnyJobKind, type JobKind, type JobRun } from './kind';
 export { createJobRuntime, type EnqueueOptions, type JobRuntimeOptions, type Jobs, type JobView } from './runtime';
-export { saveJobFile, readJobFile, deleteJobFile, jobFileWriter, jobFileChunks, jobFileExists, JOB_FILE_LIFETIME_MS } from './files';
+export { saveJobFile, readJobFile, deleteJobFile, JOB_FILE_LIFETIME_MS } from './files';
 export { jobIdSchema } from './schema';
 export type { JobStatus } from './model';
