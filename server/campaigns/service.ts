@@ -8,7 +8,7 @@ import { conflict, invalid, notFound, type FieldProblem } from '../errors';
 import { moduleModel, type LearningModule } from '../modules/model';
 import { dayOfYear, dueInstant, openingInstant, shiftYears, vietnamDate } from './dates';
 import { materialiseCampaign, loadUnitPaths } from './materialise';
-import { readyCampaignModel, campaignModel, enrolmentModel, type Audience, type Campaign, type CampaignModule } from './model';
+import { readyCampaignModel, campaignModel, enrolmentModel, scheduleOf, type Audience, type Campaign, type CampaignModule } from './model';
 import { notifyOfficers } from './notices';
 import type { AudienceInput, CreateCampaignInput } from './schema';
 
@@ -161,6 +161,7 @@ export async function cloneCampaign(db: Connection, source: Campaign, year: numb
     opensOn: shiftYears(source.opensOn, shift),
     cutoffDate: shiftYears(source.cutoffDate, shift),
     lateJoinerDays: source.lateJoinerDays,
+    reminders: scheduleOf(source),
     status: 'draft',
     createdBy: by,
   });
