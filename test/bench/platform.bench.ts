@@ -29,9 +29,10 @@ import { signInSection } from './platform/sign-in.section';
 import { quizSection } from './platform/quiz.section';
 import { packagesSection } from './platform/packages.section';
 import { campaignsSection } from './platform/campaigns.section';
+import { remindersSection } from './platform/reminders.section';
 
 /** Measure order: the ceiling right before the home page, so the two see the same machine. */
-const ALL_SECTIONS: Section[] = [importSection, campaignsSection, signInSection, ceilingSection, homeSection, quizSection, packagesSection];
+const ALL_SECTIONS: Section[] = [importSection, campaignsSection, signInSection, ceilingSection, homeSection, quizSection, packagesSection, remindersSection];
 /** BENCH_SECTIONS=Import,Quiz runs only the sections whose titles start so (the later ones need the import). */
 const only = process.env.BENCH_SECTIONS?.split(',').map((s) => s.trim().toLowerCase());
 const SECTIONS = only ? ALL_SECTIONS.filter((s) => only.some((prefix) => s.title.toLowerCase().startsWith(prefix))) : ALL_SECTIONS;
