@@ -2,7 +2,8 @@
  * Reminders (issue #12): one reminder run over the imported province — a campaign of one
  * module due in three days for all 60,000 officers, so every officer is at the
  * "3 days before" step — to a local SMTP sink (a real SMTP server on the loopback that
- * accepts and discards). Target: the run ≤ 60 s. Needs the Import section first
+ * accepts and discards). The imported officers joined today: late joiners, given
+ * `lateJoinerDays: 0` so their due date is the module's. Target: the run ≤ 60 s. Needs the Import section first
  * (BENCH_SECTIONS=Import,Reminders).
  */
 import type { AddressInfo } from 'node:net';
@@ -55,7 +56,7 @@ export const remindersSection: Section = {
     const due = vietnamDay(inThreeDays).startsWith(String(year)) ? vietnamDate(inThreeDays) : `31/12/${year}`;
     const root = requireDefined(await unitModel(db).findOne({ depth: 0 }).lean<Unit>(), 'the province root');
     const moduleId = (await buildPublishedModule(db, { items: [lesson('bai-1')], title: 'Học phần nhắc nhở đo' })).moduleId;
-    const input = createCampaignInput.parse({ name: `Kế hoạch nhắc nhở đo ${year}`, year, modules: [{ moduleId: String(moduleId), dueDate: due }], audience: { unitIds: [String(root._id)] }, cutoffDate: `31/12/${year}` });
+    const input = createCampaignInput.parse({ name: `Kế hoạch nhắc nhở đo ${year}`, year, modules: [{ moduleId: String(moduleId), dueDate: due }], audience: { unitIds: [String(root._id)] }, cutoffDate: `31/12/${year}`, lateJoinerDays: 0 });
     const draft = await createCampaign(db, { ...input, ownerUnitId: null }, null, now);
     const campaign = requireDefined(await campaignModel(db).findOneAndUpdate({ _id: draft._id }, { $set: { status: 'open' } }, { returnDocument: 'after' }).lean<Campaign>(), 'the campaign');
     const materialised = await materialiseCampaign(db, campaign, now);
