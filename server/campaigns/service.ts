@@ -9,7 +9,7 @@ import { moduleModel, type LearningModule } from '../modules/model';
 import { dayOfYear, dueInstant, openingInstant, shiftYears, vietnamDate } from './dates';
 import { materialiseCampaign, loadUnitPaths } from './materialise';
 import { enrolmentsChanged } from './events';
-import { readyCampaignModel, campaignModel, enrolmentModel, type Audience, type Campaign, type CampaignModule } from './model';
+import { readyCampaignModel, campaignModel, enrolmentModel, scheduleOf, type Audience, type Campaign, type CampaignModule } from './model';
 import { notifyOfficers } from './notices';
 import type { AudienceInput, CreateCampaignInput } from './schema';
 
@@ -165,6 +165,7 @@ export async function cloneCampaign(db: Connection, source: Campaign, year: numb
     cutoffDate: shiftYears(source.cutoffDate, shift),
     lateJoinerDays: source.lateJoinerDays,
     certificatePerModule: source.certificatePerModule ?? false,
+    reminders: scheduleOf(source),
     status: 'draft',
     createdBy: by,
   });

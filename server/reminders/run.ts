@@ -1,11 +1,10 @@
 /**
  * The daily reminder run (a recurring job, ./jobs.ts): for every open campaign, every
  * module not stopped, every enrolment still 'enrolled', the step of the campaign's
- * schedule due today (./schedule.ts) is sent once (./send.ts). Enrolments are read in
- * batches, so a province of 60,000 officers never sits in memory at once. Then the weekly
+ * schedule due today (./schedule.ts) is sent once (./send.ts). Enrolments are read one
+ * module at a time and reminded in batches of 2,000. Then the weekly
  * digests (./digest.ts). Safe to run again at any time: every reminder has its record.
  */
-import { trusted } from 'mongoose';
 import { vietnamDay } from '../campaigns/dates';
 import { campaignModel, enrolmentModel, type Campaign, type Enrolment } from '../campaigns/model';
 import type { Services } from '../http/context';
@@ -28,10 +27,6 @@ async function remindCampaign(services: Services, campaign: Campaign, today: str
   const live = campaign.modules.filter((m) => m.stoppedAt === null);
   if (live.length === 0) return;
   const titles = await moduleTitles(services.db, live.map((m) => m.moduleId));
-  const cursor = enrolmentModel(services.db)
-    .find({ campaignId: campaign._id, moduleId: trusted({ $in: live.map((m) => m.moduleId) }), state: 'enrolled' }, { officerId: 1, moduleId: 1, dueDate: 1 })
-    .lean<Pick<Enrolment, 'officerId' | 'moduleId' | 'dueDate'>[]>()
-    .cursor({ batchSize: BATCH });
   let batch: Candidate[] = [];
   const flush = async () => {
     const r = await remindBatch(services, campaign, titles, batch, 'schedule', null, now);
@@ -40,12 +35,19 @@ async function remindCampaign(services: Services, campaign: Campaign, today: str
     counts.failed += r.failed;
     batch = [];
   };
-  for await (const enrolment of cursor as AsyncIterable<Pick<Enrolment, 'officerId' | 'moduleId' | 'dueDate'>>) {
-    const step = stepFor(enrolment.dueDate, today, schedule);
-    if (!step) continue;
-    const key = `schedule:${campaign._id.toHexString()}:${enrolment.moduleId.toHexString()}:${enrolment.officerId.toHexString()}:${step.key}`;
-    batch.push({ enrolment, key, step: step.key, daysLeft: step.daysLeft });
-    if (batch.length >= BATCH) await flush();
+  // one module at a time, read whole (a few small fields each) rather than through a cursor,
+  // which was slow on the embedded engine in the bench (docs/reminders.md)
+  for (const module of live) {
+    const enrolments = await enrolmentModel(services.db)
+      .find({ campaignId: campaign._id, moduleId: module.moduleId, state: 'enrolled' }, { officerId: 1, moduleId: 1, dueDate: 1 })
+      .lean<Pick<Enrolment, 'officerId' | 'moduleId' | 'dueDate'>[]>();
+    for (const enrolment of enrolments) {
+      const step = stepFor(enrolment.dueDate, today, schedule);
+      if (!step) continue;
+      const key = `schedule:${campaign._id.toHexString()}:${enrolment.moduleId.toHexString()}:${enrolment.officerId.toHexString()}:${step.key}`;
+      batch.push({ enrolment, key, step: step.key, daysLeft: step.daysLeft });
+      if (batch.length >= BATCH) await flush();
+    }
   }
   if (batch.length) await flush();
 }

@@ -20,10 +20,12 @@ function sourceFiles(dir: string): string[] {
 
 /** Message ids as code passes them: to error factories, t(), typed constants and zod `error:` settings. */
 const ID_USES = [
-  /\b(?:badRequest|notFound|conflict|t)\(\s*(?:\w+,\s*)?'([a-z0-9_]+)'/g,
+  // t('vi', id): the first argument may be a locale literal, which is no message id
+  /\b(?:badRequest|notFound|conflict|t)\(\s*(?:\w+,\s*|'(?:vi|en)',\s*)?'(?!(?:vi|en)')([a-z0-9_]+)'/g,
   /'([a-z0-9_]+)' satisfies MessageId/g,
   /(?:\bid|missing): (?:MessageId = )?'([a-z0-9_]+)'/g,
-  /return '([a-z0-9_]+)';/g,
+  // functions that pick a message id ('field_required'); one-word returns are states ('exempt', 'missing')
+  /return '([a-z0-9]+_[a-z0-9_]+)';/g,
 ];
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
