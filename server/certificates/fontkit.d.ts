@@ -1,4 +1,7 @@
-/** The one call of fontkit (pdfkit's own font parser) the certificates use; the package ships no types. */
+/** The fontkit calls (pdfkit's own font parser) the certificates use; the package ships no types. */
 declare module 'fontkit' {
-  export function create(buffer: Uint8Array, postscriptName?: string): unknown;
+  export interface Font {
+    glyphsForString(text: string): unknown[];
+  }
+  export function create(buffer: Uint8Array, postscriptName?: string): Font;
 }

@@ -23,9 +23,31 @@ let fonts: Record<Face, unknown> | null = null;
  * cost ten times more than drawing a certificate.
  */
 function tinos(): Record<Face, unknown> {
-  const open = (style: string) => fontkit.create(fs.readFileSync(fontFile(style)));
-  fonts ??= { regular: open('400Regular'), bold: open('700Bold'), italic: open('400Regular_Italic') };
+  fonts ??= { regular: primed('400Regular'), bold: primed('700Bold'), italic: primed('400Regular_Italic') };
   return fonts;
+}
+
+/** Every character a certificate may print: ASCII, the Vietnamese letters with all their tones, some punctuation. */
+const PRINTABLE = (() => {
+  const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+  const tones = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
+  const vowels = 'aăâeêioôơuưy';
+  const vietnamese = [...vowels].flatMap((v) => tones.map((mark) => (v + mark).normalize('NFC'))).join('') + 'đ';
+  return ascii + vietnamese + vietnamese.toUpperCase() + '–—“”‘’…«»·•°№';
+})();
+
+/**
+ * A face parsed once and shared by every document of the process. fontkit caches each
+ * glyph with the characters it was first reached by: a glyph first reached as a component
+ * of another one ("I" inside "Ỉ", when a document's subset is written) would be cached
+ * without its character, and every later document would lose that letter from its text
+ * layer (search, copy, screen readers). Reaching every printable character first, by its
+ * character, keeps the text layer exact whatever was printed before.
+ */
+function primed(style: string): unknown {
+  const font = fontkit.create(fs.readFileSync(fontFile(style)));
+  font.glyphsForString(PRINTABLE);
+  return font;
 }
 
 /** What a certificate shows (a stored certificate, or the settings page's sample). */
