@@ -13,10 +13,13 @@ import { canonicalKey } from './query/compare';
 import { errors, EngineError } from './errors';
 import { formatKeyValue } from './catalog/dup-key';
 import { MAX_BSON_OBJECT_BYTES } from './wire';
+import { validateDocument } from './catalog/validation';
 
 export class WriteScope {
   readonly changes = new ChangeSet();
   private readonly touched: Array<[string, string]> = [];
+  /** The command's `bypassDocumentValidation: true`: the collection's validator is not applied. */
+  bypassValidation = false;
 
   constructor(readonly engine: Engine, readonly db: string, readonly txn: Transaction | null) {}
 
@@ -33,6 +36,7 @@ export class WriteScope {
   insert(name: string, buf: Buffer, doc: Document): void {
     this.engine.assertWritable();
     checkSize(buf);
+    this.validate(name, doc, buf);
     const key = canonicalKey(doc._id);
     if (this.txn) return this.stage(name, key, { buf, doc }, true);
     const coll = this.engine.catalog.ensure(this.db, name, this.changes);
@@ -46,6 +50,7 @@ export class WriteScope {
   replace(name: string, match: Match, buf: Buffer, doc: Document): void {
     this.engine.assertWritable();
     checkSize(buf);
+    this.validate(name, doc, buf, match);
     if (this.txn) return this.stage(name, match.key, { buf, doc });
     const coll = this.coll(name)!;
     coll.checkUnique(doc, match.key);
@@ -60,6 +65,10 @@ export class WriteScope {
     coll.delete(match.key, match.doc);
     this.changes.add({ o: 'del', ns: coll.ns, id: match.doc._id });
     this.touched.push([coll.ns, match.key]);
+  }
+
+  private validate(name: string, doc: Document, buf: Buffer, old?: Match): void {
+    validateDocument(this.coll(name), doc, buf, { bypass: this.bypassValidation, old, warn: this.engine.log });
   }
 
   private record(ns: string, key: string, buf: Buffer): void {

@@ -14,6 +14,12 @@ import type { IndexSpec } from '../catalog/btree-index';
 import type { Collection } from '../catalog/collection';
 import { EngineError, errors } from '../errors';
 import { parseCollation } from '../query/collation';
+import { validationOptions } from '../catalog/validation';
+
+/** As MongoDB lists them: a collection with a validator also shows its level and action. */
+function validationDefaults(given: Document): Document {
+  return given.validator === undefined ? given : { validationLevel: 'strict', validationAction: 'error', ...given };
+}
 
 async function applyAndPersist(ctx: CommandContext, ops: Op[]): Promise<void> {
   ctx.engine.assertWritable();
@@ -33,11 +39,11 @@ function mustExist(ctx: CommandContext, name: string): Collection {
   return coll;
 }
 
-const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
+const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
 
 export const create: CommandDef = {
   strict: true,
-  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation'],
+  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation', 'validator', 'validationLevel', 'validationAction'],
   unsupported: CREATE_UNSUPPORTED,
   inTransaction: true,
   async run(ctx) {
@@ -45,7 +51,7 @@ export const create: CommandDef = {
     validateCollectionName(ctx.db, name);
     if (ctx.engine.catalog.get(ctx.db, name)) throw errors.namespaceExists(`Collection ${ns(ctx, name)} already exists.`);
     const collator = parseCollation(ctx.cmd.collation);
-    const options = collator ? { collation: collator.spec } : {};
+    const options: Document = { ...validationDefaults(validationOptions(ctx.cmd)), ...(collator ? { collation: collator.spec } : {}) };
     await applyAndPersist(ctx, [{ o: 'createCollection', ns: ns(ctx, name), options, uuid: new UUID().toBinary() }]);
     return { ok: 1 };
   },
@@ -261,19 +267,25 @@ export const listDatabases: CommandDef = {
 };
 
 /** collMod options this engine does not implement: refused by name. */
-const COLLMOD_UNSUPPORTED = ['validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'timeseries', 'cappedSize', 'cappedMax', 'expireAfterSeconds', 'clusteredIndex'];
+const COLLMOD_UNSUPPORTED = ['viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'timeseries', 'cappedSize', 'cappedMax', 'expireAfterSeconds', 'clusteredIndex'];
 
 /**
  * collMod: change an index's `hidden` flag or TTL (`index: {name | keyPattern, hidden,
- * expireAfterSeconds}`). The index is re-created with the new spec in one durable record.
+ * expireAfterSeconds}`; the index is re-created with the new spec in one durable record),
+ * or the collection's validator / validationLevel / validationAction.
  */
 export const collMod: CommandDef = {
   strict: true,
-  fields: ['index', 'dryRun', ...COLLMOD_UNSUPPORTED],
+  fields: ['index', 'dryRun', 'validator', 'validationLevel', 'validationAction', ...COLLMOD_UNSUPPORTED],
   unsupported: COLLMOD_UNSUPPORTED,
   async run(ctx) {
     const name = String(ctx.cmd.collMod);
     const coll = mustExist(ctx, name);
+    const validation = validationOptions(ctx.cmd);
+    if (Object.keys(validation).length > 0 && ctx.cmd.dryRun !== true) {
+      const options = validationDefaults({ ...coll.options, ...validation });
+      await applyAndPersist(ctx, [{ o: 'setOptions', ns: coll.ns, options }]);
+    }
     const change = ctx.cmd.index as Document | undefined;
     if (!change) return { ok: 1 };
     if (typeof change !== 'object') throw errors.typeMismatch("BSON field 'collMod.index' is the wrong type, expected type 'object'");
