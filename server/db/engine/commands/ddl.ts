@@ -109,14 +109,20 @@ export function indexSpecOf(raw: Document, defaultCollation?: unknown): IndexSpe
   }
   const key = raw.key as Document;
   if (!key || typeof key !== 'object' || Object.keys(key).length === 0) throw errors.cannotCreateIndex('Index keys cannot be empty.');
-  const normalized: Record<string, 1 | -1> = {};
+  const normalized: IndexSpec['key'] = {};
   for (const [field, dir] of Object.entries(key)) {
-    if (typeof dir === 'string') throw errors.notImplemented(`'${dir}' indexes (field '${field}') are not supported by the embedded engine; only ascending (1) and descending (-1) keys`);
+    if (dir === 'hashed') {
+      if (Object.values(normalized).includes('hashed')) throw new EngineError(31303, 'Location31303', 'A maximum of one index field is allowed to be hashed');
+      normalized[field] = 'hashed';
+      continue;
+    }
+    if (typeof dir === 'string') throw errors.notImplemented(`'${dir}' indexes (field '${field}') are not supported by the embedded engine; only ascending (1), descending (-1) and 'hashed' keys`);
     if (typeof dir !== 'number' || dir === 0 || !Number.isFinite(dir)) throw errors.cannotCreateIndex(`Values in the index key pattern can only be numbers or strings (field '${field}')`);
     normalized[field] = dir > 0 ? 1 : -1;
   }
   if (typeof raw.name !== 'string' || raw.name.length === 0) throw errors.cannotCreateIndex("The index name must be a non-empty string ('name' field)");
   const spec: IndexSpec = { name: raw.name, key: normalized };
+  if (raw.unique === true && Object.values(normalized).includes('hashed')) throw errors.cannotCreateIndex('Currently hashed indexes cannot guarantee uniqueness. Use a regular index.');
   if (raw.unique === true) spec.unique = true;
   if (raw.hidden === true) spec.hidden = true;
   if (raw.sparse === true) spec.sparse = true;
@@ -233,8 +239,8 @@ export const dropIndexes: CommandDef = {
   },
 };
 
-function normalizeKey(key: Document): Record<string, number> {
-  return Object.fromEntries(Object.entries(key).map(([k, v]) => [k, Number(v) > 0 ? 1 : -1]));
+function normalizeKey(key: Document): IndexSpec['key'] {
+  return Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v === 'hashed' ? 'hashed' : Number(v) > 0 ? 1 : -1]));
 }
 
 export const listCollections: CommandDef = {
