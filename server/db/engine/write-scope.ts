@@ -38,12 +38,33 @@ export class WriteScope {
     checkSize(buf);
     this.validate(name, doc, buf);
     const key = canonicalKey(doc._id);
-    if (this.txn) return this.stage(name, key, { buf, doc }, true);
+    if (this.txn) {
+      if (this.coll(name)?.options.capped) throw errors.operationNotSupportedInTransaction(`Collection '${this.db}.${name}' is a capped collection. Writes in transactions are not allowed on capped collections.`);
+      return this.stage(name, key, { buf, doc }, true);
+    }
     const coll = this.engine.catalog.ensure(this.db, name, this.changes);
     if (coll.docs.has(key)) throw coll.duplicateKey(coll.indexes.get('_id_')!, doc);
     coll.checkUnique(doc, key);
     coll.put(key, buf, doc);
     this.record(coll.ns, key, buf);
+    if (coll.options.capped) this.evictOldest(coll, key);
+  }
+
+  /**
+   * A capped collection keeps insertion order and drops its oldest documents once it holds
+   * more than `max` documents or `size` bytes (the removals go into the same durable record).
+   * The byte total is summed on each insert: fine for the small logs capped collections hold.
+   */
+  private evictOldest(coll: Collection, newest: string): void {
+    const max = typeof coll.options.max === 'number' && coll.options.max > 0 ? coll.options.max : Infinity;
+    const size = Number(coll.options.size);
+    let bytes = 0;
+    for (const b of coll.docs.values()) bytes += b.length;
+    for (const [key, buf] of coll.docs) {
+      if (key === newest || (coll.docs.size <= max && bytes <= size)) break;
+      bytes -= buf.length;
+      this.remove(coll.name, { key, buf, doc: Collection.decode(buf) });
+    }
   }
 
   /** Replaces a matched document with a new version (same `_id`). */

@@ -16,6 +16,17 @@ import { EngineError, errors } from '../errors';
 import { parseCollation } from '../query/collation';
 import { validationOptions } from '../catalog/validation';
 
+/** `capped: true` needs `size` (bytes; MongoDB rounds it up to a multiple of 256); `max` (documents) is optional. */
+function cappedOptions(cmd: Document): Document {
+  if (cmd.capped !== true) return {};
+  const size = Number(cmd.size);
+  if (cmd.size === undefined) throw errors.invalidOptions("the 'size' field is required when 'capped' is true");
+  if (!Number.isFinite(size) || size <= 0) throw errors.badValue("the 'size' field of a capped collection must be a positive number");
+  const max = cmd.max === undefined ? undefined : Number(cmd.max);
+  if (max !== undefined && !Number.isFinite(max)) throw errors.badValue("the 'max' field of a capped collection must be a number");
+  return { capped: true, size: Math.ceil(size / 256) * 256, ...(max !== undefined && max > 0 ? { max } : {}) };
+}
+
 /** As MongoDB lists them: a collection with a validator also shows its level and action. */
 function validationDefaults(given: Document): Document {
   return given.validator === undefined ? given : { validationLevel: 'strict', validationAction: 'error', ...given };
@@ -39,11 +50,11 @@ function mustExist(ctx: CommandContext, name: string): Collection {
   return coll;
 }
 
-const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
+const CREATE_UNSUPPORTED = ['timeseries', 'expireAfterSeconds', 'clusteredIndex', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
 
 export const create: CommandDef = {
   strict: true,
-  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation', 'validator', 'validationLevel', 'validationAction'],
+  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation', 'validator', 'validationLevel', 'validationAction', 'capped', 'size', 'max'],
   unsupported: CREATE_UNSUPPORTED,
   inTransaction: true,
   async run(ctx) {
@@ -51,7 +62,7 @@ export const create: CommandDef = {
     validateCollectionName(ctx.db, name);
     if (ctx.engine.catalog.get(ctx.db, name)) throw errors.namespaceExists(`Collection ${ns(ctx, name)} already exists.`);
     const collator = parseCollation(ctx.cmd.collation);
-    const options: Document = { ...validationDefaults(validationOptions(ctx.cmd)), ...(collator ? { collation: collator.spec } : {}) };
+    const options: Document = { ...cappedOptions(ctx.cmd), ...validationDefaults(validationOptions(ctx.cmd)), ...(collator ? { collation: collator.spec } : {}) };
     await applyAndPersist(ctx, [{ o: 'createCollection', ns: ns(ctx, name), options, uuid: new UUID().toBinary() }]);
     return { ok: 1 };
   },
