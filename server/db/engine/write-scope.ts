@@ -13,10 +13,13 @@ import { canonicalKey } from './query/compare';
 import { errors, EngineError } from './errors';
 import { formatKeyValue } from './catalog/dup-key';
 import { MAX_BSON_OBJECT_BYTES } from './wire';
+import { validateDocument } from './catalog/validation';
 
 export class WriteScope {
   readonly changes = new ChangeSet();
   private readonly touched: Array<[string, string]> = [];
+  /** The command's `bypassDocumentValidation: true`: the collection's validator is not applied. */
+  bypassValidation = false;
 
   constructor(readonly engine: Engine, readonly db: string, readonly txn: Transaction | null) {}
 
@@ -33,19 +36,42 @@ export class WriteScope {
   insert(name: string, buf: Buffer, doc: Document): void {
     this.engine.assertWritable();
     checkSize(buf);
+    this.validate(name, doc, buf);
     const key = canonicalKey(doc._id);
-    if (this.txn) return this.stage(name, key, { buf, doc }, true);
+    if (this.txn) {
+      if (this.coll(name)?.options.capped) throw errors.operationNotSupportedInTransaction(`Collection '${this.db}.${name}' is a capped collection. Writes in transactions are not allowed on capped collections.`);
+      return this.stage(name, key, { buf, doc }, true);
+    }
     const coll = this.engine.catalog.ensure(this.db, name, this.changes);
     if (coll.docs.has(key)) throw coll.duplicateKey(coll.indexes.get('_id_')!, doc);
     coll.checkUnique(doc, key);
     coll.put(key, buf, doc);
     this.record(coll.ns, key, buf);
+    if (coll.options.capped) this.evictOldest(coll, key);
+  }
+
+  /**
+   * A capped collection keeps insertion order and drops its oldest documents once it holds
+   * more than `max` documents or `size` bytes (the removals go into the same durable record).
+   * The byte total is summed on each insert: fine for the small logs capped collections hold.
+   */
+  private evictOldest(coll: Collection, newest: string): void {
+    const max = typeof coll.options.max === 'number' && coll.options.max > 0 ? coll.options.max : Infinity;
+    const size = Number(coll.options.size);
+    let bytes = 0;
+    for (const b of coll.docs.values()) bytes += b.length;
+    for (const [key, buf] of coll.docs) {
+      if (key === newest || (coll.docs.size <= max && bytes <= size)) break;
+      bytes -= buf.length;
+      this.remove(coll.name, { key, buf, doc: Collection.decode(buf) });
+    }
   }
 
   /** Replaces a matched document with a new version (same `_id`). */
   replace(name: string, match: Match, buf: Buffer, doc: Document): void {
     this.engine.assertWritable();
     checkSize(buf);
+    this.validate(name, doc, buf, match);
     if (this.txn) return this.stage(name, match.key, { buf, doc });
     const coll = this.coll(name)!;
     coll.checkUnique(doc, match.key);
@@ -60,6 +86,10 @@ export class WriteScope {
     coll.delete(match.key, match.doc);
     this.changes.add({ o: 'del', ns: coll.ns, id: match.doc._id });
     this.touched.push([coll.ns, match.key]);
+  }
+
+  private validate(name: string, doc: Document, buf: Buffer, old?: Match): void {
+    validateDocument(this.coll(name), doc, buf, { bypass: this.bypassValidation, old, warn: this.engine.log });
   }
 
   private record(ns: string, key: string, buf: Buffer): void {

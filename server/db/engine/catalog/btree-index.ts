@@ -8,7 +8,8 @@ import BTree, * as btreeModule from 'sorted-btree';
 import { Query } from 'mingo/query';
 import type { Document } from 'bson';
 import { ENGINE_CONTEXT } from '../query/mingo-context';
-import { indexKeys } from '../query/paths';
+import { getValues, indexKeys } from '../query/paths';
+import { EngineError } from '../errors';
 import { encodeComponent, typeEnd, typeStart, HIGH } from './key-encoding';
 import type { Interval } from './planner';
 import { FALLBACK, rawFieldsOf, rawTupleKey } from './raw-keys';
@@ -19,7 +20,8 @@ export type KeyPattern = Array<[string, Direction]>;
 /** Index definition as listIndexes shows it (minus `v`). */
 export interface IndexSpec {
   name: string;
-  key: Record<string, Direction>;
+  /** 'hashed': MongoDB's hashed index; stored here by value (which serves its equality lookups, and more). */
+  key: Record<string, Direction | 'hashed'>;
   unique?: boolean;
   sparse?: boolean;
   expireAfterSeconds?: number;
@@ -37,6 +39,7 @@ export class BTreeIndex {
   private readonly tree = new BTree<string, string>(undefined, compareStrings, NODE_SIZE);
   private readonly partial: Query | null;
   private readonly rawFields: ReturnType<typeof rawFieldsOf>;
+  private readonly hashed: string[];
   /** True once some document produced several keys (an array value): such an index cannot provide sort order. */
   multikey = false;
   /** False once a value whose encoding keeps only equality (documents, regexes) was indexed: ranges and sorts then avoid this index. */
@@ -46,7 +49,8 @@ export class BTreeIndex {
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
-    this.pattern = Object.entries(spec.key).map(([f, d]) => [f, d]);
+    this.pattern = Object.entries(spec.key).map(([f, d]) => [f, d === 'hashed' ? 1 : d]);
+    this.hashed = Object.entries(spec.key).filter(([, d]) => d === 'hashed').map(([f]) => f);
     this.dirs = this.pattern.map(([, d]) => d);
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, { context: ENGINE_CONTEXT }) : null;
     this.rawFields = this.partial || spec.sparse ? null : rawFieldsOf(this.pattern);
@@ -59,6 +63,10 @@ export class BTreeIndex {
   keysOf(doc: Document): unknown[][] {
     if (this.partial && !this.partial.test(doc)) return [];
     if (this.spec.sparse && this.pattern.every(([f]) => !hasPath(doc, f))) return [];
+    for (const f of this.hashed) {
+      const values = getValues(doc, f);
+      if (values.length > 1 || values.some(Array.isArray)) throw new EngineError(16766, 'Location16766', `Error: hashed indexes do not currently support array values. Found array at path: ${f}`);
+    }
     return indexKeys(doc, this.pattern);
   }
 

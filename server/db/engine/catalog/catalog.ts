@@ -129,6 +129,13 @@ export class Catalog {
       case 'dropIndex':
         this.mustGet(op.ns).indexes.delete(op.name);
         return;
+      case 'setOptions': {
+        // in place: the Collection object (and its indexes) stays the same
+        const options = this.mustGet(op.ns).options;
+        for (const k of Object.keys(options)) delete options[k];
+        Object.assign(options, op.options);
+        return;
+      }
       case 'dropCollection': {
         const [db, name] = splitNs(op.ns);
         this.dropCollection(db, name);

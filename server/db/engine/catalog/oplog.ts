@@ -15,6 +15,8 @@ export type Op =
   | { o: 'createIndex'; ns: string; spec: Document }
   | { o: 'dropIndex'; ns: string; name: string }
   | { o: 'dropCollection'; ns: string }
+  /** collMod: the collection's options (validator, validationLevel, validationAction) become these. */
+  | { o: 'setOptions'; ns: string; options: Document }
   | { o: 'renameCollection'; ns: string; to: string }
   | { o: 'dropDatabase'; db: string }
   /** Snapshots only: an index's order as ordinals of the collection's snapshot documents, so recovery need not sort. */

@@ -10,7 +10,8 @@ import { Collection } from './collection';
 import { choosePlan, sortPairs, type Plan } from './planner';
 import type { BTreeIndex } from './btree-index';
 import { makeSortComparator } from '../query/sort';
-import { errors, EngineError } from '../errors';
+import { errors, EngineError, isEngineError } from '../errors';
+import { jsonSchemaPredicate } from '../query/json-schema';
 import { refuseUnsupportedQuery } from '../query/refusals';
 import { parseCollation, withCollation, type Collator } from '../query/collation';
 
@@ -52,8 +53,9 @@ export interface ReadStats {
 export function compileFilter(filter: Document): Query {
   refuseUnsupportedQuery(filter);
   try {
-    return new Query(filter, { context: ENGINE_CONTEXT });
+    return new Query(filter, { context: ENGINE_CONTEXT, jsonSchemaValidator: jsonSchemaPredicate as never });
   } catch (e) {
+    if (isEngineError(e)) throw e;
     throw errors.badValue((e as Error).message.replace(/^unknown (query|top level) operator:? ?/, 'unknown operator: '));
   }
 }

@@ -23,6 +23,7 @@ import { EngineError, errors } from '../errors';
 import type { CommandContext } from './types';
 import { scope } from './types';
 import { updateMatched, withId } from './mutations';
+import { validateDocument } from '../catalog/validation';
 
 export const WRITE_STAGES = new Set(['$out', '$merge']);
 
@@ -71,6 +72,7 @@ export async function runOut(ctx: CommandContext, spec: unknown, results: Docume
   for (const s of specs) changes.add({ o: 'createIndex', ns: staging.ns, spec: s as unknown as Document });
   for (const result of results) {
     const { buf, doc } = withId(toBson(result));
+    validateDocument(existing, doc, buf, { bypass: ctx.cmd.bypassDocumentValidation === true, warn: ctx.engine.log });
     const key = canonicalKey(doc._id);
     if (staging.docs.has(key)) throw staging.duplicateKey(staging.indexes.get('_id_')!, doc);
     staging.checkUnique(doc, key);

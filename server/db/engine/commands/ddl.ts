@@ -14,6 +14,23 @@ import type { IndexSpec } from '../catalog/btree-index';
 import type { Collection } from '../catalog/collection';
 import { EngineError, errors } from '../errors';
 import { parseCollation } from '../query/collation';
+import { validationOptions } from '../catalog/validation';
+
+/** `capped: true` needs `size` (bytes; MongoDB rounds it up to a multiple of 256); `max` (documents) is optional. */
+function cappedOptions(cmd: Document): Document {
+  if (cmd.capped !== true) return {};
+  const size = Number(cmd.size);
+  if (cmd.size === undefined) throw errors.invalidOptions("the 'size' field is required when 'capped' is true");
+  if (!Number.isFinite(size) || size <= 0) throw errors.badValue("the 'size' field of a capped collection must be a positive number");
+  const max = cmd.max === undefined ? undefined : Number(cmd.max);
+  if (max !== undefined && !Number.isFinite(max)) throw errors.badValue("the 'max' field of a capped collection must be a number");
+  return { capped: true, size: Math.ceil(size / 256) * 256, ...(max !== undefined && max > 0 ? { max } : {}) };
+}
+
+/** As MongoDB lists them: a collection with a validator also shows its level and action. */
+function validationDefaults(given: Document): Document {
+  return given.validator === undefined ? given : { validationLevel: 'strict', validationAction: 'error', ...given };
+}
 
 async function applyAndPersist(ctx: CommandContext, ops: Op[]): Promise<void> {
   ctx.engine.assertWritable();
@@ -33,11 +50,11 @@ function mustExist(ctx: CommandContext, name: string): Collection {
   return coll;
 }
 
-const CREATE_UNSUPPORTED = ['capped', 'size', 'max', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
+const CREATE_UNSUPPORTED = ['timeseries', 'expireAfterSeconds', 'clusteredIndex', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'encryptedFields'];
 
 export const create: CommandDef = {
   strict: true,
-  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation'],
+  fields: [...CREATE_UNSUPPORTED, 'autoIndexId', 'idIndex', 'collation', 'validator', 'validationLevel', 'validationAction', 'capped', 'size', 'max'],
   unsupported: CREATE_UNSUPPORTED,
   inTransaction: true,
   async run(ctx) {
@@ -45,7 +62,7 @@ export const create: CommandDef = {
     validateCollectionName(ctx.db, name);
     if (ctx.engine.catalog.get(ctx.db, name)) throw errors.namespaceExists(`Collection ${ns(ctx, name)} already exists.`);
     const collator = parseCollation(ctx.cmd.collation);
-    const options = collator ? { collation: collator.spec } : {};
+    const options: Document = { ...cappedOptions(ctx.cmd), ...validationDefaults(validationOptions(ctx.cmd)), ...(collator ? { collation: collator.spec } : {}) };
     await applyAndPersist(ctx, [{ o: 'createCollection', ns: ns(ctx, name), options, uuid: new UUID().toBinary() }]);
     return { ok: 1 };
   },
@@ -103,14 +120,20 @@ export function indexSpecOf(raw: Document, defaultCollation?: unknown): IndexSpe
   }
   const key = raw.key as Document;
   if (!key || typeof key !== 'object' || Object.keys(key).length === 0) throw errors.cannotCreateIndex('Index keys cannot be empty.');
-  const normalized: Record<string, 1 | -1> = {};
+  const normalized: IndexSpec['key'] = {};
   for (const [field, dir] of Object.entries(key)) {
-    if (typeof dir === 'string') throw errors.notImplemented(`'${dir}' indexes (field '${field}') are not supported by the embedded engine; only ascending (1) and descending (-1) keys`);
+    if (dir === 'hashed') {
+      if (Object.values(normalized).includes('hashed')) throw new EngineError(31303, 'Location31303', 'A maximum of one index field is allowed to be hashed');
+      normalized[field] = 'hashed';
+      continue;
+    }
+    if (typeof dir === 'string') throw errors.notImplemented(`'${dir}' indexes (field '${field}') are not supported by the embedded engine; only ascending (1), descending (-1) and 'hashed' keys`);
     if (typeof dir !== 'number' || dir === 0 || !Number.isFinite(dir)) throw errors.cannotCreateIndex(`Values in the index key pattern can only be numbers or strings (field '${field}')`);
     normalized[field] = dir > 0 ? 1 : -1;
   }
   if (typeof raw.name !== 'string' || raw.name.length === 0) throw errors.cannotCreateIndex("The index name must be a non-empty string ('name' field)");
   const spec: IndexSpec = { name: raw.name, key: normalized };
+  if (raw.unique === true && Object.values(normalized).includes('hashed')) throw errors.cannotCreateIndex('Currently hashed indexes cannot guarantee uniqueness. Use a regular index.');
   if (raw.unique === true) spec.unique = true;
   if (raw.hidden === true) spec.hidden = true;
   if (raw.sparse === true) spec.sparse = true;
@@ -227,8 +250,8 @@ export const dropIndexes: CommandDef = {
   },
 };
 
-function normalizeKey(key: Document): Record<string, number> {
-  return Object.fromEntries(Object.entries(key).map(([k, v]) => [k, Number(v) > 0 ? 1 : -1]));
+function normalizeKey(key: Document): IndexSpec['key'] {
+  return Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v === 'hashed' ? 'hashed' : Number(v) > 0 ? 1 : -1]));
 }
 
 export const listCollections: CommandDef = {
@@ -261,19 +284,25 @@ export const listDatabases: CommandDef = {
 };
 
 /** collMod options this engine does not implement: refused by name. */
-const COLLMOD_UNSUPPORTED = ['validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'timeseries', 'cappedSize', 'cappedMax', 'expireAfterSeconds', 'clusteredIndex'];
+const COLLMOD_UNSUPPORTED = ['viewOn', 'pipeline', 'changeStreamPreAndPostImages', 'timeseries', 'cappedSize', 'cappedMax', 'expireAfterSeconds', 'clusteredIndex'];
 
 /**
  * collMod: change an index's `hidden` flag or TTL (`index: {name | keyPattern, hidden,
- * expireAfterSeconds}`). The index is re-created with the new spec in one durable record.
+ * expireAfterSeconds}`; the index is re-created with the new spec in one durable record),
+ * or the collection's validator / validationLevel / validationAction.
  */
 export const collMod: CommandDef = {
   strict: true,
-  fields: ['index', 'dryRun', ...COLLMOD_UNSUPPORTED],
+  fields: ['index', 'dryRun', 'validator', 'validationLevel', 'validationAction', ...COLLMOD_UNSUPPORTED],
   unsupported: COLLMOD_UNSUPPORTED,
   async run(ctx) {
     const name = String(ctx.cmd.collMod);
     const coll = mustExist(ctx, name);
+    const validation = validationOptions(ctx.cmd);
+    if (Object.keys(validation).length > 0 && ctx.cmd.dryRun !== true) {
+      const options = validationDefaults({ ...coll.options, ...validation });
+      await applyAndPersist(ctx, [{ o: 'setOptions', ns: coll.ns, options }]);
+    }
     const change = ctx.cmd.index as Document | undefined;
     if (!change) return { ok: 1 };
     if (typeof change !== 'object') throw errors.typeMismatch("BSON field 'collMod.index' is the wrong type, expected type 'object'");

@@ -29,7 +29,9 @@ export interface CommandDef {
 }
 
 export function scope(ctx: CommandContext): WriteScope {
-  return new WriteScope(ctx.engine, ctx.db, ctx.txn);
+  const s = new WriteScope(ctx.engine, ctx.db, ctx.txn);
+  s.bypassValidation = ctx.cmd.bypassDocumentValidation === true;
+  return s;
 }
 
 /** The collection name a command targets (its first field's value). */
