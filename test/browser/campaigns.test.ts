@@ -95,7 +95,8 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     await page.getByText(vi('campaign_done_created')).waitFor();
     await page.getByRole('button', { name: vi('campaign_open_button') }).click();
     await page.getByText(vi('campaign_done_opened')).waitFor();
-    await page.locator('input[name="dueDate"]').fill(`30/12/${YEAR}`);
+    // the module's own due-date field (the "add a module" form has one too)
+    await page.locator(`#due-${w.modules[0]}`).fill(`30/12/${YEAR}`);
     await page.getByRole('button', { name: vi('campaign_due_submit') }).click();
     await page.getByText(vi('campaign_done_due_changed')).waitFor();
     await checkScreens('campaign-open');
