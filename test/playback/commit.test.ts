@@ -79,7 +79,8 @@ describe('package playback: content origin, tokens, commits', function () {
     const reply = await fetch(`${tp.contentBase}/play/${token}`);
     const html = await reply.text();
     expect(reply.status).to.equal(200);
-    expect(html).to.contain('/player/scorm-again/scorm12.min.js').and.contain('/player/scorm-player.js');
+    // the players' scripts travel under content-hashed, immutable URLs (/player/h/<hash>/…)
+    expect(html).to.match(/\/player\/h\/[\w-]+\/scorm-again\/scorm12\.min\.js/).and.match(/\/player\/h\/[\w-]+\/scorm-player\.js/);
     const csp = reply.headers.get('content-security-policy')!;
     expect(csp).to.contain(`frame-ancestors ${tp.base}`).and.contain("'unsafe-eval'");
     expect(reply.headers.get('x-frame-options')).to.equal(null);
