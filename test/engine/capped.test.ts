@@ -41,6 +41,11 @@ describe('conformance: capped collections', function () {
 
   it("capped without 'size' answers 72 InvalidOptions; $out into a capped collection is refused", async () => {
     await expectServerError(db.createCollection('nosize', { capped: true }), 72);
+    // A number is a boolean to MongoDB (mongoose gh-14611 sends {capped: 1024}): still capped, still needs size.
+    await expectServerError(db.command({ create: 'nosize', capped: 1024 }), 72);
+    const numeric = await db.command({ create: 'numeric', capped: 1, size: 4096 });
+    expect(numeric.ok).to.equal(1);
+    expect(await db.collection('numeric').isCapped()).to.equal(true);
     await db.collection<Loose>('src').insertOne({ _id: 1 });
     await expectServerError(db.collection<Loose>('src').aggregate([{ $out: 'log' }]).toArray(), 17152);
   });

@@ -73,6 +73,10 @@ describe('conformance: pipeline-style updates and $-prefixed field names', funct
     await c.insertOne({ _id: 'E123', address: { $number: 123, $street: 'Elm Road' } });
     await c.updateOne({ _id: 'E123' }, { $set: { 'address.$street': 'Elm Ave' } });
     expect((await c.findOne({ _id: 'E123' }))!.address).to.deep.equal({ $number: 123, $street: 'Elm Ave' });
+    // "You could use an update operator that replaces an existing document to modify the address.$street
+    // field" (MongoDB manual, Dollar-Prefixed Field Names): a whole embedded document may carry them.
+    await c.updateOne({ _id: 'E123' }, { $set: { address: { $number: 124, $street: 'Elm Lane' } } });
+    expect((await c.findOne({ _id: 'E123' }))!.address).to.deep.equal({ $number: 124, $street: 'Elm Lane' });
     await expectServerError(c.updateOne({ _id: 'E123' }, { $set: { $hotel: 320 } }), 52);
     await c.updateOne({ _id: 'new' }, { $set: { phone: 25, $hotel: 320 } }, { upsert: true });
     expect(await c.findOne({ _id: 'new' })).to.deep.equal({ _id: 'new', phone: 25, $hotel: 320 });

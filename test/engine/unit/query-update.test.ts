@@ -55,8 +55,10 @@ describe('query/update operators', () => {
       expect(r.modified).to.equal(false);
     });
 
-    it('refuses $-prefixed field names in new values (52)', () => {
-      expectEngineError(() => up({ _id: 1 }, { $set: { a: { $bad: 1 } } }), 52, "The dollar ($) prefixed field '$bad' in 'a.$bad' is not valid for storage.");
+    it('stores nested $-prefixed field names in new values (MongoDB 5.0+); a top-level one is 52', () => {
+      expect(after({ _id: 1 }, { $set: { a: { $each: 42 } } })).to.deep.equal({ _id: 1, a: { $each: 42 } });
+      expect(after({ _id: 1, l: [] }, { $push: { l: { $x: 1 } } })).to.deep.equal({ _id: 1, l: [{ $x: 1 }] });
+      expectEngineError(() => up({ _id: 1 }, { $set: { $bad: 1 } }), 52, "The dollar ($) prefixed field '$bad' in '$bad' is not valid for storage.");
     });
   });
 

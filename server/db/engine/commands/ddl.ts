@@ -16,9 +16,14 @@ import { EngineError, errors } from '../errors';
 import { parseCollation } from '../query/collation';
 import { validationOptions } from '../catalog/validation';
 
-/** `capped: true` needs `size` (bytes; MongoDB rounds it up to a multiple of 256); `max` (documents) is optional. */
+/**
+ * `capped: true` needs `size` (bytes; MongoDB rounds it up to a multiple of 256); `max` (documents) is optional.
+ * `capped` is read as MongoDB reads its booleans (any non-zero number is true): `{capped: 1024}`
+ * must not quietly create an ordinary collection.
+ */
 function cappedOptions(cmd: Document): Document {
-  if (cmd.capped !== true) return {};
+  const capped = typeof cmd.capped === 'number' || typeof cmd.capped === 'bigint' ? Number(cmd.capped) !== 0 : cmd.capped === true;
+  if (!capped) return {};
   const size = Number(cmd.size);
   if (cmd.size === undefined) throw errors.invalidOptions("the 'size' field is required when 'capped' is true");
   if (!Number.isFinite(size) || size <= 0) throw errors.badValue("the 'size' field of a capped collection must be a positive number");

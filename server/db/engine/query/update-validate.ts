@@ -9,9 +9,6 @@ import { errors } from '../errors';
 /** Modifiers allowed next to `$each` in `$push`. */
 const PUSH_MODIFIERS = new Set(['$each', '$slice', '$sort', '$position']);
 
-/** Field names starting with `$` that a stored document may hold (DBRef). */
-const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
-
 /** Throws when `arg` is not acceptable for `operator` on `path`. */
 export function validateOperatorArgument(operator: string, path: string, arg: unknown): void {
   switch (operator) {
@@ -28,9 +25,9 @@ export function validateOperatorArgument(operator: string, path: string, arg: un
     case '$currentDate':
       return validateCurrentDate(path, arg);
     case '$push':
-      return validatePush(path, arg);
+      return validatePush(arg);
     case '$addToSet':
-      return validateAddToSet(path, arg);
+      return validateAddToSet(arg);
     case '$pop':
       if (!isNumeric(arg) || (Number(arg) !== 1 && Number(arg) !== -1)) throw errors.failedToParse(`$pop expects 1 or -1, found: ${formatValue(arg)}`);
       return;
@@ -39,28 +36,8 @@ export function validateOperatorArgument(operator: string, path: string, arg: un
       return;
     case '$bit':
       return validateBit(arg);
-    case '$set':
-    case '$setOnInsert':
-    case '$min':
-    case '$max':
-      return assertStorable(arg, path);
     default:
       return;
-  }
-}
-
-/** New values may not contain `$`-prefixed field names (code 52), except DBRef's. */
-export function assertStorable(value: unknown, path: string): void {
-  if (Array.isArray(value)) {
-    value.forEach((element) => assertStorable(element, path));
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    if (key.startsWith('$') && !DBREF_FIELDS.has(key)) {
-      throw errors.dollarPrefixedFieldName(`The dollar ($) prefixed field '${key}' in '${path}.${key}' is not valid for storage.`);
-    }
-    assertStorable(child, `${path}.${key}`);
   }
 }
 
@@ -82,13 +59,12 @@ export function hasEachModifier(arg: unknown): arg is Record<string, unknown> {
   return isPlainObject(arg) && Object.hasOwn(arg, '$each');
 }
 
-function validatePush(path: string, arg: unknown): void {
-  if (!hasEachModifier(arg)) return assertStorable(arg, path);
+function validatePush(arg: unknown): void {
+  if (!hasEachModifier(arg)) return;
   for (const key of Object.keys(arg)) {
     if (!PUSH_MODIFIERS.has(key)) throw errors.badValue(`Unrecognized clause in $push: ${key}`);
   }
   if (!Array.isArray(arg.$each)) throw errors.badValue(`The argument to $each in $push must be an array but it was of type: ${typeName(arg.$each)}`);
-  assertStorable(arg.$each, path);
   if ('$slice' in arg && !isIntegralNumber(arg.$slice)) {
     throw errors.badValue(`The value for $slice must be an integer value but was given type: ${typeName(arg.$slice)}`);
   }
@@ -110,11 +86,10 @@ function validatePushSort(sort: unknown): void {
   throw errors.badValue('The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
 }
 
-function validateAddToSet(path: string, arg: unknown): void {
-  if (!hasEachModifier(arg)) return assertStorable(arg, path);
+function validateAddToSet(arg: unknown): void {
+  if (!hasEachModifier(arg)) return;
   if (!Array.isArray(arg.$each)) throw errors.typeMismatch(`The argument to $each in $addToSet must be an array but it was of type ${typeName(arg.$each)}`);
   if (Object.keys(arg).length > 1) throw errors.badValue(`Found unexpected fields after $each in $addToSet: ${formatValue(arg)}`);
-  assertStorable(arg.$each, path);
 }
 
 function validateBit(arg: unknown): void {

@@ -11,7 +11,6 @@ import { ARRAY_OPERATORS } from './update-array-ops';
 import { FIELD_OPERATORS, renameField, type OpContext } from './update-ops';
 import { parseUpdate, type ParsedUpdate, type UpdateOp } from './update-parse';
 import { expandArrayUpdates } from './update-paths';
-import { assertStorable } from './update-validate';
 import { EngineError, errors } from '../errors';
 
 export { parseUpdate, type ParsedUpdate, type UpdateOp } from './update-parse';
@@ -119,11 +118,11 @@ function checkIdValue(doc: Record<string, unknown>): void {
 
 /**
  * Replaces `oldDoc` with `replacement`, keeping `_id` (first). A replacement carrying a
- * different `_id` is error 66; `$`-prefixed field names are error 52.
+ * different `_id` is error 66. Nested `$`-prefixed field names are stored as MongoDB 5.0+
+ * stores them; a top-level one reads as an operator and is refused by `isReplacement`.
  */
 export function applyReplacement(oldDoc: Record<string, unknown>, replacement: Record<string, unknown>): UpdateResult {
   if (!isReplacement(replacement)) throw errors.failedToParse('a replacement document must not contain update operators');
-  for (const [key, value] of Object.entries(replacement)) assertStorable(value, key);
   const hasOldId = Object.hasOwn(oldDoc, '_id');
   if (hasOldId && Object.hasOwn(replacement, '_id') && !valuesEqual(oldDoc._id, replacement._id)) {
     throw errors.immutableField(`After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(replacement._id)}`);
