@@ -55,6 +55,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     method: 'post',
     path: '/api/v1/units',
     access: 'signed-in',
+    doc: { summary: 'Create a unit', status: 201, response: z.strictObject({ unit: unitViewSchema }), errors: ['unit_code_taken'] },
     input: apiCreateUnit,
     handle: async (ctx) => {
       const parent = ctx.input.parentId ? await findUnitOr404(db, ctx.input.parentId, 'unit_parent_not_found') : null;
@@ -75,6 +76,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     method: 'patch',
     path: '/api/v1/units/:id',
     access: 'signed-in',
+    doc: { summary: 'Rename or move a unit', response: z.strictObject({ unit: unitViewSchema }), errors: ['unit_not_found'] },
     before: [skipUnlessObjectId],
     input: apiPatchUnit,
     handle: async (ctx) => {
