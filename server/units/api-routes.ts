@@ -27,7 +27,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     path: '/api/v1/units',
     access: 'signed-in',
     input: apiUnitListQuery,
-    doc: { summary: "The caller's units, flat, parents first", response: z.object({ items: z.array(unitViewSchema) }) },
+    doc: { summary: "The caller's units, flat, parents first", response: z.strictObject({ items: z.array(unitViewSchema) }) },
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
       ctx.authorize('report.view', scope.ref);
@@ -42,7 +42,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     access: 'signed-in',
     before: [skipUnlessObjectId],
     input: apiUnitId,
-    doc: { summary: 'One unit', response: z.object({ unit: unitViewSchema }), errors: ['unit_not_found'] },
+    doc: { summary: 'One unit', response: z.strictObject({ unit: unitViewSchema }), errors: ['unit_not_found'] },
     handle: async (ctx) => {
       const unit = await findUnitOr404(db, ctx.input.id);
       ctx.authorize('unit.view', unitRef(unit));
