@@ -3,7 +3,7 @@
  * override and exemption routes), for the API description (server/apidocs).
  */
 import { z } from 'zod';
-import { hexId, isoDateTime, itemsOf, vnDate } from '../apidocs/shapes';
+import { FILE_TYPES, hexId, isoDateTime, itemsOf, vnDate } from '../apidocs/shapes';
 import { OFFICER_CATEGORIES } from '../officers/model';
 import { EXEMPTION_KINDS } from './exemptions';
 import { CAMPAIGN_STATUSES } from './model';
@@ -65,7 +65,7 @@ const exemptionSchema = z.strictObject({
   year: z.number().int(),
   kind: z.enum(EXEMPTION_KINDS),
   reason: z.string(),
-  evidence: z.strictObject({ name: z.string(), mime: z.string(), size: z.number().int() }).nullable(),
+  evidence: z.strictObject({ name: z.string(), mime: z.enum([FILE_TYPES.pdf, FILE_TYPES.png, FILE_TYPES.jpeg]), size: z.number().int() }).nullable(),
   status: z.enum(['proposed', 'approved', 'refused']),
   decidedAt: isoDateTime.nullable(),
   decisionNote: z.string().nullable(),
