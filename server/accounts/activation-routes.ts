@@ -16,6 +16,7 @@ import { findUnitOr404, skipUnlessObjectId, unitRef } from '../units/scope';
 import type { Unit } from '../units/model';
 import { activateAccount, generateActivationSheet, previewActivationSheet, type ActivationSheet } from './activation';
 import { activateForm, activationSheetParam } from './schema';
+import { activationSheetAnswer } from './response-schemas';
 
 const factsOf = (ctx: RouteContext<unknown>): RequestFacts => ({ ip: ctx.req.ip ?? null, requestId: (ctx.res.locals['requestId'] as string | undefined) ?? null });
 
@@ -86,6 +87,7 @@ export function registerActivationRoutes(router: Router, services: Services): vo
     method: 'post',
     path: '/api/v1/units/:id/activation-codes',
     access: 'signed-in',
+    doc: { summary: "A new activation sheet for a unit's officers (older codes stop working)", status: 201, response: activationSheetAnswer },
     before: [skipUnlessObjectId],
     input: activationSheetParam,
     handle: async (ctx) => {

@@ -16,6 +16,7 @@ import { unitNamesOf } from './pages';
 import { presentAccountSummary, type AccountSummary } from './presenters';
 import { accountIdParam, apiAccountListQuery, apiAppoint, apiChangeRole } from './schema';
 import { isAccountLocked } from './service';
+import { accountAnswer, accountCommandAnswers, accountPageAnswer, appointAnswer } from './response-schemas';
 
 /** One account as the API shows it, with its unit's name and whether it is locked out now. */
 async function summaryOf(db: Connection, account: User): Promise<AccountSummary> {
@@ -35,6 +36,7 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/api/v1/accounts',
     access: 'signed-in',
+    doc: { summary: "A page of the accounts of the caller's scope", response: accountPageAnswer },
     input: apiAccountListQuery,
     handle: async (ctx) => {
       const { unitId, ...filters } = ctx.input;
@@ -50,6 +52,7 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/api/v1/accounts/:id',
     access: 'signed-in',
+    doc: { summary: 'One account', response: accountAnswer },
     before: [skipUnlessObjectId],
     input: accountIdParam,
     handle: async (ctx) => {
@@ -70,6 +73,7 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
     method: 'post',
     path: '/api/v1/accounts',
     access: 'signed-in',
+    doc: { summary: 'Appoint a coordinator or manager; 200 when the account already existed', status: [201, 200], response: appointAnswer },
     input: apiAppoint,
     handle: async (ctx) => {
       const { account, created, invitation } = await appoint(ctx, ctx.input);
@@ -82,6 +86,7 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
     method: 'patch',
     path: '/api/v1/accounts/:id',
     access: 'signed-in',
+    doc: { summary: "Change an account's role or unit", response: accountAnswer },
     before: [skipUnlessObjectId],
     input: apiChangeRole,
     handle: async (ctx) => {
@@ -98,6 +103,7 @@ export function registerAccountApiRoutes(router: Router, services: Services): vo
       method: 'post',
       path: `/api/v1/accounts/:id/${name}`,
       access: 'signed-in',
+      doc: { summary: `Account command: ${name}`, response: accountCommandAnswers[name as keyof typeof accountCommandAnswers] },
       before: [skipUnlessObjectId],
       input: accountIdParam,
       handle: async (ctx) => {

@@ -9,7 +9,7 @@ import type express from 'express';
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../auth/session';
-import { ROUTE_SPEC, type DeclaredRoute } from '../http/route';
+import { ROUTE_SPEC, type DeclaredRoute, type RouteDoc } from '../http/route';
 
 export const API_PREFIX = '/api/v1/';
 
@@ -53,11 +53,11 @@ export function openApiPath(expressPath: string): string {
 const pathParams = (expressPath: string) => [...expressPath.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
 
 /** The error body every failure answers with (server/http/errors.ts). */
-export const errorBodySchema = z.object({
-  error: z.object({
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
     id: z.string(),
     message: z.string(),
-    details: z.array(z.object({ field: z.string(), id: z.string(), message: z.string() })).optional(),
+    details: z.array(z.strictObject({ field: z.string(), id: z.string(), message: z.string() })).optional(),
     requestId: z.string().optional(),
   }),
 });
@@ -103,13 +103,31 @@ function errorIds(route: ApiRoute): string[] {
   return [...(declared?.input ? ['validation_failed'] : []), ...(declared?.access === 'signed-in' ? ['unauthenticated', 'forbidden'] : []), ...(declared && declared.method !== 'get' ? ['csrf_invalid'] : []), ...(declared?.doc?.errors ?? [])];
 }
 
+/** Where a success body is a file: a string of that content type (OpenAPI 3.1 describes binary content by its media type). */
+const fileSchema = (type: string) => ({ type: 'string' as const, contentMediaType: type.split(';')[0]!.trim() });
+
+/** Every success status the route declares (default 200). */
+export function successStatuses(doc: RouteDoc | undefined): number[] {
+  const status = doc?.status ?? 200;
+  return Array.isArray(status) ? status : [status];
+}
+
 function responsesOf(route: ApiRoute): RouteConfig['responses'] {
   const doc = route.declared?.doc;
-  const status = String(doc?.status ?? 200);
-  const ok = doc?.response ? { description: doc.summary ?? 'OK', content: { 'application/json': { schema: doc.response } } } : { description: doc?.summary ?? 'OK (schema not documented yet)' };
+  const content = {
+    ...(doc?.response ? { 'application/json': { schema: doc.response } } : {}),
+    ...Object.fromEntries((doc?.download ?? []).map((type) => [type, { schema: fileSchema(type) }])),
+  };
+  const described = Object.keys(content).length > 0;
+  const responses: RouteConfig['responses'] = {};
+  for (const status of successStatuses(doc)) {
+    // 204 has no body by definition; any other success without a schema says so, and the test fails on it
+    responses[String(status)] = status === 204 || described ? { description: doc?.summary ?? 'OK', ...(status === 204 ? {} : { content }) } : { description: doc?.summary ?? 'OK (schema not documented yet)' };
+  }
+  for (const [status, answer] of Object.entries(doc?.answers ?? {})) responses[status] = { description: answer.description, content: { 'application/json': { schema: answer.schema } } };
   const ids = errorIds(route);
-  const failure = { description: ids.length ? `Error ids: ${ids.join(', ')}` : 'An error', content: { 'application/json': { schema: errorBodySchema } } };
-  return { [status]: ok, default: failure };
+  responses['default'] = { description: ids.length ? `Error ids: ${ids.join(', ')}` : 'An error', content: { 'application/json': { schema: errorBodySchema } } };
+  return responses;
 }
 
 /** The registry entry of one route; throws when zod-to-openapi cannot describe its schemas. */

@@ -17,8 +17,11 @@ export interface OperationView {
   access: 'public' | 'signed-in';
   parameters: ParameterView[];
   body: { type: string; schema: string } | null;
+  /** the success statuses, e.g. "201, 200" */
   status: string;
   response: string | null;
+  /** content types of a file answer (XLSX, CSV, PDF…) */
+  files: string[];
   errorIds: string[];
 }
 
@@ -32,7 +35,8 @@ export function presentOperations(document: OpenApiDocument): OperationView[] {
     for (const [method, op] of Object.entries(item as Loose) as Array<[string, Loose]>) {
       const content = (op['requestBody']?.content ?? {}) as Loose;
       const bodyType = Object.keys(content)[0];
-      const [status, ok] = (Object.entries(op['responses'] ?? {}) as Array<[string, Loose]>).find(([code]) => code !== 'default') ?? ['200', {}];
+      const successes = (Object.entries(op['responses'] ?? {}) as Array<[string, Loose]>).filter(([code]) => /^2\d\d$/.test(code));
+      const ok = successes.find(([, answer]) => answer['content'])?.[1] ?? {};
       views.push({
         id: String(op['operationId']),
         method: method.toUpperCase(),
@@ -42,8 +46,9 @@ export function presentOperations(document: OpenApiDocument): OperationView[] {
         access: op['x-access'] === 'signed-in' ? 'signed-in' : 'public',
         parameters: ((op['parameters'] ?? []) as Loose[]).map((p) => ({ name: String(p['name']), in: String(p['in']), required: Boolean(p['required']), schema: json(p['schema']) })),
         body: bodyType ? { type: bodyType, schema: json(content[bodyType]?.schema) } : null,
-        status,
+        status: successes.map(([code]) => code).join(', ') || '200',
         response: ok['content']?.['application/json']?.schema ? json(ok['content']['application/json'].schema) : null,
+        files: Object.keys(ok['content'] ?? {}).filter((type) => type !== 'application/json'),
         errorIds: (op['x-error-ids'] ?? []) as string[],
       });
     }

@@ -5,7 +5,8 @@
  */
 import type express from 'express';
 import type { Services } from '../http/context';
-import { publicEndpoint } from '../http/route';
+import { z } from 'zod';
+import { publicEndpoint, ROUTE_SPEC, type DeclaredRoute } from '../http/route';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi';
 import { presentOperations } from './presenters';
 
@@ -14,12 +15,18 @@ export function registerApiDocRoutes(app: express.Express, services: Services): 
   let document: OpenApiDocument | null = null;
   const describe = () => (document ??= buildOpenApiDocument(app, services.config.PUBLIC_URL));
 
-  app.get(
-    '/api/v1/openapi.json',
-    publicEndpoint((_req, res) => {
-      res.json(describe());
-    }),
-  );
+  const openApiJson = publicEndpoint((_req: express.Request, res: express.Response) => {
+    res.json(describe());
+  });
+  // a bare endpoint (no input to validate), declared by hand so the document describes itself too
+  const declared: DeclaredRoute = {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    access: 'public',
+    doc: { summary: 'This document (OpenAPI 3.1)', response: z.looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }) },
+  };
+  Object.defineProperty(openApiJson, ROUTE_SPEC, { value: declared });
+  app.get('/api/v1/openapi.json', openApiJson);
   app.get(
     '/api/docs',
     publicEndpoint((_req, res) => {

@@ -155,7 +155,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     access: 'public',
     before: [limiter],
     input: apiLoginSchema,
-    doc: { summary: 'Sign in; answers a Bearer token', response: z.object({ token: z.string(), expiresAt: z.string(), user: accountViewSchema }), errors: ['sign_in_failed', 'sign_in_locked'] },
+    doc: { summary: 'Sign in; answers a Bearer token', response: z.strictObject({ token: z.string(), expiresAt: z.string(), user: accountViewSchema }), errors: ['sign_in_failed', 'sign_in_locked'] },
     handle: async (ctx) => {
       const result = await signIn(services, ctx.input.login, ctx.input.password, requestFacts(ctx));
       if (!result.ok) throw new AppError(result.reason === 'locked' ? 429 : 401, result.reason === 'locked' ? 'sign_in_locked' : 'sign_in_failed');
@@ -181,7 +181,7 @@ export function registerAuthRoutes(router: Router, services: Services): void {
     method: 'get',
     path: '/api/v1/me',
     access: 'signed-in',
-    doc: { summary: 'The signed-in account', response: z.object({ user: accountViewSchema }) },
+    doc: { summary: 'The signed-in account', response: z.strictObject({ user: accountViewSchema }) },
     handle: async (ctx) => {
       ctx.authorize('account.self', { id: ctx.actor.id });
       ctx.res.json({ user: presentAccount(ctx.account) });

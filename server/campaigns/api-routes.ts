@@ -17,6 +17,7 @@ import { recentNotices } from './notices';
 import { presentCampaign, presentNotice } from './presenters';
 import { addModuleInput, audienceUpdate, campaignIdParam, campaignListQuery, cloneInput, createCampaignInput, dueDateInput, moduleParam, statusInput, stopInput } from './schema';
 import { addModule, changeDueDate, cloneCampaign, createCampaign, findCampaignOr404, listCampaigns, setAudience, setModuleStopped, setStatus } from './service';
+import { campaignAnswer, campaignListAnswer, dueDateAnswer, noticeListAnswer } from './response-schemas';
 
 /** The campaign, 404 first, then authorized for `action` on its owner. */
 export async function authorizedCampaign(ctx: SignedInContext<{ id: Types.ObjectId }>, action: 'campaign.view' | 'campaign.manage'): Promise<Campaign> {
@@ -36,6 +37,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'get',
     path: '/api/v1/campaigns',
     access: 'signed-in',
+    doc: { summary: "The campaigns of the caller's scope", response: campaignListAnswer },
     input: campaignListQuery,
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
@@ -51,6 +53,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns',
     access: 'signed-in',
+    doc: { summary: 'Create a campaign', status: 201, response: campaignAnswer },
     input: createCampaignInput,
     handle: async (ctx) => {
       const ownerUnitId = ctx.input.ownerUnitId ?? ctx.actor.unitId;
@@ -66,6 +69,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'get',
     path: '/api/v1/campaigns/:id',
     access: 'signed-in',
+    doc: { summary: "One campaign, with each module's figures", response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: campaignIdParam,
     handle: async (ctx) => {
@@ -79,6 +83,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns/:id/modules',
     access: 'signed-in',
+    doc: { summary: 'Add a module to a campaign', response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: addModuleInput,
     handle: async (ctx) => {
@@ -94,6 +99,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns/:id/modules/:moduleId/due-date',
     access: 'signed-in',
+    doc: { summary: "Change a module's due date (the officers are told)", response: dueDateAnswer },
     before: [skipUnlessObjectId],
     input: dueDateInput,
     handle: async (ctx) => {
@@ -109,6 +115,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns/:id/modules/:moduleId/stop',
     access: 'signed-in',
+    doc: { summary: 'Stop a module of a campaign', response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: stopInput,
     handle: async (ctx) => {
@@ -124,6 +131,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns/:id/modules/:moduleId/restart',
     access: 'signed-in',
+    doc: { summary: 'Restart a stopped module', response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: moduleParam,
     handle: async (ctx) => {
@@ -139,6 +147,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'put',
     path: '/api/v1/campaigns/:id/audience',
     access: 'signed-in',
+    doc: { summary: "Replace a campaign's audience", response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: audienceUpdate,
     handle: async (ctx) => {
@@ -154,6 +163,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns/:id/status',
     access: 'signed-in',
+    doc: { summary: 'Open or close a campaign', response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: statusInput,
     handle: async (ctx) => {
@@ -169,6 +179,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/campaigns/:id/clone',
     access: 'signed-in',
+    doc: { summary: 'Copy a campaign to another year', status: 201, response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: cloneInput,
     handle: async (ctx) => {
@@ -184,6 +195,7 @@ export function registerCampaignApiRoutes(router: Router, services: Services): v
     method: 'get',
     path: '/api/v1/me/notices',
     access: 'signed-in',
+    doc: { summary: "The caller's notices (due dates changed…)", response: noticeListAnswer },
     handle: async (ctx) => {
       ctx.authorize('account.self', { id: ctx.actor.id });
       const items = ctx.actor.officerId ? await recentNotices(db, ctx.actor.officerId) : [];

@@ -20,6 +20,8 @@ import { callerScope, skipUnlessObjectId } from '../units/scope';
 import { unitModel, type Unit } from '../units/model';
 import { decideExemption, exemptionModel, findExemptionOr404, proposeExemption, type Evidence, type Exemption } from './exemptions';
 import { decisionInput, exemptionIdParam, exemptionInput, exemptionListQuery } from './schema';
+import { FILE_TYPES } from '../apidocs/shapes';
+import { exemptionAnswer, exemptionListAnswer } from './response-schemas';
 
 const EVIDENCE_MAX_MB = 5;
 const EVIDENCE_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg']);
@@ -67,6 +69,7 @@ export function registerExemptionRoutes(router: Router, services: Services): voi
     method: 'post',
     path: '/api/v1/officers/:id/exemptions',
     access: 'signed-in',
+    doc: { summary: 'Propose an exemption (optional evidence file, field `evidence`)', status: 201, response: exemptionAnswer, multipart: true },
     before: [skipUnlessObjectId, uploadEvidence],
     input: exemptionInput,
     handle: async (ctx) => {
@@ -89,6 +92,7 @@ export function registerExemptionRoutes(router: Router, services: Services): voi
     method: 'get',
     path: '/api/v1/exemptions',
     access: 'signed-in',
+    doc: { summary: 'The exemptions the caller may decide or see', response: exemptionListAnswer },
     input: exemptionListQuery,
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
@@ -105,6 +109,7 @@ export function registerExemptionRoutes(router: Router, services: Services): voi
     method: 'post',
     path: '/api/v1/exemptions/:id/decision',
     access: 'signed-in',
+    doc: { summary: 'Approve or refuse an exemption', response: exemptionAnswer },
     before: [skipUnlessObjectId],
     input: decisionInput,
     handle: async (ctx) => {
@@ -122,6 +127,7 @@ export function registerExemptionRoutes(router: Router, services: Services): voi
     method: 'get',
     path: '/api/v1/exemptions/:id/evidence',
     access: 'signed-in',
+    doc: { summary: "An exemption's evidence file (attachment)", download: [FILE_TYPES.pdf, FILE_TYPES.png, FILE_TYPES.jpeg] },
     before: [skipUnlessObjectId],
     input: exemptionIdParam,
     handle: async (ctx) => {

@@ -17,6 +17,7 @@ import { renderOfficerPlan } from './officer-plan';
 import { createOverride, overridesOf, type Override, type OverrideInput } from './overrides';
 import { officerPlanQuery, overrideForm } from './page-schema';
 import { overrideInput, overrideListQuery } from './schema';
+import { overrideAnswer, overrideListAnswer } from './response-schemas';
 
 const presentOverride = (o: Override) => ({ id: o._id.toHexString(), moduleId: o.moduleId.toHexString(), year: o.year, kind: o.kind, reason: o.reason, dueDate: o.dueDate ? vietnamDate(o.dueDate) : null, at: o.createdAt.toISOString() });
 
@@ -34,6 +35,7 @@ export function registerOverrideRoutes(router: Router, services: Services): void
     method: 'post',
     path: '/api/v1/officers/:id/overrides',
     access: 'signed-in',
+    doc: { summary: 'Grant an officer an extra attempt, a later due date or a quiz reset', status: 201, response: overrideAnswer },
     before: [skipUnlessObjectId],
     input: overrideInput,
     handle: async (ctx) => {
@@ -49,6 +51,7 @@ export function registerOverrideRoutes(router: Router, services: Services): void
     method: 'get',
     path: '/api/v1/officers/:id/overrides',
     access: 'signed-in',
+    doc: { summary: "An officer's overrides", response: overrideListAnswer },
     before: [skipUnlessObjectId],
     input: overrideListQuery,
     handle: async (ctx) => {

@@ -13,6 +13,7 @@ import { presentVerification } from './presenters';
 import { CODE_SHAPE, verifyParam } from './schema';
 import { findByCode } from './service';
 import { readSettings } from './settings';
+import { unknownCertificateAnswer, verificationAnswer } from './response-schemas';
 
 export function registerVerifyRoutes(router: Router, services: Services): void {
   const limiter = rateLimit({
@@ -46,6 +47,7 @@ export function registerVerifyRoutes(router: Router, services: Services): void {
     method: 'get',
     path: '/api/v1/verify/:code',
     access: 'public',
+    doc: { summary: 'Verify a certificate by its code', response: verificationAnswer, answers: { 404: { description: 'No certificate has this code', schema: unknownCertificateAnswer } } },
     before: [limiter],
     input: verifyParam,
     handle: async (ctx) => {

@@ -15,6 +15,7 @@ import { unitModel, type Unit } from '../units/model';
 import { callerScope, INSTALLATION, unitRef } from '../units/scope';
 import { exportBundle, findModule } from './bundle-export';
 import { importBundle, type ImportResult } from './bundle-import';
+import { bundleImportAnswer } from './response-schemas';
 
 /** multer, one file in memory, size-capped; its failures as messages a coordinator understands. */
 function uploadBundle(maxMb: number) {
@@ -111,6 +112,7 @@ export function registerContentRoutes(router: Router, services: Services): void 
     method: 'post',
     path: '/api/v1/bundles',
     access: 'signed-in',
+    doc: { summary: 'Import a module bundle (ZIP, field `file`)', status: 201, response: bundleImportAnswer, multipart: true },
     before: [uploadBundle(maxMb)],
     input: importInput,
     handle: async (ctx) => {

@@ -13,6 +13,8 @@ import { trainingYear } from '../progress/year';
 import { COLUMNS, neutralise, rowsOf, writeCsv, writeXlsx, type Cell } from './export';
 import { exportQuery } from './schema';
 import { chosenCampaigns, subtreeUnits } from './service';
+import { FILE_TYPES } from '../apidocs/shapes';
+import { exportJsonAnswer } from './response-schemas';
 
 const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
@@ -35,6 +37,7 @@ export function registerExportRoutes(router: Router, services: Services): void {
       method: 'get',
       path: `${prefix}/dashboards/units/:unitId/export`,
       access: 'signed-in',
+      doc: { summary: 'Completion figures as JSON (default), XLSX or CSV', response: exportJsonAnswer, download: [FILE_TYPES.xlsx, FILE_TYPES.csv] },
       input: exportQuery,
       handle: async (ctx) => {
         const { input, res } = ctx;

@@ -15,6 +15,7 @@ import { loadDashboard, loadFor, type Loaded } from './load';
 import { dashboardView, presentDashboard } from './presenters';
 import { campaignDashboardQuery, unitDashboardQuery } from './schema';
 import type { SubtreeUnit } from './service';
+import { dashboardAnswer } from './response-schemas';
 
 const UNIT_FIELDS = { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 } as const;
 
@@ -36,6 +37,7 @@ export function registerDashboardRoutes(router: Router, services: Services): voi
       method: 'get',
       path: `${api ? '/api/v1' : ''}/dashboards/units/:unitId`,
       access: 'signed-in',
+      doc: { summary: "A unit's completion dashboard, with its officers", response: dashboardAnswer },
       input: unitDashboardQuery,
       handle: async (ctx) => {
         const unit = await findUnitOr404(db, ctx.input.unitId);
@@ -49,6 +51,7 @@ export function registerDashboardRoutes(router: Router, services: Services): voi
       method: 'get',
       path: `${api ? '/api/v1' : ''}/dashboards/campaigns/:id`,
       access: 'signed-in',
+      doc: { summary: "A campaign's completion dashboard", response: dashboardAnswer },
       input: campaignDashboardQuery,
       handle: async (ctx) => {
         const campaign = await findCampaignOr404(db, ctx.input.id);

@@ -34,8 +34,12 @@ export interface RouteDoc {
   description?: string;
   /** the success body's schema; tests check real answers against it */
   response?: z.ZodType;
-  /** the success status (default 200) */
-  status?: number;
+  /** the success status (default 200); several when the route answers one or the other (e.g. 201 created, 200 already there) */
+  status?: number | number[];
+  /** the success body is a file of one of these content types (XLSX, CSV, PDF, DOCX, ZIP…), besides or instead of `response` */
+  download?: string[];
+  /** other non-error answers and their bodies, by status (e.g. a 404 that is not the error envelope) */
+  answers?: Record<number, { description: string; schema: z.ZodType }>;
   /** stable error ids the route may answer with (besides validation_failed, unauthenticated, forbidden) */
   errors?: MessageId[];
   /** the body is multipart/form-data (an upload in field `file`) instead of JSON */

@@ -16,6 +16,7 @@ import { saveAnswers } from '../quizzes/service';
 import { homeUnitOf, quizSettings } from './load';
 import { presentAssignmentJson, presentProgressJson } from './presenters';
 import { autosaveBody, yearQuery } from './schema';
+import { assignmentsAnswer, autosaveAnswer, progressAnswer } from './response-schemas';
 
 /** The caller as a learner, or null (authorized on their own account then: the answer is an empty list). */
 async function learnerOrNull(ctx: SignedInContext<unknown>): Promise<Learner | null> {
@@ -41,6 +42,7 @@ export function registerLearningApiRoutes(router: Router, services: Services): v
     method: 'get',
     path: '/api/v1/me/assignments',
     access: 'signed-in',
+    doc: { summary: "The caller's assigned modules of a year", response: assignmentsAnswer },
     input: yearQuery,
     handle: async (ctx) => {
       const { year, rows } = await myYear(ctx);
@@ -53,6 +55,7 @@ export function registerLearningApiRoutes(router: Router, services: Services): v
     method: 'get',
     path: '/api/v1/me/progress',
     access: 'signed-in',
+    doc: { summary: "The caller's started modules of a year", response: progressAnswer },
     input: yearQuery,
     handle: async (ctx) => {
       const { year, rows } = await myYear(ctx);
@@ -70,6 +73,7 @@ export function registerLearningApiRoutes(router: Router, services: Services): v
     method: 'post',
     path: '/api/v1/me/attempts/:attemptId/answers',
     access: 'signed-in',
+    doc: { summary: "Autosave a quiz attempt's answers", response: autosaveAnswer },
     input: autosaveBody,
     handle: async (ctx) => {
       // whose attempt it is decides (saveAnswers updates it only for its owner: another's is 404)

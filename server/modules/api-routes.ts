@@ -14,6 +14,7 @@ import { callerScope } from '../units/scope';
 import { moduleModel, moduleVersionModel, type LearningModule, type ModuleVersion } from './model';
 import { apiModuleListQuery } from './schema';
 import { unitRefCache } from './service';
+import { moduleListAnswer } from './response-schemas';
 
 export function registerModuleApiRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -22,6 +23,7 @@ export function registerModuleApiRoutes(router: Router, services: Services): voi
     method: 'get',
     path: '/api/v1/modules',
     access: 'signed-in',
+    doc: { summary: 'The published modules the caller may see', response: moduleListAnswer },
     input: apiModuleListQuery,
     handle: async (ctx) => {
       // every signed-in account may ask; which modules it sees is decided per module below

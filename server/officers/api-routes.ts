@@ -11,6 +11,7 @@ import { chosenUnit, findOfficerOr404, listedUnitIds } from './access';
 import { changedFields, presentOfficer, presentOfficerPage } from './presenters';
 import { createOfficer, listOfficers, transferOfficer, updateOfficer } from './service';
 import { apiCreateOfficer, apiOfficerId, apiOfficerListQuery, apiPatchOfficer, apiTransferOfficer } from './route-schemas';
+import { officerAnswer, officerPageAnswer } from './response-schemas';
 
 export function registerOfficerApiRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -25,6 +26,7 @@ export function registerOfficerApiRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/api/v1/officers',
     access: 'signed-in',
+    doc: { summary: "A page of the officers of the caller's scope", response: officerPageAnswer },
     input: apiOfficerListQuery,
     handle: async (ctx) => {
       const { unitId, ...filters } = ctx.input;
@@ -40,6 +42,7 @@ export function registerOfficerApiRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/api/v1/officers/:id',
     access: 'signed-in',
+    doc: { summary: 'One officer', response: officerAnswer },
     before: [skipUnlessObjectId],
     input: apiOfficerId,
     handle: async (ctx) => {
@@ -54,6 +57,7 @@ export function registerOfficerApiRoutes(router: Router, services: Services): vo
     method: 'post',
     path: '/api/v1/officers',
     access: 'signed-in',
+    doc: { summary: 'Create an officer', status: 201, response: officerAnswer },
     input: apiCreateOfficer,
     handle: async (ctx) => {
       const unit = await findUnitOr404(db, ctx.input.unitId);
@@ -72,6 +76,7 @@ export function registerOfficerApiRoutes(router: Router, services: Services): vo
     method: 'patch',
     path: '/api/v1/officers/:id',
     access: 'signed-in',
+    doc: { summary: 'Change an officer', response: officerAnswer },
     before: [skipUnlessObjectId],
     input: apiPatchOfficer,
     handle: async (ctx) => {
@@ -89,6 +94,7 @@ export function registerOfficerApiRoutes(router: Router, services: Services): vo
     method: 'post',
     path: '/api/v1/officers/:id/transfer',
     access: 'signed-in',
+    doc: { summary: 'Transfer an officer to another unit', response: officerAnswer },
     before: [skipUnlessObjectId],
     input: apiTransferOfficer,
     handle: async (ctx) => {

@@ -13,6 +13,7 @@ import { objectId } from '../validation';
 import { acceptUpload, authorizedPackage, listPackages } from './access';
 import { presentPackage } from './presenters';
 import { receivePackage } from './upload';
+import { packageListAnswer, packageViewSchema } from './response-schemas';
 
 export function registerPackageApiRoutes(router: Router, services: Services): void {
   const { db, config } = services;
@@ -22,6 +23,7 @@ export function registerPackageApiRoutes(router: Router, services: Services): vo
     method: 'post',
     path: '/api/v1/packages',
     access: 'signed-in',
+    doc: { summary: 'Upload a SCORM or H5P package (field `file`); 200 when the same file is already there', status: [201, 200], response: packageViewSchema, multipart: true },
     before: [receivePackage(config.DATA_DIR, config.PACKAGES_DIR, config.PACKAGE_MAX_MB)],
     handle: async (ctx) => {
       const { record, created } = await acceptUpload(ctx);
@@ -34,6 +36,7 @@ export function registerPackageApiRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/api/v1/packages',
     access: 'signed-in',
+    doc: { summary: "The packages of the caller's subtree, newest first", response: packageListAnswer },
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
       ctx.authorize('content.create', scope.ref);
@@ -46,6 +49,7 @@ export function registerPackageApiRoutes(router: Router, services: Services): vo
     method: 'get',
     path: '/api/v1/packages/:id',
     access: 'signed-in',
+    doc: { summary: 'One package', response: packageViewSchema },
     before: [skipUnlessObjectId],
     input: z.object({ id: objectId }),
     handle: async (ctx) => {

@@ -13,6 +13,7 @@ import { authorizedPackage } from '../packages/access';
 import { callerScope, skipUnlessObjectId } from '../units/scope';
 import { objectId } from '../validation';
 import { packageReport, packageStatements } from './reports';
+import { statementsAnswer } from '../packages/response-schemas';
 
 export function registerPlaybackReportRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -34,6 +35,7 @@ export function registerPlaybackReportRoutes(router: Router, services: Services)
     method: 'get',
     path: '/api/v1/packages/:id/statements',
     access: 'signed-in',
+    doc: { summary: "The xAPI statements stored for a package, of the officers in the caller's scope", response: statementsAnswer },
     before: [skipUnlessObjectId],
     input: z.object({ id: objectId, officerId: objectId.optional() }),
     handle: async (ctx) => {

@@ -23,6 +23,8 @@ import { callerScope, skipUnlessObjectId } from '../units/scope';
 import { pendingEnrolments, remindNow, type RemindResult } from './manual';
 import { setReminderSchedule } from './schedule';
 import { remindForm, remindInput, scheduleInput } from './schema';
+import { campaignAnswer } from '../campaigns/response-schemas';
+import { remindAnswer } from './response-schemas';
 
 /** Authorizes 'reminder.send' on the unit of each of `officerIds`; 404 when one does not exist. */
 async function authorizeOfficers(ctx: SignedInContext<unknown>, db: Connection, officerIds: readonly Types.ObjectId[]): Promise<void> {
@@ -67,6 +69,7 @@ export function registerReminderRoutes(router: Router, services: Services): void
     method: 'put',
     path: '/api/v1/campaigns/:id/reminders',
     access: 'signed-in',
+    doc: { summary: "Set a campaign's reminder schedule", response: campaignAnswer },
     before: [skipUnlessObjectId],
     input: scheduleInput,
     handle: async (ctx) => {
@@ -83,6 +86,7 @@ export function registerReminderRoutes(router: Router, services: Services): void
     method: 'post',
     path: '/api/v1/campaigns/:id/reminders',
     access: 'signed-in',
+    doc: { summary: 'Remind the pending officers now', response: remindAnswer },
     before: [skipUnlessObjectId],
     input: remindInput,
     handle: async (ctx) => {

@@ -14,6 +14,8 @@ import { draftInput, reportFileParams, reportListQuery, reportParams } from './s
 import { sendReportFile } from './export';
 import { loadReport, reportFigures, reportNarrative } from './service';
 import { scopeFilter, trackUnits } from './tracking';
+import { FILE_TYPES } from '../apidocs/shapes';
+import { reportAnswer, reportListAnswer } from './response-schemas';
 
 export function registerReportApiRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -23,6 +25,7 @@ export function registerReportApiRoutes(router: Router, services: Services): voi
     method: 'get',
     path: '/api/v1/reports',
     access: 'signed-in',
+    doc: { summary: "The units' reports of a year, in the caller's scope", response: reportListAnswer },
     input: reportListQuery,
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
@@ -38,6 +41,7 @@ export function registerReportApiRoutes(router: Router, services: Services): voi
     method: 'get',
     path: '/api/v1/reports/:unitId/:year',
     access: 'signed-in',
+    doc: { summary: "A unit's report of a year, with its figures", response: reportAnswer },
     input: reportParams,
     handle: async (ctx) => {
       const unit = await reportUnit(ctx, 'report.view');
@@ -52,6 +56,7 @@ export function registerReportApiRoutes(router: Router, services: Services): voi
     method: 'put',
     path: '/api/v1/reports/:unitId/:year',
     access: 'signed-in',
+    doc: { summary: 'Change a draft report', response: reportAnswer },
     input: draftInput,
     handle: async (ctx) => {
       const unit = await reportUnit(ctx, 'report.edit');
@@ -67,6 +72,7 @@ export function registerReportApiRoutes(router: Router, services: Services): voi
     method: 'get',
     path: '/api/v1/reports/:unitId/:year/:format',
     access: 'signed-in',
+    doc: { summary: 'The report as DOCX or PDF', download: [FILE_TYPES.docx, FILE_TYPES.pdf] },
     input: reportFileParams,
     handle: async (ctx) => {
       const unit = await reportUnit(ctx, 'report.view');
@@ -80,6 +86,7 @@ export function registerReportApiRoutes(router: Router, services: Services): voi
       method: 'post',
       path: `/api/v1/reports/:unitId/:year/${verb}`,
       access: 'signed-in',
+      doc: { summary: `Report: ${verb}`, response: reportAnswer },
       input: reportParams,
       handle: async (ctx) => {
         const unit = await reportUnit(ctx, 'report.edit');

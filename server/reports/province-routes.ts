@@ -14,6 +14,7 @@ import { trackingLabels } from './pages';
 import { percent } from './presenters';
 import { consolidate, provinceDocument, provinceRoot, remindUnits } from './province';
 import { provinceFileParams, provincePageQuery, provinceParams } from './schema';
+import { provinceAnswer, provinceRemindAnswer } from './response-schemas';
 
 async function authorizedProvince(ctx: SignedInContext<{ year: number }>): Promise<Unit> {
   const province = await provinceRoot(ctx.services.db, ctx.actor);
@@ -86,6 +87,7 @@ export function registerProvinceReportRoutes(router: Router, services: Services)
     method: 'get',
     path: '/api/v1/reports/province/:year',
     access: 'signed-in',
+    doc: { summary: "The province's consolidation of the units' reports", response: provinceAnswer },
     input: provinceParams,
     handle: async (ctx) => {
       const province = await authorizedProvince(ctx);
@@ -104,6 +106,7 @@ export function registerProvinceReportRoutes(router: Router, services: Services)
     method: 'post',
     path: '/api/v1/reports/province/:year/remind',
     access: 'signed-in',
+    doc: { summary: 'Remind the managers of units that have not submitted', response: provinceRemindAnswer },
     input: provinceParams,
     handle: async (ctx) => {
       ctx.res.json({ reached: await remind(ctx) });

@@ -27,7 +27,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     path: '/api/v1/units',
     access: 'signed-in',
     input: apiUnitListQuery,
-    doc: { summary: "The caller's units, flat, parents first", response: z.object({ items: z.array(unitViewSchema) }) },
+    doc: { summary: "The caller's units, flat, parents first", response: z.strictObject({ items: z.array(unitViewSchema) }) },
     handle: async (ctx) => {
       const scope = await callerScope(db, ctx.actor);
       ctx.authorize('report.view', scope.ref);
@@ -42,7 +42,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     access: 'signed-in',
     before: [skipUnlessObjectId],
     input: apiUnitId,
-    doc: { summary: 'One unit', response: z.object({ unit: unitViewSchema }), errors: ['unit_not_found'] },
+    doc: { summary: 'One unit', response: z.strictObject({ unit: unitViewSchema }), errors: ['unit_not_found'] },
     handle: async (ctx) => {
       const unit = await findUnitOr404(db, ctx.input.id);
       ctx.authorize('unit.view', unitRef(unit));
@@ -55,6 +55,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     method: 'post',
     path: '/api/v1/units',
     access: 'signed-in',
+    doc: { summary: 'Create a unit', status: 201, response: z.strictObject({ unit: unitViewSchema }), errors: ['unit_code_taken'] },
     input: apiCreateUnit,
     handle: async (ctx) => {
       const parent = ctx.input.parentId ? await findUnitOr404(db, ctx.input.parentId, 'unit_parent_not_found') : null;
@@ -75,6 +76,7 @@ export function registerUnitApiRoutes(router: Router, services: Services): void 
     method: 'patch',
     path: '/api/v1/units/:id',
     access: 'signed-in',
+    doc: { summary: 'Rename or move a unit', response: z.strictObject({ unit: unitViewSchema }), errors: ['unit_not_found'] },
     before: [skipUnlessObjectId],
     input: apiPatchUnit,
     handle: async (ctx) => {
