@@ -178,6 +178,19 @@ describe('conformance: indexes', function () {
       expect(docs.map((d) => d._id)).to.deep.equal([1999, 1998, 1997, 1996, 1995]);
     });
 
+    it('a long $in (a batch read by ids) seeks each value instead of scanning', async () => {
+      // 1,500 values, duplicates and one that matches nothing: each document once
+      const wanted = Array.from({ length: 1500 }, (_, i) => (i * 7) % 1999);
+      const values = [...wanted, ...wanted.slice(0, 10), 99_999];
+      const ex = await explain({ a: { $in: values } });
+      const distinct = new Set(wanted).size;
+      expect(planHasStage(ex.queryPlanner.winningPlan, 'IXSCAN')).to.equal(true);
+      expect(ex.executionStats.nReturned).to.equal(distinct);
+      expect(ex.executionStats.totalDocsExamined).to.equal(distinct);
+      const docs = await db.collection<Loose>('big').find({ a: { $in: wanted }, b: { $in: [0, 1, 2] } }).project({ _id: 1 }).toArray();
+      expect(docs.map((d) => d._id as number).sort((x, y) => x - y)).to.deep.equal([...new Set(wanted)].filter((a) => a % 10 <= 2).sort((x, y) => x - y));
+    });
+
     it('an unindexed filter scans the collection (COLLSCAN)', async () => {
       const ex = await explain({ pad: 'nothing' });
       expect(planHasStage(ex.queryPlanner.winningPlan, 'COLLSCAN')).to.equal(true);
