@@ -104,16 +104,21 @@ async function syncChunk(db: Connection, officerIds: readonly Types.ObjectId[], 
     const old = existing.get(want._id.toHexString());
     return old ? { updateOne: { filter: { _id: want._id, token: old.token }, update: { $set: { ...want, token } } } } : { insertOne: { document: { ...want, token } } };
   });
+  let allWritten = false;
   try {
-    await Entries.collection.bulkWrite(ops as never, { ordered: false });
+    const result = await Entries.collection.bulkWrite(ops as never, { ordered: false });
+    // each insert or matched compare-and-set wrote one entry: when they add up to every op, all are ours
+    allWritten = result.insertedCount + result.matchedCount === ops.length;
   } catch (error) {
     // another sync made the same entry first: it is counted by that sync, ours retries
     const writeErrors = (error as { writeErrors?: { code: number }[] }).writeErrors;
     if (!writeErrors || writeErrors.some((e) => e.code !== 11000)) throw error;
   }
-  const written = new Set(
-    (await Entries.find({ _id: trusted({ $in: changed.map((e) => e._id) }), token }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()).map((e) => e._id.toHexString()),
-  );
+  const written = allWritten
+    ? new Set(changed.map((e) => e._id.toHexString()))
+    : new Set(
+        (await Entries.find({ _id: trusted({ $in: changed.map((e) => e._id) }), token }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()).map((e) => e._id.toHexString()),
+      );
   const moves = new CounterMoves();
   for (const want of changed) {
     if (!written.has(want._id.toHexString())) continue;
