@@ -80,4 +80,14 @@ describe('dashboards: the roll-up', function () {
     await rebuildDashboards(db);
     expect(await snapshot(tp)).to.deep.equal(incremental);
   });
+
+  it('a sync in several chunks sums every chunk\'s counter moves', async () => {
+    const db = tp.platform.services.db;
+    const movers = [w.officers.o1._id, w.officers.o4._id, w.officers.o6._id];
+    await enrolmentModel(db).updateMany({ officerId: trusted({ $in: movers }) }, { $set: { unitId: w.units.A2._id } });
+    await syncOfficers(db, movers, {}, 1);
+    const incremental = await snapshot(tp);
+    await rebuildDashboards(db);
+    expect(await snapshot(tp)).to.deep.equal(incremental);
+  });
 });
