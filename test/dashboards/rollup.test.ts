@@ -3,6 +3,8 @@
  * transfers) equal a full rebuild, and hold the fixture's hand-computed sums.
  */
 import { expect } from 'chai';
+import { trusted } from 'mongoose';
+import { enrolmentModel } from '../../server/campaigns/model';
 import { counterModel, entryModel, type DashboardCounter } from '../../server/dashboards/model';
 import { ensureDashboards, rebuildDashboards, syncOfficers } from '../../server/dashboards/rollup';
 import { startTestPlatform, type TestPlatform } from '../http';
@@ -64,5 +66,28 @@ describe('dashboards: the roll-up', function () {
     await counterModel(db).deleteMany({});
     expect(await ensureDashboards(db)).to.equal(true);
     expect(await snapshot(tp)).to.deep.equal(before);
+  });
+
+  it('two syncs of the same change at once count it once (the compare-and-set and its shortcut)', async () => {
+    const db = tp.platform.services.db;
+    const movers = [w.officers.o1._id, w.officers.o2._id];
+    // a change the roll-up has not seen yet: their enrolments now count at B
+    await enrolmentModel(db).updateMany({ officerId: trusted({ $in: movers }) }, { $set: { unitId: w.units.B._id } });
+    await Promise.all([syncOfficers(db, movers), syncOfficers(db, movers), syncOfficers(db, [...movers].reverse())]);
+    const incremental = await snapshot(tp);
+    const atB = incremental.filter((c) => c.unitId === String(w.units.B._id));
+    expect(atB.reduce((n, c) => n + Number(c.enrolled ?? 0), 0)).to.equal(4);
+    await rebuildDashboards(db);
+    expect(await snapshot(tp)).to.deep.equal(incremental);
+  });
+
+  it('a sync in several chunks sums every chunk\'s counter moves', async () => {
+    const db = tp.platform.services.db;
+    const movers = [w.officers.o1._id, w.officers.o4._id, w.officers.o6._id];
+    await enrolmentModel(db).updateMany({ officerId: trusted({ $in: movers }) }, { $set: { unitId: w.units.A2._id } });
+    await syncOfficers(db, movers, {}, 1);
+    const incremental = await snapshot(tp);
+    await rebuildDashboards(db);
+    expect(await snapshot(tp)).to.deep.equal(incremental);
   });
 });

@@ -58,6 +58,23 @@ describe('conformance: indexes', function () {
     await expectServerError(coll.updateOne({ email: 'c@d.vn' }, { $set: { email: 'a@b.vn' } }), 11000);
   });
 
+  it('updates keep every index exact, whether they change its key or not', async () => {
+    const coll = db.collection<Loose>('updated');
+    await coll.createIndex({ unit: 1, state: 1 });
+    await coll.createIndex({ n: 1 });
+    await coll.insertMany([{ _id: 1, unit: 'a', state: 'x', n: 1 }, { _id: 2, unit: 'a', state: 'x', n: 2 }]);
+    await coll.updateOne({ _id: 1 }, { $inc: { n: 10 }, $set: { note: 'không đổi khoá' } });
+    await coll.updateOne({ _id: 2 }, { $set: { state: 'y' } });
+    await coll.updateOne({ _id: 2 }, { $set: { note: 'chỉ ghi chú' } });
+    const ids = async (filter: Document) => (await coll.find(filter).project({ _id: 1 }).toArray()).map((d) => d._id as number).sort();
+    expect(await ids({ unit: 'a', state: 'x' })).to.deep.equal([1]);
+    expect(await ids({ unit: 'a', state: 'y' })).to.deep.equal([2]);
+    expect(await ids({ n: 1 })).to.deep.equal([]);
+    expect(await ids({ n: { $gte: 2 } })).to.deep.equal([1, 2]);
+    const ex = await coll.find({ unit: 'a', state: 'y' }).explain('executionStats');
+    expect(ex.executionStats.totalKeysExamined).to.equal(1);
+  });
+
   it('a unique index treats a missing field as null (only one such document)', async () => {
     const coll = db.collection<Loose>('uniqnull');
     await coll.createIndex({ code: 1 }, { unique: true });
@@ -176,6 +193,19 @@ describe('conformance: indexes', function () {
       expect(ex.executionStats.totalDocsExamined).to.equal(5);
       const docs = await db.collection<Loose>('big').find({}).sort({ a: -1 }).limit(5).project({ _id: 1 }).toArray();
       expect(docs.map((d) => d._id)).to.deep.equal([1999, 1998, 1997, 1996, 1995]);
+    });
+
+    it('a long $in (a batch read by ids) seeks each value instead of scanning', async () => {
+      // 1,500 values, duplicates and one that matches nothing: each document once
+      const wanted = Array.from({ length: 1500 }, (_, i) => (i * 7) % 1999);
+      const values = [...wanted, ...wanted.slice(0, 10), 99_999];
+      const ex = await explain({ a: { $in: values } });
+      const distinct = new Set(wanted).size;
+      expect(planHasStage(ex.queryPlanner.winningPlan, 'IXSCAN')).to.equal(true);
+      expect(ex.executionStats.nReturned).to.equal(distinct);
+      expect(ex.executionStats.totalDocsExamined).to.equal(distinct);
+      const docs = await db.collection<Loose>('big').find({ a: { $in: wanted }, b: { $in: [0, 1, 2] } }).project({ _id: 1 }).toArray();
+      expect(docs.map((d) => d._id as number).sort((x, y) => x - y)).to.deep.equal([...new Set(wanted)].filter((a) => a % 10 <= 2).sort((x, y) => x - y));
     });
 
     it('an unindexed filter scans the collection (COLLSCAN)', async () => {

@@ -4,6 +4,7 @@
  * other units and re-materialise only them, as the officer-change hook does after an
  * import (target ≤ 5 s). Needs the Import section first (BENCH_SECTIONS=Import,Campaigns).
  */
+import os from 'node:os';
 import { trusted, type Types } from 'mongoose';
 import { materialiseCampaign, refreshOfficers } from '../../../server/campaigns/materialise';
 import { enrolmentModel } from '../../../server/campaigns/model';
@@ -17,6 +18,11 @@ import { buildPublishedModule, lesson } from '../../learning/fixtures';
 import { int, requireDefined, verdict, type Context, type Section } from './common';
 
 const MODULES = 5;
+/** CPU of this process since `from` (every thread: the engine worker runs in it), seconds. */
+const cpuSeconds = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+};
 const TRANSFERS = 1_000;
 const TARGET_FULL_S = 30;
 const TARGET_TRANSFERS_S = 5;
@@ -33,10 +39,12 @@ export const campaignsSection: Section = {
     const draft = await createCampaign(db, { ...input, ownerUnitId: null }, null, new Date());
     const campaign = (await campaignModel(db).findOneAndUpdate({ _id: draft._id }, { $set: { status: 'open' } }, { returnDocument: 'after' }).lean())!;
     let t = performance.now();
+    let cpu = process.cpuUsage();
     const full = await materialiseCampaign(db, campaign, new Date());
     const fullS = (performance.now() - t) / 1000;
+    const fullCpuS = cpuSeconds(cpu);
     const count = await enrolmentModel(db).countDocuments({ campaignId: campaign._id });
-    ctx.log(`materialised ${int(full.inserted)} enrolments in ${fullS.toFixed(2)} s (${int(count)} stored)`);
+    ctx.log(`materialised ${int(full.inserted)} enrolments in ${fullS.toFixed(2)} s, CPU ${fullCpuS.toFixed(2)} s (${int(count)} stored; load ${os.loadavg()[0]!.toFixed(1)})`);
 
     // 1,000 officers move to another unit, written as an import writes them (bulk), then the hook's work is timed
     const units = await unitModel(db).find({ depth: trusted({ $gt: 0 }) }, { _id: 1 }).lean<Pick<Unit, '_id'>[]>();
@@ -50,9 +58,10 @@ export const campaignsSection: Section = {
       }),
     );
     t = performance.now();
+    cpu = process.cpuUsage();
     const moved = await refreshOfficers(db, movers.map((o) => o._id), new Date());
     const movedS = (performance.now() - t) / 1000;
-    ctx.log(`re-materialised ${int(TRANSFERS)} transferred officers in ${movedS.toFixed(2)} s (${moved.updated} enrolments updated)`);
+    ctx.log(`re-materialised ${int(TRANSFERS)} transferred officers in ${movedS.toFixed(2)} s, CPU ${cpuSeconds(cpu).toFixed(2)} s (${moved.updated} enrolments updated; load ${os.loadavg()[0]!.toFixed(1)})`);
 
     const rows = ctx.report.rows;
     rows.push(['Campaigns', `Materialise ${int(count / MODULES)} officers × ${MODULES} modules, s`, `${fullS.toFixed(2)} (${int(full.inserted)} enrolments, ${int(full.inserted / fullS)}/s)`]);

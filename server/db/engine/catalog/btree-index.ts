@@ -109,6 +109,11 @@ export class BTreeIndex {
     for (const k of this.keysOf(doc)) this.tree.delete(entry(this.encode(k), docKey));
   }
 
+  /** Deletes entries computed by `entriesOf` for the stored version of a document. */
+  removeEntries(entries: readonly string[]): void {
+    for (const e of entries) this.tree.delete(e);
+  }
+
   /**
    * Loads many entries at once (recovery, index build). Into an empty index the sorted
    * entries are laid out directly as full leaves and internal nodes: at a million

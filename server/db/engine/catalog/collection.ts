@@ -38,11 +38,17 @@ export class Collection {
   /** Inserts or replaces a document and maintains every index. `oldDoc` is the decoded previous version, if any. */
   put(key: string, buf: Buffer, doc: Document, oldDoc?: Document): void {
     // every index key first: a document that cannot be indexed (e.g. 171 parallel arrays) changes nothing
-    const entries = [...this.indexes.values()].map((ix) => ix.entriesOf(doc, key));
-    if (oldDoc) for (const ix of this.indexes.values()) ix.remove(oldDoc, key);
+    const indexes = [...this.indexes.values()];
+    const entries = indexes.map((ix) => ix.entriesOf(doc, key));
+    // an update usually leaves most index keys as they were ($inc of a counter, a state change):
+    // those indexes are not touched, instead of a B-tree delete and insert each
+    const before = oldDoc ? indexes.map((ix) => ix.entriesOf(oldDoc, key)) : null;
     this.docs.set(key, buf);
-    let i = 0;
-    for (const ix of this.indexes.values()) ix.addEntries(entries[i++], key);
+    indexes.forEach((ix, i) => {
+      if (before && sameEntries(before[i], entries[i])) return;
+      if (before) ix.removeEntries(before[i]);
+      ix.addEntries(entries[i], key);
+    });
   }
 
   /** Throws the error `put` would throw for a document no index can hold (checked before staging or committing). */
@@ -147,4 +153,8 @@ export class Collection {
 /** Pending transaction documents are few, so comparing canonical tuple strings is enough. */
 function tupleKey(tuple: unknown[]): string {
   return tuple.map(canonicalKey).join('\u0001');
+}
+
+function sameEntries(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((e, i) => e === b[i]);
 }

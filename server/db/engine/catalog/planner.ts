@@ -29,7 +29,13 @@ export interface Plan {
   exact: boolean;
 }
 
-const MAX_POINT_COMBINATIONS = 500;
+/**
+ * Cap on the interval sets of one plan (the product of the `$in` lists over the index's
+ * fields). One long `$in` is fine — each point is one B-tree seek — and is what a batch
+ * read by ids looks like (2,000 officers, 10,000 enrolments); the cap only stops a product
+ * of several lists from exploding. Past it the plan uses the fields before.
+ */
+const MAX_POINT_COMBINATIONS = 100_000;
 
 function isOperatorObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
