@@ -7,7 +7,6 @@
  * `raw`. Anything this composer does not vouch for (an address it does not recognise as
  * plain) returns null and goes through nodemailer's composer as before.
  */
-import { randomBytes } from 'node:crypto';
 
 export interface Mailbox {
   name: string;
@@ -65,13 +64,18 @@ function mailboxHeader(box: Mailbox): string {
 
 /** Base64 of `text` in lines of 76 characters (RFC 2045). */
 function base64Lines(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  const encoded = Buffer.from(text, 'utf8').toString('base64');
+  const lines: string[] = [];
+  for (let at = 0; at < encoded.length; at += 76) lines.push(encoded.slice(at, at + 76));
+  return lines.join('\r\n');
 }
 
 const part = (type: string, body: string) => `Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(body)}\r\n`;
 
 /** RFC 5322 date in UTC: "Mon, 07 Dec 2026 18:56:10 +0000". */
 const mailDate = (date: Date) => date.toUTCString().replace(/GMT$/, '+0000');
+
+const BOUNDARY = '_vhcv_alternative_';
 
 export interface Composed {
   envelope: { from: string; to: string[] };
@@ -91,7 +95,8 @@ export function composePlain(message: { to: string; subject: string; text: strin
   if (message.html === undefined) {
     body = `${head.join('\r\n')}\r\n${part('text/plain', message.text)}`;
   } else {
-    const boundary = `--_vhcv_${randomBytes(12).toString('hex')}`;
+    // both parts are base64, whose lines never hold '_': a fixed boundary cannot occur in them
+    const boundary = BOUNDARY;
     head.push(`Content-Type: multipart/alternative; boundary="${boundary}"`);
     body = `${head.join('\r\n')}\r\n\r\n--${boundary}\r\n${part('text/plain', message.text)}--${boundary}\r\n${part('text/html', message.html)}--${boundary}--\r\n`;
   }
