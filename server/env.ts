@@ -45,6 +45,8 @@ const schema = z.object({
   CONTENT_DIR: z.string().min(1).optional(),
   /** smtp://user:pass@host:port or smtps://…; unset → e-mails go to DATA_DIR/outbox. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** Parallel connections to the SMTP server (the reminder run sends over all of them at once). */
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(8),
   MAIL_FROM: z.string().min(3).default('Văn hóa công vụ <no-reply@localhost>'),
   /** Behind a reverse proxy: the number of proxies to trust for the client address (express "trust proxy"). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),

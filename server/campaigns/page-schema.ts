@@ -21,7 +21,7 @@ const day = z.string().trim().max(20);
 
 export const campaignListPageQuery = z.object({ year: year.optional().catch(undefined), status: lenientChoice(['draft', 'open', 'closed'] as const) });
 
-export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned', 'module_added', 'audience_changed'] as const;
+export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned', 'module_added', 'audience_changed', 'schedule_changed'] as const;
 export type CampaignDone = (typeof CAMPAIGN_DONE)[number];
 const count = z.preprocess(blank, z.coerce.number().int().min(0).max(1_000_000).optional()).catch(undefined);
 export const campaignPageQuery = z.object({ id: objectId, done: lenientChoice(CAMPAIGN_DONE), reminded: count, skipped: count });

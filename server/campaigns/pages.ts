@@ -17,7 +17,7 @@ import { campaignFigures } from './figures';
 import { EXEMPTION_KINDS, type Exemption, type ExemptionKind } from './exemptions';
 import type { Campaign } from './model';
 import { presentCampaign } from './presenters';
-import { remindLocals } from '../reminders/pages';
+import { remindLocals, scheduleFormValues, storedScheduleValues } from '../reminders/pages';
 import { MODULE_ROWS, type CampaignDone, type ExemptionDone } from './page-schema';
 import { OFFICER_CATEGORIES } from '../officers/model';
 
@@ -54,9 +54,10 @@ const doneMessages: Record<CampaignDone, MessageId> = {
   cloned: 'campaign_done_cloned',
   module_added: 'campaign_done_module_added',
   audience_changed: 'campaign_done_audience_changed',
+  schedule_changed: 'campaign_done_schedule_changed',
 };
 
-export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'remind';
+export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'remind' | 'schedule';
 /** Extras of the campaign page: a message after an action, the stop question, a "Nhắc nhở" result. */
 export interface CampaignPageExtra {
   done?: CampaignDone;
@@ -102,6 +103,8 @@ export async function campaignLocals(db: Connection, actor: Actor, campaign: Cam
     state,
     done: extra.done ? doneMessages[extra.done] : null,
     remind: await remindLocals(db, actor, campaign, extra.reminded ?? null),
+    // the schedule form shows what was posted after a refusal, the stored schedule otherwise
+    scheduleForm: state.form === 'schedule' ? scheduleFormValues(state.values) : storedScheduleValues(campaign),
   };
 }
 

@@ -10,7 +10,7 @@ import { t } from '../i18n';
 import { findUnitOr404, unitRef } from '../units/scope';
 import { notFound } from '../errors';
 import { trainingYear } from '../progress/year';
-import { COLUMNS, neutralise, rowsOf, writeCsv, writeXlsx, type Cell } from './export';
+import { COLUMNS, drainingWriter, neutralise, rowsOf, writeCsv, writeXlsx, type Cell } from './export';
 import { exportQuery } from './schema';
 import { chosenCampaigns, subtreeUnits } from './service';
 import { FILE_TYPES } from '../apidocs/shapes';
@@ -20,7 +20,7 @@ const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheet
 
 /** `{"columns":[…],"rows":[[…],…]}`, row by row. */
 async function writeJson(out: Response, header: string[], rows: AsyncIterable<Cell[]>): Promise<void> {
-  const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve())));
+  const write = drainingWriter(out);
   await write(`{"columns":${JSON.stringify(header)},"rows":[`);
   let first = true;
   for await (const row of rows) {

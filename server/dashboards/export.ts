@@ -64,15 +64,20 @@ export async function* moduleRows(db: Connection, scope: ExportScope): AsyncGene
   }
 }
 
-/** One row per officer × module, streamed from a cursor over the entries. */
+/**
+ * One row per officer × module, by unit (in id order) then officer. Each unit's entries
+ * are read by the (campaignId, unitId) index and ordered here: one sorted cursor over the
+ * whole subtree made the engine sort every entry of the province (300,000) before the
+ * first row, holding them all.
+ */
 export async function* officerRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
   const units = new Map(scope.units.map((u) => [u._id.toHexString(), u]));
   const campaigns = new Map(scope.campaigns.map((c) => [c._id.toHexString(), c.name]));
   const titles = await moduleTitles(db, scope.campaigns.flatMap((c) => c.modules.map((m) => m.moduleId)));
-  const filter: Record<string, unknown> = { campaignId: trusted({ $in: scope.campaigns.map((c) => c._id) }), unitId: trusted({ $in: scope.units.map((u) => u._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) };
+  const filter: Record<string, unknown> = { campaignId: trusted({ $in: scope.campaigns.map((c) => c._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) };
   if (scope.status === 'exempt') filter.state = 'exempt';
   if (scope.status === 'completed') filter.status = 'completed';
-  const cursor = entryModel(db).find(filter).sort({ unitId: 1, officerId: 1 }).lean<DashboardEntry[]>().cursor({ batchSize: BATCH });
+  const byOfficer = (a: DashboardEntry, b: DashboardEntry) => a.officerId.toHexString().localeCompare(b.officerId.toHexString());
   let batch: DashboardEntry[] = [];
   const flush = async function* (): AsyncGenerator<Cell[]> {
     const officers = await officerModel(db).find({ _id: trusted({ $in: batch.map((e) => e.officerId) }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
@@ -86,9 +91,13 @@ export async function* officerRows(db: Connection, scope: ExportScope): AsyncGen
     }
     batch = [];
   };
-  for await (const entry of cursor as AsyncIterable<DashboardEntry>) {
-    batch.push(entry);
-    if (batch.length >= BATCH) yield* flush();
+  const ordered = [...scope.units].sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString()));
+  for (const unit of ordered) {
+    const entries = (await entryModel(db).find({ ...filter, unitId: unit._id }).lean<DashboardEntry[]>()).sort(byOfficer);
+    for (const entry of entries) {
+      batch.push(entry);
+      if (batch.length >= BATCH) yield* flush();
+    }
   }
   if (batch.length) yield* flush();
 }
@@ -106,15 +115,46 @@ const csvField = (cell: Cell) => {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-/** Writes `header` and `rows` as CSV into `out`, waiting for the stream to drain (back-pressure). */
+/**
+ * `write(chunk)` for `out` that resolves once `out` takes more (back-pressure). One 'drain'
+ * listener for the whole export: `once('drain')` per wait leaked a listener each time on a
+ * compressed response (compression moves 'drain' listeners to its gzip stream, and once's
+ * clean-up removes them from the response). A closed connection ends the wait with an error.
+ */
+export function drainingWriter(out: Writable): (chunk: string) => Promise<void> {
+  let waiting: ((error?: Error) => void) | null = null;
+  const wake = (error?: Error) => {
+    const resolve = waiting;
+    waiting = null;
+    resolve?.(error);
+  };
+  out.on('drain', () => wake());
+  out.once('close', () => wake(new Error('the client closed the connection')));
+  return (chunk) => {
+    if (out.destroyed) return Promise.reject(new Error('the client closed the connection'));
+    if (out.write(chunk)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      waiting = (error) => (error ? reject(error) : resolve());
+    });
+  };
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/** Writes `header` and `rows` as CSV into `out` in chunks of about 64 KB, waiting for the stream to drain (back-pressure). */
 export async function writeCsv(out: Writable, header: string[], rows: AsyncIterable<Cell[]>): Promise<number> {
-  const write = (chunk: string) => (out.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve())));
-  await write(`\uFEFF${header.map(csvField).join(',')}\r\n`);
+  const write = drainingWriter(out);
+  let chunk = `\uFEFF${header.map(csvField).join(',')}\r\n`;
   let count = 0;
   for await (const row of rows) {
-    await write(`${row.map(csvField).join(',')}\r\n`);
+    chunk += `${row.map(csvField).join(',')}\r\n`;
     count++;
+    if (chunk.length >= CHUNK_CHARS) {
+      await write(chunk);
+      chunk = '';
+    }
   }
+  if (chunk) await write(chunk);
   return count;
 }
 

@@ -73,7 +73,12 @@ function childOnPath(root: SubtreeUnit | null, unit: SubtreeUnit): string {
   return (unit.ancestors[depth] ?? unit._id).toHexString();
 }
 
-async function overdueList(db: Connection, campaigns: readonly Campaign[], units: Map<string, SubtreeUnit>, now: Date): Promise<{ rows: OverdueRow[]; total: number }> {
+/**
+ * The latest overdue entries (up to 200) of the subtree. How many there are in all comes
+ * from the counters (`sum.overdue`), not from counting entries: with nobody late the
+ * entries are not read at all, and otherwise only the first 200 are.
+ */
+async function overdueList(db: Connection, campaigns: readonly Campaign[], units: Map<string, SubtreeUnit>, now: Date): Promise<OverdueRow[]> {
   const filter: Record<string, unknown> = {
     campaignId: trusted({ $in: campaigns.map((c) => c._id) }),
     unitId: trusted({ $in: [...units.values()].map((u) => u._id) }),
@@ -81,20 +86,17 @@ async function overdueList(db: Connection, campaigns: readonly Campaign[], units
     status: trusted({ $ne: 'completed' }),
     dueDate: trusted({ $lt: now }),
   };
-  const Entries = entryModel(db);
-  const [entries, count] = await Promise.all([Entries.find(filter).sort({ dueDate: 1 }).limit(OVERDUE_LIMIT).lean<DashboardEntry[]>(), Entries.countDocuments(filter)]);
+  const entries = await entryModel(db).find(filter).sort({ dueDate: 1 }).limit(OVERDUE_LIMIT).lean<DashboardEntry[]>();
   const late = entries.filter((e) => daysLate(e.dueDate, now) > 0);
   const [officers, titles] = await Promise.all([
     officerModel(db).find({ _id: trusted({ $in: late.map((e) => e.officerId) }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>(),
     moduleTitles(db, [...new Set(late.map((e) => e.moduleId.toHexString()))].map((id) => late.find((e) => e.moduleId.toHexString() === id)!.moduleId)),
   ]);
   const byId = new Map(officers.map((o) => [o._id.toHexString(), o]));
-  const rows = late.map((e) => {
+  return late.map((e) => {
     const officer = byId.get(e.officerId.toHexString());
     return { officerId: e.officerId, code: officer?.code ?? '', fullName: officer?.fullName ?? '', unitName: units.get(e.unitId.toHexString())?.name ?? '', module: titles.get(e.moduleId.toHexString()) ?? '', dueDate: e.dueDate, daysLate: daysLate(e.dueDate, now) };
   });
-  // entries due earlier today are not late yet (a due date is the end of its day)
-  return { rows, total: count - (entries.length - late.length) };
 }
 
 /** The dashboard of `root`'s subtree for `campaigns` at `now`. */
@@ -120,7 +122,7 @@ export async function buildDashboard(db: Connection, root: SubtreeUnit | null, c
   const dueDates = campaigns.flatMap((c) => c.modules.map((m) => m.dueDate));
   const from = campaigns.length ? campaigns.map((c) => c.opensOn).reduce((a, b) => (a < b ? a : b)) : now;
   const to = [now, ...dueDates].reduce((a, b) => (a > b ? a : b));
-  const overdue = await overdueList(db, campaigns, units, now);
+  const overdue = sum.overdue > 0 ? await overdueList(db, campaigns, units, now) : [];
   return {
     year,
     asOf: now,
@@ -131,8 +133,8 @@ export async function buildDashboard(db: Connection, root: SubtreeUnit | null, c
     modules,
     categories: byCategory(counters, now),
     trend: trend(sum, from, to, dueDates),
-    overdue: overdue.rows,
-    overdueTotal: overdue.total,
+    overdue,
+    overdueTotal: sum.overdue,
   };
 }
 

@@ -6,6 +6,8 @@ import type { Jobs } from '../jobs/runtime';
 
 /** Sends one e-mail (SMTP, or the outbox folder when no SMTP is configured). */
 export interface MailSender {
+  /** sends that may usefully run at once (the SMTP pool's connections); absent: one */
+  readonly concurrency?: number;
   send(message: { to: string; subject: string; text: string; html?: string }): Promise<{ id: string; delivered: 'smtp' | 'outbox' }>;
 }
 

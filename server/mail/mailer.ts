@@ -4,6 +4,7 @@
  * Nothing is logged here: failures are thrown and the caller decides what to tell whom.
  */
 import nodemailer from 'nodemailer';
+import { composePlain } from './compose';
 import { newMailId } from './ids';
 import { writeOutboxMessage } from './outbox';
 
@@ -23,6 +24,8 @@ export interface SendResult {
 
 export interface Mailer {
   readonly mode: 'smtp' | 'outbox';
+  /** How many sends may usefully run at once: the SMTP pool's connections (1 for the outbox). */
+  readonly concurrency: number;
   send(message: OutgoingMail): Promise<SendResult>;
   /** Closes pooled SMTP connections; later sends reject. */
   close(): Promise<void>;
@@ -42,7 +45,15 @@ export interface MailerOptions {
   from: string;
   outboxDir: string;
   timeouts?: SmtpTimeouts;
+  /** Connections of the SMTP pool (SMTP_MAX_CONNECTIONS); default DEFAULT_SMTP_CONNECTIONS. */
+  maxConnections?: number;
 }
+
+/**
+ * Default size of the SMTP pool. A provincial relay (Postfix by default) accepts dozens of
+ * connections per client; eight keeps a 60,000-officer reminder run short without crowding it.
+ */
+export const DEFAULT_SMTP_CONNECTIONS = 8;
 
 /** An SMTP failure. The message names the server but never its password; `code` is nodemailer's (ECONNECTION, ETIMEDOUT, EAUTH, EENVELOPE…). */
 export class MailDeliveryError extends Error {
@@ -64,11 +75,12 @@ export function createMailer(options: MailerOptions): Mailer {
 
 function smtpMailer(options: MailerOptions, smtpUrl: string): Mailer {
   const timeouts = options.timeouts ?? {};
+  const maxConnections = options.maxConnections ?? DEFAULT_SMTP_CONNECTIONS;
   const transport = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,
-    // a few connections are plenty for invitations sent in batches of a unit's officers
-    maxConnections: 3,
+    // the reminder run sends tens of thousands of mails over these in parallel (reminders/delivery.ts)
+    maxConnections,
     connectionTimeout: timeouts.connectionMs ?? 15_000,
     greetingTimeout: timeouts.greetingMs ?? 15_000,
     socketTimeout: timeouts.socketMs ?? 60_000,
@@ -79,11 +91,15 @@ function smtpMailer(options: MailerOptions, smtpUrl: string): Mailer {
   let closed = false;
   return {
     mode: 'smtp',
+    concurrency: maxConnections,
     async send(message) {
       if (closed) throw new Error('mailer is closed');
       const id = newMailId();
+      const date = new Date();
+      // composed here in one Buffer when the addresses are plain (./compose.ts), by nodemailer otherwise
+      const composed = composePlain(message, options.from, messageIdHeader(id, options.from), date);
       try {
-        await transport.sendMail(mailData(message, options.from, id, new Date()));
+        await transport.sendMail(composed ?? mailData(message, options.from, id, date));
       } catch (error) {
         throw deliveryError(error, server);
       }
@@ -102,6 +118,7 @@ function outboxMailer(options: MailerOptions): Mailer {
   let closed = false;
   return {
     mode: 'outbox',
+    concurrency: 1,
     async send(message) {
       if (closed) throw new Error('mailer is closed');
       const id = newMailId();

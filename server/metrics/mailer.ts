@@ -14,6 +14,9 @@ export function meteredMailer(mailer: Mailer): Mailer {
     get mode() {
       return mailer.mode;
     },
+    get concurrency() {
+      return mailer.concurrency;
+    },
     async send(message) {
       try {
         const result = await mailer.send(message);

@@ -15,8 +15,6 @@ import { readyReminderRecordModel, reminderRecordModel, type ReminderRecord } fr
 export const MAX_ATTEMPTS = 4;
 /** Wait before the n-th retry, in ms: 15 min, 30 min, 45 min. */
 export const retryDelayMs = (attempt: number) => attempt * 15 * 60_000;
-/** Parallel sends: the mailer's SMTP pool has three connections. */
-const SEND_CONCURRENCY = 3;
 
 export type NewRecord = Omit<ReminderRecord, '_id' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'mail' | 'sentAt'>;
 
@@ -68,7 +66,8 @@ export async function deliver(services: Services, mails: readonly Outgoing[], no
       }
     }
   };
-  await Promise.all(Array.from({ length: SEND_CONCURRENCY }, worker));
+  // one sender per connection of the mailer's SMTP pool, so every connection stays busy
+  await Promise.all(Array.from({ length: Math.max(1, services.mailer.concurrency ?? 1) }, worker));
   await flush();
   return { sent: mails.length - failed, failed };
 }

@@ -28,3 +28,23 @@ export async function remindLocals(db: Connection, actor: Actor, campaign: Campa
   const pending = await pendingEnrolments(db, campaign, { unitIds });
   return { schedule, button: { pending: new Set(pending.map((e) => e.officerId.toHexString())).size }, result };
 }
+
+/** What the schedule form shows. */
+export interface ScheduleFormValues {
+  daysBefore: string;
+  onDueDate: boolean;
+  overdue: boolean;
+  overdueEveryDays: string;
+}
+
+/** The stored schedule, as the form shows it ("14, 3"; the interval 7 when never after the due date). */
+export function storedScheduleValues(campaign: Campaign): ScheduleFormValues {
+  const s = scheduleOf(campaign);
+  return { daysBefore: s.daysBefore.join(', '), onDueDate: s.onDueDate, overdue: s.overdueEveryDays > 0, overdueEveryDays: String(s.overdueEveryDays || 7) };
+}
+
+/** The posted form, shown again after a refusal. */
+export function scheduleFormValues(values: Record<string, string>): ScheduleFormValues {
+  const ticked = (v: string | undefined) => v === 'on' || v === 'true';
+  return { daysBefore: values['daysBefore'] ?? '', onDueDate: ticked(values['onDueDate']), overdue: ticked(values['overdue']), overdueEveryDays: values['overdueEveryDays'] ?? '' };
+}

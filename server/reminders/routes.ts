@@ -1,28 +1,29 @@
 /**
- * Reminder routes: a campaign's schedule (PUT /api/v1/campaigns/:id/reminders), "Nhắc
+ * Reminder routes: a campaign's schedule (PUT /api/v1/campaigns/:id/reminders, and the
+ * campaign page's form POST /campaigns/:id/reminder-schedule), "Nhắc
  * nhở" now over the API (POST /api/v1/campaigns/:id/reminders `{officerIds}`) and from
  * the pages (POST /campaigns/:id/remind: the dashboards' checkboxes `officerIds`, or none
  * for every officer of the caller's subtree not done). Each officer's unit is authorized
  * ('reminder.send') before anything is sent; every "Nhắc nhở" is audited.
  */
 import type { Router } from 'express';
-import { trusted, type Connection, type Types } from 'mongoose';
+import { trusted, Types, type Connection } from 'mongoose';
 import { auditOf, authorizedCampaign } from '../campaigns/api-routes';
 import { presentCampaign } from '../campaigns/presenters';
 import { findCampaignOr404 } from '../campaigns/service';
 import { renderCampaignPage } from '../campaigns/pages';
-import { isAppError, notFound } from '../errors';
+import { isAppError, notFound, type AppError } from '../errors';
 import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
 import { officerModel, type Officer } from '../officers/model';
 import { can, type UnitRef } from '../policies';
 import { unitRefOf } from '../modules/service';
-import { emptyForm } from '../units/forms';
+import { emptyForm, problemsByField, refusalState, typedValues } from '../units/forms';
 import { unitModel, type Unit } from '../units/model';
 import { callerScope, skipUnlessObjectId } from '../units/scope';
 import { pendingEnrolments, remindNow, type RemindResult } from './manual';
 import { setReminderSchedule } from './schedule';
-import { remindForm, remindInput, scheduleInput } from './schema';
+import { remindForm, remindInput, scheduleForm, scheduleInput } from './schema';
 import { campaignAnswer } from '../campaigns/response-schemas';
 import { remindAnswer } from './response-schemas';
 
@@ -78,6 +79,34 @@ export function registerReminderRoutes(router: Router, services: Services): void
       const updated = await setReminderSchedule(db, campaign, schedule);
       await auditOf(ctx, 'campaign.reminders', updated, { ...schedule });
       ctx.res.json({ campaign: presentCampaign(updated) });
+    },
+  });
+
+  /** POST /campaigns/:id/reminder-schedule (the campaign page's form) → 303 `?done=schedule_changed`; refusals on the form. */
+  route(router, services, {
+    method: 'post',
+    path: '/campaigns/:id/reminder-schedule',
+    access: 'signed-in',
+    before: [skipUnlessObjectId],
+    input: scheduleForm,
+    invalid: async (ctx, problems) => {
+      // route() leaves `input` unset on a refusal: the id comes from the path (an ObjectId, skipUnlessObjectId)
+      const id = new Types.ObjectId(String(ctx.req.params['id']));
+      const campaign = await authorizedCampaign(Object.assign(ctx, { input: { id } }) as never, 'campaign.manage');
+      await renderCampaignPage(ctx, campaign, { form: 'schedule', problems: problemsByField(problems), values: typedValues(ctx.req.body), alert: null }, 422);
+    },
+    handle: async (ctx) => {
+      const campaign = await authorizedCampaign(ctx, 'campaign.manage');
+      const { id: _, ...schedule } = ctx.input;
+      try {
+        const updated = await setReminderSchedule(db, campaign, schedule);
+        await auditOf(ctx, 'campaign.reminders', updated, { ...schedule });
+        ctx.res.redirect(303, `/campaigns/${campaign._id.toHexString()}?done=schedule_changed`);
+      } catch (error) {
+        const state = refusalState(error, 'schedule' as const, ctx.req.body);
+        if (!state) throw error;
+        await renderCampaignPage(ctx, campaign, state, (error as AppError).status);
+      }
     },
   });
 

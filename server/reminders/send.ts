@@ -62,11 +62,30 @@ async function stillToLearn(services: Services, campaign: Campaign, candidates: 
   };
 }
 
+/** A claimed batch: its counts so far and the mails still to deliver (`deliver`). */
+export interface ClaimedBatch {
+  eligible: number;
+  reminded: number;
+  officerIds: Types.ObjectId[];
+  outgoing: Outgoing[];
+}
+
 /**
  * Reminds `candidates` (enrolments of `campaign`, state 'enrolled') of kind `kind`;
  * `titles` names the modules (hex id → title), `accountId` is who asked (manual) or null.
  */
 export async function remindBatch(services: Services, campaign: Campaign, titles: ReadonlyMap<string, string>, candidates: readonly Candidate[], kind: ReminderKind, accountId: Types.ObjectId | null, now: Date): Promise<SendCounts> {
+  const batch = await claimBatch(services, campaign, titles, candidates, kind, accountId, now);
+  const { sent, failed } = await deliver(services, batch.outgoing, now);
+  return { eligible: batch.eligible, reminded: batch.reminded, mailed: sent, failed, officerIds: batch.officerIds };
+}
+
+/**
+ * The first half of `remindBatch`: drops who no longer needs it, claims the records, leaves
+ * the notices and writes the mails, without sending them — so the daily run can claim the
+ * next batch while this one's mails are on their way.
+ */
+export async function claimBatch(services: Services, campaign: Campaign, titles: ReadonlyMap<string, string>, candidates: readonly Candidate[], kind: ReminderKind, accountId: Types.ObjectId | null, now: Date): Promise<ClaimedBatch> {
   const { serving, done, account } = await stillToLearn(services, campaign, candidates);
   const eligible = candidates.filter((c) => serving.has(c.enrolment.officerId.toHexString()) && !done.has(`${c.enrolment.officerId.toHexString()}:${c.enrolment.moduleId.toHexString()}`));
   const recipient = (c: Candidate) => {
@@ -103,7 +122,6 @@ export async function remindBatch(services: Services, campaign: Campaign, titles
     });
     return [{ key: r.key, to: r.to, mail }];
   });
-  const { sent, failed } = await deliver(services, outgoing, now);
   const officerIds = [...new Map(mine.map((r) => [r.officerId!.toHexString(), r.officerId!])).values()];
-  return { eligible: eligible.length, reminded: mine.length, mailed: sent, failed, officerIds };
+  return { eligible: eligible.length, reminded: mine.length, officerIds, outgoing };
 }

@@ -64,7 +64,11 @@ export function actorOfContext(ctx: RouteContext<unknown>): Actor {
   return actorOf(ctx.session.account);
 }
 
+// one formatter for every call: building an Intl.DateTimeFormat costs far more than using it
+// (a reminder run over 60,000 officers spent a tenth of its time building them)
+const VIETNAM_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today in Vietnam as yyyy-mm-dd, the default of date inputs. */
 export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return VIETNAM_DAY.format(now);
 }

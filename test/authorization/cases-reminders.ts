@@ -31,6 +31,11 @@ export const reminderCases: Case[] = [
     request: async (w, s) => ({ method: 'PUT', path: `/api/v1/campaigns/${(await enrolled(w, s)).campaign._id.toHexString()}/reminders`, json: { daysBefore: [10, 2], onDueDate: true, overdueEveryDays: 7 } }),
   },
   {
+    route: 'POST /campaigns/:id/reminder-schedule',
+    allow: { admin: BOTH, coordinator: OWN },
+    request: async (w, s) => ({ method: 'POST', path: `/campaigns/${(await enrolled(w, s)).campaign._id.toHexString()}/reminder-schedule`, form: { daysBefore: '10, 2', onDueDate: 'on', overdue: 'on', overdueEveryDays: '7' } }),
+  },
+  {
     route: 'POST /api/v1/campaigns/:id/reminders',
     allow: { admin: BOTH, coordinator: OWN, manager: OWN },
     request: async (w, s) => {

@@ -100,9 +100,18 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     await page.getByRole('button', { name: vi('campaign_due_submit') }).click();
     await page.getByText(vi('campaign_done_due_changed')).waitFor();
     await checkScreens('campaign-open');
+    // the reminder schedule: 10 and 2 days before, not on the due day, every 5 days while late
+    await page.getByText(vi('campaign_schedule_edit_title')).click();
+    await page.getByLabel(vi('campaign_schedule_days_before')).fill('10, 2');
+    await page.getByLabel(vi('campaign_schedule_on_due_field')).uncheck();
+    await page.getByLabel(vi('campaign_schedule_every_days')).fill('5');
+    await page.getByRole('button', { name: vi('campaign_schedule_submit') }).click();
+    await page.getByText(vi('campaign_done_schedule_changed')).waitFor();
+    await checkScreens('campaign-schedule');
     const campaign = (await campaignModel(tp.platform.services.db).findOne({ name: `Kế hoạch bồi dưỡng năm ${YEAR}` }).lean<Campaign>())!;
     expect(campaign.status).to.equal('open');
     expect(campaign.modules[0]!.dueDate.toISOString().slice(0, 10)).to.equal(`${YEAR}-12-30`);
+    expect(campaign.reminders).to.deep.include({ daysBefore: [10, 2], onDueDate: false, overdueEveryDays: 5 });
   });
 
   pageTest('the unit manager requests an exemption with a PDF as evidence', async () => {

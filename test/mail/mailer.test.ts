@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { encodeWords, plainMailbox } from '../../server/mail/compose';
 import { createMailer, MailDeliveryError, type Mailer } from '../../server/mail/mailer';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 
@@ -54,6 +55,32 @@ describe('mail: mailer over SMTP', () => {
     const sent = await Promise.all([1, 2, 3].map((n) => mailer.send({ to: `officer${n}@example.vn`, subject: `Thư số ${n}`, text: `Nội dung ${n}` })));
     expect(new Set(sent.map((s) => s.id)).size).to.equal(3);
     for (const n of [1, 2, 3]) expect((await smtp.waitFor((m) => m.to.includes(`officer${n}@example.vn`))).text.trim()).to.equal(`Nội dung ${n}`);
+  });
+
+  it('composes long Vietnamese subjects, named recipients and text-only mails itself, byte-exact after decoding', async () => {
+    const subject = 'Nhắc nhở học phần «Văn hóa công vụ và đạo đức nghề nghiệp của cán bộ, công chức cấp xã»: hạn hoàn thành 31/12/2026';
+    const text = 'Kính gửi Trần Văn Đức,\n\nDòng bắt đầu bằng dấu chấm:\n.\n..\nHết.';
+    await mailer.send({ to: 'Trần Văn Đức <duc.tran@example.vn>', subject, text });
+    const mail = await smtp.waitFor((m) => m.to.includes('duc.tran@example.vn'));
+    expect(mail.subject).to.equal(subject);
+    expect(mail.text).to.equal(text);
+    expect(mail.html).to.equal(undefined);
+    // every encoded word within RFC 2047's 75 characters, each line of the header folded
+    for (const word of encodeWords(subject).split('\r\n ')) expect(word.length).to.be.at.most(75);
+    expect(encodeWords('Plain ASCII subject')).to.equal('Plain ASCII subject');
+  });
+
+  it('never lets a subject or a name add a header; unusual addresses go through nodemailer and still arrive', async () => {
+    await mailer.send({ to: 'inject@example.vn', subject: 'Chào\r\nBcc: victim@example.vn', text: 'x' });
+    const mail = await smtp.waitFor((m) => m.to.includes('inject@example.vn'));
+    expect(mail.to).to.deep.equal(['inject@example.vn']);
+    expect(mail.subject).to.equal('Chào\r\nBcc: victim@example.vn');
+    expect(plainMailbox('Tên\r\nBcc: x@y.vn <a@example.vn>')).to.equal(null);
+    expect(plainMailbox('"Lê, Thị" <le.thi@example.vn>')).to.deep.equal({ name: 'Lê, Thị', address: 'le.thi@example.vn' });
+    expect(plainMailbox('a@example.vn, b@example.vn')).to.equal(null);
+    // a domain in Vietnamese (IDN): nodemailer's composer writes it in punycode
+    await mailer.send({ to: 'Nguyễn Ánh <anh@ví-dụ.vn>', subject: 'Địa chỉ lạ', text: 'y' });
+    expect((await smtp.waitFor((m) => m.subject === 'Địa chỉ lạ')).text.trim()).to.equal('y');
   });
 
   it('waitFor rejects with the received subjects when nothing matches', async () => {

@@ -96,7 +96,9 @@ describe('mail: outbox', () => {
 describe('mail: configuration', () => {
   it('uses SMTP_URL when set and DATA_DIR/outbox otherwise', () => {
     const withSmtp = mailerOptionsFromEnv(parseEnv({ SMTP_URL: 'smtp://relay.example.vn:25', DATA_DIR: '/srv/vhcv' }));
-    expect(withSmtp).to.deep.equal({ smtpUrl: 'smtp://relay.example.vn:25', from: 'Văn hóa công vụ <no-reply@localhost>', outboxDir: path.resolve('/srv/vhcv/outbox') });
+    expect(withSmtp).to.deep.equal({ smtpUrl: 'smtp://relay.example.vn:25', maxConnections: 8, from: 'Văn hóa công vụ <no-reply@localhost>', outboxDir: path.resolve('/srv/vhcv/outbox') });
     expect(mailerOptionsFromEnv(parseEnv({ DATA_DIR: '/srv/vhcv' }))).to.not.have.property('smtpUrl');
+    expect(mailerOptionsFromEnv(parseEnv({ SMTP_URL: 'smtp://relay.example.vn:25', SMTP_MAX_CONNECTIONS: '20', DATA_DIR: '/srv/vhcv' })).maxConnections).to.equal(20);
+    expect(() => parseEnv({ SMTP_MAX_CONNECTIONS: '0', DATA_DIR: '/srv/vhcv' })).to.throw();
   });
 });

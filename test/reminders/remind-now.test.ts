@@ -81,6 +81,46 @@ describe('reminders: "Nhắc nhở" now and the schedule over HTTP', function ()
     });
   });
 
+  describe('the schedule form of the campaign page', () => {
+    it('shows the stored schedule, saves a change (audited), turns reminders off, refuses bad days on the form', async () => {
+      const campaign = await campaignFor([await w.officer(w.units.A1)]);
+      const coordinator = await browser('coordinator', w.units.A);
+      const page = `/campaigns/${campaign._id.toHexString()}`;
+      const api = `/api/v1/campaigns/${campaign._id.toHexString()}`;
+      const stored = async () => (await w.clients.coordinator.get(api)).json().campaign.reminders;
+      const shown = await coordinator.get(page);
+      expect(shown.text).to.contain(`action="${page}/reminder-schedule"`).and.contain('name="daysBefore" type="text" value="14, 3"').and.contain('id="schedule-on-due" name="onDueDate" type="checkbox" checked');
+
+      const saved = await coordinator.submit(`${page}/reminder-schedule`, { daysBefore: '10; 2', onDueDate: 'on', overdue: 'on', overdueEveryDays: '14' }, page);
+      expect(saved.status, saved.text.slice(0, 500)).to.equal(303);
+      expect(saved.location).to.equal(`${page}?done=schedule_changed`);
+      expect(await stored()).to.deep.equal({ daysBefore: [10, 2], onDueDate: true, overdueEveryDays: 14 });
+      expect((await coordinator.get(saved.location!)).text).to.contain('Đã lưu lịch nhắc nhở của kế hoạch.').and.contain('Trước hạn 10, 2 ngày; vào ngày đến hạn; sau đó 14 ngày một lần khi còn quá hạn.');
+      const audit = await auditModel(db()).findOne({ action: 'campaign.reminders', subjectId: String(campaign._id) }).lean();
+      expect(audit?.details).to.include({ onDueDate: true, overdueEveryDays: 14 });
+
+      const off = await coordinator.submit(`${page}/reminder-schedule`, { daysBefore: '', overdueEveryDays: '7' }, page);
+      expect(off.status).to.equal(303);
+      expect(await stored()).to.deep.equal({ daysBefore: [], onDueDate: false, overdueEveryDays: 0 });
+
+      const repeated = await coordinator.submit(`${page}/reminder-schedule`, { daysBefore: '3, 3', onDueDate: 'on' }, page);
+      expect(repeated.status).to.equal(422);
+      expect(repeated.text).to.contain('Số ngày nhắc trước hạn phải là số nguyên từ 1 đến 90, không trùng nhau, tối đa 5 mốc').and.contain('value="3, 3"');
+      for (const days of ['0', '91', 'mười', '1, 2, 3, 4, 5, 6']) expect((await coordinator.submit(`${page}/reminder-schedule`, { daysBefore: days }, page)).status, days).to.equal(422);
+      const every = await coordinator.submit(`${page}/reminder-schedule`, { daysBefore: '5', overdue: 'on', overdueEveryDays: '0' }, page);
+      expect(every.status).to.equal(422);
+      expect(every.text).to.contain('Số ngày giữa hai lần nhắc khi quá hạn phải là số nguyên từ 1 đến 60');
+      expect(await stored(), 'nothing stored by a refusal').to.deep.equal({ daysBefore: [], onDueDate: false, overdueEveryDays: 0 });
+
+      const manager = await browser('manager', w.units.A);
+      expect((await manager.submit(`${page}/reminder-schedule`, { daysBefore: '5' }, page)).status).to.equal(403);
+      await setStatus(db(), campaign, 'closed', new Date());
+      const closed = await coordinator.submit(`${page}/reminder-schedule`, { daysBefore: '5' }, page);
+      expect(closed.status).to.equal(409);
+      expect(await stored()).to.deep.equal({ daysBefore: [], onDueDate: false, overdueEveryDays: 0 });
+    });
+  });
+
   describe('over the API', () => {
     it('reminds the chosen officers once a day: a mail with the module link, a notice, an audit record; 429 the second time', async () => {
       const withMail = await w.officer(w.units.A1, { email: `nhac.ngay.${++serial}@example.vn`, fullName: 'Lê Thị Ánh' });

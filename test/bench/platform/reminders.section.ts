@@ -63,7 +63,7 @@ export const remindersSection: Section = {
     ctx.log(`reminders: ${int(materialised.inserted)} enrolments due ${due}`);
 
     const sink = await smtpSink();
-    const mailer = createMailer({ smtpUrl: sink.url, from: platform.services.config.MAIL_FROM, outboxDir: '/nonexistent' });
+    const mailer = createMailer({ smtpUrl: sink.url, maxConnections: platform.services.config.SMTP_MAX_CONNECTIONS, from: platform.services.config.MAIL_FROM, outboxDir: '/nonexistent' });
     try {
       const t = performance.now();
       const counts = await runReminders({ ...platform.services, mailer }, now);
