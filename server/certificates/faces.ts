@@ -2,7 +2,7 @@
  * The Tinos faces of the certificates, shared by every PDF of the process (measured on the
  * bench: parsing, laying out words and subsetting the fonts were two thirds of a certificate).
  *
- * - Each face is parsed once (pdfkit takes a parsed fontkit font as well as a file).
+ * - Each face is parsed once (../fonts/tinos.ts).
  * - Words are laid out once: pdfkit keeps the shaped words of a document in
  *   `layoutCache`; here a document reads through to a process-wide cache (bounded) and
  *   adds its new words to it when it ends. A word's shape depends only on the face.
@@ -16,26 +16,13 @@
  * This reaches into pdfkit 0.20's EmbeddedFont (named fields below); test/certificates
  * checks the text layer and the fonts of the PDFs, so an upgrade that changes them fails there.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import * as fontkit from 'fontkit';
+import { PRINTABLE, tinos, type TinosStyle } from '../fonts/tinos';
 
 export type Face = 'regular' | 'bold' | 'italic';
-const STYLE: Record<Face, string> = { regular: '400Regular', bold: '700Bold', italic: '400Regular_Italic' };
-const FONT_DIR = path.dirname(require.resolve('@expo-google-fonts/tinos/package.json'));
 
 /** Words kept per face: a unit's names and places repeat; codes and numbers do not, hence a bound. */
 const MAX_WORDS = 5_000;
-
-/** Every character a certificate may print: ASCII, the Vietnamese letters with all their tones, some punctuation. */
-export const PRINTABLE = (() => {
-  const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
-  const tones = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
-  const vowels = 'aăâeêioôơuưy';
-  const vietnamese = [...vowels].flatMap((v) => tones.map((mark) => (v + mark).normalize('NFC'))).join('') + 'đ';
-  return ascii + vietnamese + vietnamese.toUpperCase() + '–—“”‘’…«»·•°№';
-})();
 
 interface Glyph {
   id: number;
@@ -100,12 +87,9 @@ class SharedFace {
   private wordCount = 0;
   private prepared: { file: Buffer; cmap: Buffer; widths: number[]; descriptor: Record<string, unknown> } | null = null;
 
-  constructor(style: string) {
-    this.font = fontkit.create(fs.readFileSync(path.join(FONT_DIR, style, `Tinos_${style}.ttf`))) as unknown as FontkitFont;
-    // fontkit caches each glyph with the characters it was first reached by: a glyph first
-    // reached as a component of another one ("I" inside "Ỉ", when a subset is written) would
-    // be cached without its character and lost from every later text layer. Reaching every
-    // printable character first, by its character, keeps the text layer exact.
+  constructor(style: TinosStyle) {
+    // parsed once and primed with every printable character (see ../fonts/tinos.ts)
+    this.font = tinos(style) as unknown as FontkitFont;
     const seen = new Set<number>([0]);
     this.glyphs = this.font.glyphsForString(PRINTABLE).filter((g) => !seen.has(g.id) && seen.add(g.id));
   }
@@ -184,7 +168,7 @@ class SharedFace {
 }
 
 let faces: Record<Face, SharedFace> | null = null;
-const shared = (): Record<Face, SharedFace> => (faces ??= { regular: new SharedFace(STYLE.regular), bold: new SharedFace(STYLE.bold), italic: new SharedFace(STYLE.italic) });
+const shared = (): Record<Face, SharedFace> => (faces ??= { regular: new SharedFace('regular'), bold: new SharedFace('bold'), italic: new SharedFace('italic') });
 
 /** Registers the three faces on `doc` (pdfkit) under their names and attaches the shared words and subsets. */
 export function useSharedFaces(doc: PDFKit.PDFDocument): void {

@@ -178,6 +178,8 @@ export async function renderCertificatePdf(cert: PrintedCertificate, art: Certif
     margin: 0,
     info: { Title: `Giấy chứng nhận ${cert.registerNumber}`, Author: art.settings.issuer, Subject: `Bồi dưỡng văn hóa công vụ năm ${cert.year}` },
     lang: 'vi-VN',
+    // no default font: pdfkit would parse Helvetica's metrics for every PDF, and Tinos is set before any text
+    font: '',
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
