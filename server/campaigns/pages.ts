@@ -54,9 +54,10 @@ const doneMessages: Record<CampaignDone, MessageId> = {
   cloned: 'campaign_done_cloned',
   module_added: 'campaign_done_module_added',
   audience_changed: 'campaign_done_audience_changed',
+  certificates_changed: 'campaign_done_certificates_changed',
 };
 
-export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'remind';
+export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'certificates' | 'remind';
 /** Extras of the campaign page: a message after an action, the stop question, a "Nhắc nhở" result. */
 export interface CampaignPageExtra {
   done?: CampaignDone;
