@@ -1,6 +1,6 @@
 /**
- * Editing a campaign from its page: adding a module and changing the audience (unit
- * subtrees, categories, leaders only). The same services and audit as the API routes
+ * Editing a campaign from its page: adding a module, changing the audience (unit
+ * subtrees, categories, leaders only) and the certificate option (one per module). The same services and audit as the API routes
  * (addModule, setAudience); a refusal comes back on the form in Vietnamese.
  */
 import type { Router } from 'express';
@@ -10,9 +10,9 @@ import { route } from '../http/route';
 import { problemsByField, refusalState, typedValues } from '../units/forms';
 import { skipUnlessObjectId } from '../units/scope';
 import { auditOf, authorizedCampaign } from './api-routes';
-import { addModuleForm, audienceForm } from './page-schema';
+import { addModuleForm, audienceForm, certificatesForm } from './page-schema';
 import { renderCampaignPage } from './pages';
-import { addModule, setAudience } from './service';
+import { addModule, setAudience, setCertificatePerModule } from './service';
 
 export function registerCampaignEditPageRoutes(router: Router, services: Services): void {
   const { db } = services;
@@ -63,6 +63,26 @@ export function registerCampaignEditPageRoutes(router: Router, services: Service
         const state = refusalState(error, 'audience' as const, ctx.req.body);
         if (!state) throw error;
         state.values = ctx.req.body ?? {};
+        await renderCampaignPage(ctx, campaign, state, (error as AppError).status);
+      }
+    },
+  });
+
+  route(router, services, {
+    method: 'post',
+    path: '/campaigns/:id/certificates',
+    access: 'signed-in',
+    before: [skipUnlessObjectId],
+    input: certificatesForm,
+    handle: async (ctx) => {
+      const campaign = await authorizedCampaign(ctx, 'campaign.manage');
+      try {
+        const updated = await setCertificatePerModule(db, campaign, ctx.input.certificatePerModule);
+        await auditOf(ctx, 'campaign.certificates', updated, { certificatePerModule: updated.certificatePerModule });
+        ctx.res.redirect(303, `/campaigns/${ctx.input.id.toHexString()}?done=certificates_changed`);
+      } catch (error) {
+        const state = refusalState(error, 'certificates' as const, ctx.req.body);
+        if (!state) throw error;
         await renderCampaignPage(ctx, campaign, state, (error as AppError).status);
       }
     },

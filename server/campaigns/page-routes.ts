@@ -53,6 +53,7 @@ function formToInput(body: Record<string, unknown>) {
     modules,
     audience: { unitIds: (body['unitIds'] as Types.ObjectId[]).map(String), categories: body['categories'], leadersOnly: body['leadersOnly'] },
     ...(body['cutoffDate'] ? { cutoffDate: body['cutoffDate'] } : {}),
+    certificatePerModule: body['certificatePerModule'] === true,
   };
   const field = (name: string) => {
     const m = /^modules\.(\d+)\.(moduleId|dueDate)$/.exec(name);

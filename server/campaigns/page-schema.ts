@@ -21,7 +21,7 @@ const day = z.string().trim().max(20);
 
 export const campaignListPageQuery = z.object({ year: year.optional().catch(undefined), status: lenientChoice(['draft', 'open', 'closed'] as const) });
 
-export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned', 'module_added', 'audience_changed', 'schedule_changed'] as const;
+export const CAMPAIGN_DONE = ['created', 'opened', 'closed', 'due_changed', 'stopped', 'restarted', 'cloned', 'module_added', 'audience_changed', 'schedule_changed', 'certificates_changed'] as const;
 export type CampaignDone = (typeof CAMPAIGN_DONE)[number];
 const count = z.preprocess(blank, z.coerce.number().int().min(0).max(1_000_000).optional()).catch(undefined);
 export const campaignPageQuery = z.object({ id: objectId, done: lenientChoice(CAMPAIGN_DONE), reminded: count, skipped: count });
@@ -37,6 +37,7 @@ export const createCampaignForm = z
     categories: many(z.enum(OFFICER_CATEGORIES)),
     leadersOnly: checkbox,
     cutoffDate: day.optional(),
+    certificatePerModule: checkbox,
     ...rows,
   })
   .strict();
@@ -48,6 +49,8 @@ export const restartForm = z.object({ id: objectId, moduleId: objectId }).strict
 export const statusForm = z.object({ id: objectId, status: z.enum(['open', 'closed']) }).strict();
 export const cloneForm = z.object({ id: objectId, year }).strict();
 export const addModuleForm = z.object({ id: objectId, moduleId: objectId, dueDate: z.string().trim().min(1).max(20) }).strict();
+/** The certificate option of a campaign: one certificate per completed module besides the plan's. */
+export const certificatesForm = z.object({ id: objectId, certificatePerModule: checkbox }).strict();
 /** The audience form edits the unit subtrees, categories and leaders-only; named and excluded officers/units stay as they are. */
 export const audienceForm = z.object({ id: objectId, unitIds: many(objectId), categories: many(z.enum(OFFICER_CATEGORIES)), leadersOnly: checkbox }).strict();
 

@@ -55,9 +55,10 @@ const doneMessages: Record<CampaignDone, MessageId> = {
   module_added: 'campaign_done_module_added',
   audience_changed: 'campaign_done_audience_changed',
   schedule_changed: 'campaign_done_schedule_changed',
+  certificates_changed: 'campaign_done_certificates_changed',
 };
 
-export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'remind' | 'schedule';
+export type CampaignFormName = 'status' | 'due' | 'stop' | 'clone' | 'add' | 'audience' | 'certificates' | 'remind' | 'schedule';
 /** Extras of the campaign page: a message after an action, the stop question, a "Nhắc nhở" result. */
 export interface CampaignPageExtra {
   done?: CampaignDone;

@@ -71,6 +71,18 @@ const editable = (campaign: Campaign) => {
   if (campaign.status === 'closed') throw conflict('campaign_closed');
 };
 
+/**
+ * Whether completing a module also issues that module's own certificate (server/certificates):
+ * from the next completion on; certificates already issued stay as they are. Nothing to
+ * re-materialise, so not through `save`.
+ */
+export async function setCertificatePerModule(db: Connection, campaign: Campaign, certificatePerModule: boolean): Promise<Campaign> {
+  editable(campaign);
+  const updated = await campaignModel(db).findOneAndUpdate({ _id: campaign._id }, { $set: { certificatePerModule } }, { returnDocument: 'after' }).lean<Campaign>();
+  if (!updated) throw notFound('campaign_not_found');
+  return updated;
+}
+
 /** Saves `$set` on the campaign and re-materialises it when open. */
 async function save(db: Connection, campaign: Campaign, set: Partial<Campaign>, now: Date): Promise<Campaign> {
   const updated = await campaignModel(db).findOneAndUpdate({ _id: campaign._id }, { $set: set }, { returnDocument: 'after' }).lean<Campaign>();

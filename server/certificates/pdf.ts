@@ -4,51 +4,12 @@
  * code is drawn as vector squares (sharp at any zoom and print size) and carries
  * PUBLIC_URL/verify/<code>.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { useSharedFaces } from './faces';
 import { reusableImage } from './images';
 import type { Certificate } from './model';
 import type { CertificateSettings } from './settings';
-
-const FONT_DIR = path.dirname(require.resolve('@expo-google-fonts/tinos/package.json'));
-const fontFile = (style: string) => path.join(FONT_DIR, style, `Tinos_${style}.ttf`);
-type Face = 'regular' | 'bold' | 'italic';
-let fonts: Record<Face, unknown> | null = null;
-/**
- * The Tinos faces, parsed once per process: pdfkit takes a parsed fontkit font as well as
- * the file, and parsing plus the first layouts (whose caches live on the font object)
- * cost ten times more than drawing a certificate.
- */
-function tinos(): Record<Face, unknown> {
-  fonts ??= { regular: primed('400Regular'), bold: primed('700Bold'), italic: primed('400Regular_Italic') };
-  return fonts;
-}
-
-/** Every character a certificate may print: ASCII, the Vietnamese letters with all their tones, some punctuation. */
-const PRINTABLE = (() => {
-  const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
-  const tones = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
-  const vowels = 'aăâeêioôơuưy';
-  const vietnamese = [...vowels].flatMap((v) => tones.map((mark) => (v + mark).normalize('NFC'))).join('') + 'đ';
-  return ascii + vietnamese + vietnamese.toUpperCase() + '–—“”‘’…«»·•°№';
-})();
-
-/**
- * A face parsed once and shared by every document of the process. fontkit caches each
- * glyph with the characters it was first reached by: a glyph first reached as a component
- * of another one ("I" inside "Ỉ", when a document's subset is written) would be cached
- * without its character, and every later document would lose that letter from its text
- * layer (search, copy, screen readers). Reaching every printable character first, by its
- * character, keeps the text layer exact whatever was printed before.
- */
-function primed(style: string): unknown {
-  const font = fontkit.create(fs.readFileSync(fontFile(style)));
-  font.glyphsForString(PRINTABLE);
-  return font;
-}
 
 /** What a certificate shows (a stored certificate, or the settings page's sample). */
 export type PrintedCertificate = Pick<Certificate, 'kind' | 'year' | 'officerName' | 'unitName' | 'registerNumber' | 'modules' | 'issuedAt' | 'code'>;
@@ -217,6 +178,8 @@ export async function renderCertificatePdf(cert: PrintedCertificate, art: Certif
     margin: 0,
     info: { Title: `Giấy chứng nhận ${cert.registerNumber}`, Author: art.settings.issuer, Subject: `Bồi dưỡng văn hóa công vụ năm ${cert.year}` },
     lang: 'vi-VN',
+    // no default font: pdfkit would parse Helvetica's metrics for every PDF, and Tinos is set before any text
+    font: '',
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -224,9 +187,7 @@ export async function renderCertificatePdf(cert: PrintedCertificate, art: Certif
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const faces = tinos();
-  // (pdfkit's types know only file names and bytes; its code takes a parsed font too)
-  for (const face of ['regular', 'bold', 'italic'] as const) doc.registerFont(face, faces[face] as Buffer);
+  useSharedFaces(doc);
   drawFrame(doc);
   drawHeader(doc, cert, art);
   doc.font('bold').fontSize(34).fillColor(RED);

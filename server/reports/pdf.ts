@@ -4,14 +4,13 @@
  * with Times New Roman, shipped through npm (@expo-google-fonts/tinos) and embedded, so
  * the Vietnamese diacritics do not depend on the reader's fonts.
  */
-import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import { tinos, type TinosStyle } from '../fonts/tinos';
 import type { Block, ReportDocument } from './document';
 
 const MM = 72 / 25.4;
 const MARGIN = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM };
-const FONT_DIR = path.dirname(require.resolve('@expo-google-fonts/tinos/package.json'));
-const FONTS = { R: '400Regular/Tinos_400Regular.ttf', B: '700Bold/Tinos_700Bold.ttf', I: '400Regular_Italic/Tinos_400Regular_Italic.ttf', BI: '700Bold_Italic/Tinos_700Bold_Italic.ttf' } as const;
+const FONTS: Record<'R' | 'B' | 'I' | 'BI', TinosStyle> = { R: 'regular', B: 'bold', I: 'italic', BI: 'boldItalic' };
 type Face = keyof typeof FONTS;
 const INDENT = 1.27 * 10 * MM;
 
@@ -123,8 +122,10 @@ function signature(pdf: Doc, doc: ReportDocument, L: ReturnType<typeof layout>):
 
 /** The PDF file of `doc`. */
 export function reportPdf(doc: ReportDocument): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: 'A4', margins: MARGIN, info: { Title: `${doc.title} ${doc.subject}`, Creator: 'VHCV e-learning' } });
-  for (const [name, file] of Object.entries(FONTS)) pdf.registerFont(name, path.join(FONT_DIR, file));
+  // no default font (pdfkit would load Helvetica's metrics for nothing); the faces parsed once per process
+  const pdf = new PDFDocument({ size: 'A4', margins: MARGIN, info: { Title: `${doc.title} ${doc.subject}`, Creator: 'VHCV e-learning' }, font: '' });
+  // (pdfkit's types know only file names and bytes; its code takes a parsed font too)
+  for (const [name, style] of Object.entries(FONTS)) pdf.registerFont(name, tinos(style) as unknown as Buffer);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));

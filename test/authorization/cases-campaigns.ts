@@ -173,6 +173,11 @@ export const campaignCases: Case[] = [
     allow: PLANNERS,
     request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s))}/audience`, form: { unitIds: String(w.unit(s)._id), leadersOnly: 'on' } }),
   },
+  {
+    route: 'POST /campaigns/:id/certificates',
+    allow: PLANNERS,
+    request: async (w, s) => ({ method: 'POST', path: `${page(await freshCampaign(w, s))}/certificates`, form: { certificatePerModule: 'on' } }),
+  },
   { route: 'GET /officers/:id/plan', allow: { admin: BOTH, coordinator: OWN, manager: OWN, officer: OWN }, request: (w, s) => ({ method: 'GET', path: `/officers/${w.officer(s)._id.toHexString()}/plan` }) },
   {
     route: 'POST /officers/:id/overrides',

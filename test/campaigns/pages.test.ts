@@ -176,6 +176,34 @@ describe('campaigns: pages (HTTP)', function () {
     expect((await manager.submit(`${at}/audience`, { unitIds: String(w.units.A1._id) }, at)).status).to.equal(403);
   });
 
+  it('sets "a certificate for each module" on the create form and changes it on the plan page (audited; a manager may not)', async () => {
+    const form = await coordinator.get('/campaigns/new');
+    expect(form.text).to.include('name="certificatePerModule"');
+    const withOption = await coordinator.submit('/campaigns', createForm('Kế hoạch giấy từng học phần', { certificatePerModule: 'on' }), '/campaigns/new');
+    expect(withOption.status, withOption.text.slice(0, 500)).to.equal(303);
+    expect((await created('Kế hoạch giấy từng học phần')).certificatePerModule).to.equal(true);
+    expect((await coordinator.submit('/campaigns', createForm('Kế hoạch giấy cả chương trình'), '/campaigns/new')).status).to.equal(303);
+    const campaign = await created('Kế hoạch giấy cả chương trình');
+    expect(campaign.certificatePerModule).to.equal(false);
+
+    const at = `/campaigns/${campaign._id}`;
+    const page = await coordinator.get(at);
+    expect(page.text).to.include(`action="${at}/certificates"`);
+    const on = await coordinator.submit(`${at}/certificates`, { certificatePerModule: 'on' }, at);
+    expect(on.location, on.text.slice(0, 400)).to.equal(`${at}?done=certificates_changed`);
+    expect((await created('Kế hoạch giấy cả chương trình')).certificatePerModule).to.equal(true);
+    const shown = await coordinator.get(on.location!);
+    expect(shown.text).to.include(html(t('vi', 'campaign_done_certificates_changed'))).and.match(/id="campaign-certificate-per-module"[^>]*checked/);
+    // an unticked box is absent from the form: the option goes off
+    expect((await coordinator.submit(`${at}/certificates`, {}, at)).location).to.equal(`${at}?done=certificates_changed`);
+    expect((await created('Kế hoạch giấy cả chương trình')).certificatePerModule).to.equal(false);
+    expect(await auditModel(db()).countDocuments({ action: 'campaign.certificates', subjectId: String(campaign._id) })).to.equal(2);
+
+    expect((await manager.get(at)).text).not.to.include(`action="${at}/certificates"`);
+    expect((await manager.submit(`${at}/certificates`, { certificatePerModule: 'on' }, at)).status).to.equal(403);
+    expect((await created('Kế hoạch giấy cả chương trình')).certificatePerModule).to.equal(false);
+  });
+
   it('shows a manager the plan without any button that changes it, and refuses the changes', async () => {
     const campaign = await created('Kế hoạch trang 1');
     const at = `/campaigns/${campaign._id}`;

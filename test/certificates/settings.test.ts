@@ -57,6 +57,34 @@ describe('certificates: the template settings', function () {
     expect(text).to.include('ỦY BAN NHÂN DÂN TỈNH BẮC NINH').and.to.include('SỞ NỘI VỤ').and.to.include('GIÁM ĐỐC').and.to.include('Lê Văn Đức').and.to.match(/Bắc Ninh, ngày \d\d tháng \d\d năm \d{4}/);
   });
 
+  const sampleText = async (): Promise<{ text: string; fonts: string[] }> => {
+    const res = await fetch(`${tp.base}/admin/certificates/sample`, { headers: { authorization: `Bearer ${admin.bearer}` } });
+    expect(res.status).to.equal(200);
+    const file = path.join(os.tmpdir(), `mau-${process.pid}-${Date.now()}.pdf`);
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    try {
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).normalize('NFC');
+      const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+      return { text, fonts };
+    } finally {
+      fs.rmSync(file);
+    }
+  };
+
+  // the faces, their laid-out words and their embedded subset are shared by every PDF of the
+  // process (server/certificates/faces.ts): each PDF must still carry exactly its own words,
+  // also one printing a character outside the prepared subset, and the PDFs after it
+  it('keeps each PDF its own text through the shared fonts, with characters outside the prepared subset too', async () => {
+    for (const signerName of ['Lê Văn Đức', 'Trần Thị Ngọc Ỷ ß Ø', 'Phạm Quỳnh Anh', 'Võ Thị Ỉnh']) {
+      expect((await save({ ...fields, signerName })).status).to.equal(303);
+      const { text, fonts } = await sampleText();
+      expect(text, signerName).to.include(signerName);
+      for (const other of ['Đức', 'Ngọc', 'Quỳnh', 'Ỉnh'].filter((word) => !signerName.includes(word))) expect(text, signerName).not.to.include(other);
+      expect(fonts, signerName).to.have.length(3);
+      for (const line of fonts) expect(line.split(/\s+/).slice(-5, -2), line).to.deep.equal(['yes', 'yes', 'yes']);
+    }
+  });
+
   it('refuses hostile images and saves nothing', async () => {
     const before = await readSettings(tp.platform.services.db);
     const changed = { ...fields, signerName: 'Không được lưu' };

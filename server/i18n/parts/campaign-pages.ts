@@ -137,6 +137,10 @@ export const vi = {
   campaign_audience_edit_title: 'Sửa đối tượng',
   campaign_audience_edit_hint: 'Cán bộ được chỉ định đích danh và các đơn vị, cán bộ bị loại trừ giữ nguyên.',
   campaign_audience_submit: 'Lưu đối tượng',
+  campaign_field_certificate_per_module: 'Cấp giấy chứng nhận cho từng học phần',
+  campaign_certificate_per_module_hint: 'Ngoài giấy chứng nhận hoàn thành cả chương trình, cán bộ nhận thêm một giấy cho mỗi học phần hoàn thành. Áp dụng từ lần hoàn thành tiếp theo; giấy đã cấp giữ nguyên.',
+  campaign_certificates_submit: 'Lưu cách cấp giấy chứng nhận',
+  campaign_done_certificates_changed: 'Đã lưu cách cấp giấy chứng nhận của kế hoạch.',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -277,4 +281,8 @@ export const en: Record<keyof typeof vi, string> = {
   campaign_audience_edit_title: 'Edit the audience',
   campaign_audience_edit_hint: 'Named officers and excluded units and officers stay as they are.',
   campaign_audience_submit: 'Save audience',
+  campaign_field_certificate_per_module: 'A certificate for each module',
+  campaign_certificate_per_module_hint: 'Besides the certificate for the whole plan, officers get one for each module they complete. Applies from the next completion on; certificates already issued stay as they are.',
+  campaign_certificates_submit: 'Save how certificates are issued',
+  campaign_done_certificates_changed: "The plan's certificate option was saved.",
 };

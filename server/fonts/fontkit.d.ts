@@ -1,4 +1,4 @@
-/** The fontkit calls (pdfkit's own font parser) the certificates use; the package ships no types. */
+/** The fontkit calls (pdfkit's own font parser) server/fonts uses; the package ships no types. */
 declare module 'fontkit' {
   export interface Font {
     glyphsForString(text: string): unknown[];
