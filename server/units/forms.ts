@@ -64,7 +64,10 @@ export function actorOfContext(ctx: RouteContext<unknown>): Actor {
   return actorOf(ctx.session.account);
 }
 
+/** One formatter for the process: making an Intl.DateTimeFormat costs ~0.1–1 ms, using one a few µs (the home page formats a dozen days). */
+const DAY_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today in Vietnam as yyyy-mm-dd, the default of date inputs. */
 export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return DAY_FORMAT.format(now);
 }
