@@ -12,9 +12,11 @@ import type { Env } from '../env';
 import { problemText } from './format';
 import { ContentProblems, loadContent, provinceRootId, type LoadSummary } from './loader';
 
+const YEAR_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' });
+
 /** The year in Asia/Ho_Chi_Minh at `now`. */
 export function trainingYear(now = new Date()): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(now));
+  return Number(YEAR_FORMAT.format(now));
 }
 
 /** 31/12 of `year` (the day, at 00:00 Asia/Ho_Chi_Minh: the end of that day is the deadline). */

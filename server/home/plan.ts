@@ -6,11 +6,12 @@
  */
 import { trusted, type Connection, type Types } from 'mongoose';
 import { vietnamDate, vietnamDay } from '../campaigns/dates';
-import { enrolmentModel, type Enrolment } from '../campaigns/model';
+import type { Enrolment } from '../campaigns/model';
 import { recentNotices } from '../campaigns/notices';
 import { t, type Locale, type MessageId } from '../i18n';
 import { moduleModel, type LearningModule } from '../modules/model';
-import { progressModel, type ModuleProgress } from '../progress/model';
+import type { ModuleProgress } from '../progress/model';
+import { loadOfficerYear, type OfficerYearRows } from '../progress/my-modules';
 import { trainingYear } from '../progress/year';
 import { daysBetween } from '../reminders/schedule';
 
@@ -40,15 +41,17 @@ function standing(e: Pick<Enrolment, 'state' | 'dueDate'>, progress: Pick<Module
   return { standing: { id: 'home_plan_days_left', params: { days: left } }, tone: left <= 14 ? 'soon' : 'open', learn: true };
 }
 
-/** The plan of `officerId` at `now`, its notices in `locale`, and past years. */
-export async function officerPlan(db: Connection, officerId: Types.ObjectId, locale: Locale, now: Date) {
+/**
+ * The plan of `officerId` at `now`, its notices in `locale`, and past years. `rows`: the
+ * officer's enrolments and progress of the year as the home page already loaded them
+ * for "Học phần của tôi" (server/progress/my-modules.ts), read here otherwise.
+ */
+export async function officerPlan(db: Connection, officerId: Types.ObjectId, locale: Locale, now: Date, rows?: OfficerYearRows) {
   const year = trainingYear(now);
   const today = vietnamDay(now);
-  const [enrolments, progress, notices] = await Promise.all([
-    enrolmentModel(db).find({ officerId, year, state: trusted({ $in: ['enrolled', 'exempt'] }) }, { moduleId: 1, dueDate: 1, state: 1 }).sort({ dueDate: 1 }).lean<Pick<Enrolment, 'moduleId' | 'dueDate' | 'state'>[]>(),
-    progressModel(db).find({ officerId, year: trusted({ $lte: year }) }, { moduleId: 1, year: 1, status: 1, completedAt: 1, bestScore: 1 }).lean<Pick<ModuleProgress, 'moduleId' | 'year' | 'status' | 'completedAt' | 'bestScore'>[]>(),
-    recentNotices(db, officerId, 10),
-  ]);
+  const [loaded, notices] = await Promise.all([rows ?? loadOfficerYear(db, officerId, year), recentNotices(db, officerId, 10)]);
+  const enrolments = [...loaded.enrolments].sort((a, b) => a.dueDate.getTime() - b.dueDate.getTime());
+  const progress = loaded.progresses;
   // a module in two campaigns of the year is one line: the earliest due date
   const byModule = new Map<string, (typeof enrolments)[number]>();
   for (const e of enrolments) if (!byModule.has(e.moduleId.toHexString())) byModule.set(e.moduleId.toHexString(), e);

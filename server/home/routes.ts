@@ -14,6 +14,8 @@ import { installationStats, subtreeStats } from './stats';
 import { myModulesSummary } from '../learning/summary';
 import { learnerOf } from '../progress/learner';
 import { officerPlan } from './plan';
+import { loadOfficerYear } from '../progress/my-modules';
+import { trainingYear } from '../progress/year';
 
 export function registerHomeRoutes(router: Router, services: Services): void {
   route(router, services, {
@@ -40,8 +42,13 @@ export function registerHomeRoutes(router: Router, services: Services): void {
           category: officerCategoryLabels[officer.category],
           status: officerStatusLabels[officer.status],
         };
-        const learning = await myModulesSummary(services.db, officer && (await learnerOf(services.db, officer, unit)));
-        const plan = officer ? await officerPlan(services.db, officer._id, ctx.locale, new Date()) : null;
+        const now = new Date();
+        // "Học phần của tôi" and the plan read the same enrolments and progress: once for both
+        const rows = officer ? await loadOfficerYear(services.db, officer._id, trainingYear(now)) : undefined;
+        const [learning, plan] = await Promise.all([
+          myModulesSummary(services.db, officer && (await learnerOf(services.db, officer, unit)), now, rows),
+          officer ? officerPlan(services.db, officer._id, ctx.locale, now, rows) : null,
+        ]);
         return res.render('home/officer', { title: 'home_title', changed, officer: view, unitName: unit?.name ?? null, learning, plan });
       }
       if (!unit) return res.render('home/officer', { title: 'home_title', changed, officer: null, unitName: null, learning: [], plan: null });

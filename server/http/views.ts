@@ -28,9 +28,12 @@ export function formatDateTime(value: Date | null | undefined): string {
   return value ? dateTimeFormat.format(value).replace(',', '') : '';
 }
 
+/** toLocaleString(locale) builds a number format on every call: one per language instead. */
+const numberFormat = { vi: new Intl.NumberFormat('vi-VN'), en: new Intl.NumberFormat('en-GB') };
+
 /** 12.345 in Vietnamese, 12,345 in English. */
 export function formatNumber(value: number, locale: Locale): string {
-  return value.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB');
+  return numberFormat[locale === 'vi' ? 'vi' : 'en'].format(value);
 }
 
 /** One percentage format everywhere: "66,5%" in Vietnamese, "66.5%" in English (no space before the sign). */

@@ -8,6 +8,8 @@ import { trusted, type Connection, type Types } from 'mongoose';
 import { assignmentModel, type Assignment } from '../assignments/model';
 import { moduleModel, type LearningModule, type Topic } from '../modules/model';
 import { findVersion } from '../modules/versions';
+// a shared collator: localeCompare(…, 'vi') builds a new one for every comparison
+import { vietnameseCollator } from '../i18n/vietnamese';
 import type { Learner } from './learner';
 import { progressModel, type ModuleProgress } from './model';
 import { endOfDueDay } from './year';
@@ -45,6 +47,25 @@ async function enrolmentDues(db: Connection, learner: Learner, year: number): Pr
   return db.collection<{ moduleId: Types.ObjectId; dueDate: Date }>('enrolments').find({ officerId: learner.officerId, year, state: 'enrolled' }, { projection: { moduleId: 1, dueDate: 1 } }).toArray();
 }
 
+/**
+ * The officer's rows of a year that both "Học phần của tôi" and the home page's plan
+ * (server/home/plan.ts) read: the home page loads them once for both (two queries
+ * fewer per page). Enrolments of the year that are enrolled or exempt, progress of the
+ * year and of earlier years.
+ */
+export interface OfficerYearRows {
+  enrolments: { moduleId: Types.ObjectId; dueDate: Date; state: 'enrolled' | 'exempt' }[];
+  progresses: ModuleProgress[];
+}
+
+export async function loadOfficerYear(db: Connection, officerId: Types.ObjectId, year: number): Promise<OfficerYearRows> {
+  const [enrolments, progresses] = await Promise.all([
+    db.collection<OfficerYearRows['enrolments'][number]>('enrolments').find({ officerId, year, state: { $in: ['enrolled', 'exempt'] } }, { projection: { _id: 0, moduleId: 1, dueDate: 1, state: 1 } }).toArray(),
+    progressModel(db).find({ officerId, year: trusted({ $lte: year }) }).lean<ModuleProgress[]>(),
+  ]);
+  return { enrolments, progresses };
+}
+
 /** Status at `now`: completed wins; otherwise late once the due day (Vietnam time) is over. */
 export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDate: Date | null, now: Date): MyStatus {
   const late = dueDate !== null && now >= endOfDueDay(dueDate);
@@ -52,9 +73,13 @@ export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDat
   return status;
 }
 
-/** The learner's modules of `year`, soonest due first (voluntary ones last), then by title. */
-export async function myModules(db: Connection, learner: Learner, year: number, now: Date): Promise<MyModule[]> {
-  const [assignments, enrolments, progresses] = await Promise.all([assignmentsFor(db, learner, year), enrolmentDues(db, learner, year), progressModel(db).find({ officerId: learner.officerId, year }).lean<ModuleProgress[]>()]);
+/** The learner's modules of `year`, soonest due first (voluntary ones last), then by title; `rows`: the officer's rows of that year, when the caller has them. */
+export async function myModules(db: Connection, learner: Learner, year: number, now: Date, rows?: OfficerYearRows): Promise<MyModule[]> {
+  const [assignments, enrolments, progresses] = await Promise.all([
+    assignmentsFor(db, learner, year),
+    rows ? rows.enrolments.filter((e) => e.state === 'enrolled') : enrolmentDues(db, learner, year),
+    rows ? rows.progresses.filter((p) => p.year === year) : progressModel(db).find({ officerId: learner.officerId, year }).lean<ModuleProgress[]>(),
+  ]);
   const due = new Map<string, Date>();
   const earliest = (into: Map<string, Date>, rows: readonly { moduleId: Types.ObjectId; dueDate: Date }[]) => {
     for (const a of rows) {
@@ -81,15 +106,15 @@ export async function myModules(db: Connection, learner: Learner, year: number, 
   if (!wanted.length) return [];
   // published versions never change: findVersion serves them from memory after the first read
   const versions = await Promise.all(wanted.map((w) => findVersion(db, w.module._id, w.version)));
-  const rows: MyModule[] = [];
+  const found: MyModule[] = [];
   for (const [i, { module, progress, version }] of wanted.entries()) {
     const content = versions[i]?.content;
     if (!content) continue;
     const dueDate = due.get(String(module._id)) ?? null;
-    rows.push({ moduleId: module._id, code: module.code, title: content.title, topic: content.topic, dueDate, status: statusAt(progress, dueDate, now), percent: progress?.percent ?? 0, version, progress });
+    found.push({ moduleId: module._id, code: module.code, title: content.title, topic: content.topic, dueDate, status: statusAt(progress, dueDate, now), percent: progress?.percent ?? 0, version, progress });
   }
   const far = Number.MAX_SAFE_INTEGER;
-  return rows.sort((a, b) => (a.dueDate?.getTime() ?? far) - (b.dueDate?.getTime() ?? far) || a.title.localeCompare(b.title, 'vi'));
+  return found.sort((a, b) => (a.dueDate?.getTime() ?? far) - (b.dueDate?.getTime() ?? far) || vietnameseCollator.compare(a.title, b.title));
 }
 
 /** Years the learner has anything in (assignments or progress), plus `current`; newest first. */

@@ -12,7 +12,8 @@
  *
  * Every (officer, module) pair is used once, so each open really creates an attempt and
  * each submit really scores one (a resumed or repeated one would be cheaper). The
- * progress records ("started the module") are made in `prepare` with the service.
+ * progress records ("started the module", every lesson read: the starter modules ask for
+ * the lessons before the quiz) are made in `prepare` with the services.
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +22,7 @@ import { SESSION_COOKIE } from '../../../server/auth/session';
 import { signSession } from '../../../server/auth/tokens';
 import { CSRF_COOKIE, tokenFor } from '../../../server/http/csrf';
 import { moduleModel } from '../../../server/modules/model';
-import { startModule } from '../../../server/progress/service';
+import { completeLesson, pinnedVersion, startModule, touchItem } from '../../../server/progress/service';
 import { trainingYear } from '../../../server/progress/year';
 import { officerModel } from '../../../server/officers/model';
 import { unitModel } from '../../../server/units/model';
@@ -32,7 +33,10 @@ const CONCURRENT = 200;
 /** officers per concurrent worker: each works through its officers × 5 modules */
 const OFFICERS_PER_WORKER = 3;
 const QUIZ_KEY = 'kiem-tra';
-const MIN_SUBMISSIONS_PER_SECOND = 300;
+/** issue #16 (issue #4 asked for 300/s) */
+const MIN_SUBMISSIONS_PER_SECOND = 600;
+/** issue #16: p95 of opening an attempt with 200 officers at once, ms */
+const MAX_OPEN_P95_MS = 300;
 
 interface Learner {
   cookie: string;
@@ -58,7 +62,16 @@ async function prepare(ctx: Context): Promise<void> {
     const officer = (await officerModel(db).findOne({ code: account.officerCode }, { unitId: 1, fullName: 1 }).lean())!;
     const unit = (await unitModel(db).findById(officer.unitId, { ancestors: 1 }).lean())!;
     const learner = { officerId: officer._id, unitId: officer.unitId, ancestors: unit.ancestors, fullName: officer.fullName };
-    for (const m of modules) await startModule(db, learner, m._id as Types.ObjectId, year, new Date());
+    for (const m of modules) {
+      const progress = await startModule(db, learner, m._id as Types.ObjectId, year, new Date());
+      // the starter modules keep their order: every lesson read before the quiz may be started
+      const version = await pinnedVersion(db, progress);
+      for (const item of version.content.items) {
+        if (item.kind !== 'lesson') continue;
+        await touchItem(db, progress, item.key);
+        await completeLesson(db, progress, version, item.key, new Date());
+      }
+    }
     const seed = randomBytes(32).toString('base64url');
     const session = signSession({ id: account.id, tokenVersion: account.tokenVersion }, secret, config.SESSION_MINUTES);
     learners.push({ cookie: `${SESSION_COOKIE}=${session.token}; ${CSRF_COOKIE}=${seed}`, csrf: tokenFor(secret, seed, session.claims.jti) });
@@ -155,8 +168,8 @@ async function measure(ctx: Context): Promise<void> {
   rows.push(['Quiz', 'Failed opens / submits', `${open.failures} / ${submit.failures}`]);
   const targets = ctx.report.targets;
   targets.push(['Quiz under load: every open and submit succeeds', `${open.failures} + ${submit.failures} failed`, verdict(open.failures + submit.failures === 0)]);
-  targets.push([`Quiz submissions ≥ ${MIN_SUBMISSIONS_PER_SECOND}/s with ${CONCURRENT} concurrent officers (issue #4)`, `${int(rate(submit))}/s`, verdict(rate(submit) >= MIN_SUBMISSIONS_PER_SECOND)]);
-  targets.push(['↳ p95 of opening an attempt (issue #4 asks for the figure)', `${ms(percentile(open.latencies, 95))} ms`, '—']);
+  targets.push([`Quiz submissions ≥ ${MIN_SUBMISSIONS_PER_SECOND}/s with ${CONCURRENT} concurrent officers (issue #16)`, `${int(rate(submit))}/s`, verdict(rate(submit) >= MIN_SUBMISSIONS_PER_SECOND)]);
+  targets.push([`p95 of opening an attempt ≤ ${MAX_OPEN_P95_MS} ms with ${CONCURRENT} officers at once (issue #16)`, `${ms(percentile(open.latencies, 95))} ms`, verdict(percentile(open.latencies, 95) <= MAX_OPEN_P95_MS)]);
   targets.push(['↳ context: Moodle 4.5 quiz page (design §8)', '172 ms CPU per request', '—']);
 }
 
