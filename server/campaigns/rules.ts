@@ -8,6 +8,7 @@ import { foldForSearch } from '../i18n/vietnamese';
 import { isEmployed, openMembership } from '../officers/memberships';
 import type { Membership, Officer } from '../officers/model';
 import { endOfDueDay } from '../progress/year';
+import { dueInstant, vietnamDay } from './dates';
 import type { Audience, Campaign } from './model';
 
 const DAY_MS = 86_400_000;
@@ -76,6 +77,9 @@ export function joinedOn(officer: AudienceOfficer): Date | null {
 export function newEnrolmentTerms(joined: Date | null, moduleDue: Date, campaign: Pick<Campaign, 'opensOn' | 'cutoffDate' | 'lateJoinerDays'>): { dueDate: Date; lateJoiner: boolean; exempt: boolean } {
   if (!joined || joined <= campaign.opensOn) return { dueDate: moduleDue, lateJoiner: false, exempt: false };
   if (joined >= cutoffMoment(campaign)) return { dueDate: moduleDue, lateJoiner: true, exempt: true };
-  const late = new Date(joined.getTime() + campaign.lateJoinerDays * DAY_MS);
+  // a due date is a whole day (its end in Vietnam), like a module's: to the millisecond of
+  // joining, every late joiner had a due date of their own, and the dashboards' counters
+  // (one per unit × module × category × due date) split into one per officer
+  const late = dueInstant(vietnamDay(new Date(joined.getTime() + campaign.lateJoinerDays * DAY_MS)));
   return { dueDate: late > moduleDue ? late : moduleDue, lateJoiner: true, exempt: false };
 }

@@ -80,7 +80,9 @@ export async function* officerRows(db: Connection, scope: ExportScope): AsyncGen
   const byOfficer = (a: DashboardEntry, b: DashboardEntry) => a.officerId.toHexString().localeCompare(b.officerId.toHexString());
   let batch: DashboardEntry[] = [];
   const flush = async function* (): AsyncGenerator<Cell[]> {
-    const officers = await officerModel(db).find({ _id: trusted({ $in: batch.map((e) => e.officerId) }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
+    // each officer once: a batch holds every module of its officers (five rows each in the bench)
+    const ids = [...new Map(batch.map((e) => [e.officerId.toHexString(), e.officerId])).values()];
+    const officers = await officerModel(db).find({ _id: trusted({ $in: ids }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
     const byId = new Map<string, Pick<Officer, 'code' | 'fullName'>>(officers.map((o) => [o._id.toHexString(), o]));
     for (const e of batch) {
       const status = statusAt(e, scope.now);

@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
+import { dueInstant, vietnamDay } from '../../server/campaigns/dates';
 import { enrolmentModel, type Enrolment } from '../../server/campaigns/model';
 import { progressModel } from '../../server/progress/model';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
@@ -54,13 +55,16 @@ describe('campaigns: enrolments follow officers joining, moving and leaving', fu
       campaignId = await openCampaign({ name: 'Trước ngày chốt', cutoffDate: `31/12/${YEAR}`, lateJoinerDays: 300 });
     });
 
-    it('a late joiner is enrolled, due the set number of days after joining', async () => {
+    it('a late joiner is enrolled, due at the end of the day the set number of days after joining', async () => {
       const joined = new Date(`${YEAR}-06-01T00:00:00+07:00`);
       const id = await join(w.units.A1._id, joined);
       const e = await enrolment(campaignId, id);
       expect(e).to.include({ state: 'enrolled', lateJoiner: true });
       expect(e!.unitId.toHexString()).to.equal(w.units.A1._id.toHexString());
-      expect(e!.dueDate.toISOString()).to.equal(new Date(joined.getTime() + 300 * DAY_MS).toISOString());
+      expect(e!.dueDate.toISOString()).to.equal(dueInstant(vietnamDay(new Date(joined.getTime() + 300 * DAY_MS))).toISOString());
+      // joined later the same day: the same due day (and so one bucket of the dashboards' counters)
+      const later = await join(w.units.A1._id, new Date(joined.getTime() + 5 * 3600_000 + 1_234));
+      expect((await enrolment(campaignId, later))!.dueDate.toISOString()).to.equal(e!.dueDate.toISOString());
     });
 
     it('a transfer inside the audience moves the enrolment and keeps the completion', async () => {

@@ -2,7 +2,8 @@
  * Reminders (issue #12): one reminder run over the imported province — a campaign of one
  * module due in three days for all 60,000 officers, so every officer is at the
  * "3 days before" step — to a local SMTP sink (a real SMTP server on the loopback that
- * accepts and discards). The imported officers joined today: late joiners, given
+ * accepts and discards), in this process, through a mailer with the configured pool size
+ * (SMTP_MAX_CONNECTIONS, default 8). The imported officers joined today: late joiners, given
  * `lateJoinerDays: 0` so their due date is the module's. Target: the run ≤ 60 s. Needs the Import section first
  * (BENCH_SECTIONS=Import,Reminders).
  */
