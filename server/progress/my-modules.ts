@@ -117,11 +117,15 @@ export async function myModules(db: Connection, learner: Learner, year: number, 
   return found.sort((a, b) => (a.dueDate?.getTime() ?? far) - (b.dueDate?.getTime() ?? far) || vietnameseCollator.compare(a.title, b.title));
 }
 
-/** Years the learner has anything in (assignments or progress), plus `current`; newest first. */
-export async function learningYears(db: Connection, learner: Learner, current: number): Promise<number[]> {
+/**
+ * Years the learner has anything in (assignments or progress), plus `current`; newest
+ * first. `progressYears`: the years of the learner's progress up to `current` when the
+ * caller has read that progress already (one round trip fewer).
+ */
+export async function learningYears(db: Connection, learner: Learner, current: number, progressYears?: number[]): Promise<number[]> {
   const units = [learner.unitId, ...learner.ancestors];
   const [fromProgress, fromAssignments] = await Promise.all([
-    progressModel(db).distinct('year', { officerId: learner.officerId }),
+    progressYears ?? progressModel(db).distinct('year', { officerId: learner.officerId }),
     assignmentModel(db).distinct('year', { active: true, $or: [{ unitId: trusted({ $in: units }) }, { officerIds: learner.officerId }] }),
   ]);
   return [...new Set([current, ...fromProgress, ...fromAssignments].map(Number))].filter((y) => y <= current).sort((a, b) => b - a);

@@ -258,3 +258,100 @@ export function prependObjectId(doc: Buffer, id: ObjectId): Buffer {
   doc.copy(out, 4 + ID_HEADER + 12, 4);
   return out;
 }
+
+/**
+ * An inclusion projection as a tree of field names: `true` keeps the whole value, a
+ * sub-tree keeps some fields of an embedded document ({'draft.title': 1} is
+ * draft → title → true).
+ */
+export type InclusionTree = Map<string, true | InclusionTree>;
+
+/** A projection value that includes: 1 (any numeric type) or true. */
+function includes(value: unknown): boolean {
+  if (value === true || value === 1) return true;
+  const bsonType = (value as { _bsontype?: string } | null)?._bsontype;
+  return (bsonType === 'Int32' || bsonType === 'Double' || bsonType === 'Long') && Number((value as { valueOf(): unknown }).valueOf()) === 1;
+}
+
+const excludes = (value: unknown) => value === false || value === 0 || ((value as { _bsontype?: string } | null)?._bsontype !== undefined && Number((value as { valueOf(): unknown }).valueOf()) === 0);
+
+/**
+ * The plain inclusion projections the raw path handles ({a: 1, 'b.c': 1}, optionally with
+ * `_id: 0`) as a tree plus whether `_id` is kept; null for everything else (exclusions,
+ * operators, `$` paths, path collisions), which the decoding path handles and judges.
+ */
+export function inclusionTree(projection: Record<string, unknown>): { tree: InclusionTree; keepId: boolean } | null {
+  const tree: InclusionTree = new Map();
+  let keepId = true;
+  for (const [key, value] of Object.entries(projection)) {
+    if (key === '_id' && excludes(value)) {
+      keepId = false;
+      continue;
+    }
+    if (!includes(value) || key.includes('$') || key.startsWith('_id.')) return null;
+    const path = key.split('.');
+    if (path.some((part) => part === '')) return null;
+    let node = tree;
+    for (const [i, part] of path.entries()) {
+      const existing = node.get(part);
+      if (i === path.length - 1) {
+        if (existing !== undefined) return null; // a collision: the decoding path reports it
+        node.set(part, true);
+      } else {
+        if (existing === true) return null;
+        let next = existing;
+        if (!next) node.set(part, (next = new Map()));
+        node = next;
+      }
+    }
+  }
+  return tree.size ? { tree, keepId } : null;
+}
+
+/**
+ * The embedded document starting at `start` with only the fields of `tree` (and `_id` when
+ * `keepId`), in stored order, each value's bytes copied as they are — no decoding: the
+ * find of a few fields of a large document (a module and its lessons' HTML) costs the
+ * walk, not a full deserialize + serialize. Null when the answer needs the decoding path:
+ * a sub-tree over an array or over a value that is not a document, or a sub-document
+ * left empty.
+ */
+function projectEmbedded(doc: Buffer, start: number, end: number, tree: InclusionTree, keepId: boolean): Buffer | null {
+  const limit = end - 1;
+  const parts: Buffer[] = [];
+  let size = 5;
+  let pos = start + 4;
+  while (pos < limit) {
+    const elementStart = pos;
+    const type = doc[pos++]!;
+    const nameStart = pos;
+    pos = cstringEnd(doc, pos, limit);
+    const valueStart = pos;
+    pos = valueEnd(doc, type, valueStart, limit);
+    const name = doc.toString('utf8', nameStart, valueStart - 1);
+    const spec = tree.get(name) ?? (keepId && name === '_id' ? true : undefined);
+    if (spec === undefined) continue;
+    if (spec === true) {
+      parts.push(doc.subarray(elementStart, pos));
+      size += pos - elementStart;
+      continue;
+    }
+    if (type !== T_DOCUMENT) return null;
+    const inner = projectEmbedded(doc, valueStart, pos, spec, false);
+    if (!inner || inner.length === 5) return null;
+    parts.push(doc.subarray(elementStart, valueStart), inner);
+    size += valueStart - elementStart + inner.length;
+  }
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32LE(size, 0);
+  let at = 4;
+  for (const part of parts) at += part.copy(out, at);
+  out[at] = 0;
+  return out;
+}
+
+/** `doc` projected by an inclusion tree (see inclusionTree), or null when the decoding path must answer. Throws Error on malformed input. */
+export function projectInclusion(doc: Buffer, projection: { tree: InclusionTree; keepId: boolean }): Buffer | null {
+  frameLimit(doc);
+  return projectEmbedded(doc, 0, doc.length, projection.tree, projection.keepId);
+}

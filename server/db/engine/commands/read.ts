@@ -1,6 +1,7 @@
 /** Read commands: find, getMore, killCursors, count, distinct, explain. */
 import { deserialize, Long, type Document } from 'bson';
 import { toBson, EXACT_DECODE } from '../bson-raw';
+import { inclusionTree, projectInclusion } from '../bson-walk';
 import type { CommandContext, CommandDef } from './types';
 import { collectionName, ns, optionalDoc, optionalInt, scope } from './types';
 import { explainPlan, type Match } from '../catalog/read';
@@ -25,7 +26,12 @@ export function collationOf(spec: unknown): Collator | null | undefined {
 export function outputDocs(matches: Match[], projection: Document | undefined, filter: Document): Buffer[] {
   if (!projection || Object.keys(projection).length === 0) return matches.map((m) => m.buf);
   // projecting the exact form keeps each value's stored BSON type, also inside sliced arrays
-  return matches.map((m) => toBson(applyProjection(deserialize(m.buf, EXACT_DECODE), projection, filter, exactFormMatcher)));
+  const decoded = (m: Match) => toBson(applyProjection(deserialize(m.buf, EXACT_DECODE), projection, filter, exactFormMatcher));
+  // a plain inclusion ({code: 1, 'draft.title': 1}) copies the kept elements' bytes: a few
+  // fields of a large document (a module with its lessons) without decoding all of it
+  const inclusion = inclusionTree(projection);
+  if (!inclusion) return matches.map(decoded);
+  return matches.map((m) => projectInclusion(m.buf, inclusion) ?? decoded(m));
 }
 
 function runFind(ctx: CommandContext, explainOnly = false): Document {
