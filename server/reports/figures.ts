@@ -206,7 +206,9 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
   type Raw = { officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; campaignId: Types.ObjectId; state: 'enrolled' | 'exempt'; exemptReason: string | null; dueDate: Date };
   const raw: Raw[] = [];
   for (const c of yearCampaigns) {
-    raw.push(...(await enrolmentModel(db).find({ campaignId: c._id, unitId: trusted({ $in: unitDocs.map((u) => u._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) }, ENROLMENT_FIELDS).lean<Raw[]>()));
+    const found = await enrolmentModel(db).find({ campaignId: c._id, unitId: trusted({ $in: unitDocs.map((u) => u._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) }, ENROLMENT_FIELDS).lean<Raw[]>();
+    // not push(...found): a province's campaign has 300,000 enrolments, more arguments than the stack holds
+    for (const e of found) raw.push(e);
   }
   const enrolments: EnrolmentRow[] = raw.map((e) => ({ officerId: hex(e.officerId), moduleId: hex(e.moduleId), unitId: hex(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: new Date(e.dueDate) }));
   const officerIds = [...new Set(enrolments.map((e) => e.officerId))].map((id) => new Types.ObjectId(id));
