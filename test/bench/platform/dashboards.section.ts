@@ -62,7 +62,7 @@ async function measureReflection(base: string): Promise<number[]> {
   const completed = async (unitId: string): Promise<number> => {
     const res = await fetch(`${base}/api/v1/dashboards/units/${unitId}?campaignId=${campaignId}`, { headers: { cookie } });
     if (res.status !== 200) throw new Error(`dashboard API answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-    return ((await res.json()) as { totals: { completed: number } }).totals.completed;
+    return ((await res.json()) as { dashboard: { totals: { completed: number } } }).dashboard.totals.completed;
   };
   const post = async (learner: Learner, path: string) => {
     const res = await fetch(`${base}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie: learner.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: learner.csrf }).toString() });
