@@ -53,7 +53,7 @@ async function prepareLearners(ctx: Context): Promise<void> {
 }
 
 /**
- * Per officer: starts the module, then times from posting "Đã học xong bài này" (its only
+ * Per officer: starts the module and opens its lesson, then times from posting "Đã học xong bài này" (its only
  * lesson, so the module completes) until the coordinator's API shows one more completion in
  * the officer's unit. Returns the times, ms.
  */
@@ -73,6 +73,10 @@ async function measureReflection(base: string): Promise<number[]> {
   for (const learner of learners) {
     const before = await completed(learner.unitId);
     await post(learner, `/learn/modules/${moduleId}/start`);
+    // the lesson is read before it can be marked done
+    const page = await fetch(`${base}/learn/modules/${moduleId}/items/bai-1`, { headers: { cookie: learner.cookie } });
+    await page.arrayBuffer();
+    if (page.status !== 200) throw new Error(`the lesson page answered ${page.status}`);
     const t = performance.now();
     await post(learner, `/learn/modules/${moduleId}/items/bai-1/done`);
     while ((await completed(learner.unitId)) <= before) {
