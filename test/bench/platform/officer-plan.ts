@@ -20,7 +20,7 @@ import { unitModel, type Unit } from '../../../server/units/model';
 import { requireDefined, type Context } from './common';
 
 /** The starter content's module codes (content/modules): the modules with a quiz "kiem-tra". */
-const STARTER_CODES = ['dao-duc', 'giao-tiep', 'ky-luat', 'thai-do', 'trang-phuc'];
+export const STARTER_CODES = ['dao-duc', 'giao-tiep', 'ky-luat', 'thai-do', 'trang-phuc'];
 
 export interface OfficerPlan {
   /** the module every officer started and did a lesson of */

@@ -27,6 +27,7 @@ import { trainingYear } from '../../../server/progress/year';
 import { officerModel } from '../../../server/officers/model';
 import { unitModel } from '../../../server/units/model';
 import { createOfficerAccounts } from './accounts';
+import { STARTER_CODES } from './officer-plan';
 import { int, ms, percentile, requireDefined, verdict, type Context, type Section } from './common';
 
 const CONCURRENT = 200;
@@ -52,8 +53,9 @@ let workers: Job[][] = [];
 
 async function prepare(ctx: Context): Promise<void> {
   const { db, secret, config } = requireDefined(ctx.platform, 'platform').services;
-  const modules = await moduleModel(db).find({ publishedVersion: trusted({ $gt: 0 }) }, { _id: 1 }).lean();
-  if (modules.length !== 5) throw new Error(`expected the 5 starter modules, found ${modules.length}`);
+  // the starter modules only: other sections (Campaigns, Reports, …) publish modules of their own
+  const published = await moduleModel(db).find({ publishedVersion: trusted({ $gt: 0 }) }, { _id: 1, code: 1 }).lean();
+  const modules = STARTER_CODES.map((code) => requireDefined(published.find((m) => m.code.toLowerCase().includes(code)), `starter module ${code}`));
   // CSV rows 700… : not the accounts of the other sections
   const accounts = await createOfficerAccounts(ctx, 700, CONCURRENT * OFFICERS_PER_WORKER);
   const year = trainingYear();
