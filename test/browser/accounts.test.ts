@@ -16,11 +16,10 @@ import { unitModel, type Unit } from '../../server/units/model';
 import { officerModel, type Officer } from '../../server/officers/model';
 import { userModel, type User } from '../../server/users/model';
 import { DEMO_WARD_CODE } from '../../server/demo/accounts';
-import { startTestPlatform, type TestPlatform } from '../http';
-import { assertAccessible, DESKTOP, launchBrowser, newPage, pageProblems, PHONE, screenshot, SCREENSHOT_DIR, startOver } from './browser';
+import type { TestPlatform } from '../http';
+import { assertAccessible, checkScreens, DESKTOP, launchWithPlatform, newPage, pageProblems, PHONE, screenshot, SCREENSHOT_DIR, signInAs, startOver } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
-const SCREENS = { phone: PHONE, desktop: DESKTOP } as const;
 
 describe('accounts pages and activation sheets in a real browser (Chromium)', function () {
   this.timeout(120_000);
@@ -30,11 +29,7 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
   let ward: Unit;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('accounts-browser', { DEMO_DATA: 'on' })]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('accounts-browser', { DEMO_DATA: 'on' }));
     page = await newPage(browser, { viewport: PHONE });
     ward = (await unitModel(tp.platform.services.db).findOne({ code: DEMO_WARD_CODE }).lean<Unit>())!;
   });
@@ -54,23 +49,7 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
     });
   }
 
-  async function signIn(login: string, password = tp.platform.services.config.DEMO_PASSWORD): Promise<void> {
-    await page.goto(`${tp.base}/login`);
-    await page.getByLabel(vi('sign_in_login')).fill(login);
-    await page.getByLabel(vi('sign_in_password'), { exact: true }).fill(password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: vi('sign_in_submit') }).click()]);
-  }
-
-  /** axe and a screenshot on each screen size, the same page resized. */
-  async function checkScreens(name: string): Promise<void> {
-    for (const [screen, size] of Object.entries(SCREENS)) {
-      await page.setViewportSize(size);
-      await assertAccessible(page, `${name}-${screen}`);
-      await screenshot(page, `${name}-${screen}`);
-    }
-    await page.setViewportSize(PHONE);
-  }
-
+  const signIn = (login: string, password = tp.platform.services.config.DEMO_PASSWORD) => signInAs(page, tp.base, login, password);
   pageTest('the coordinator finds the accounts page in the menu, filters it, and sees the phường’s appointments', async () => {
     await signIn('demo.coordinator');
     await page.getByRole('navigation').getByRole('link', { name: vi('nav_accounts') }).click();
@@ -80,7 +59,7 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
     const wardManager = (await userModel(tp.platform.services.db).findOne({ username: 'demo.ward.manager' }).lean<User>())!;
     expect(await table.innerText()).to.contain(wardManager.displayName).and.contain(ward.name);
     expect(await table.innerText(), 'a coordinator never sees the admin').not.to.contain('Quản trị hệ thống (demo)');
-    await checkScreens('accounts-list');
+    await checkScreens(page, 'accounts-list');
 
     await page.getByLabel(vi('account_field_role')).selectOption('coordinator');
     await Promise.all([page.waitForURL((url) => url.searchParams.get('role') === 'coordinator'), page.getByRole('button', { name: vi('accounts_filter_submit') }).click()]);
@@ -98,7 +77,7 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
     await page.goto(`${tp.base}/accounts`);
     await page.getByRole('link', { name: vi('accounts_appoint_button') }).click();
     await page.waitForURL((url) => url.pathname === '/accounts/appoint');
-    await checkScreens('accounts-appoint');
+    await checkScreens(page, 'accounts-appoint');
 
     const form = page.locator('form', { has: page.locator('input[name="source"][value="officer"]') });
     await form.getByLabel(vi('appoint_field_officer_code')).fill(head.code.toLowerCase());
@@ -109,7 +88,7 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(head.fullName);
     expect(await page.locator('.facts').innerText()).to.contain(vi('role_manager')).and.contain(office.name);
     expect(await page.locator('.history-list').innerText()).to.contain(vi('audit_action_account_appointed'));
-    await checkScreens('accounts-appointed');
+    await checkScreens(page, 'accounts-appointed');
 
     const account = (await userModel(db).findOne({ officerId: head._id }).lean<User>())!;
     expect(account).to.include({ role: 'manager', passwordHash: null });
@@ -123,14 +102,14 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
     await page.goto(`${tp.base}/units/${office._id.toHexString()}`);
     await page.getByRole('link', { name: vi('unit_activation_sheet_link') }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/activation-sheet'));
-    await checkScreens('activation-sheet-new');
+    await checkScreens(page, 'activation-sheet-new');
 
     await Promise.all([page.waitForURL((url) => url.pathname.endsWith('/activation-sheet')), page.getByRole('button', { name: vi('activation_sheet_generate') }).click()]);
     await page.getByRole('button', { name: vi('activation_sheet_print') }).waitFor();
     const slips = page.locator('.slip');
     const count = await slips.count();
     expect(count).to.equal(await officerModel(db).countDocuments({ unitId: office._id }));
-    await checkScreens('activation-sheet');
+    await checkScreens(page, 'activation-sheet');
 
     await page.setViewportSize(DESKTOP);
     await page.emulateMedia({ media: 'print' });
@@ -154,7 +133,7 @@ describe('accounts pages and activation sheets in a real browser (Chromium)', fu
     await page.goto(`${tp.base}/login`);
     await page.getByRole('link', { name: vi('activate_link') }).click();
     await page.waitForURL((url) => url.pathname === '/activate');
-    await checkScreens('activate');
+    await checkScreens(page, 'activate');
     await page.getByLabel(vi('activate_field_login')).fill(login);
     await page.getByLabel(vi('activate_field_code')).fill(code.toLowerCase());
     await page.getByLabel(vi('password_new'), { exact: true }).fill('Mật khẩu của tôi 2026');

@@ -10,6 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { t } from '../../server/i18n';
+import { startTestPlatform, type TestPlatform } from '../http';
 
 // test code, not the platform: the platform's one-config-module rule does not apply here
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,6 +28,9 @@ const fileName = (name: string) => name.replace(/[^a-z0-9._-]+/gi, '-');
 export const PHONE = { width: 390, height: 844 } as const;
 /** A common office screen, in CSS pixels. */
 export const DESKTOP = { width: 1366, height: 768 } as const;
+
+/** The two screens every page is checked on. */
+export const SCREENS = { phone: PHONE, desktop: DESKTOP } as const;
 
 /** The rules the platform promises: WCAG 2.0 and 2.1, levels A and AA. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const;
@@ -193,4 +198,42 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${fileName(name)}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
+}
+
+/**
+ * Chromium and a test platform, started side by side (each takes seconds). When one fails,
+ * the other is closed before the failure is thrown, so `after` has nothing half-open to close.
+ */
+export async function launchWithPlatform(name: string, settings?: Parameters<typeof startTestPlatform>[1]): Promise<{ browser: Browser; tp: TestPlatform }> {
+  const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform(name, settings)]);
+  if (launched.status === 'fulfilled' && started.status === 'fulfilled') return { browser: launched.value, tp: started.value };
+  if (launched.status === 'fulfilled') await launched.value.close();
+  if (started.status === 'fulfilled') await started.value.close();
+  throw launched.status === 'rejected' ? launched.reason : (started as PromiseRejectedResult).reason;
+}
+
+/** Signs in through the Vietnamese login form and waits until the platform has left it. */
+export async function signInAs(page: Page, base: string, login: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel(t('vi', 'sign_in_login')).fill(login);
+  await page.getByLabel(t('vi', 'sign_in_password'), { exact: true }).fill(password);
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: t('vi', 'sign_in_submit') }).click()]);
+}
+
+/**
+ * axe and a full-page screenshot of the same page on each screen (`<name>-phone.png`,
+ * `<name>-desktop.png`), then back to the phone. `noSidewaysScroll`: also checks that the
+ * page fits the phone's width.
+ */
+export async function checkScreens(page: Page, name: string, options: { noSidewaysScroll?: boolean } = {}): Promise<void> {
+  for (const [screen, size] of Object.entries(SCREENS)) {
+    await page.setViewportSize(size);
+    await assertAccessible(page, `${name}-${screen}`);
+    await screenshot(page, `${name}-${screen}`);
+    if (options.noSidewaysScroll && screen === 'phone') {
+      const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+      if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide on a ${PHONE.width} px phone (sideways scrolling)`);
+    }
+  }
+  await page.setViewportSize(PHONE);
 }

@@ -15,12 +15,11 @@ import { exemptionModel } from '../../server/campaigns/exemptions';
 import { t, type MessageId } from '../../server/i18n';
 import type { Officer } from '../../server/officers/model';
 import { createAccount } from '../../server/users/service';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildCampaignWorld, PASSWORD, YEAR, type CampaignWorld } from '../campaigns/world';
-import { assertAccessible, DESKTOP, expectErrorStatus, launchBrowser, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
+import { checkScreens, expectErrorStatus, launchWithPlatform, newPage, pageProblems, PHONE, signInAs, startOver } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
-const SCREENS = { phone: PHONE, desktop: DESKTOP } as const;
 
 describe('campaign and exemption pages in a real browser (Chromium)', function () {
   this.timeout(120_000);
@@ -31,11 +30,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
   let officer: Officer;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('campaigns-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('campaigns-browser'));
     w = await buildCampaignWorld(tp);
     const db = tp.platform.services.db;
     await createAccount(db, { username: 'kh.dieuphoi', displayName: 'Trần Điều Phối', role: 'coordinator', password: PASSWORD, unitId: w.units.A._id }, 4);
@@ -57,30 +52,15 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     });
   }
 
-  async function signIn(login: string): Promise<void> {
-    await page.goto(`${tp.base}/login`);
-    await page.getByLabel(vi('sign_in_login')).fill(login);
-    await page.getByLabel(vi('sign_in_password'), { exact: true }).fill(PASSWORD);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: vi('sign_in_submit') }).click()]);
-  }
-
-  async function checkScreens(name: string): Promise<void> {
-    for (const [screen, size] of Object.entries(SCREENS)) {
-      await page.setViewportSize(size);
-      await assertAccessible(page, `${name}-${screen}`);
-      await screenshot(page, `${name}-${screen}`);
-    }
-    await page.setViewportSize(PHONE);
-  }
-
+  const signIn = (login: string) => signInAs(page, tp.base, login, PASSWORD);
   pageTest('the coordinator creates a campaign, opens it and changes a due date', async () => {
     await signIn('kh.dieuphoi');
     await page.getByRole('navigation').getByRole('link', { name: vi('nav_campaigns') }).click();
     await page.waitForURL((url) => url.pathname === '/campaigns');
-    await checkScreens('campaigns-list-empty');
+    await checkScreens(page, 'campaigns-list-empty');
     await page.getByRole('link', { name: vi('campaigns_new_button') }).click();
     await page.waitForURL((url) => url.pathname === '/campaigns/new');
-    await checkScreens('campaign-new');
+    await checkScreens(page, 'campaign-new');
     await page.getByLabel(vi('campaign_field_name')).fill(`Kế hoạch bồi dưỡng năm ${YEAR}`);
     await page.locator('#module-1').selectOption(String(w.modules[0]));
     await page.locator('#due-1').fill(`31/12/${YEAR + 1}`);
@@ -89,7 +69,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     expectErrorStatus(page, `${tp.base}/campaigns`);
     await page.getByRole('button', { name: vi('campaign_create_submit') }).click();
     await page.getByText(vi('campaign_date_outside_year', { year: YEAR })).waitFor();
-    await checkScreens('campaign-new-error');
+    await checkScreens(page, 'campaign-new-error');
     await page.locator('#due-1').fill(`31/12/${YEAR}`);
     await Promise.all([page.waitForURL((url) => /^\/campaigns\/[0-9a-f]{24}$/.test(url.pathname)), page.getByRole('button', { name: vi('campaign_create_submit') }).click()]);
     await page.getByText(vi('campaign_done_created')).waitFor();
@@ -99,7 +79,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     await page.locator(`#due-${w.modules[0]}`).fill(`30/12/${YEAR}`);
     await page.getByRole('button', { name: vi('campaign_due_submit') }).click();
     await page.getByText(vi('campaign_done_due_changed')).waitFor();
-    await checkScreens('campaign-open');
+    await checkScreens(page, 'campaign-open');
     // the reminder schedule: 10 and 2 days before, not on the due day, every 5 days while late
     await page.getByText(vi('campaign_schedule_edit_title')).click();
     await page.getByLabel(vi('campaign_schedule_days_before')).fill('10, 2');
@@ -107,7 +87,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     await page.getByLabel(vi('campaign_schedule_every_days')).fill('5');
     await page.getByRole('button', { name: vi('campaign_schedule_submit') }).click();
     await page.getByText(vi('campaign_done_schedule_changed')).waitFor();
-    await checkScreens('campaign-schedule');
+    await checkScreens(page, 'campaign-schedule');
     const campaign = (await campaignModel(tp.platform.services.db).findOne({ name: `Kế hoạch bồi dưỡng năm ${YEAR}` }).lean<Campaign>())!;
     expect(campaign.status).to.equal('open');
     expect(campaign.modules[0]!.dueDate.toISOString().slice(0, 10)).to.equal(`${YEAR}-12-30`);
@@ -118,7 +98,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     await signIn('kh.truongphong');
     await page.getByRole('navigation').getByRole('link', { name: vi('nav_exemptions') }).click();
     await page.waitForURL((url) => url.pathname === '/exemptions');
-    await checkScreens('exemptions-empty');
+    await checkScreens(page, 'exemptions-empty');
     await page.getByLabel(vi('exemption_field_officer_code')).fill(officer.code);
     await page.getByLabel(vi('exemption_field_kind')).selectOption('thai-san');
     await page.getByLabel(vi('exemption_field_reason')).fill('Nghỉ thai sản từ tháng 3 đến tháng 9');
@@ -127,7 +107,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     await page.getByLabel(vi('exemption_field_evidence')).setInputFiles(pdf);
     await page.getByRole('button', { name: vi('exemption_request_submit') }).click();
     await page.getByText(vi('exemption_done_proposed')).waitFor();
-    await checkScreens('exemptions-proposed');
+    await checkScreens(page, 'exemptions-proposed');
     const exemption = await exemptionModel(tp.platform.services.db).findOne({ officerId: officer._id }).lean();
     expect(exemption?.status).to.equal('proposed');
     expect(exemption?.evidence?.mime).to.equal('application/pdf');
@@ -139,7 +119,7 @@ describe('campaign and exemption pages in a real browser (Chromium)', function (
     const officerLabel = `${officer.fullName} (${officer.code})`;
     await page.getByRole('button', { name: vi('exemption_approve_label', { officer: officerLabel }) }).click();
     await page.getByText(vi('exemption_done_approved')).waitFor();
-    await checkScreens('exemptions-approved');
+    await checkScreens(page, 'exemptions-approved');
     expect((await exemptionModel(tp.platform.services.db).findOne({ officerId: officer._id }).lean())?.status).to.equal('approved');
   });
 });

@@ -8,9 +8,9 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { certificateModel, type Certificate } from '../../server/certificates/model';
 import { revokeCertificate } from '../../server/certificates/service';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildCertificateWorld, completeModule } from '../certificates/world';
-import { assertAccessible, gotoExpectingError, launchBrowser, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
+import { assertAccessible, gotoExpectingError, launchWithPlatform, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
 
 describe('certificate verification page in a real browser (Chromium, phone)', function () {
   this.timeout(120_000);
@@ -21,11 +21,7 @@ describe('certificate verification page in a real browser (Chromium, phone)', fu
   let revoked: Certificate;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('certificates-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('certificates-browser'));
     const db = tp.platform.services.db;
     const world = await buildCertificateWorld(db);
     await world.plan(world.units.A, world.modules);

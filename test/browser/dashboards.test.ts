@@ -9,12 +9,11 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { t, type MessageId } from '../../server/i18n';
 import { createAccount } from '../../server/users/service';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildDashboardWorld, PASSWORD, type DashboardWorld } from '../dashboards/world';
-import { assertAccessible, DESKTOP, launchBrowser, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
+import { checkScreens, launchWithPlatform, newPage, pageProblems, PHONE, signInAs, startOver } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
-const SCREENS = { phone: PHONE, desktop: DESKTOP } as const;
 
 describe('dashboards in a real browser (Chromium)', function () {
   this.timeout(120_000);
@@ -24,11 +23,7 @@ describe('dashboards in a real browser (Chromium)', function () {
   let w: DashboardWorld;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('dashboards-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('dashboards-browser'));
     w = await buildDashboardWorld(tp);
     const db = tp.platform.services.db;
     await createAccount(db, { username: 'bsl.dieuphoi', displayName: 'Trần Điều Phối', role: 'coordinator', password: PASSWORD, unitId: w.units.A._id }, 4);
@@ -49,23 +44,7 @@ describe('dashboards in a real browser (Chromium)', function () {
     });
   }
 
-  async function signIn(login: string): Promise<void> {
-    await page.goto(`${tp.base}/login`);
-    await page.getByLabel(vi('sign_in_login')).fill(login);
-    await page.getByLabel(vi('sign_in_password'), { exact: true }).fill(PASSWORD);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: vi('sign_in_submit') }).click()]);
-  }
-
-  async function checkScreens(name: string): Promise<void> {
-    for (const [screen, size] of Object.entries(SCREENS)) {
-      await page.setViewportSize(size);
-      await assertAccessible(page, `${name}-${screen}`);
-      await screenshot(page, `${name}-${screen}`);
-      if (screen === 'phone') expect(await page.evaluate<number>('document.documentElement.scrollWidth'), 'no sideways scrolling on a phone').to.be.at.most(PHONE.width);
-    }
-    await page.setViewportSize(PHONE);
-  }
-
+  const signIn = (login: string) => signInAs(page, tp.base, login, PASSWORD);
   const figure = (name: string) => page.locator(`[data-figure="${name}"]`).first().textContent();
 
   pageTest("the manager's home page shows their subtree's dashboard", async () => {
@@ -75,20 +54,20 @@ describe('dashboards in a real browser (Chromium)', function () {
     expect(await page.getByRole('img', { name: vi('dashboard_by_unit_chart') }).count()).to.equal(1);
     expect(await page.getByRole('img', { name: vi('dashboard_trend_chart') }).count()).to.equal(1);
     expect(await page.locator('input[name="officerIds"]').count()).to.equal(3);
-    await checkScreens('dashboard-home-manager');
+    await checkScreens(page, 'dashboard-home-manager', { noSidewaysScroll: true });
   });
 
   pageTest("the coordinator drills down from the home page to a sub-unit's officers", async () => {
     await signIn('bsl.dieuphoi');
     expect(await figure('enrolled')).to.equal('10');
     expect(await figure('overdue')).to.equal('4');
-    await checkScreens('dashboard-home-coordinator');
+    await checkScreens(page, 'dashboard-home-coordinator', { noSidewaysScroll: true });
     await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/dashboards/units/')), page.getByRole('link', { name: 'Phòng Công chức' }).first().click()]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal(vi('dashboard_unit_title', { unit: 'Phòng Công chức' }));
     expect(await figure('enrolled')).to.equal('8');
     await Promise.all([page.waitForURL((url) => url.pathname.endsWith(String(w.units.A11._id))), page.getByRole('link', { name: 'Tổ Đào tạo' }).first().click()]);
     const officers = page.locator('#dash-officers-table');
     expect(await officers.getByRole('rowheader').allTextContents()).to.deep.equal(['Trần Thị Bình', 'Vũ Thị Giang']);
-    await checkScreens('dashboard-unit');
+    await checkScreens(page, 'dashboard-unit', { noSidewaysScroll: true });
   });
 });

@@ -11,8 +11,8 @@ import { t, type MessageId } from '../../server/i18n';
 import { userModel, type User } from '../../server/users/model';
 import { attemptModel, type Attempt } from '../../server/quizzes/model';
 import { progressModel, type ModuleProgress } from '../../server/progress/model';
-import { startTestPlatform, type TestPlatform } from '../http';
-import { assertAccessible, launchBrowser, newPage, pageProblems, PHONE, screenshot } from './browser';
+import type { TestPlatform } from '../http';
+import { assertAccessible, launchWithPlatform, newPage, pageProblems, PHONE, screenshot } from './browser';
 import { moduleModel, type LearningModule } from '../../server/modules/model';
 import { rightAnswers, wrongAnswers } from '../learning/fixtures';
 
@@ -27,11 +27,7 @@ describe('learning in a real browser (Chromium, phone)', function () {
   let module: { moduleId: { toHexString(): string }; title: string };
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('browser-learning', { DEMO_DATA: 'on', STARTER_CONTENT: 'on', QUIZ_COOLDOWN_SECONDS: '2' })]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('browser-learning', { DEMO_DATA: 'on', STARTER_CONTENT: 'on', QUIZ_COOLDOWN_SECONDS: '2' }));
     const db = tp.platform.services.db;
     officer = (await userModel(db).findOne({ username: 'demo.officer' }).lean<User>())!;
     // the starter module on communication, assigned to the whole demo province on first start

@@ -7,10 +7,10 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { t, type MessageId } from '../../server/i18n';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildCampaignWorld, PASSWORD, YEAR } from '../campaigns/world';
 import { buildOfficerPlan } from '../reminders/fixtures';
-import { assertAccessible, DESKTOP, launchBrowser, newPage, pageProblems, PHONE, screenshot } from './browser';
+import { assertAccessible, DESKTOP, launchWithPlatform, newPage, pageProblems, PHONE, screenshot } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
 
@@ -21,11 +21,7 @@ describe('the officer’s own plan in a real browser (Chromium)', function () {
   let page: Page;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('officer-plan-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('officer-plan-browser'));
     await buildOfficerPlan(tp, await buildCampaignWorld(tp), 'cb.lan.trinhduyet');
     page = await newPage(browser, { viewport: PHONE });
   });

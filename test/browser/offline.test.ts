@@ -10,10 +10,10 @@ import type { Browser, Page, Request } from 'playwright-core';
 import type { Types } from 'mongoose';
 import { t, type MessageId } from '../../server/i18n';
 import { attemptModel, type Attempt } from '../../server/quizzes/model';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildOfficer, buildUnit } from '../factories';
 import { assign, buildPublishedModule, buildQuestions, learnerAccount, quiz, rightAnswers } from '../learning/fixtures';
-import { assertAccessible, launchBrowser, newPage, pageProblems, PHONE, screenshot } from './browser';
+import { assertAccessible, launchWithPlatform, newPage, pageProblems, PHONE, screenshot } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
 const PASSWORD = 'Mat-khau-thu-2026';
@@ -30,11 +30,7 @@ describe('the quiz offline in a real browser (Chromium, phone)', function () {
   let timedModuleId: Types.ObjectId;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('browser-offline')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('browser-offline'));
     const db = tp.platform.services.db;
     const unit = await buildUnit({ name: 'Xã Mạng Yếu' });
     const officer = await buildOfficer({ unitId: unit._id });

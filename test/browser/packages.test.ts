@@ -18,11 +18,11 @@ import { t } from '../../server/i18n';
 import { attemptModel, type PackageAttempt } from '../../server/playback/model';
 import { progressModel, type ModuleProgress } from '../../server/progress/model';
 import type { ContentPackage } from '../../server/packages/model';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
 import { zipOf } from '../packages/fixtures/build';
 import { adapt, h5pContent, h5pInScorm, minimumCalls, storyline } from '../packages/fixtures/exporters';
-import { closePage, DESKTOP, launchBrowser, newPage, screenshot } from './browser';
+import { closePage, DESKTOP, launchWithPlatform, newPage, screenshot } from './browser';
 
 /** A tiny Accordion stand-in: renders a heading, reports nothing (like the real one). */
 const ACCORDION = `H5P.Accordion = (function (EventDispatcher) {
@@ -40,11 +40,7 @@ describe('exporter-shaped packages in a real browser (Chromium)', function () {
   let people: People;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('packages-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('packages-browser'));
     people = await buildPeople(tp);
   });
   after(async () => {

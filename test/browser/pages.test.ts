@@ -10,8 +10,8 @@ import { t, type MessageId } from '../../server/i18n';
 import { userModel, type User } from '../../server/users/model';
 import { unitModel, type Unit } from '../../server/units/model';
 import { officerModel, type Officer } from '../../server/officers/model';
-import { startTestPlatform, type TestPlatform } from '../http';
-import { assertAccessible, DESKTOP, expectErrorStatus, gotoExpectingError, launchBrowser, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
+import type { TestPlatform } from '../http';
+import { assertAccessible, DESKTOP, expectErrorStatus, gotoExpectingError, launchWithPlatform, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
 
@@ -42,11 +42,7 @@ describe('pages in a real browser (Chromium)', function () {
 
   before(async () => {
     // both take seconds: start them together, and close whichever started if the other failed
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('browser', { DEMO_DATA: 'on' })]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('browser', { DEMO_DATA: 'on' }));
     password = tp.platform.services.config.DEMO_PASSWORD;
     page = await newPage(browser, { viewport: PHONE });
     expect(tp.platform.demo.logins, 'demo accounts loaded').to.have.members(['demo.admin', 'demo.coordinator', 'demo.manager', 'demo.officer', 'demo.ward.coordinator', 'demo.ward.manager']);

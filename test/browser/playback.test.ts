@@ -17,10 +17,10 @@ import { progressModel, type ModuleProgress } from '../../server/progress/model'
 import { xapiStatementModel, type XapiStatementRecord } from '../../server/playback/xapi-model';
 import { SESSION_COOKIE } from '../../server/auth/session';
 import type { ContentPackage } from '../../server/packages/model';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { buildPeople, IN_HOUSE_H5P, IN_HOUSE_SCORM12, PASSWORD, storeBytes, storeFolder, type People } from '../playback/support';
 import { hostilePackage, scorm2004Package } from '../playback/fixtures';
-import { assertAccessible, closePage, DESKTOP, launchBrowser, newPage, pageProblems, screenshot } from './browser';
+import { assertAccessible, closePage, DESKTOP, launchWithPlatform, newPage, pageProblems, screenshot } from './browser';
 
 describe('package playback in a real browser (Chromium)', function () {
   this.timeout(90_000);
@@ -32,11 +32,7 @@ describe('package playback in a real browser (Chromium)', function () {
   let h5p: ContentPackage;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('playback-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('playback-browser'));
     people = await buildPeople(tp);
     scorm12 = await storeFolder(tp, people, IN_HOUSE_SCORM12);
     scorm2004 = await storeBytes(tp, people, await scorm2004Package(), 'dao-duc-2004.zip');

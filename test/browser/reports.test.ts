@@ -12,10 +12,10 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { t, type MessageId } from '../../server/i18n';
 import { createAccount } from '../../server/users/service';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
 import { PASSWORD } from '../campaigns/world';
 import { buildReportWorld, YEAR, type ReportWorld } from '../reports/world';
-import { assertAccessible, DESKTOP, launchBrowser, newPage, pageProblems, PHONE, screenshot, startOver } from './browser';
+import { checkScreens, launchWithPlatform, newPage, pageProblems, PHONE, startOver } from './browser';
 
 const vi = (id: MessageId, params?: Record<string, unknown>) => t('vi', id, params);
 
@@ -27,11 +27,7 @@ describe('the report page in a real browser (Chromium)', function () {
   let w: ReportWorld;
 
   before(async () => {
-    const [launched, started] = await Promise.allSettled([launchBrowser(), startTestPlatform('reports-browser')]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') tp = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, tp } = await launchWithPlatform('reports-browser'));
     w = await buildReportWorld(tp);
     await createAccount(tp.platform.services.db, { username: 'bc.thutruong', displayName: 'Lê Thủ Trưởng', role: 'manager', password: PASSWORD, unitId: w.units.A._id }, 4);
     page = await newPage(browser, { viewport: PHONE });
@@ -41,15 +37,6 @@ describe('the report page in a real browser (Chromium)', function () {
     await tp?.close();
   });
 
-  async function checkScreens(name: string): Promise<void> {
-    for (const [screen, size] of Object.entries({ phone: PHONE, desktop: DESKTOP })) {
-      await page.setViewportSize(size);
-      await assertAccessible(page, `${name}-${screen}`);
-      await screenshot(page, `${name}-${screen}`);
-    }
-    await page.setViewportSize(PHONE);
-  }
-
   it('the manager edits the narrative, freezes the figures and downloads the PDF', async () => {
     await startOver(page);
     await page.goto(`${tp.base}/login`);
@@ -58,11 +45,11 @@ describe('the report page in a real browser (Chromium)', function () {
     await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: vi('sign_in_submit') }).click()]);
     await page.getByRole('navigation').getByRole('link', { name: vi('nav_reports') }).click();
     await page.waitForURL((url) => url.pathname === '/reports');
-    await checkScreens('reports-list');
+    await checkScreens(page, 'reports-list');
     await page.getByRole('link', { name: `${vi('reports_open')} Sở A` }).click();
     await page.waitForURL((url) => url.pathname === `/reports/${w.units.A._id.toHexString()}/${YEAR}`);
     await expect(await page.getByRole('table', { name: vi('report_doc_table_modules') }).textContent()).to.contain('83,3%');
-    await checkScreens('report-draft');
+    await checkScreens(page, 'report-draft');
 
     const edited = 'Năm nay Sở A đã triển khai bồi dưỡng trực tuyến cho toàn bộ cán bộ.';
     await page.getByRole('textbox', { name: vi('report_field_results'), exact: true }).fill(edited);
@@ -74,7 +61,7 @@ describe('the report page in a real browser (Chromium)', function () {
     await page.getByRole('button', { name: vi('report_freeze') }).click();
     await page.getByText(vi('report_done_frozen')).waitFor();
     expect(await page.getByRole('textbox', { name: vi('report_field_results'), exact: true }).isDisabled()).to.equal(true);
-    await checkScreens('report-frozen');
+    await checkScreens(page, 'report-frozen');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: vi('report_download_pdf') }).click()]);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'report-dl-')), download.suggestedFilename());
