@@ -37,6 +37,10 @@ export const certificateZipJob = defineJobKind<ZipJobData, ZipJobProgress, ZipJo
   limits: { perOwner: 3, global: 10, refusal: () => new AppError(429, 'certificate_zip_busy') },
   // the file is kept a day (JOB_FILE_LIFETIME_MS), and so is its page
   retentionMs: 24 * 3600_000,
+  // the ZIP goes with its job: nothing else points at it
+  async forget(ids, services) {
+    await Promise.all(ids.map((id) => fs.promises.rm(zipPath(services.config.DATA_DIR, id), { force: true })));
+  },
   async handle(run, services) {
     const { unitId, unitCode, year } = run.data;
     const art = await loadArt(services.db, services.config);

@@ -51,6 +51,11 @@ export interface JobKind<D, P, R> {
   limits?: { perOwner?: number; global?: number; refusal: () => AppError };
   /** how long a finished one-off job (and its status page) is kept, in ms (default 7 days) */
   retentionMs?: number;
+  /**
+   * Removes what finished jobs left outside the database (a file they wrote), called with
+   * their ids just before the clean-up forgets them.
+   */
+  forget?(ids: string[], services: Services): Promise<void>;
 }
 
 /** Declares a job kind (type inference for data D, progress P and result R). */

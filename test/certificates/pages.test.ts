@@ -17,6 +17,8 @@ import { createAccount } from '../../server/users/service';
 import type { Role } from '../../server/users/model';
 import type { Officer } from '../../server/officers/model';
 import { certificateModel, type Certificate } from '../../server/certificates/model';
+import { zipPath } from '../../server/certificates/jobs';
+import { cleanupJobKind } from '../../server/jobs/cleanup';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
 import { buildCertificateWorld, completeModule, YEAR, type CertificateWorld } from './world';
 
@@ -201,6 +203,15 @@ describe('certificates: pages, PDF, verification, ZIP', function () {
     // another coordinator of the same unit does not see this job
     const peer = await clientAs('coordinator', world.units.A._id);
     expect((await peer.get(`${url}/download`)).status).to.equal(404);
+    // a day later the hourly clean-up forgets the job and deletes its ZIP with it
+    const jobId = url.split('/').pop()!;
+    const zipFile = zipPath(tp.platform.services.config.DATA_DIR, jobId);
+    expect(fs.existsSync(zipFile), 'the ZIP is on disk while its job is kept').to.equal(true);
+    const run = { id: 'cleanup', data: {}, ownerId: null, attempt: 1, now: new Date(Date.now() + 25 * 3600_000), progress: () => undefined };
+    const cleaned = await cleanupJobKind.handle(run, tp.platform.services);
+    expect(cleaned.jobs).to.be.at.least(1);
+    expect(fs.existsSync(zipFile), 'the ZIP is deleted with its job').to.equal(false);
+    expect((await coordinator.get(`${url}/download`)).status).to.equal(404);
   });
 
   it('writes the same ZIP from the command line', async () => {
