@@ -15,10 +15,10 @@ import { officerCategoryLabels, officerModel, type Officer } from '../officers/m
 import { countersOf, figuresOf, sumBy, type Figures } from './figures';
 import { entryModel, type DashboardEntry } from './model';
 import { statusLabels } from './presenters';
-import { moduleTitles, statusAt, type OfficerStatus, type SubtreeUnit } from './service';
+import { moduleTitles, type OfficerStatus, type SubtreeUnit } from './service';
+import { endOfDueDay } from '../progress/year';
 
 export type Cell = string | number | null;
-const BATCH = 1_000;
 
 const FIGURE_COLUMNS: MessageId[] = ['export_col_enrolled', 'export_col_completed', 'export_col_in_progress', 'export_col_not_started', 'export_col_overdue', 'export_col_exempt', 'export_col_rate', 'export_col_average'];
 export const COLUMNS: Record<'unit' | 'module' | 'officer', MessageId[]> = {
@@ -41,7 +41,7 @@ export interface ExportScope {
 /** One row per unit of the subtree with officers counted there (its own officers, not its sub-units'). */
 export async function* unitRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
   const counters = await countersOf(db, scope.campaigns.map((c) => c._id), scope.units.map((u) => u._id));
-  const sums = sumBy(counters, scope.now, (c) => c.unitId.toHexString());
+  const sums = sumBy(counters, scope.now, (c) => c.unit);
   for (const unit of scope.units) {
     const sum = sums.get(unit._id.toHexString());
     if (sum) yield [unit.code, unit.name, ...figureCells(figuresOf(sum))];
@@ -51,7 +51,7 @@ export async function* unitRows(db: Connection, scope: ExportScope): AsyncGenera
 /** One row per module of the campaigns. */
 export async function* moduleRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
   const counters = await countersOf(db, scope.campaigns.map((c) => c._id), scope.units.map((u) => u._id));
-  const sums = sumBy(counters, scope.now, (c) => c.moduleId.toHexString());
+  const sums = sumBy(counters, scope.now, (c) => c.module);
   const lines = scope.campaigns.flatMap((c) => c.modules);
   const titles = await moduleTitles(db, lines.map((m) => m.moduleId));
   const seen = new Set<string>();
@@ -64,44 +64,67 @@ export async function* moduleRows(db: Connection, scope: ExportScope): AsyncGene
   }
 }
 
+const DAY_MS = 86_400_000;
+const VN_OFFSET_MS = 7 * 3_600_000;
+const ENTRY_FIELDS = { campaignId: 1, moduleId: 1, officerId: 1, unitId: 1, category: 1, dueDate: 1, state: 1, status: 1, bestScore: 1, completedAt: 1 } as const;
+type ExportEntry = Pick<DashboardEntry, keyof typeof ENTRY_FIELDS>;
+
+/** `f` remembered per argument (dates, ids: few distinct values among 300,000 rows). */
+function memo<K, V>(f: (key: K) => V): (key: K) => V {
+  const seen = new Map<K, V>();
+  return (key) => {
+    let value = seen.get(key);
+    if (value === undefined && !seen.has(key)) seen.set(key, (value = f(key)));
+    return value as V;
+  };
+}
+
 /**
  * One row per officer × module, by unit (in id order) then officer. Each unit's entries
  * are read by the (campaignId, unitId) index and ordered here: one sorted cursor over the
  * whole subtree made the engine sort every entry of the province (300,000) before the
- * first row, holding them all.
+ * first row, holding them all. The next unit's entries and officers are read while this
+ * unit's rows are written (the engine runs on its own thread), so at most two units'
+ * entries are held.
  */
 export async function* officerRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
-  const units = new Map(scope.units.map((u) => [u._id.toHexString(), u]));
   const campaigns = new Map(scope.campaigns.map((c) => [c._id.toHexString(), c.name]));
   const titles = await moduleTitles(db, scope.campaigns.flatMap((c) => c.modules.map((m) => m.moduleId)));
   const filter: Record<string, unknown> = { campaignId: trusted({ $in: scope.campaigns.map((c) => c._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) };
   if (scope.status === 'exempt') filter.state = 'exempt';
   if (scope.status === 'completed') filter.status = 'completed';
-  const byOfficer = (a: DashboardEntry, b: DashboardEntry) => a.officerId.toHexString().localeCompare(b.officerId.toHexString());
-  let batch: DashboardEntry[] = [];
-  const flush = async function* (): AsyncGenerator<Cell[]> {
-    // each officer once: a batch holds every module of its officers (five rows each in the bench)
-    const ids = [...new Map(batch.map((e) => [e.officerId.toHexString(), e.officerId])).values()];
-    const officers = await officerModel(db).find({ _id: trusted({ $in: ids }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
-    const byId = new Map<string, Pick<Officer, 'code' | 'fullName'>>(officers.map((o) => [o._id.toHexString(), o]));
-    for (const e of batch) {
-      const status = statusAt(e, scope.now);
-      if (scope.status && status !== scope.status) continue;
-      const unit = units.get(e.unitId.toHexString());
-      const officer = byId.get(e.officerId.toHexString());
-      yield [unit?.code ?? '', unit?.name ?? '', campaigns.get(e.campaignId.toHexString()) ?? '', titles.get(e.moduleId.toHexString()) ?? '', formatDate(e.dueDate), officer?.code ?? '', officer?.fullName ?? '', t(scope.locale, officerCategoryLabels[e.category]), t(scope.locale, statusLabels[status]), e.bestScore, formatDate(e.completedAt)];
-    }
-    batch = [];
+  // per-row work done once per distinct value
+  // by Vietnam calendar day (UTC+7 all year): a completion time is seldom repeated, its day is
+  const day = memo((vnDay: number) => formatDate(new Date(vnDay * DAY_MS)));
+  const date = (ms: number) => day(Math.floor((ms + VN_OFFSET_MS) / DAY_MS));
+  const dueEnd = memo((ms: number) => endOfDueDay(new Date(ms)).getTime());
+  const now = scope.now.getTime();
+  const categoryLabel = memo((c: DashboardEntry['category']) => t(scope.locale, officerCategoryLabels[c]));
+  const statusLabel = memo((s: OfficerStatus) => t(scope.locale, statusLabels[s]));
+  const statusOf = (e: ExportEntry): OfficerStatus => (e.state === 'exempt' ? 'exempt' : e.status === 'completed' ? 'completed' : now >= dueEnd(e.dueDate.getTime()) ? 'overdue' : e.status);
+
+  const read = async (unit: SubtreeUnit) => {
+    const entries = (await entryModel(db).find({ ...filter, unitId: unit._id }, ENTRY_FIELDS).lean<ExportEntry[]>())
+      .map((e) => ({ e, officer: e.officerId.toHexString() }))
+      .sort((a, b) => (a.officer < b.officer ? -1 : a.officer > b.officer ? 1 : 0));
+    const ids = [...new Map(entries.map(({ e, officer }) => [officer, e.officerId])).values()];
+    const officers = ids.length ? await officerModel(db).find({ _id: trusted({ $in: ids }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>() : [];
+    return { unit, entries, officers: new Map(officers.map((o) => [o._id.toHexString(), o])) };
   };
   const ordered = [...scope.units].sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString()));
-  for (const unit of ordered) {
-    const entries = (await entryModel(db).find({ ...filter, unitId: unit._id }).lean<DashboardEntry[]>()).sort(byOfficer);
-    for (const entry of entries) {
-      batch.push(entry);
-      if (batch.length >= BATCH) yield* flush();
+  let next = ordered.length ? read(ordered[0]!) : null;
+  for (let i = 0; next; i++) {
+    const { unit, entries, officers } = await next;
+    next = i + 1 < ordered.length ? read(ordered[i + 1]!) : null;
+    // a failed read ahead surfaces when awaited, not as an unhandled rejection meanwhile
+    next?.catch(() => undefined);
+    for (const { e, officer: id } of entries) {
+      const status = statusOf(e);
+      if (scope.status && status !== scope.status) continue;
+      const officer = officers.get(id);
+      yield [unit.code, unit.name, campaigns.get(e.campaignId.toHexString()) ?? '', titles.get(e.moduleId.toHexString()) ?? '', date(e.dueDate.getTime()), officer?.code ?? '', officer?.fullName ?? '', categoryLabel(e.category), statusLabel(status), e.bestScore, e.completedAt ? date(e.completedAt.getTime()) : ''];
     }
   }
-  if (batch.length) yield* flush();
 }
 
 /**

@@ -10,7 +10,8 @@ import { endOfDueDay, trainingYear } from '../progress/year';
 import { personSortKey } from '../i18n/vietnamese';
 import { unitModel, type Unit } from '../units/model';
 import { byCategory, countersOf, daysLate, emptySum, figuresOf, sumBy, total, trend, type Figures, type TrendWeek } from './figures';
-import { counterModel, entryModel, type DashboardCounter, type DashboardEntry } from './model';
+import { entryModel, type DashboardEntry } from './model';
+import { campaignCounters, type CounterRow } from './snapshot';
 import type { OfficerCategory } from '../officers/model';
 
 const OVERDUE_LIMIT = 200;
@@ -35,10 +36,12 @@ export async function chosenCampaigns(db: Connection, year: number, campaignId: 
   return campaignModel(db).find({ year, status: 'open' }).sort({ name: 1 }).lean<Campaign[]>();
 }
 
-/** The year's campaigns that count someone in these units (the dashboard's choices). */
+/** The year's campaigns that count someone in these units (the dashboard's choices): those with a counter there. */
 export async function campaignChoices(db: Connection, year: number, unitIds: readonly Types.ObjectId[]): Promise<Pick<Campaign, '_id' | 'name' | 'status'>[]> {
-  const ids = (await counterModel(db).distinct('campaignId', { year, unitId: trusted({ $in: [...unitIds] }) })) as Types.ObjectId[];
-  return ids.length ? campaignModel(db).find({ _id: trusted({ $in: ids }) }, { name: 1, status: 1 }).sort({ name: 1 }).lean<Pick<Campaign, '_id' | 'name' | 'status'>[]>() : [];
+  const campaigns = await campaignModel(db).find({ year }, { name: 1, status: 1 }).sort({ name: 1 }).lean<Pick<Campaign, '_id' | 'name' | 'status'>[]>();
+  const counters = await campaignCounters(db, campaigns.map((c) => c._id));
+  const units = new Set(unitIds.map((id) => id.toHexString()));
+  return campaigns.filter((c) => counters.get(c._id.toHexString())?.some((row) => units.has(row.unit)));
 }
 
 export interface OverdueRow {
@@ -103,10 +106,10 @@ async function overdueList(db: Connection, campaigns: readonly Campaign[], units
 export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date, subtree?: readonly SubtreeUnit[]): Promise<Dashboard> {
   const year = campaigns[0]?.year ?? trainingYear(now);
   const units = new Map((subtree ?? (await subtreeUnits(db, root?._id ?? null))).map((u) => [u._id.toHexString(), u]));
-  const counters: DashboardCounter[] = campaigns.length ? await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id)) : [];
+  const counters: CounterRow[] = campaigns.length ? await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id)) : [];
   const sum = total(counters, now);
   const bySub = sumBy(counters, now, (c) => {
-    const unit = units.get(c.unitId.toHexString());
+    const unit = units.get(c.unit);
     return unit ? childOnPath(root, unit) : null;
   });
   const subUnits = [...bySub.entries()]
@@ -114,7 +117,7 @@ export async function buildDashboard(db: Connection, root: SubtreeUnit | null, c
     .sort((a, b) => Number(a.own) - Number(b.own) || a.unit.name.localeCompare(b.unit.name, 'vi'));
   const moduleIds = [...new Map(campaigns.flatMap((c) => c.modules).map((m) => [m.moduleId.toHexString(), m.moduleId])).values()];
   const titles = await moduleTitles(db, moduleIds);
-  const byModule = sumBy(counters, now, (c) => c.moduleId.toHexString());
+  const byModule = sumBy(counters, now, (c) => c.module);
   const modules = moduleIds.map((id) => {
     const due = campaigns.flatMap((c) => c.modules).filter((m) => m.moduleId.equals(id)).map((m) => m.dueDate);
     return { moduleId: id, title: titles.get(id.toHexString()) ?? '', dueDate: due.length ? due.reduce((a, b) => (a < b ? a : b)) : null, figures: figuresOf(byModule.get(id.toHexString()) ?? emptySum()) };
@@ -171,5 +174,7 @@ export async function unitOfficers(db: Connection, unitId: Types.ObjectId, campa
     row.category = entry.category;
     row.modules.set(entry.moduleId.toHexString(), statusAt(entry, now));
   }
-  return [...rows.values()].sort((a, b) => personSortKey(a.fullName).localeCompare(personSortKey(b.fullName)));
+  // each name's key once (a province's own unit has hundreds of officers)
+  const keyed = [...rows.values()].map((row) => ({ row, key: personSortKey(row.fullName) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ row }) => row);
 }
