@@ -45,7 +45,7 @@ export function registerExportRoutes(router: Router, services: Services): void {
         ctx.authorize('dashboard.export', unitRef(unit));
         const now = new Date();
         const year = input.year ?? trainingYear(now);
-        const [campaigns, units] = await Promise.all([chosenCampaigns(db, year, input.campaignId), subtreeUnits(db, unit._id)]);
+        const [campaigns, units] = await Promise.all([chosenCampaigns(db, year, input.campaignId), subtreeUnits(db, unit)]);
         if (input.campaignId && !campaigns.length) throw notFound('dashboard_campaign_not_found');
         await ctx.audit({ action: 'dashboard.export', subject: { type: 'unit', id: unit._id }, unitId: unit._id, details: { format: input.format, level: input.level, status: input.status ?? null, year, campaigns: campaigns.map((c) => c.name) } });
         const header = COLUMNS[input.level].map((id) => t(ctx.locale, id));

@@ -78,7 +78,9 @@ const entrySchema = new Schema<DashboardEntry>(
   { collection: 'dashboard_entries', versionKey: false },
 );
 entrySchema.index({ officerId: 1 });
-entrySchema.index({ campaignId: 1, unitId: 1 });
+// a unit's entries (officer lists, exports: the first three fields answer those filters
+// exactly) and the overdue list's buckets (not-completed entries of a due day, service.ts)
+entrySchema.index({ campaignId: 1, unitId: 1, state: 1, status: 1, dueDate: 1 });
 
 const counterSchema = new Schema<DashboardCounter>(
   {
