@@ -19,12 +19,13 @@ import { exportJsonAnswer } from './response-schemas';
 const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
 /** `{"columns":[…],"rows":[[…],…]}`, row by row. */
-async function writeJson(out: Response, header: string[], rows: AsyncIterable<Cell[]>): Promise<void> {
+async function writeJson(out: Response, header: string[], batches: AsyncIterable<Cell[][]>): Promise<void> {
   const write = drainingWriter(out);
   await write(`{"columns":${JSON.stringify(header)},"rows":[`);
   let first = true;
-  for await (const row of rows) {
-    await write(`${first ? '' : ','}${JSON.stringify(row.map(neutralise))}`);
+  for await (const rows of batches) {
+    if (!rows.length) continue;
+    await write(`${first ? '' : ','}${rows.map((row) => JSON.stringify(row.map(neutralise))).join(',')}`);
     first = false;
   }
   out.end(']}');

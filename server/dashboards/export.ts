@@ -39,29 +39,33 @@ export interface ExportScope {
 }
 
 /** One row per unit of the subtree with officers counted there (its own officers, not its sub-units'). */
-export async function* unitRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
+export async function* unitRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[][]> {
   const counters = await countersOf(db, scope.campaigns.map((c) => c._id), scope.units.map((u) => u._id));
   const sums = sumBy(counters, scope.now, (c) => c.unit);
+  const rows: Cell[][] = [];
   for (const unit of scope.units) {
     const sum = sums.get(unit._id.toHexString());
-    if (sum) yield [unit.code, unit.name, ...figureCells(figuresOf(sum))];
+    if (sum) rows.push([unit.code, unit.name, ...figureCells(figuresOf(sum))]);
   }
+  yield rows;
 }
 
 /** One row per module of the campaigns. */
-export async function* moduleRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
+export async function* moduleRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[][]> {
   const counters = await countersOf(db, scope.campaigns.map((c) => c._id), scope.units.map((u) => u._id));
   const sums = sumBy(counters, scope.now, (c) => c.module);
   const lines = scope.campaigns.flatMap((c) => c.modules);
   const titles = await moduleTitles(db, lines.map((m) => m.moduleId));
   const seen = new Set<string>();
+  const rows: Cell[][] = [];
   for (const line of lines) {
     const id = line.moduleId.toHexString();
     if (seen.has(id)) continue;
     seen.add(id);
     const sum = sums.get(id);
-    if (sum) yield [titles.get(id) ?? '', formatDate(line.dueDate), ...figureCells(figuresOf(sum))];
+    if (sum) rows.push([titles.get(id) ?? '', formatDate(line.dueDate), ...figureCells(figuresOf(sum))]);
   }
+  yield rows;
 }
 
 const DAY_MS = 86_400_000;
@@ -87,7 +91,7 @@ function memo<K, V>(f: (key: K) => V): (key: K) => V {
  * unit's rows are written (the engine runs on its own thread), so at most two units'
  * entries are held.
  */
-export async function* officerRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[]> {
+export async function* officerRows(db: Connection, scope: ExportScope): AsyncGenerator<Cell[][]> {
   const campaigns = new Map(scope.campaigns.map((c) => [c._id.toHexString(), c.name]));
   const titles = await moduleTitles(db, scope.campaigns.flatMap((c) => c.modules.map((m) => m.moduleId)));
   const filter: Record<string, unknown> = { campaignId: trusted({ $in: scope.campaigns.map((c) => c._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) };
@@ -118,12 +122,14 @@ export async function* officerRows(db: Connection, scope: ExportScope): AsyncGen
     next = i + 1 < ordered.length ? read(ordered[i + 1]!) : null;
     // a failed read ahead surfaces when awaited, not as an unhandled rejection meanwhile
     next?.catch(() => undefined);
+    const rows: Cell[][] = [];
     for (const { e, officer: id } of entries) {
       const status = statusOf(e);
       if (scope.status && status !== scope.status) continue;
       const officer = officers.get(id);
-      yield [unit.code, unit.name, campaigns.get(e.campaignId.toHexString()) ?? '', titles.get(e.moduleId.toHexString()) ?? '', date(e.dueDate.getTime()), officer?.code ?? '', officer?.fullName ?? '', categoryLabel(e.category), statusLabel(status), e.bestScore, e.completedAt ? date(e.completedAt.getTime()) : ''];
+      rows.push([unit.code, unit.name, campaigns.get(e.campaignId.toHexString()) ?? '', titles.get(e.moduleId.toHexString()) ?? '', date(e.dueDate.getTime()), officer?.code ?? '', officer?.fullName ?? '', categoryLabel(e.category), statusLabel(status), e.bestScore, e.completedAt ? date(e.completedAt.getTime()) : '']);
     }
+    yield rows;
   }
 }
 
@@ -167,16 +173,18 @@ export function drainingWriter(out: Writable): (chunk: string) => Promise<void> 
 const CHUNK_CHARS = 64 * 1024;
 
 /** Writes `header` and `rows` as CSV into `out` in chunks of about 64 KB, waiting for the stream to drain (back-pressure). */
-export async function writeCsv(out: Writable, header: string[], rows: AsyncIterable<Cell[]>): Promise<number> {
+export async function writeCsv(out: Writable, header: string[], batches: AsyncIterable<Cell[][]>): Promise<number> {
   const write = drainingWriter(out);
   let chunk = `\uFEFF${header.map(csvField).join(',')}\r\n`;
   let count = 0;
-  for await (const row of rows) {
-    chunk += `${row.map(csvField).join(',')}\r\n`;
-    count++;
-    if (chunk.length >= CHUNK_CHARS) {
-      await write(chunk);
-      chunk = '';
+  for await (const rows of batches) {
+    for (const row of rows) {
+      chunk += `${row.map(csvField).join(',')}\r\n`;
+      count++;
+      if (chunk.length >= CHUNK_CHARS) {
+        await write(chunk);
+        chunk = '';
+      }
     }
   }
   if (chunk) await write(chunk);
@@ -184,24 +192,26 @@ export async function writeCsv(out: Writable, header: string[], rows: AsyncItera
 }
 
 /** Writes `header` and `rows` as one XLSX sheet into `out`, row by row (nothing kept in memory). */
-export async function writeXlsx(out: Writable, sheetName: string, header: string[], rows: AsyncIterable<Cell[]>): Promise<number> {
+export async function writeXlsx(out: Writable, sheetName: string, header: string[], batches: AsyncIterable<Cell[][]>): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet(sheetName);
   const head = sheet.addRow(header);
   head.font = { bold: true };
   head.commit();
   let count = 0;
-  for await (const row of rows) {
-    sheet.addRow(row.map(neutralise)).commit();
-    count++;
+  for await (const rows of batches) {
+    for (const row of rows) {
+      sheet.addRow(row.map(neutralise)).commit();
+      count++;
+    }
   }
   sheet.commit();
   await workbook.commit();
   return count;
 }
 
-/** The rows of `level`. */
-export function rowsOf(db: Connection, level: 'unit' | 'module' | 'officer', scope: ExportScope): AsyncGenerator<Cell[]> {
+/** The rows of `level`, in batches (one per unit for officers: a `for await` step per row cost more than the row). */
+export function rowsOf(db: Connection, level: 'unit' | 'module' | 'officer', scope: ExportScope): AsyncGenerator<Cell[][]> {
   return level === 'unit' ? unitRows(db, scope) : level === 'module' ? moduleRows(db, scope) : officerRows(db, scope);
 }
 
