@@ -31,8 +31,12 @@ interface Held {
   rows: Promise<readonly CounterRow[]>;
 }
 
-/** Campaigns held per connection; the least recently used goes first past this. */
-const MAX_CAMPAIGNS = 64;
+/**
+ * Campaigns held per connection; the least recently used goes first past this. Large
+ * enough for every campaign of a year (the choices read them all on each page): fewer
+ * would make every page re-read some. The memory is that of the counters themselves.
+ */
+const MAX_CAMPAIGNS = 1_000;
 const held = new WeakMap<Connection, Map<string, Held>>();
 
 const rowOf = (c: DashboardCounter): CounterRow => ({
