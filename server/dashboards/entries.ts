@@ -92,14 +92,3 @@ export function addEntry(figures: CounterFigures, entry: EntryFields, sign: 1 | 
     figures.weeks[week] = (figures.weeks[week] ?? 0) + sign;
   }
 }
-
-/** Adds `b` into `a` (subtree sums). */
-export function addFigures(a: CounterFigures, b: CounterFigures): void {
-  a.enrolled += b.enrolled;
-  a.exempt += b.exempt;
-  a.completed += b.completed;
-  a.inProgress += b.inProgress;
-  a.scoreSum += b.scoreSum;
-  a.scoreCount += b.scoreCount;
-  for (const [week, n] of Object.entries(b.weeks ?? {})) a.weeks[week] = (a.weeks[week] ?? 0) + n;
-}

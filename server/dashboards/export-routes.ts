@@ -19,12 +19,13 @@ import { exportJsonAnswer } from './response-schemas';
 const TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
 /** `{"columns":[…],"rows":[[…],…]}`, row by row. */
-async function writeJson(out: Response, header: string[], rows: AsyncIterable<Cell[]>): Promise<void> {
+async function writeJson(out: Response, header: string[], batches: AsyncIterable<Cell[][]>): Promise<void> {
   const write = drainingWriter(out);
   await write(`{"columns":${JSON.stringify(header)},"rows":[`);
   let first = true;
-  for await (const row of rows) {
-    await write(`${first ? '' : ','}${JSON.stringify(row.map(neutralise))}`);
+  for await (const rows of batches) {
+    if (!rows.length) continue;
+    await write(`${first ? '' : ','}${rows.map((row) => JSON.stringify(row.map(neutralise))).join(',')}`);
     first = false;
   }
   out.end(']}');
@@ -45,7 +46,7 @@ export function registerExportRoutes(router: Router, services: Services): void {
         ctx.authorize('dashboard.export', unitRef(unit));
         const now = new Date();
         const year = input.year ?? trainingYear(now);
-        const [campaigns, units] = await Promise.all([chosenCampaigns(db, year, input.campaignId), subtreeUnits(db, unit._id)]);
+        const [campaigns, units] = await Promise.all([chosenCampaigns(db, year, input.campaignId), subtreeUnits(db, unit)]);
         if (input.campaignId && !campaigns.length) throw notFound('dashboard_campaign_not_found');
         await ctx.audit({ action: 'dashboard.export', subject: { type: 'unit', id: unit._id }, unitId: unit._id, details: { format: input.format, level: input.level, status: input.status ?? null, year, campaigns: campaigns.map((c) => c.name) } });
         const header = COLUMNS[input.level].map((id) => t(ctx.locale, id));

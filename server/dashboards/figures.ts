@@ -3,12 +3,12 @@
  * totals, by sub-unit, by module, by staff category, the weekly completion trend, and the
  * overdue list (entries past their due day, not completed). Definitions in docs/dashboards.md.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import { vietnamDay } from '../campaigns/dates';
 import { OFFICER_CATEGORIES, type OfficerCategory } from '../officers/model';
-import { endOfDueDay } from '../progress/year';
-import { addFigures, emptyFigures, isoWeek } from './entries';
-import { counterModel, type CounterFigures, type DashboardCounter } from './model';
+import { emptyFigures, isoWeek } from './entries';
+import type { CounterFigures } from './model';
+import { campaignCounters, type CounterRow } from './snapshot';
 
 /** What a page or the API shows for a group of officers. Rates and scores are percents (1 decimal). */
 export interface Figures {
@@ -47,35 +47,46 @@ export function figuresOf(sum: Sum): Figures {
   };
 }
 
-/** Adds one counter to a sum; its not-completed officers are overdue once its due day is over. */
-export function addCounter(sum: Sum, counter: DashboardCounter, now: Date): void {
-  addFigures(sum, counter);
-  if (now >= endOfDueDay(counter.dueDate)) sum.overdue += counter.enrolled - counter.completed;
+/**
+ * Adds one counter to a sum; its not-completed officers are overdue once its due day is
+ * over. `weeks`: also the weekly completions (only the trend needs them).
+ */
+export function addCounter(sum: Sum, counter: CounterRow, now: number, weeks = false): void {
+  sum.enrolled += counter.enrolled;
+  sum.exempt += counter.exempt;
+  sum.completed += counter.completed;
+  sum.inProgress += counter.inProgress;
+  sum.scoreSum += counter.scoreSum;
+  sum.scoreCount += counter.scoreCount;
+  if (weeks) for (const week in counter.weeks) sum.weeks[week] = (sum.weeks[week] ?? 0) + counter.weeks[week]!;
+  if (now >= counter.dueEnd) sum.overdue += counter.enrolled - counter.completed;
 }
 
-/** The counters of these campaigns at these units. */
-export function countersOf(db: Connection, campaignIds: readonly Types.ObjectId[], unitIds: readonly Types.ObjectId[]): Promise<DashboardCounter[]> {
-  return counterModel(db)
-    .find({ campaignId: trusted({ $in: [...campaignIds] }), unitId: trusted({ $in: [...unitIds] }) })
-    .lean<DashboardCounter[]>();
+/** The counters of these campaigns at these units (from the held snapshot, snapshot.ts). */
+export async function countersOf(db: Connection, campaignIds: readonly Types.ObjectId[], unitIds: readonly Types.ObjectId[]): Promise<CounterRow[]> {
+  const units = new Set(unitIds.map((id) => id.toHexString()));
+  const rows: CounterRow[] = [];
+  for (const held of (await campaignCounters(db, campaignIds)).values()) for (const row of held) if (units.has(row.unit)) rows.push(row);
+  return rows;
 }
 
-/** Sums `counters` grouped by `keyOf` (null: left out). */
-export function sumBy(counters: readonly DashboardCounter[], now: Date, keyOf: (c: DashboardCounter) => string | null): Map<string, Sum> {
+/** Sums `counters` grouped by `keyOf` (null: left out); `weeks` as in addCounter. */
+export function sumBy(counters: readonly CounterRow[], now: Date, keyOf: (c: CounterRow) => string | null, weeks = false): Map<string, Sum> {
   const sums = new Map<string, Sum>();
+  const at = now.getTime();
   for (const counter of counters) {
     const key = keyOf(counter);
     if (key === null) continue;
     let sum = sums.get(key);
     if (!sum) sums.set(key, (sum = emptySum()));
-    addCounter(sum, counter, now);
+    addCounter(sum, counter, at, weeks);
   }
   return sums;
 }
 
-export const total = (counters: readonly DashboardCounter[], now: Date): Sum => sumBy(counters, now, () => '').get('') ?? emptySum();
+export const total = (counters: readonly CounterRow[], now: Date): Sum => sumBy(counters, now, () => '', true).get('') ?? emptySum();
 
-export function byCategory(counters: readonly DashboardCounter[], now: Date): { category: OfficerCategory; figures: Figures }[] {
+export function byCategory(counters: readonly CounterRow[], now: Date): { category: OfficerCategory; figures: Figures }[] {
   const sums = sumBy(counters, now, (c) => c.category);
   return OFFICER_CATEGORIES.filter((c) => sums.has(c)).map((category) => ({ category, figures: figuresOf(sums.get(category)!) }));
 }

@@ -7,6 +7,7 @@ import type { Connection } from 'mongoose';
 import { onEnrolmentsChanged, type EnrolmentsListener } from '../campaigns/events';
 import { onOfficersChanged } from '../officers/events';
 import { onLearningEvent, type LearningListener } from '../progress/events';
+import { readyEntryModel } from './model';
 import { ensureDashboards, syncOfficers } from './rollup';
 
 // one listener each for the whole process, whatever the database: the connection comes with each call
@@ -19,5 +20,20 @@ export async function startDashboards(db: Connection): Promise<void> {
   onEnrolmentsChanged(followEnrolments);
   // registered after the campaigns' listener, so the enrolments are current when this runs
   onOfficersChanged(followEnrolments);
+  await dropReplacedIndex(db);
   await ensureDashboards(db);
+}
+
+/**
+ * The entries' (campaignId, unitId) index became (campaignId, unitId, state, status, dueDate)
+ * (the overdue list's buckets); the old one, still on databases from before, only costs writes.
+ */
+async function dropReplacedIndex(db: Connection): Promise<void> {
+  const Entries = await readyEntryModel(db);
+  const names = (await Entries.collection.indexes()).map((ix) => ix.name);
+  if (!names.includes('campaignId_1_unitId_1')) return;
+  // another instance starting at the same time may drop it first (IndexNotFound, 27)
+  await Entries.collection.dropIndex('campaignId_1_unitId_1').catch((error: { code?: number }) => {
+    if (error.code !== 27) throw error;
+  });
 }

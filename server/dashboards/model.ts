@@ -78,7 +78,9 @@ const entrySchema = new Schema<DashboardEntry>(
   { collection: 'dashboard_entries', versionKey: false },
 );
 entrySchema.index({ officerId: 1 });
-entrySchema.index({ campaignId: 1, unitId: 1 });
+// a unit's entries (officer lists, exports: the first three fields answer those filters
+// exactly) and the overdue list's buckets (not-completed entries of a due day, service.ts)
+entrySchema.index({ campaignId: 1, unitId: 1, state: 1, status: 1, dueDate: 1 });
 
 const counterSchema = new Schema<DashboardCounter>(
   {
@@ -101,9 +103,31 @@ const counterSchema = new Schema<DashboardCounter>(
 );
 counterSchema.index({ campaignId: 1, unitId: 1 });
 
+/**
+ * A campaign's roll-up generation: a new random token after every write to its counters
+ * (`rollup.ts`, after the counters are written). Pages keep the counters in memory
+ * (`snapshot.ts`) and re-read them only when this token moved — one read by id per page,
+ * correct across several app instances.
+ */
+export interface DashboardGeneration {
+  /** the campaign's id */
+  _id: Types.ObjectId;
+  token: string;
+}
+
+const generationSchema = new Schema<DashboardGeneration>(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    token: { type: String, required: true },
+  },
+  { collection: 'dashboard_generations', versionKey: false },
+);
+
 const entryModels = defineModel<DashboardEntry>('DashboardEntry', entrySchema);
 export const entryModel = entryModels.model;
 export const readyEntryModel = entryModels.ready;
 const counterModels = defineModel<DashboardCounter>('DashboardCounter', counterSchema);
 export const counterModel = counterModels.model;
 export const readyCounterModel = counterModels.ready;
+const generationModels = defineModel<DashboardGeneration>('DashboardGeneration', generationSchema);
+export const generationModel = generationModels.model;

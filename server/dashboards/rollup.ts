@@ -13,7 +13,7 @@ import { enrolmentModel, type Enrolment } from '../campaigns/model';
 import { officerModel, type OfficerCategory } from '../officers/model';
 import { progressModel } from '../progress/model';
 import { addEntry, counterKey, emptyFigures, entryOf, sameEntry, type CounterKey, type EntryFields, type ProgressFields } from './entries';
-import { readyCounterModel, readyEntryModel, type CounterFigures, type DashboardEntry } from './model';
+import { generationModel, readyCounterModel, readyEntryModel, type CounterFigures, type DashboardEntry } from './model';
 
 const CHUNK = 2_000;
 const FIGURE_FIELDS = ['enrolled', 'exempt', 'completed', 'inProgress', 'scoreSum', 'scoreCount'] as const;
@@ -84,7 +84,23 @@ async function applyMoves(db: Connection, moves: CounterMoves): Promise<void> {
     .map(({ key: { _id, ...fields }, inc }) => ({ updateOne: { filter: { _id }, update: { $inc: inc, $setOnInsert: { ...fields, ...zerosBesides(inc) } }, upsert: true } }));
   if (!ops.length) return;
   const Counters = await readyCounterModel(db);
-  for (let i = 0; i < ops.length; i += CHUNK) await Counters.collection.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: false });
+  try {
+    for (let i = 0; i < ops.length; i += CHUNK) await Counters.collection.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: false });
+  } finally {
+    await bumpGenerations(db, [...new Map([...moves.buckets.values()].map(({ key }) => [key.campaignId.toHexString(), key.campaignId])).values()]);
+  }
+}
+
+/**
+ * Gives these campaigns a new roll-up generation, after their counters were written: a page
+ * that read the old token before reading the counters re-reads them next time (snapshot.ts).
+ * `all`: every campaign that has one too (a rebuild).
+ */
+export async function bumpGenerations(db: Connection, campaignIds: readonly Types.ObjectId[], all = false): Promise<void> {
+  const Generations = generationModel(db);
+  const token = () => new Types.ObjectId().toHexString();
+  if (all) await Generations.collection.updateMany({}, { $set: { token: token() } });
+  if (campaignIds.length) await Generations.collection.bulkWrite(campaignIds.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { token: token() } }, upsert: true } })), { ordered: false });
 }
 
 /**
@@ -161,8 +177,10 @@ export async function syncOfficers(db: Connection, officerIds: readonly Types.Ob
  */
 export async function rebuildDashboards(db: Connection): Promise<number> {
   const [Entries, Counters] = await Promise.all([readyEntryModel(db), readyCounterModel(db)]);
+  const counted = (await Counters.distinct('campaignId')) as Types.ObjectId[];
   await Entries.deleteMany({});
   await Counters.deleteMany({});
+  await bumpGenerations(db, counted, true);
   const officerIds = (await enrolmentModel(db).distinct('officerId')) as Types.ObjectId[];
   const moves = new CounterMoves();
   let count = 0;

@@ -10,17 +10,24 @@ import { endOfDueDay, trainingYear } from '../progress/year';
 import { personSortKey } from '../i18n/vietnamese';
 import { unitModel, type Unit } from '../units/model';
 import { byCategory, countersOf, daysLate, emptySum, figuresOf, sumBy, total, trend, type Figures, type TrendWeek } from './figures';
-import { counterModel, entryModel, type DashboardCounter, type DashboardEntry } from './model';
+import { entryModel, type DashboardEntry } from './model';
+import type { CounterRow } from './snapshot';
 import type { OfficerCategory } from '../officers/model';
 
 const OVERDUE_LIMIT = 200;
 
 export type SubtreeUnit = Pick<Unit, '_id' | 'name' | 'code' | 'parentId' | 'ancestors' | 'depth'>;
 
-/** The units of the subtree rooted at `root` (null: every unit). */
-export function subtreeUnits(db: Connection, root: Types.ObjectId | null): Promise<SubtreeUnit[]> {
-  const filter = root ? { $or: trusted([{ _id: root }, { ancestors: root }]) } : {};
-  return unitModel(db).find(filter, { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit[]>();
+/**
+ * The units of the subtree rooted at `root` (null: every unit): the root and the units below
+ * it, read by the ancestors index (an `$or` of both made the engine test every unit).
+ */
+export async function subtreeUnits(db: Connection, root: SubtreeUnit | null): Promise<SubtreeUnit[]> {
+  const fields = { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 };
+  if (!root) return unitModel(db).find({}, fields).lean<SubtreeUnit[]>();
+  const below = await unitModel(db).find({ ancestors: root._id }, fields).lean<SubtreeUnit[]>();
+  const { _id, name, code, parentId, ancestors, depth } = root;
+  return [{ _id, name, code, parentId, ancestors, depth }, ...below];
 }
 
 /** "CODE — title" of modules, by id (hex). */
@@ -35,10 +42,15 @@ export async function chosenCampaigns(db: Connection, year: number, campaignId: 
   return campaignModel(db).find({ year, status: 'open' }).sort({ name: 1 }).lean<Campaign[]>();
 }
 
-/** The year's campaigns that count someone in these units (the dashboard's choices). */
-export async function campaignChoices(db: Connection, year: number, unitIds: readonly Types.ObjectId[]): Promise<Pick<Campaign, '_id' | 'name' | 'status'>[]> {
-  const ids = (await counterModel(db).distinct('campaignId', { year, unitId: trusted({ $in: [...unitIds] }) })) as Types.ObjectId[];
-  return ids.length ? campaignModel(db).find({ _id: trusted({ $in: ids }) }, { name: 1, status: 1 }).sort({ name: 1 }).lean<Pick<Campaign, '_id' | 'name' | 'status'>[]>() : [];
+/** The year's campaigns, by name. */
+export function yearCampaigns(db: Connection, year: number): Promise<Campaign[]> {
+  return campaignModel(db).find({ year }).sort({ name: 1 }).lean<Campaign[]>();
+}
+
+/** Of `campaigns`, those that count someone in these units (the dashboard's choices): those with a counter there. */
+export function campaignChoices(campaigns: readonly Campaign[], counters: Map<string, readonly CounterRow[]>, units: readonly SubtreeUnit[]): Campaign[] {
+  const ids = new Set(units.map((u) => u._id.toHexString()));
+  return campaigns.filter((c) => counters.get(c._id.toHexString())?.some((row) => ids.has(row.unit)));
 }
 
 export interface OverdueRow {
@@ -67,6 +79,13 @@ export interface Dashboard {
   overdueTotal: number;
 }
 
+/** The rows of these campaigns' held counters at these units. */
+function inUnits(held: (readonly CounterRow[])[], units: Map<string, SubtreeUnit>): CounterRow[] {
+  const rows: CounterRow[] = [];
+  for (const campaign of held) for (const row of campaign) if (units.has(row.unit)) rows.push(row);
+  return rows;
+}
+
 /** Which row of the sub-unit table a unit's counters go to: the root's child on its path, or the root itself. */
 function childOnPath(root: SubtreeUnit | null, unit: SubtreeUnit): string {
   const depth = root ? root.ancestors.length + 1 : 0;
@@ -74,23 +93,53 @@ function childOnPath(root: SubtreeUnit | null, unit: SubtreeUnit): string {
 }
 
 /**
- * The latest overdue entries (up to 200) of the subtree. How many there are in all comes
- * from the counters (`sum.overdue`), not from counting entries: with nobody late the
- * entries are not read at all, and otherwise only the first 200 are.
+ * The longest overdue entries (up to 200) of the subtree, the earliest due first. How many
+ * there are in all comes from the counters (`sum.overdue`), and so do the due days and
+ * units the list needs: the due days are taken earliest first until they hold 200 late
+ * officers, and only those buckets' not-completed entries are read — every due day but the
+ * last in full (fewer than 200 together), the last up to what is missing — through the
+ * entries' (campaignId, unitId, state, status, dueDate) index, which answers the filter
+ * exactly and lets the engine stop at the limit. (Sorting every late entry of the
+ * province by due date made a page read up to 300,000 entries.)
  */
-async function overdueList(db: Connection, campaigns: readonly Campaign[], units: Map<string, SubtreeUnit>, now: Date): Promise<OverdueRow[]> {
-  const filter: Record<string, unknown> = {
-    campaignId: trusted({ $in: campaigns.map((c) => c._id) }),
-    unitId: trusted({ $in: [...units.values()].map((u) => u._id) }),
-    state: 'enrolled',
-    status: trusted({ $ne: 'completed' }),
-    dueDate: trusted({ $lt: now }),
+async function overdueList(db: Connection, campaigns: readonly Campaign[], units: Map<string, SubtreeUnit>, counters: readonly CounterRow[], now: Date): Promise<OverdueRow[]> {
+  const lateByDue = new Map<number, { dueDate: Date; count: number; units: Set<string> }>();
+  for (const c of counters) {
+    const late = c.enrolled - c.completed;
+    if (now.getTime() < c.dueEnd || late <= 0) continue;
+    let bucket = lateByDue.get(c.dueDate.getTime());
+    if (!bucket) lateByDue.set(c.dueDate.getTime(), (bucket = { dueDate: c.dueDate, count: 0, units: new Set() }));
+    bucket.count += late;
+    bucket.units.add(c.unit);
+  }
+  const chosen: { dueDate: Date; count: number; units: Set<string> }[] = [];
+  let covered = 0;
+  for (const bucket of [...lateByDue.values()].sort((a, b) => a.dueDate.getTime() - b.dueDate.getTime())) {
+    if (covered >= OVERDUE_LIMIT) break;
+    chosen.push(bucket);
+    covered += bucket.count;
+  }
+  const read = (days: typeof chosen, limit: number) => {
+    if (!days.length || limit <= 0) return Promise.resolve([]);
+    const unitIds = [...new Set(days.flatMap((d) => [...d.units]))].map((hex) => units.get(hex)?._id).filter((id): id is Types.ObjectId => id !== undefined);
+    return entryModel(db)
+      .find({
+        campaignId: trusted({ $in: campaigns.map((c) => c._id) }),
+        unitId: trusted({ $in: unitIds }),
+        state: 'enrolled',
+        status: trusted({ $in: ['not-started', 'in-progress'] }),
+        dueDate: trusted({ $in: days.map((d) => d.dueDate) }),
+      })
+      .limit(limit)
+      .lean<DashboardEntry[]>();
   };
-  const entries = await entryModel(db).find(filter).sort({ dueDate: 1 }).limit(OVERDUE_LIMIT).lean<DashboardEntry[]>();
+  const earlier = await read(chosen.slice(0, -1), OVERDUE_LIMIT);
+  const last = await read(chosen.slice(-1), OVERDUE_LIMIT - earlier.length);
+  const entries = [...earlier, ...last].sort((a, b) => a.dueDate.getTime() - b.dueDate.getTime());
   const late = entries.filter((e) => daysLate(e.dueDate, now) > 0);
   const [officers, titles] = await Promise.all([
     officerModel(db).find({ _id: trusted({ $in: late.map((e) => e.officerId) }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>(),
-    moduleTitles(db, [...new Set(late.map((e) => e.moduleId.toHexString()))].map((id) => late.find((e) => e.moduleId.toHexString() === id)!.moduleId)),
+    moduleTitles(db, [...new Map(late.map((e) => [e.moduleId.toHexString(), e.moduleId])).values()]),
   ]);
   const byId = new Map(officers.map((o) => [o._id.toHexString(), o]));
   return late.map((e) => {
@@ -100,21 +149,20 @@ async function overdueList(db: Connection, campaigns: readonly Campaign[], units
 }
 
 /** The dashboard of `root`'s subtree for `campaigns` at `now`. */
-export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date, subtree?: readonly SubtreeUnit[]): Promise<Dashboard> {
+export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date, subtree?: readonly SubtreeUnit[], held?: Map<string, readonly CounterRow[]>): Promise<Dashboard> {
   const year = campaigns[0]?.year ?? trainingYear(now);
-  const units = new Map((subtree ?? (await subtreeUnits(db, root?._id ?? null))).map((u) => [u._id.toHexString(), u]));
-  const counters: DashboardCounter[] = campaigns.length ? await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id)) : [];
+  const units = new Map((subtree ?? (await subtreeUnits(db, root))).map((u) => [u._id.toHexString(), u]));
+  const counters: CounterRow[] = !campaigns.length ? [] : held ? inUnits(campaigns.map((c) => held.get(c._id.toHexString()) ?? []), units) : await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id));
   const sum = total(counters, now);
-  const bySub = sumBy(counters, now, (c) => {
-    const unit = units.get(c.unitId.toHexString());
-    return unit ? childOnPath(root, unit) : null;
-  });
+  // each unit's row of the sub-unit table, once per unit rather than once per counter
+  const rowOf = new Map([...units].map(([hex, unit]) => [hex, childOnPath(root, unit)]));
+  const bySub = sumBy(counters, now, (c) => rowOf.get(c.unit) ?? null);
   const subUnits = [...bySub.entries()]
     .map(([id, s]) => ({ unit: units.get(id)!, own: root !== null && id === root._id.toHexString(), figures: figuresOf(s) }))
     .sort((a, b) => Number(a.own) - Number(b.own) || a.unit.name.localeCompare(b.unit.name, 'vi'));
   const moduleIds = [...new Map(campaigns.flatMap((c) => c.modules).map((m) => [m.moduleId.toHexString(), m.moduleId])).values()];
   const titles = await moduleTitles(db, moduleIds);
-  const byModule = sumBy(counters, now, (c) => c.moduleId.toHexString());
+  const byModule = sumBy(counters, now, (c) => c.module);
   const modules = moduleIds.map((id) => {
     const due = campaigns.flatMap((c) => c.modules).filter((m) => m.moduleId.equals(id)).map((m) => m.dueDate);
     return { moduleId: id, title: titles.get(id.toHexString()) ?? '', dueDate: due.length ? due.reduce((a, b) => (a < b ? a : b)) : null, figures: figuresOf(byModule.get(id.toHexString()) ?? emptySum()) };
@@ -122,7 +170,7 @@ export async function buildDashboard(db: Connection, root: SubtreeUnit | null, c
   const dueDates = campaigns.flatMap((c) => c.modules.map((m) => m.dueDate));
   const from = campaigns.length ? campaigns.map((c) => c.opensOn).reduce((a, b) => (a < b ? a : b)) : now;
   const to = [now, ...dueDates].reduce((a, b) => (a > b ? a : b));
-  const overdue = sum.overdue > 0 ? await overdueList(db, campaigns, units, now) : [];
+  const overdue = sum.overdue > 0 ? await overdueList(db, campaigns, units, counters, now) : [];
   return {
     year,
     asOf: now,
@@ -171,5 +219,7 @@ export async function unitOfficers(db: Connection, unitId: Types.ObjectId, campa
     row.category = entry.category;
     row.modules.set(entry.moduleId.toHexString(), statusAt(entry, now));
   }
-  return [...rows.values()].sort((a, b) => personSortKey(a.fullName).localeCompare(personSortKey(b.fullName)));
+  // each name's key once (a province's own unit has hundreds of officers)
+  const keyed = [...rows.values()].map((row) => ({ row, key: personSortKey(row.fullName) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ row }) => row);
 }
