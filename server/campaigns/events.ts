@@ -5,8 +5,18 @@
  * dashboards are current.
  */
 import type { Connection, Types } from 'mongoose';
+import type { Enrolment } from './model';
 
-export type EnrolmentsListener = (db: Connection, officerIds: readonly Types.ObjectId[]) => Promise<void>;
+/** An enrolment as the materialiser inserted it (the fields a listener may rely on). */
+export type CreatedEnrolment = Pick<Enrolment, '_id' | 'campaignId' | 'year' | 'moduleId' | 'officerId' | 'unitId' | 'dueDate' | 'state'>;
+
+/**
+ * `officerIds`: officers whose enrolments changed (read them back); `created`: enrolments
+ * just inserted, as written, which a listener handles without reading them back (a whole
+ * campaign's materialisation) — their officers are not repeated in `officerIds` unless
+ * some other enrolment of theirs changed too.
+ */
+export type EnrolmentsListener = (db: Connection, officerIds: readonly Types.ObjectId[], created?: readonly CreatedEnrolment[]) => Promise<void>;
 
 const listeners = new Set<EnrolmentsListener>();
 
@@ -16,8 +26,8 @@ export function onEnrolmentsChanged(listener: EnrolmentsListener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Tells every listener that these officers' enrolments changed. */
-export async function enrolmentsChanged(db: Connection, officerIds: readonly Types.ObjectId[]): Promise<void> {
-  if (officerIds.length === 0) return;
-  for (const listener of listeners) await listener(db, officerIds);
+/** Tells every listener that these officers' enrolments changed and these enrolments were created. */
+export async function enrolmentsChanged(db: Connection, officerIds: readonly Types.ObjectId[], created: readonly CreatedEnrolment[] = []): Promise<void> {
+  if (officerIds.length === 0 && created.length === 0) return;
+  for (const listener of listeners) await listener(db, officerIds, created);
 }

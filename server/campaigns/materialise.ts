@@ -10,7 +10,7 @@ import { officerModel, type Officer } from '../officers/model';
 import { unitModel, type Unit } from '../units/model';
 import { campaignModel, readyEnrolmentModel, type Campaign, type Enrolment, type EnrolmentState } from './model';
 import { isEmployed } from '../officers/memberships';
-import { enrolmentsChanged } from './events';
+import { enrolmentsChanged, type CreatedEnrolment } from './events';
 import { audienceMatcher, countingUnit, cutoffMoment, joinedOn, newEnrolmentTerms, type AudienceOfficer, type UnitPaths } from './rules';
 
 const WRITE_BATCH = 5_000;
@@ -33,7 +33,7 @@ export interface MaterialiseResult {
 function plan(campaign: Campaign, officers: readonly AudienceOfficer[], existing: readonly Existing[], paths: UnitPaths, now: Date) {
   const matches = audienceMatcher(campaign.audience, paths);
   const byKey = new Map(existing.map((e) => [`${e.officerId.toHexString()}:${e.moduleId.toHexString()}`, e]));
-  const inserts: Omit<Enrolment, '_id'>[] = [];
+  const inserts: Enrolment[] = [];
   const updates: { id: Types.ObjectId; officerId: Types.ObjectId; set: Partial<Enrolment> }[] = [];
   for (const officer of officers) {
     // after the cut-off, someone serving now who was not serving then is a joiner after it (exempt)
@@ -45,7 +45,7 @@ function plan(campaign: Campaign, officers: readonly AudienceOfficer[], existing
         if (!inAudience) continue;
         const terms = newEnrolmentTerms(joinedOn(officer), module.dueDate, campaign);
         const state: EnrolmentState = module.stoppedAt ? 'stopped' : terms.exempt ? 'exempt' : 'enrolled';
-        inserts.push({ campaignId: campaign._id, year: campaign.year, moduleId: module.moduleId, officerId: officer._id, unitId: counting, dueDate: terms.dueDate, state, exemptReason: terms.exempt ? 'late-joiner' : null, lateJoiner: terms.lateJoiner, createdAt: now, updatedAt: now });
+        inserts.push({ _id: new Types.ObjectId(), campaignId: campaign._id, year: campaign.year, moduleId: module.moduleId, officerId: officer._id, unitId: counting, dueDate: terms.dueDate, state, exemptReason: terms.exempt ? 'late-joiner' : null, lateJoiner: terms.lateJoiner, createdAt: now, updatedAt: now });
         continue;
       }
       const state: EnrolmentState = module.stoppedAt ? 'stopped' : !inAudience ? 'left' : current.exemptReason ? 'exempt' : 'enrolled';
@@ -60,21 +60,27 @@ function plan(campaign: Campaign, officers: readonly AudienceOfficer[], existing
 
 async function write(db: Connection, work: ReturnType<typeof plan>): Promise<MaterialiseResult> {
   const collection = (await readyEnrolmentModel(db)).collection;
+  const created: CreatedEnrolment[] = [];
   for (let i = 0; i < work.inserts.length; i += WRITE_BATCH) {
-    const batch = work.inserts.slice(i, i + WRITE_BATCH).map((document) => ({ insertOne: { document } }));
+    const documents = work.inserts.slice(i, i + WRITE_BATCH);
+    let lost = new Set<number>();
     try {
-      await collection.bulkWrite(batch, { ordered: false });
+      await collection.bulkWrite(documents.map((document) => ({ insertOne: { document } })), { ordered: false });
     } catch (error) {
-      // a concurrent run (an import's hook while the campaign opens) made some of them: fine
-      const writeErrors = (error as { writeErrors?: { code: number }[] }).writeErrors;
+      // a concurrent run (an import's hook while the campaign opens) made some of them: fine,
+      // they are that run's to report
+      const writeErrors = (error as { writeErrors?: { code: number; index: number }[] }).writeErrors;
       if (!writeErrors || writeErrors.some((e) => e.code !== 11000)) throw error;
+      lost = new Set(writeErrors.map((e) => e.index));
     }
+    documents.forEach((document, j) => lost.has(j) || created.push(document));
   }
   for (let i = 0; i < work.updates.length; i += WRITE_BATCH) {
     await collection.bulkWrite(work.updates.slice(i, i + WRITE_BATCH).map((u) => ({ updateOne: { filter: { _id: u.id }, update: { $set: u.set } } })), { ordered: false });
   }
-  // the dashboards' roll-up follows exactly the officers whose enrolments this wrote
-  await enrolmentsChanged(db, [...work.inserts.map((e) => e.officerId), ...work.updates.map((u) => u.officerId)]);
+  // the dashboards' roll-up follows exactly what this wrote: the enrolments it created (as
+  // written, not read back) and the officers whose enrolments it updated
+  await enrolmentsChanged(db, work.updates.map((u) => u.officerId), created);
   return { inserted: work.inserts.length, updated: work.updates.length };
 }
 

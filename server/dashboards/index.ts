@@ -8,10 +8,14 @@ import { onEnrolmentsChanged, type EnrolmentsListener } from '../campaigns/event
 import { onOfficersChanged } from '../officers/events';
 import { onLearningEvent, type LearningListener } from '../progress/events';
 import { readyEntryModel } from './model';
-import { ensureDashboards, syncOfficers } from './rollup';
+import { ensureDashboards, syncCreatedEnrolments, syncOfficers } from './rollup';
 
 // one listener each for the whole process, whatever the database: the connection comes with each call
-const followEnrolments: EnrolmentsListener = (db, officerIds) => syncOfficers(db, officerIds);
+const followEnrolments: EnrolmentsListener = async (db, officerIds, created = []) => {
+  // new enrolments (a campaign's materialisation) have their entries made from the documents as written
+  if (created.length) await syncCreatedEnrolments(db, created);
+  if (officerIds.length) await syncOfficers(db, officerIds);
+};
 const followLearning: LearningListener = (db, event) => syncOfficers(db, [event.officerId], { year: event.year, moduleId: event.moduleId });
 
 /** Hooks the roll-up to its events; rebuilds it if missing. Call after the campaigns started. */

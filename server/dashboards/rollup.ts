@@ -16,10 +16,12 @@ import { addEntry, counterKey, emptyFigures, entryOf, sameEntry, type CounterKey
 import { generationModel, readyCounterModel, readyEntryModel, type CounterFigures, type DashboardEntry } from './model';
 
 const CHUNK = 2_000;
+/** Enrolments per pass of the bulk path (a chunk of officers' worth: 2,000 officers × 5 modules). */
+const CREATED_CHUNK = 10_000;
 const FIGURE_FIELDS = ['enrolled', 'exempt', 'completed', 'inProgress', 'scoreSum', 'scoreCount'] as const;
 const RETRIES = 5;
 const ENROLMENT_FIELDS = { campaignId: 1, year: 1, moduleId: 1, officerId: 1, unitId: 1, dueDate: 1, state: 1 } as const;
-type EnrolmentFields = Pick<Enrolment, '_id' | 'campaignId' | 'year' | 'moduleId' | 'officerId' | 'unitId' | 'dueDate' | 'state'>;
+export type EnrolmentFields = Pick<Enrolment, '_id' | 'campaignId' | 'year' | 'moduleId' | 'officerId' | 'unitId' | 'dueDate' | 'state'>;
 
 /** Optional narrowing of a sync: only this year's enrolments of this module (a learning event). */
 export interface SyncScope {
@@ -32,7 +34,11 @@ async function desiredEntries(db: Connection, officerIds: readonly Types.ObjectI
   const filter: Record<string, unknown> = { officerId: trusted({ $in: [...officerIds] }) };
   if (scope.year !== undefined) filter.year = scope.year;
   if (scope.moduleId) filter.moduleId = scope.moduleId;
-  const enrolments = await enrolmentModel(db).find(filter, ENROLMENT_FIELDS).lean<EnrolmentFields[]>();
+  return entriesOf(db, await enrolmentModel(db).find(filter, ENROLMENT_FIELDS).lean<EnrolmentFields[]>());
+}
+
+/** The entries these enrolments make, with their officers' categories and progress read now. */
+async function entriesOf(db: Connection, enrolments: readonly EnrolmentFields[]): Promise<EntryFields[]> {
   if (!enrolments.length) return [];
   const ids = [...new Set(enrolments.map((e) => e.officerId.toHexString()))];
   const years = [...new Set(enrolments.map((e) => e.year))];
@@ -163,6 +169,38 @@ export async function syncOfficers(db: Connection, officerIds: readonly Types.Ob
       let done = false;
       for (let attempt = 0; attempt < RETRIES && !done; attempt++) done = await syncChunk(db, chunk, scope, moves);
       if (!done) throw new Error('dashboards: entries kept changing under the roll-up');
+    }
+  } finally {
+    // the entries written so far are counted even when a later chunk fails
+    await applyMoves(db, moves);
+  }
+}
+
+/**
+ * Bulk path for enrolments just inserted (a campaign's materialisation): their entries are
+ * made from the documents as written, without reading 300,000 enrolments back, and without
+ * looking for existing entries — an entry's `_id` is its enrolment's, and a new enrolment
+ * has none unless a concurrent sync made it after the insert. Such an insert fails with a
+ * duplicate key and is left to that sync, which counted it (as in `syncChunk`). Categories
+ * and progress are read as `syncOfficers` reads them.
+ */
+export async function syncCreatedEnrolments(db: Connection, created: readonly EnrolmentFields[]): Promise<void> {
+  const Entries = await readyEntryModel(db);
+  const moves = new CounterMoves();
+  try {
+    for (let i = 0; i < created.length; i += CREATED_CHUNK) {
+      const entries = (await entriesOf(db, created.slice(i, i + CREATED_CHUNK))).filter((e) => e.state !== 'gone');
+      if (!entries.length) continue;
+      const token = new Types.ObjectId().toHexString();
+      let lost = new Set<number>();
+      try {
+        await Entries.collection.insertMany(entries.map((e) => ({ ...e, token })), { ordered: false });
+      } catch (error) {
+        const writeErrors = (error as { writeErrors?: { code: number; index: number }[] }).writeErrors;
+        if (!writeErrors || writeErrors.some((e) => e.code !== 11000)) throw error;
+        lost = new Set(writeErrors.map((e) => e.index));
+      }
+      entries.forEach((entry, j) => lost.has(j) || moves.add(entry, 1));
     }
   } finally {
     // the entries written so far are counted even when a later chunk fails

@@ -3,12 +3,15 @@
  * transfers) equal a full rebuild, and hold the fixture's hand-computed sums.
  */
 import { expect } from 'chai';
-import { trusted } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { enrolmentModel } from '../../server/campaigns/model';
-import { counterModel, entryModel, type DashboardCounter } from '../../server/dashboards/model';
-import { ensureDashboards, rebuildDashboards, syncOfficers } from '../../server/dashboards/rollup';
+import { createCampaign, setStatus } from '../../server/campaigns/service';
+import { counterModel, entryModel, type DashboardCounter, type DashboardEntry } from '../../server/dashboards/model';
+import { ensureDashboards, rebuildDashboards, syncCreatedEnrolments, syncOfficers, type EnrolmentFields } from '../../server/dashboards/rollup';
+import { recordAttempt, startModule } from '../../server/progress/service';
+import type { Attempt } from '../../server/quizzes/model';
 import { startTestPlatform, type TestPlatform } from '../http';
-import { buildDashboardWorld, type DashboardWorld } from './world';
+import { buildDashboardWorld, YEAR, type DashboardWorld } from './world';
 
 /** Counters without their zero fields and empty buckets, sorted: what both ways must agree on. */
 async function snapshot(tp: TestPlatform): Promise<Record<string, unknown>[]> {
@@ -87,6 +90,32 @@ describe('dashboards: the roll-up', function () {
     await enrolmentModel(db).updateMany({ officerId: trusted({ $in: movers }) }, { $set: { unitId: w.units.A2._id } });
     await syncOfficers(db, movers, {}, 1);
     const incremental = await snapshot(tp);
+    await rebuildDashboards(db);
+    expect(await snapshot(tp)).to.deep.equal(incremental);
+  });
+
+  it('a campaign opened on officers who already learnt its module: the bulk path counts their progress, and a lost race once', async () => {
+    const db = tp.platform.services.db;
+    const { o8 } = w.officers;
+    // o8 (unit B) passes M1 before any campaign of B exists: progress without an enrolment
+    const now = new Date();
+    await startModule(db, { officerId: o8._id, unitId: o8.unitId, ancestors: [], fullName: o8.fullName } as never, w.modules.M1, YEAR, now);
+    const attempt = { _id: new Types.ObjectId(), officerId: o8._id, moduleId: w.modules.M1, year: YEAR, version: 1, itemKey: 'q1', number: 1, score: 95, passed: true } as unknown as Attempt;
+    await recordAttempt(db, attempt, now);
+    const audience = { unitIds: [w.units.B._id], categories: [], leadersOnly: false, positions: [], officerIds: [], excludedUnitIds: [], excludedOfficerIds: [] };
+    const draft = await createCampaign(db, { name: `Kế hoạch của B ${YEAR}`, year: YEAR, ownerUnitId: w.units.B._id, modules: [{ moduleId: w.modules.M1, dueDate: `31/12/${YEAR}` }], audience, opensOn: `01/01/${YEAR}`, cutoffDate: `31/12/${YEAR}`, lateJoinerDays: 10, certificatePerModule: false }, null, now);
+    const campaign = await setStatus(db, draft, 'open', now); // materialises: the bulk path makes the entries
+
+    const entry = await entryModel(db).findOne({ campaignId: campaign._id, officerId: o8._id }).lean<DashboardEntry>();
+    expect(entry).to.include({ state: 'enrolled', status: 'completed', bestScore: 95 });
+    const mine = await counterModel(db).find({ campaignId: campaign._id }).lean<DashboardCounter[]>();
+    expect(mine.map((c) => [String(c.unitId), c.enrolled, c.completed, c.scoreSum])).to.deep.equal([[String(w.units.B._id), 1, 1, 95]]);
+    const incremental = await snapshot(tp);
+
+    // the same enrolments again, as a second instance would see them: their entries exist, nothing counts twice
+    const created = await enrolmentModel(db).find({ campaignId: campaign._id }).lean<EnrolmentFields[]>();
+    await syncCreatedEnrolments(db, created);
+    expect(await snapshot(tp)).to.deep.equal(incremental);
     await rebuildDashboards(db);
     expect(await snapshot(tp)).to.deep.equal(incremental);
   });

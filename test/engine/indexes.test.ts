@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Db, Document, MongoClient } from 'mongodb';
+import { Long, ObjectId, type Db, type Document, type MongoClient } from 'mongodb';
 import { expectServerError, newClient, planHasStage, setServerParameters, sleep, uniqueDbName, type Loose } from './harness';
 
 describe('conformance: indexes', function () {
@@ -73,6 +73,28 @@ describe('conformance: indexes', function () {
     expect(await ids({ n: { $gte: 2 } })).to.deep.equal([1, 2]);
     const ex = await coll.find({ unit: 'a', state: 'y' }).explain('executionStats');
     expect(ex.executionStats.totalKeysExamined).to.equal(1);
+  });
+
+  it('index keys of every scalar type stay exact through insert, unchanged-key update and delete', async () => {
+    // inserts read top-level scalar keys from the bytes, updates and deletes from the decoded
+    // document: a key that differed between the two would be found twice or left behind
+    const coll = db.collection<Loose>('keytypes');
+    await coll.createIndex({ v: 1 });
+    await coll.createIndex({ v: -1, w: 1 });
+    const values: unknown[] = [5, 5.5, -0.25, Long.fromNumber(7), Long.fromString('1152921504606846976'), 'ấp Đông', '', new Date(Date.UTC(2026, 11, 7)), true, false, null, new ObjectId(), [1, 2], { a: 1 }];
+    await coll.insertMany([...values.map((v, i) => ({ _id: i, v, w: i })), { _id: 'missing', w: -1 }]);
+    await coll.updateMany({}, { $set: { note: 'khoá không đổi' } });
+    for (const [i, v] of values.entries()) {
+      const found = (await coll.find({ v: Array.isArray(v) ? v[0] : v }).hint({ v: 1 }).project({ _id: 1 }).toArray()).map((d) => d._id);
+      expect(found, `v = ${String(v)}`).to.include(i);
+      expect(new Set(found).size, `v = ${String(v)}`).to.equal(found.length);
+    }
+    expect((await coll.find({ v: null }).hint({ v: -1, w: 1 }).project({ _id: 1 }).toArray()).map((d) => d._id)).to.have.members([10, 'missing']);
+    await coll.deleteMany({});
+    for (const hint of [{ v: 1 }, { v: -1, w: 1 }]) {
+      const ex = await coll.find({}).hint(hint).explain('executionStats');
+      expect(ex.executionStats.totalKeysExamined, JSON.stringify(hint)).to.equal(0);
+    }
   });
 
   it('a unique index treats a missing field as null (only one such document)', async () => {

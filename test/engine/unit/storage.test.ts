@@ -306,6 +306,31 @@ describe('storage: DataDir', () => {
       expect(d.needsCheckpoint(later)).to.equal(false);
       await d.close();
     });
+
+    it('lets the journal grow to the size of the newest snapshot before the next one (also after a restart)', async () => {
+      const opts = { checkpointBytes: 1_000, checkpointRecords: 1_000_000, checkpointSeconds: 0 };
+      const { d } = await openRecover(dir, opts);
+      await d.append(Buffer.alloc(1_500, 1));
+      expect(d.needsCheckpoint()).to.equal(true); // past checkpointBytes, no snapshot yet
+      const state = Array.from({ length: 10 }, (_, i) => Buffer.alloc(1_000, i)); // a ~10 KB snapshot
+      await d.checkpoint(state);
+      await d.append(Buffer.alloc(5_000, 2));
+      expect(d.needsCheckpoint()).to.equal(false); // 5 KB of journal: past checkpointBytes, not past the snapshot
+      await d.append(Buffer.alloc(6_000, 3));
+      expect(d.needsCheckpoint()).to.equal(true); // 11 KB: larger than the snapshot
+      await d.close();
+      const again = await openRecover(dir, opts);
+      await again.d.append(b('x')); // something new, so that a checkpoint can be due at all
+      expect(again.d.needsCheckpoint()).to.equal(true); // the journal kept its 11 KB
+      await again.d.checkpoint([...state, Buffer.alloc(5_000, 2), Buffer.alloc(6_000, 3)]);
+      await again.d.append(Buffer.alloc(15_000, 4));
+      expect(again.d.needsCheckpoint()).to.equal(false); // under the new ~21 KB snapshot
+      await again.d.close();
+      const third = await openRecover(dir, opts);
+      await third.d.append(b('x'));
+      expect(third.d.needsCheckpoint()).to.equal(false); // 15 KB of journal: the snapshot's size is read back at recovery
+      await third.d.close();
+    });
   });
 
   describe('journal sync failure', () => {

@@ -19,7 +19,8 @@ import { writeSnapshot } from './snapshot';
 export interface DataDirOptions {
   /**
    * Journal size, in bytes, above which {@link DataDir.needsCheckpoint} reports true
-   * (default 64 MiB). Counts every journal byte recovery would replay. The caller decides when.
+   * (default 64 MiB), or the size of the newest snapshot when that is larger. Counts every
+   * journal byte recovery would replay. The caller decides when.
    */
   checkpointBytes?: number;
   /**
@@ -90,6 +91,8 @@ export class DataDir {
   /** Generation of the newest durable snapshot (0 = none): journals before it are covered. */
   private durableGen = 0;
   private readonly checkpointStats = { checkpoints: 0, checkpointSeconds: 0, lastCheckpointSeconds: 0 };
+  /** Bytes of the newest durable snapshot (0 = none): the journal may grow as large before the next one. */
+  private snapshotBytes = 0;
 
   private constructor(
     /** Absolute, resolved path of the directory. */
@@ -159,6 +162,7 @@ export class DataDir {
     else await this.journal.create(1);
     for (const [g, bytes] of r.journalBytes) this.journal.bytesByGen.set(g, bytes);
     this.durableGen = r.last ? Math.min(...r.journalBytes.keys()) : 1;
+    this.snapshotBytes = await fsp.stat(join(this.dir, snapshotName(this.durableGen))).then((st) => st.size, () => 0);
     this.state = 'ready';
     const ms = performance.now() - t0;
     this.log(
@@ -194,15 +198,20 @@ export class DataDir {
   }
 
   /**
-   * True when no checkpoint is running and the journal has outgrown `checkpointBytes`,
-   * holds more than `checkpointRecords` new records, or holds any new record and the last
+   * True when no checkpoint is running and the journal has outgrown `checkpointBytes` and the
+   * newest snapshot, holds more than `checkpointRecords` new records, or holds any new record and the last
    * checkpoint is older than `checkpointSeconds` (`now` in ms since the epoch).
    */
   needsCheckpoint(now = Date.now()): boolean {
     if (this.running !== null || this.state !== 'ready' || this.failed || this.noSpace) return false;
     const records = this.journal.records - this.lastCheckpoint.records;
     if (records === 0) return false;
-    return this.journalBytes() > this.checkpointBytes || records >= this.checkpointRecords || (this.checkpointMs > 0 && now - this.lastCheckpoint.at >= this.checkpointMs);
+    // A snapshot rewrites the whole state: with a fixed byte threshold a bulk load of N bytes
+    // would rewrite it ~N / threshold times (quadratic). Letting the journal grow to the
+    // snapshot's size keeps that linear, and replaying a journal costs about what loading
+    // the same bytes of snapshot does, so recovery stays within ~2× a snapshot's load.
+    const bytesLimit = Math.max(this.checkpointBytes, this.snapshotBytes);
+    return this.journalBytes() > bytesLimit || records >= this.checkpointRecords || (this.checkpointMs > 0 && now - this.lastCheckpoint.at >= this.checkpointMs);
   }
 
   /**
@@ -284,6 +293,7 @@ export class DataDir {
       tempPath = null;
       await fsyncDir(this.dir);
       this.durableGen = gen;
+      this.snapshotBytes = w.fileBytes;
       for (const g of [...this.journal.bytesByGen.keys()]) if (g < gen) this.journal.bytesByGen.delete(g);
       await this.removeOlderThan(gen);
       const seconds = (performance.now() - t0) / 1000;
