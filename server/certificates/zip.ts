@@ -1,17 +1,15 @@
 /**
  * One unit's certificates of a year as one ZIP, written to a stream: PDFs are rendered one
- * at a time and added only while the ZIP's consumer keeps up (at most MAX_BUFFERED bytes
- * in flight), and dropped once written, so a unit of thousands of officers never sits in memory. The job (./jobs.ts)
+ * at a time, each only once the ZIP has taken the one before, and dropped once written, so
+ * a unit of thousands of officers never sits in memory. The job (./jobs.ts)
  * streams it into a job file; the CLI into a file on disk.
  */
-import { PassThrough, Transform, type Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Connection, Types } from 'mongoose';
 import { ZipFile } from 'yazl';
 import { certificateModel, type Certificate } from './model';
 import { renderCertificatePdf, type CertificateArt } from './pdf';
-
-const MAX_BUFFERED = 8 * 1024 * 1024;
 
 /** "0012_Nguyen_Thi_Thu_Huong.pdf": ASCII names open everywhere (old unzip tools mangle UTF-8 names). */
 export function entryName(certificate: Pick<Certificate, 'unitCode' | 'serial' | 'officerName' | 'kind' | 'moduleId'>): string {
@@ -34,44 +32,46 @@ export async function zipCount(db: Connection, unitId: Types.ObjectId, year: num
   return model.countDocuments(filter);
 }
 
-/** Writes the ZIP to `out` (ended when done); `progress(done, total)` after each certificate. Returns how many it holds. */
+/**
+ * Writes the ZIP to `out` (ended when done); `progress(done, total)` after each certificate. Returns how many it holds.
+ *
+ * One PDF in flight: the next certificate is rendered only once the ZIP has taken the
+ * previous one's bytes (yazl asks for an entry's data when the entry before it is written).
+ * A backlog of rendered PDFs (it was up to 8 MB, ~120 of them) most likely outlived the
+ * young generation's collections, so their buffers waited for full collections: the CLI's
+ * peak RSS for 2,000 certificates went from 272 to 209 MB with this (docs/certificates.md).
+ */
 export async function writeCertificatesZip(db: Connection, unitId: Types.ObjectId, year: number, art: CertificateArt, out: Writable, progress: (done: number, total: number) => void = () => undefined): Promise<number> {
   const { filter, model } = validOf(db, unitId, year);
   const total = await model.countDocuments(filter);
   const zip = new ZipFile();
-  let added = 0;
-  let passed = 0;
-  let wake: (() => void) | null = null;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      passed += chunk.length;
-      wake?.();
-      done(null, chunk);
-    },
-  });
-  zip.outputStream.pipe(counter).pipe(out);
   let failure: unknown = null;
-  out.on('error', (error) => {
-    failure = error;
+  let wake: (() => void) | null = null;
+  const fail = (error: unknown) => {
+    failure ??= error;
     wake?.();
-  });
+  };
+  out.on('error', fail);
+  zip.on('error', fail);
+  zip.outputStream.pipe(out);
   let done = 0;
   for await (const certificate of model.find(filter).sort({ unitCode: 1, serial: 1 }).lean<Certificate>().cursor()) {
     const pdf = await renderCertificatePdf(certificate, art);
+    let taken = false;
     // PDFs are compressed already: stored, not deflated again (half the CPU, same size).
     // Not addBuffer: yazl keeps each entry's pump function, and what it holds, until the ZIP
-    // ends — every PDF of the unit (2,000 × ~70 KB measured). The lazy stream gives the bytes
-    // up when they are written.
+    // ends — every PDF of the unit (2,000 × ~70 KB measured). The lazy stream is asked for
+    // when the entries before it are written, and gives the bytes up.
     let pending: Buffer | null = pdf;
     zip.addReadStreamLazy(entryName(certificate), { compress: false, mtime: certificate.issuedAt, size: pdf.length }, (ready) => {
-      const stream = new PassThrough();
-      stream.end(pending);
+      const stream = new PassThrough().end(pending);
       pending = null;
+      taken = true;
+      wake?.();
       ready(null, stream);
     });
-    added += pdf.length;
     progress(++done, total);
-    while (!failure && added - passed > MAX_BUFFERED) {
+    while (!failure && !taken) {
       await new Promise<void>((resolve) => {
         wake = () => {
           wake = null;

@@ -6,6 +6,7 @@
  * arithmetic in `summarise()`, so the tests can check it against hand-computed numbers.
  * The result is plain JSON (ids as hex, dates as ISO strings): a frozen report stores it as is.
  */
+import type { FindCursor } from 'mongodb';
 import { trusted, Types, type Connection } from 'mongoose';
 import { enrolmentModel, campaignModel } from '../campaigns/model';
 import { progressModel } from '../progress/model';
@@ -18,13 +19,14 @@ const compareVietnamese = (a: string, b: string) => vietnameseCollator.compare(a
 
 const DAY_MS = 86_400_000;
 /**
- * Officers per query of their progress and records. The embedded engine drives an index with
- * at most 500 `$in` points (server/db/engine/catalog/planner.ts); with more it scanned the
- * whole collection and checked every document against the list — 4 s for one unit of 3,000
- * officers in the bench, and the engine blocked long enough for the driver to time out on a
- * province. 500 keeps every chunk on the index.
+ * Officers per query of their progress and records. The embedded engine seeks its index once
+ * per `$in` value (server/db/engine/catalog/planner.ts: up to 100,000 combinations of the
+ * index's `$in` lists; past that it keeps the leading fields, here `officerId`, and checks the
+ * rest per document), so a long list stays on the index. Chunks of 500 cost a province report
+ * 120 round trips of each query; 20,000 keeps a query's id list (~0.5 MB of BSON) well under
+ * MongoDB's 16 MB document limit.
  */
-const CHUNK = 500;
+const CHUNK = 20_000;
 
 /** Who is proposed for commendation (biểu dương): all done `daysAhead` days before each due date, average best score ≥ `minAverage`. */
 export interface CommendationRule {
@@ -156,8 +158,12 @@ export function summarise(input: {
     if (early && average !== null && average >= rule.minAverage) commendations.push({ ...who, averageScore: Math.round(average * 10) / 10, modules: enrolled.length });
   }
 
-  const sortKey = (id: string) => officerById.get(id)?.sortName ?? '';
-  const byName = (a: { officerId: string }, b: { officerId: string }) => (sortKey(a.officerId) < sortKey(b.officerId) ? -1 : sortKey(a.officerId) > sortKey(b.officerId) ? 1 : 0);
+  // sorted on keys looked up once (a province lists 60,000 officers: a lookup per comparison was a second of the report)
+  const byName = <T extends { officerId: string }>(rows: T[]): T[] =>
+    rows
+      .map((row) => ({ row, key: officerById.get(row.officerId)?.sortName ?? '' }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ row }) => row);
   const withCounts = (t: Tally) => ({ counted: t.counted, ...counts(t.enrolled, t.completed, t.exempt) });
   const subUnits = [...bySubUnit.entries()].map(([id, t]) => {
     const u = unitById.get(id) ?? root;
@@ -183,14 +189,34 @@ export function summarise(input: {
       })
       .sort((a, b) => compareVietnamese(a.title, b.title)),
     subUnits,
-    notCompleted: notCompleted.sort(byName),
-    commendations: commendations.sort(byName),
+    notCompleted: byName(notCompleted),
+    commendations: byName(commendations),
   };
 }
 
 const hex = (id: Types.ObjectId) => id.toHexString();
 /** find() with a projection, not aggregate() with $project: the embedded engine's pipeline projection cost ~0.4 s a unit report in the bench's profile. */
-const ENROLMENT_FIELDS = { _id: 0, officerId: 1, moduleId: 1, unitId: 1, campaignId: 1, state: 1, exemptReason: 1, dueDate: 1 } as const;
+const ENROLMENT_FIELDS = { _id: 0, officerId: 1, moduleId: 1, unitId: 1, state: 1, exemptReason: 1, dueDate: 1 } as const;
+/** Documents per batch of the set queries below. */
+const BATCH = 10_000;
+type RawEnrolment = { officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; state: 'enrolled' | 'exempt' | 'left' | 'stopped'; exemptReason?: string | null; dueDate: Date };
+type RawProgress = { officerId: Types.ObjectId; moduleId: Types.ObjectId; status: string; bestScore?: number | null; attempts?: number; completedAt?: Date | null };
+type RawOfficer = { _id: Types.ObjectId; code: string; fullName: string; sortName: string; category: OfficerCategory };
+
+/**
+ * Hands every document of `cursor` to `each`, a batch at a time, through the driver (no
+ * mongoose document layer). A province's campaign has 300,000 enrolments: turning each batch
+ * into rows at once leaves the driver's documents as short-lived garbage, where reading them
+ * all first kept a second copy of the whole set alive — most of the report's time went to
+ * garbage collection.
+ */
+async function eachDocument<T>(cursor: FindCursor<T>, each: (doc: T) => void): Promise<void> {
+  try {
+    while (await cursor.hasNext()) for (const doc of cursor.readBufferedDocuments()) each(doc);
+  } finally {
+    await cursor.close();
+  }
+}
 
 /** The figures of `unitId`'s subtree for `year`, computed now. */
 export async function computeFigures(db: Connection, unitId: Types.ObjectId, year: number, rule: CommendationRule = DEFAULT_RULE, now = new Date()): Promise<ReportFigures> {
@@ -202,38 +228,50 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
   const units: UnitRow[] = unitDocs.map((u) => ({ id: hex(u._id), code: u.code, name: u.name, ancestors: u.ancestors.map(hex) }));
 
   // one query per campaign of the year, on the { campaignId, unitId } index (a year-wide scan of the enrolments is what made a unit's report slow)
-  const yearCampaigns = await campaignModel(db).find({ year }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-  type Raw = { officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; campaignId: Types.ObjectId; state: 'enrolled' | 'exempt'; exemptReason: string | null; dueDate: Date };
-  const raw: Raw[] = [];
+  const yearCampaigns = await campaignModel(db).find({ year }, { _id: 1, cutoffDate: 1 }).lean<{ _id: Types.ObjectId; cutoffDate: Date }[]>();
+  const unitIds = unitDocs.map((u) => u._id);
+  const enrolments: EnrolmentRow[] = [];
+  const officerIds = new Map<string, Types.ObjectId>();
+  const moduleIds = new Map<string, Types.ObjectId>();
+  // the latest cut-off of the campaigns that count someone here
+  let cutoffDate: Date | null = null;
   for (const c of yearCampaigns) {
-    const found = await enrolmentModel(db).find({ campaignId: c._id, unitId: trusted({ $in: unitDocs.map((u) => u._id) }), state: trusted({ $in: ['enrolled', 'exempt'] }) }, ENROLMENT_FIELDS).lean<Raw[]>();
-    // not push(...found): a province's campaign has 300,000 enrolments, more arguments than the stack holds
-    for (const e of found) raw.push(e);
+    const before = enrolments.length;
+    // the state is checked here, not in the query: matching it made the embedded engine decode every enrolment (a third of its time for a province);
+    // `left` and `stopped` enrolments are few
+    const cursor = enrolmentModel(db).collection.find<RawEnrolment>({ campaignId: c._id, unitId: { $in: unitIds } }, { projection: ENROLMENT_FIELDS, batchSize: BATCH });
+    await eachDocument(cursor, (e) => {
+      if (e.state !== 'enrolled' && e.state !== 'exempt') return;
+      const officerId = hex(e.officerId);
+      const moduleId = hex(e.moduleId);
+      if (!officerIds.has(officerId)) officerIds.set(officerId, e.officerId);
+      if (!moduleIds.has(moduleId)) moduleIds.set(moduleId, e.moduleId);
+      enrolments.push({ officerId, moduleId, unitId: hex(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: e.dueDate });
+    });
+    if (enrolments.length > before && (!cutoffDate || c.cutoffDate > cutoffDate)) cutoffDate = c.cutoffDate;
   }
-  const enrolments: EnrolmentRow[] = raw.map((e) => ({ officerId: hex(e.officerId), moduleId: hex(e.moduleId), unitId: hex(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: new Date(e.dueDate) }));
-  const officerIds = [...new Set(enrolments.map((e) => e.officerId))].map((id) => new Types.ObjectId(id));
-  const moduleIds = [...new Set(enrolments.map((e) => e.moduleId))].map((id) => new Types.ObjectId(id));
+  const officerList = [...officerIds.values()];
+  const moduleList = [...moduleIds.values()];
 
   const progress: ProgressRow[] = [];
   const officers: OfficerRow[] = [];
-  for (let i = 0; i < officerIds.length; i += CHUNK) {
-    const ids = officerIds.slice(i, i + CHUNK);
-    const [p, o] = await Promise.all([
-      progressModel(db)
-        .find({ year, officerId: trusted({ $in: ids }), moduleId: trusted({ $in: moduleIds }) }, { _id: 0, officerId: 1, moduleId: 1, status: 1, bestScore: 1, attempts: 1, completedAt: 1 })
-        .lean<{ officerId: Types.ObjectId; moduleId: Types.ObjectId; status: string; bestScore: number | null; attempts: number; completedAt: Date | null }[]>(),
-      officerModel(db).find({ _id: trusted({ $in: ids }) }, { code: 1, fullName: 1, sortName: 1, category: 1 }).lean<{ _id: Types.ObjectId; code: string; fullName: string; sortName: string; category: OfficerCategory }[]>(),
+  for (let i = 0; i < officerList.length; i += CHUNK) {
+    const ids = officerList.slice(i, i + CHUNK);
+    await Promise.all([
+      eachDocument(
+        progressModel(db).collection.find<RawProgress>({ year, officerId: { $in: ids }, moduleId: { $in: moduleList } }, { projection: { _id: 0, officerId: 1, moduleId: 1, status: 1, bestScore: 1, attempts: 1, completedAt: 1 }, batchSize: BATCH }),
+        (r) => progress.push({ officerId: hex(r.officerId), moduleId: hex(r.moduleId), status: r.status, bestScore: r.bestScore ?? null, attempts: r.attempts ?? 0, completedAt: r.completedAt ?? null }),
+      ),
+      eachDocument(
+        officerModel(db).collection.find<RawOfficer>({ _id: { $in: ids } }, { projection: { code: 1, fullName: 1, sortName: 1, category: 1 }, batchSize: BATCH }),
+        (r) => officers.push({ id: hex(r._id), code: r.code, fullName: r.fullName, sortName: r.sortName, category: r.category }),
+      ),
     ]);
-    for (const r of p) progress.push({ officerId: hex(r.officerId), moduleId: hex(r.moduleId), status: r.status, bestScore: r.bestScore ?? null, attempts: r.attempts ?? 0, completedAt: r.completedAt ? new Date(r.completedAt) : null });
-    for (const r of o) officers.push({ id: hex(r._id), code: r.code, fullName: r.fullName, sortName: r.sortName, category: r.category });
   }
   // the title as last published (the draft's while nothing was)
-  const drafts = await moduleModel(db).find({ _id: trusted({ $in: moduleIds }) }, { 'draft.title': 1, publishedVersion: 1 }).lean<{ _id: Types.ObjectId; draft: { title: string }; publishedVersion: number }[]>();
-  const versions = await moduleVersionModel(db).find({ moduleId: trusted({ $in: moduleIds }) }, { moduleId: 1, version: 1, 'content.title': 1 }).lean<{ moduleId: Types.ObjectId; version: number; content: { title: string } }[]>();
+  const drafts = await moduleModel(db).find({ _id: trusted({ $in: moduleList }) }, { 'draft.title': 1, publishedVersion: 1 }).lean<{ _id: Types.ObjectId; draft: { title: string }; publishedVersion: number }[]>();
+  const versions = await moduleVersionModel(db).find({ moduleId: trusted({ $in: moduleList }) }, { moduleId: 1, version: 1, 'content.title': 1 }).lean<{ moduleId: Types.ObjectId; version: number; content: { title: string } }[]>();
   const titles = new Map(drafts.map((m) => [hex(m._id), versions.find((v) => v.moduleId.equals(m._id) && v.version === m.publishedVersion)?.content.title ?? m.draft.title]));
-  const campaignIds = [...new Set(raw.map((e) => hex(e.campaignId)))].map((id) => new Types.ObjectId(id));
-  const campaigns = campaignIds.length ? await campaignModel(db).find({ _id: trusted({ $in: campaignIds }) }, { cutoffDate: 1 }).lean<{ cutoffDate: Date }[]>() : [];
-  const cutoffDate = campaigns.reduce<Date | null>((latest, c) => (!latest || c.cutoffDate > latest ? c.cutoffDate : latest), null);
 
   return summarise({
     year, rule, now, cutoffDate, units, enrolments, progress, officers,

@@ -4,6 +4,8 @@
  * several attempts), the configurable commendation rule, and the narrative's numbers.
  */
 import { expect } from 'chai';
+import { trusted, Types } from 'mongoose';
+import { enrolmentModel } from '../../server/campaigns/model';
 import { computeFigures, type ReportFigures } from '../../server/reports/figures';
 import { narrativeOf } from '../../server/reports/presenters';
 import { startTestPlatform, type TestPlatform } from '../http';
@@ -89,5 +91,17 @@ describe('reports: the figures of a unit subtree for a year', function () {
     expect(n.strengths).to.contain('«Học phần kế hoạch 1» (83,3%, điểm bình quân 82)').and.contain('Có 1 người hoàn thành sớm');
     expect(n.shortcomings).to.contain('Còn 3 người').and.contain('«Học phần kế hoạch 2» (50%)');
     expect(n.proposals).to.contain(`năm ${YEAR + 1}`).and.contain('biểu dương 1 người');
+  });
+  it('enrolments that left the plan (left, stopped) count nowhere', async () => {
+    // an officer of A1 whose only enrolments are `left` and `stopped` (written as the campaign service leaves them): the figures must not change
+    const db = tp.platform.services.db;
+    const base = { campaignId: new Types.ObjectId(w.campaignId), year: YEAR, officerId: new Types.ObjectId(), unitId: w.units.A1._id, dueDate: new Date(`${YEAR}-12-31T16:59:59Z`), exemptReason: null };
+    const written = await enrolmentModel(db).insertMany([{ ...base, moduleId: w.M1, state: 'left' }, { ...base, moduleId: w.M2, state: 'stopped' }]);
+    try {
+      const again = await computeFigures(db, w.units.A._id, YEAR);
+      expect({ ...again, computedAt: f.computedAt }).to.deep.equal(f);
+    } finally {
+      await enrolmentModel(db).deleteMany({ _id: trusted({ $in: written.map((e) => e._id) }) });
+    }
   });
 });
