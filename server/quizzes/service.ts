@@ -47,13 +47,26 @@ export interface QuizState {
  * the deadline finds its result rather than a form it can no longer send.
  */
 export async function quizState(db: Connection, progress: ModuleProgress, quiz: QuizItem, now: Date, settings: QuizSettings): Promise<QuizState> {
+  return readState(db, progress, quiz, now, settings, false);
+}
+
+/**
+ * quizState, with `lazyGrants` for starting an attempt: before the first attempt the
+ * coordinator's grants cannot change the decision (nothing open, passed, used up or
+ * cooling down), so they are read only once there are attempts — one read less for the
+ * commonest start. `left` is then the quiz's own limit, a lower bound of the true one.
+ */
+async function readState(db: Connection, progress: ModuleProgress, quiz: QuizItem, now: Date, settings: QuizSettings, lazyGrants: boolean): Promise<QuizState> {
   const filter = { officerId: progress.officerId, moduleId: progress.moduleId, itemKey: quiz.key, year: progress.year };
   // the driver's own find: the filter is built here with its stored types, nothing to cast
   const Attempts = attemptModel(db).collection;
   const list = () => Attempts.find<Attempt>(filter, { sort: { number: 1 } }).toArray();
   // a coordinator's override (extra attempts, or a reset after which earlier attempts no
-  // longer count) is read alongside: two independent reads
-  const [first, grants] = await Promise.all([list(), grantsFor(db, filter)]);
+  // longer count): read alongside the attempts, two independent reads — or after them, lazily
+  const noGrants = { extraAttempts: 0, resetAt: null };
+  const [first, grants] = lazyGrants
+    ? await list().then(async (found) => [found, found.length ? await grantsFor(db, filter) : noGrants] as const)
+    : await Promise.all([list(), grantsFor(db, filter)]);
   let attempts = first;
   const expired = attempts.find((a) => a.status === 'open' && pastDeadline(a, now, settings));
   if (expired) {
@@ -110,7 +123,7 @@ export async function startAttempt(
 ): Promise<{ attempt: Attempt; resumed: boolean }> {
   const Attempts = await readyAttemptModel(db);
   for (let tries = 0; tries < 5; tries++) {
-    const state = await quizState(db, progress, quiz, now, settings);
+    const state = await readState(db, progress, quiz, now, settings, true);
     if (state.open) return { attempt: state.open, resumed: true };
     if (state.passed) throw conflict('learn_quiz_already_passed');
     if (state.left === 0) throw conflict('learn_quiz_attempt_limit', { limit: quiz.attemptLimit });
