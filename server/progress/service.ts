@@ -135,13 +135,13 @@ export async function completeLesson(db: Connection, progress: ModuleProgress, v
  */
 export async function recordAttempt(db: Connection, attempt: Attempt, now: Date): Promise<ModuleProgress | null> {
   const score = attempt.score ?? 0;
-  const progress = await progressModel(db)
-    .findOneAndUpdate(
-      { officerId: attempt.officerId, moduleId: attempt.moduleId, year: attempt.year },
-      { $inc: { attempts: 1 }, $set: { lastScore: score }, $max: { bestScore: score }, ...(attempt.passed ? { $addToSet: { doneItems: attempt.itemKey } } : {}) },
-      { returnDocument: 'after' },
-    )
-    .lean<ModuleProgress>();
+  // the driver's own update: every value comes typed from the attempt, nothing for mongoose
+  // to cast (so the schema's updatedAt timestamp is set here)
+  const progress = await progressModel(db).collection.findOneAndUpdate(
+    { officerId: attempt.officerId, moduleId: attempt.moduleId, year: attempt.year },
+    { $inc: { attempts: 1 }, $set: { lastScore: score, updatedAt: now }, $max: { bestScore: score }, ...(attempt.passed ? { $addToSet: { doneItems: attempt.itemKey } } : {}) },
+    { returnDocument: 'after' },
+  ) as ModuleProgress | null;
   if (!progress) return null;
   await recordEvent(db, {
     type: 'attempt_submitted',

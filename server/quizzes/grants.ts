@@ -35,7 +35,9 @@ export const attemptGrantModel = grantModels.model;
 
 /** The grants in force for an officer's module in a year: extra attempts summed, the latest reset. */
 export async function grantsFor(db: Connection, key: { officerId: Types.ObjectId; moduleId: Types.ObjectId; year: number }): Promise<{ extraAttempts: number; resetAt: Date | null }> {
-  const grants = await attemptGrantModel(db).find(key, { extraAttempts: 1, resetAt: 1 }).lean<AttemptGrant[]>();
+  // the driver's own find, on the three fields of the index (callers may pass a wider filter)
+  const filter = { officerId: key.officerId, moduleId: key.moduleId, year: key.year };
+  const grants = await attemptGrantModel(db).collection.find<Pick<AttemptGrant, 'extraAttempts' | 'resetAt'>>(filter, { projection: { extraAttempts: 1, resetAt: 1 } }).toArray();
   const resets = grants.flatMap((g) => (g.resetAt ? [g.resetAt.getTime()] : []));
   return { extraAttempts: grants.reduce((n, g) => n + g.extraAttempts, 0), resetAt: resets.length ? new Date(Math.max(...resets)) : null };
 }

@@ -3,7 +3,7 @@
  * function takes `now`, so tests move the clock instead of waiting; the server's clock
  * is the only authority on deadlines.
  */
-import { trusted, Types, type Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { AppError, conflict, notFound } from '../errors';
 import type { ModuleProgress } from '../progress/model';
 import { recordAttempt, recordEvent } from '../progress/service';
@@ -47,17 +47,34 @@ export interface QuizState {
  * the deadline finds its result rather than a form it can no longer send.
  */
 export async function quizState(db: Connection, progress: ModuleProgress, quiz: QuizItem, now: Date, settings: QuizSettings): Promise<QuizState> {
+  return readState(db, progress, quiz, now, settings, false);
+}
+
+/**
+ * quizState, with `lazyGrants` for starting an attempt: before the first attempt the
+ * coordinator's grants cannot change the decision (nothing open, passed, used up or
+ * cooling down), so they are read only once there are attempts — one read less for the
+ * commonest start. `left` is then the quiz's own limit, a lower bound of the true one.
+ */
+async function readState(db: Connection, progress: ModuleProgress, quiz: QuizItem, now: Date, settings: QuizSettings, lazyGrants: boolean): Promise<QuizState> {
   const filter = { officerId: progress.officerId, moduleId: progress.moduleId, itemKey: quiz.key, year: progress.year };
-  let attempts = await attemptModel(db).find(filter).sort({ number: 1 }).lean<Attempt[]>();
+  // the driver's own find: the filter is built here with its stored types, nothing to cast
+  const Attempts = attemptModel(db).collection;
+  const list = () => Attempts.find<Attempt>(filter, { sort: { number: 1 } }).toArray();
+  // a coordinator's override (extra attempts, or a reset after which earlier attempts no
+  // longer count): read alongside the attempts, two independent reads — or after them, lazily
+  const noGrants = { extraAttempts: 0, resetAt: null };
+  const [first, grants] = lazyGrants
+    ? await list().then(async (found) => [found, found.length ? await grantsFor(db, filter) : noGrants] as const)
+    : await Promise.all([list(), grantsFor(db, filter)]);
+  let attempts = first;
   const expired = attempts.find((a) => a.status === 'open' && pastDeadline(a, now, settings));
   if (expired) {
     await closeAttempt(db, expired, quiz, now);
-    attempts = await attemptModel(db).find(filter).sort({ number: 1 }).lean<Attempt[]>();
+    attempts = await list();
   }
   const open = attempts.find((a) => a.status === 'open') ?? null;
   const passed = attempts.find((a) => a.passed === true) ?? null;
-  // a coordinator's override: extra attempts, or a reset after which earlier attempts no longer count
-  const grants = await grantsFor(db, filter);
   const counted = grants.resetAt ? attempts.filter((a) => a.startedAt >= grants.resetAt!) : attempts;
   const last = counted.filter((a) => a.status === 'submitted').at(-1) ?? null;
   const until = last && !last.passed && last.submittedAt ? new Date(last.submittedAt.getTime() + cooldownMs(quiz, settings)) : null;
@@ -71,12 +88,21 @@ export async function quizState(db: Connection, progress: ModuleProgress, quiz: 
   };
 }
 
-/** The active questions `quiz` draws from: its topics, narrowed to the module pools its draws name. */
+/**
+ * The active questions `quiz` draws from: its topics, narrowed to the module pools its
+ * draws name. One query per draw entry, each on the index its fields lead ({topic, active}
+ * or {pools, topic, active}): one query with an `$or` of the entries, sorted by ref, made
+ * the engine walk the whole bank in ref order and test every question (a module's ~25
+ * questions read out of every module's). The union is put in ref order here, as the
+ * draw's input (a fixed random source then draws the same paper).
+ */
 async function bankFor(db: Connection, quiz: QuizItem): Promise<Question[]> {
-  const byTopic = quiz.draw.filter((d) => !d.pool).map((d) => ({ topic: d.topic }));
-  const byPool = quiz.draw.filter((d) => d.pool).map((d) => ({ topic: d.topic, pools: d.pool as string }));
-  if (byTopic.length + byPool.length === 0) return [];
-  return questionModel(db).find({ $or: trusted([...byTopic, ...byPool]), active: true }).sort({ ref: 1 }).lean<Question[]>();
+  const Questions = questionModel(db).collection;
+  const lists = await Promise.all(
+    quiz.draw.map((d) => Questions.find<Question>(d.pool ? { pools: d.pool, topic: d.topic, active: true } : { topic: d.topic, active: true }).toArray()),
+  );
+  const byId = new Map(lists.flat().map((q) => [q._id.toHexString(), q]));
+  return [...byId.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
 /**
@@ -97,7 +123,7 @@ export async function startAttempt(
 ): Promise<{ attempt: Attempt; resumed: boolean }> {
   const Attempts = await readyAttemptModel(db);
   for (let tries = 0; tries < 5; tries++) {
-    const state = await quizState(db, progress, quiz, now, settings);
+    const state = await readState(db, progress, quiz, now, settings, true);
     if (state.open) return { attempt: state.open, resumed: true };
     if (state.passed) throw conflict('learn_quiz_already_passed');
     if (state.left === 0) throw conflict('learn_quiz_attempt_limit', { limit: quiz.attemptLimit });
@@ -140,8 +166,10 @@ export async function startAttempt(
 
 /** The learner's own attempt; anyone else's is 404 like a missing one (its existence is not revealed). */
 export async function findOwnAttempt(db: Connection, attemptId: Types.ObjectId, officerId: Types.ObjectId): Promise<Attempt> {
-  const attempt = await attemptModel(db).findOne({ _id: attemptId, officerId }).lean<Attempt>();
-  if (!attempt) throw notFound('learn_attempt_not_found');
+  // by _id alone, which the engine answers from its index without decoding the attempt;
+  // whose it is is checked here (the same 404 either way)
+  const attempt = await attemptModel(db).collection.findOne<Attempt>({ _id: attemptId });
+  if (!attempt || !attempt.officerId.equals(officerId)) throw notFound('learn_attempt_not_found');
   return attempt;
 }
 

@@ -99,6 +99,37 @@ describe('quizzes draw from their module pool', function () {
     expect(ids.size).to.be.greaterThan(25);
   });
 
+  it('a quiz of a pool and its whole topic together: each question at most once per paper, none inactive, the pool entry from the pool', async () => {
+    // a topic of its own here: 4 pooled and 4 shared questions, plus one inactive of each kind
+    const pooled = await buildQuestions(db, 'trang-phuc', 5);
+    const shared = await buildQuestions(db, 'trang-phuc', 5);
+    const others = await questionModel(db).find({ topic: 'trang-phuc', _id: trusted({ $nin: [...pooled, ...shared].map((x) => x._id) }) }, { _id: 1 }).lean();
+    await questionModel(db).updateMany({ _id: trusted({ $in: others.map((x) => x._id) }) }, { $set: { active: false } });
+    await questionModel(db).updateMany({ _id: trusted({ $in: pooled.map((x) => x._id) }) }, { $set: { pools: ['HP-GOP'] } });
+    await questionModel(db).updateMany({ _id: trusted({ $in: [pooled[4]!._id, shared[4]!._id] }) }, { $set: { active: false } });
+    const poolIds = new Set(pooled.slice(0, 4).map((x) => x._id.toHexString()));
+    const activeIds = new Set([...poolIds, ...shared.slice(0, 4).map((x) => x._id.toHexString())]);
+    // the second entry takes the rest of the topic: the pooled questions match both entries
+    const q = quiz('kiem-tra', { draw: [{ topic: 'trang-phuc', count: 2, pool: 'HP-GOP' }, { topic: 'trang-phuc', count: 6 }] });
+    const { moduleId } = await buildPublishedModule(db, { topic: 'trang-phuc', items: [q] });
+    const who = await learner();
+    const progress = await startModule(db, who, moduleId, 2026, T0);
+    for (let n = 0; n < 12; n++) {
+      const now = new Date(T0.getTime() + n * 60_000);
+      const { attempt } = await startAttempt(db, progress, q, now, SETTINGS, seededRandom(50 + n));
+      const ids = attempt.questions.map((x) => x.questionId.toHexString());
+      // the whole active topic, each question once; at least the pool entry's two from the pool
+      expect(new Set(ids)).to.deep.equal(activeIds);
+      expect(ids).to.have.length(8);
+      expect(ids.filter((id) => poolIds.has(id)).length).to.be.at.least(2);
+      await submitAttempt(db, attempt._id, who.officerId, {}, q, new Date(now.getTime() + 1000), SETTINGS);
+    }
+    // one inactive question fewer than asked: refused, not a shorter paper
+    await questionModel(db).updateOne({ _id: shared[0]!._id }, { $set: { active: false } });
+    const refused = await startAttempt(db, progress, q, new Date(T0.getTime() + 3_600_000), SETTINGS).catch((e: { status?: number; id?: string }) => e);
+    expect(refused).to.include({ status: 409, id: 'learn_quiz_bank_too_small' });
+  });
+
   it('the starter quizzes show correct answers and explanations only after a pass', async () => {
     const modules = await moduleModel(db).find({ code: /^VHCV-/ }).lean();
     for (const module of modules) {

@@ -11,6 +11,7 @@ import type { Learner } from '../../server/progress/learner';
 import { learningEventModel, progressModel, type ModuleProgress } from '../../server/progress/model';
 import { completeLesson, findProgress, pinnedVersion, startModule, touchItem } from '../../server/progress/service';
 import { attemptModel, type Attempt } from '../../server/quizzes/model';
+import { grant } from '../../server/quizzes/grants';
 import { quizState, saveAnswers, startAttempt, submitAttempt, type QuizSettings } from '../../server/quizzes/service';
 import { openTestDatabase, type TestDatabase } from '../database';
 import { buildOfficer } from '../factories';
@@ -129,6 +130,22 @@ describe('quiz attempts and progress (services)', function () {
     const refused = await refusal(startAttempt(db, progress, q, later(10 * MIN), SETTINGS));
     expect(refused).to.include({ status: 409, id: 'learn_quiz_attempt_limit' });
     expect(await attemptsOf(learner)).to.have.length(2);
+  });
+
+  it('a coordinator\'s grant made before the first attempt still counts for the later ones (extra attempt, then a reset)', async () => {
+    const { learner, progress, q } = await started({ attemptLimit: 1 });
+    const key = { officerId: learner.officerId, moduleId: progress.moduleId, year: YEAR };
+    await grant(db, key, { extraAttempts: 1 }, T0);
+    for (let i = 0; i < 2; i++) {
+      const { attempt } = await startAttempt(db, progress, q, later(i * MIN), SETTINGS);
+      expect(attempt.number).to.equal(i + 1);
+      await submitAttempt(db, attempt._id, learner.officerId, wrongAnswers(attempt), q, later(i * MIN + 1000), SETTINGS);
+    }
+    expect((await quizState(db, progress, q, later(5 * MIN), SETTINGS)).left).to.equal(0);
+    expect(await refusal(startAttempt(db, progress, q, later(10 * MIN), SETTINGS))).to.include({ status: 409, id: 'learn_quiz_attempt_limit' });
+    await grant(db, key, { resetAt: later(11 * MIN) }, later(11 * MIN));
+    expect((await startAttempt(db, progress, q, later(12 * MIN), SETTINGS)).attempt.number).to.equal(3);
+    expect(await attemptsOf(learner)).to.have.length(3);
   });
 
   it('cooldown after a failed attempt, with the time left; none after a pass (then no new attempt at all)', async () => {
