@@ -5,6 +5,8 @@
  * once. The result lands in res.locals.session; routes decide what it may do.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { Types } from 'mongoose';
+import { rawCollection } from '../db/raw';
 import type { Services } from '../http/context';
 import type { Actor } from '../policies';
 import { userModel, type User } from '../users/model';
@@ -36,7 +38,8 @@ export async function loadSession(services: Services, req: Request): Promise<Ses
   if (!found) return null;
   const claims = verifySession(found.token, services.secret);
   if (!claims || !/^[0-9a-f]{24}$/.test(claims.sub)) return null;
-  const account = await userModel(services.db).findById(claims.sub).lean<User>();
+  // every request: the driver's read, without mongoose's query layer (server/db/raw.ts); the id was checked above
+  const account = await rawCollection(userModel(services.db)).findOne<User>({ _id: new Types.ObjectId(claims.sub) });
   if (!account || !account.active || account.tokenVersion !== claims.ver || isRevoked(account, claims.jti)) return null;
   return { account, claims, via: found.via };
 }

@@ -4,14 +4,13 @@
  * dd/mm/yyyy", exempt), their notices (reminders, due dates moved, exemptions), and past
  * years' completions with dates and scores. The home route has authorized the account.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import { vietnamDate, vietnamDay } from '../campaigns/dates';
 import type { Enrolment } from '../campaigns/model';
 import { recentNotices } from '../campaigns/notices';
 import { t, type Locale, type MessageId } from '../i18n';
-import { moduleModel, type LearningModule } from '../modules/model';
 import type { ModuleProgress } from '../progress/model';
-import { loadOfficerYear, type OfficerYearRows } from '../progress/my-modules';
+import { loadOfficerYear, readModuleFacts, type OfficerYearRows } from '../progress/my-modules';
 import { trainingYear } from '../progress/year';
 import { daysBetween } from '../reminders/schedule';
 
@@ -26,9 +25,10 @@ export interface PlanLine {
   learn: boolean;
 }
 
-async function titles(db: Connection, ids: Types.ObjectId[]): Promise<Map<string, string>> {
-  const found = ids.length ? await moduleModel(db).find({ _id: trusted({ $in: ids }) }, { 'draft.title': 1 }).lean<Pick<LearningModule, '_id' | 'draft'>[]>() : [];
-  return new Map(found.map((m) => [m._id.toHexString(), m.draft.title]));
+/** The modules' titles (as planned: the draft's), from those already read where the home page has them. */
+async function titles(db: Connection, ids: Types.ObjectId[], known?: OfficerYearRows['modules']): Promise<Map<string, string>> {
+  const found = await readModuleFacts(db, ids, known);
+  return new Map([...found.values()].map((m) => [m._id.toHexString(), m.draft.title]));
 }
 
 /** A module's standing on `today` (yyyy-mm-dd). */
@@ -56,7 +56,7 @@ export async function officerPlan(db: Connection, officerId: Types.ObjectId, loc
   const byModule = new Map<string, (typeof enrolments)[number]>();
   for (const e of enrolments) if (!byModule.has(e.moduleId.toHexString())) byModule.set(e.moduleId.toHexString(), e);
   const past = progress.filter((p) => p.year < year && p.status === 'completed');
-  const names = await titles(db, [...new Map([...enrolments, ...past].map((x) => [x.moduleId.toHexString(), x.moduleId])).values()]);
+  const names = await titles(db, [...new Map([...enrolments, ...past].map((x) => [x.moduleId.toHexString(), x.moduleId])).values()], loaded.modules);
   const thisYear = new Map(progress.filter((p) => p.year === year).map((p) => [p.moduleId.toHexString(), p]));
   const lines: PlanLine[] = [...byModule.values()].map((e) => ({ moduleId: e.moduleId.toHexString(), title: names.get(e.moduleId.toHexString()) ?? '', due: vietnamDate(e.dueDate), ...standing(e, thisYear.get(e.moduleId.toHexString()), today) }));
   const years = [...new Set(past.map((p) => p.year))].sort((a, b) => b - a);

@@ -3,9 +3,11 @@ import type { Router } from 'express';
 import { listAudit } from '../audit/service';
 import { presentAuditEvent } from '../admin/presenters';
 import type { Services } from '../http/context';
+import { rawCollection } from '../db/raw';
 import { route } from '../http/route';
+import { homeUnitOf } from '../http/views';
 import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
-import { unitModel, type Unit } from '../units/model';
+import { unitModel } from '../units/model';
 import { loadDashboard } from '../dashboards/load';
 import { dashboardView } from '../dashboards/presenters';
 import { homeQuery } from '../dashboards/schema';
@@ -14,7 +16,7 @@ import { installationStats, subtreeStats } from './stats';
 import { myModulesSummary } from '../learning/summary';
 import { learnerOf } from '../progress/learner';
 import { officerPlan } from './plan';
-import { loadOfficerYear } from '../progress/my-modules';
+import { loadOfficerYear, readModuleFacts } from '../progress/my-modules';
 import { trainingYear } from '../progress/year';
 
 export function registerHomeRoutes(router: Router, services: Services): void {
@@ -26,15 +28,15 @@ export function registerHomeRoutes(router: Router, services: Services): void {
     handle: async (ctx) => {
       const { account, res } = ctx;
       ctx.authorize('account.self', { id: ctx.actor.id });
-      // loaded once per request by the view locals (server/http/views.ts)
-      const unit = (res.locals['homeUnit'] as Pick<Unit, '_id' | 'name' | 'ancestors'> | null) ?? null;
       const changed = ctx.input.changed === '1';
       if (account.role === 'admin') {
         const [stats, audit] = await Promise.all([installationStats(services.db), listAudit(services.db, { page: 1, pageSize: 8 })]);
         return res.render('home/admin', { title: 'home_title', changed, stats, audit: audit.items.map((event) => presentAuditEvent(event)) });
       }
+      // read once per request through the view locals (server/http/views.ts)
+      const unit = await homeUnitOf(res);
       if (account.role === 'officer') {
-        const officer = account.officerId ? await officerModel(services.db).findById(account.officerId).lean<Officer>() : null;
+        const officer = account.officerId ? await rawCollection(officerModel(services.db)).findOne<Officer>({ _id: account.officerId }) : null;
         const view = officer && {
           fullName: officer.fullName,
           code: officer.code,
@@ -44,7 +46,9 @@ export function registerHomeRoutes(router: Router, services: Services): void {
         };
         const now = new Date();
         // "Học phần của tôi" and the plan read the same enrolments and progress: once for both
-        const rows = officer ? await loadOfficerYear(services.db, officer._id, trainingYear(now)) : undefined;
+        const year = officer ? await loadOfficerYear(services.db, officer._id, trainingYear(now)) : undefined;
+        // …and the same modules: read once, the plan's past years included
+        const rows = year && { ...year, modules: await readModuleFacts(services.db, [...year.enrolments, ...year.progresses].map((r) => r.moduleId)) };
         const [learning, plan] = await Promise.all([
           myModulesSummary(services.db, officer && (await learnerOf(services.db, officer, unit)), now, rows),
           officer ? officerPlan(services.db, officer._id, ctx.locale, now, rows) : null,

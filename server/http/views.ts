@@ -5,8 +5,9 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { t, type Locale, type MessageId } from '../i18n';
-import { abilities } from '../policies';
+import { homeAbilities } from '../policies';
 import { actorOf, type Session } from '../auth/session';
+import { rawCollection } from '../db/raw';
 import { unitModel, type Unit } from '../units/model';
 import { roleLabels } from '../users/model';
 import type { Services } from './context';
@@ -14,6 +15,12 @@ import { csrfToken } from './csrf';
 
 export const LOCALE_COOKIE = 'vhcv_lang';
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+/** The signed-in account's unit as routes read it through res.locals.homeUnit(). */
+export type HomeUnit = Pick<Unit, '_id' | 'ancestors' | 'name'>;
+
+/** The account's home unit, read on first use and then shared by the rest of the request (null: none, or signed out). */
+export const homeUnitOf = (res: Response): Promise<HomeUnit | null> => (res.locals['homeUnit'] as () => Promise<HomeUnit | null>)();
 
 const dateFormat = { vi: new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' }) };
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -58,23 +65,25 @@ export function viewLocals(services: Services) {
     res.locals['formatDateTime'] = formatDateTime;
     res.locals['formatNumber'] = (n: number) => formatNumber(n, locale);
     res.locals['formatPercent'] = (n: number) => formatPercent(n, locale);
-    res.locals['csrfToken'] = () => csrfToken(req, res, services.secret, secure, session?.claims.jti ?? '');
+    // the header's forms and the page's ask for it several times: one HMAC per request
+    let token: string | null = null;
+    res.locals['csrfToken'] = () => (token ??= csrfToken(req, res, services.secret, secure, session?.claims.jti ?? ''));
     res.locals['currentPath'] = req.path;
     res.locals['title'] = null;
     if (!session) {
-      res.locals['homeUnit'] = null;
+      res.locals['homeUnit'] = () => Promise.resolve(null);
       res.locals['me'] = null;
       res.locals['can'] = {};
       return next();
     }
     const account = session.account;
-    const homeUnit = account.unitId ? unitModel(services.db).findById(account.unitId, { ancestors: 1, name: 1 }).lean<Pick<Unit, '_id' | 'ancestors' | 'name'>>() : Promise.resolve(null);
-    homeUnit.then((unit) => {
-      // kept for the routes too: the home page needs the same unit
-      res.locals['homeUnit'] = unit;
-      res.locals['me'] = { name: account.displayName, role: account.role, roleLabel: roleLabels[account.role], unitName: unit?.name ?? null, mustChangePassword: account.mustChangePassword };
-      res.locals['can'] = abilities(actorOf(account), unit ? { id: unit._id, ancestors: unit.ancestors } : null);
-      next();
-    }, next);
+    res.locals['me'] = { name: account.displayName, role: account.role, roleLabel: roleLabels[account.role], mustChangePassword: account.mustChangePassword };
+    res.locals['can'] = homeAbilities(actorOf(account));
+    // the home unit is read only by the routes that need it (the home page, the learner's
+    // ancestors), at most once per request: most pages never do (issue #16)
+    let homeUnit: Promise<HomeUnit | null> | null = null;
+    res.locals['homeUnit'] = (): Promise<HomeUnit | null> =>
+      (homeUnit ??= account.unitId ? rawCollection(unitModel(services.db)).findOne<HomeUnit>({ _id: account.unitId }, { projection: { ancestors: 1, name: 1 } }) : Promise.resolve(null));
+    next();
   };
 }

@@ -9,15 +9,19 @@ import type { Services } from '../http/context';
 import type { SignedInContext } from '../http/route';
 import type { ModuleItem, ModuleVersion, QuizItem } from '../modules/model';
 import { findVersion } from '../modules/versions';
-import { learnerRef, requireLearner, type KnownUnit, type Learner } from '../progress/learner';
+import { learnerRef, requireLearner, type HomeUnitSource, type Learner } from '../progress/learner';
+import { homeUnitOf as requestHomeUnit } from '../http/views';
 import type { ModuleProgress } from '../progress/model';
 import { trainingYear } from '../progress/year';
 import { findProgress, pinnedVersion } from '../progress/service';
 import type { Attempt } from '../quizzes/model';
 import { findOwnAttempt, type QuizSettings } from '../quizzes/service';
 
-/** The account's home unit as the view locals loaded it for this request. */
-export const homeUnitOf = (ctx: SignedInContext<unknown>): KnownUnit => ctx.res.locals['homeUnit'] as KnownUnit;
+/** The account's home unit, read at most once per request by the view locals' loader (server/http/views.ts). */
+export const homeUnitOf =
+  (ctx: SignedInContext<unknown>): HomeUnitSource =>
+  () =>
+    requestHomeUnit(ctx.res);
 
 /** The caller as a learner, authorized to act on their own learning. */
 export async function authorizedLearner(ctx: SignedInContext<unknown>): Promise<Learner> {

@@ -9,7 +9,7 @@ import type { Services } from '../http/context';
 import { route } from '../http/route';
 import { topicLabels, type QuizItem } from '../modules/model';
 import { findLearner, learnerRef } from '../progress/learner';
-import { learningYears, loadOfficerYear, myModules } from '../progress/my-modules';
+import { allAssignmentsFor, learningYears, loadOfficerYear, myModules } from '../progress/my-modules';
 import { completeLesson, findLearnableModule, findProgress, lessonsBefore, startModule, touchItem } from '../progress/service';
 import { trainingYear } from '../progress/year';
 import { latestVersion } from '../modules/versions';
@@ -41,9 +41,10 @@ export function registerLearningRoutes(router: Router, services: Services): void
       }
       ctx.authorize('learning.take', learnerRef(learner));
       const year = ctx.input.year ?? current;
-      // this year (the usual case): its enrolments and progress up to now also give the years with progress
-      const known = year === current ? await loadOfficerYear(db, learner.officerId, current) : undefined;
-      const [rows, years] = await Promise.all([myModules(db, learner, year, now, known), learningYears(db, learner, current, known?.progresses.map((p) => p.year))]);
+      // this year (the usual case): its enrolments and progress up to now also give the years
+      // with progress, and the assignments of every year the years with assignments
+      const known = year === current ? await Promise.all([loadOfficerYear(db, learner.officerId, current), allAssignmentsFor(db, learner)]).then(([rows, assignments]) => ({ ...rows, assignments })) : undefined;
+      const [rows, years] = await Promise.all([myModules(db, learner, year, now, known), learningYears(db, learner, current, known && { progress: known.progresses.map((p) => p.year), assignments: known.assignments.map((a) => a.year) })]);
       ctx.res.render('learn/index', { title: 'learn_title', noOfficer: false, year, years, current, rows: rows.map(presentMyModule) });
     },
   });

@@ -281,6 +281,16 @@ export function authorize<A extends Action>(actor: Actor, action: A, subject: Su
   if (!can(actor, action, subject)) throw new AppError(403, 'forbidden', { action });
 }
 
+/**
+ * The flags for the actor's own home unit (`actor.unitId`), without reading the unit: every
+ * rule `abilities` asks about one's own unit holds by its id alone (inSubtree, sameId), so
+ * its ancestors change nothing, and units are never deleted. Every page's header reads
+ * these: one database round trip fewer per request (issue #16).
+ */
+export function homeAbilities(actor: Actor | null): Record<string, boolean> {
+  return abilities(actor, actor?.unitId ? { id: actor.unitId, ancestors: [] } : null);
+}
+
 /** The flags views use to show or hide links and buttons (never to decide access). */
 export function abilities(actor: Actor | null, home: UnitRef | null): Record<string, boolean> {
   if (!actor) return {};

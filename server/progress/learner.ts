@@ -4,6 +4,7 @@
  * route acts on this record only, so another officer's data is never reachable by id.
  */
 import type { Connection, Types } from 'mongoose';
+import { rawCollection } from '../db/raw';
 import { AppError } from '../errors';
 import { officerModel, type Officer } from '../officers/model';
 import type { Actor, OfficerRef } from '../policies';
@@ -19,21 +20,24 @@ export interface Learner {
 
 /** A unit the request has already loaded (the account's home unit, see server/http/views.ts). */
 export type KnownUnit = Pick<Unit, '_id' | 'ancestors'> | null | undefined;
+/** The account's home unit, or how to get it: read once per request, on first use. */
+export type HomeUnitSource = KnownUnit | (() => Promise<KnownUnit>);
 
 /**
  * The caller's learner record, or null when the account has no officer record. The
  * officer's unit is nearly always the account's home unit, which every page request has
  * loaded already: `known` saves reading it again.
  */
-export async function findLearner(db: Connection, actor: Actor, known?: KnownUnit): Promise<Learner | null> {
+export async function findLearner(db: Connection, actor: Actor, known?: HomeUnitSource): Promise<Learner | null> {
   if (!actor.officerId) return null;
-  const officer = await officerModel(db).findById(actor.officerId, { unitId: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'unitId' | 'fullName'>>();
+  const officer = await rawCollection(officerModel(db)).findOne<Pick<Officer, '_id' | 'unitId' | 'fullName'>>({ _id: actor.officerId }, { projection: { unitId: 1, fullName: 1 } });
   return officer && learnerOf(db, officer, known);
 }
 
 /** The learner of an officer record already loaded. */
-export async function learnerOf(db: Connection, officer: Pick<Officer, '_id' | 'unitId' | 'fullName'>, known?: KnownUnit): Promise<Learner> {
-  const unit = known?._id.equals(officer.unitId) ? known : await unitModel(db).findById(officer.unitId, { ancestors: 1 }).lean<Pick<Unit, '_id' | 'ancestors'>>();
+export async function learnerOf(db: Connection, officer: Pick<Officer, '_id' | 'unitId' | 'fullName'>, source?: HomeUnitSource): Promise<Learner> {
+  const known = typeof source === 'function' ? await source() : source;
+  const unit = known?._id.equals(officer.unitId) ? known : await rawCollection(unitModel(db)).findOne<Pick<Unit, '_id' | 'ancestors'>>({ _id: officer.unitId }, { projection: { ancestors: 1 } });
   return { officerId: officer._id, unitId: officer.unitId, ancestors: unit?.ancestors ?? [], fullName: officer.fullName };
 }
 
@@ -42,7 +46,7 @@ export async function learnerOf(db: Connection, officer: Pick<Officer, '_id' | '
  * officer record (an admin, a coordinator not linked to a personnel record) has nothing
  * to take: 403 'learn_no_officer', which names the reason.
  */
-export async function requireLearner(db: Connection, actor: Actor, known?: KnownUnit): Promise<Learner> {
+export async function requireLearner(db: Connection, actor: Actor, known?: HomeUnitSource): Promise<Learner> {
   const learner = await findLearner(db, actor, known);
   if (!learner) throw new AppError(403, 'learn_no_officer');
   return learner;

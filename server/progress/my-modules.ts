@@ -4,8 +4,9 @@
  * progress for — with due date and status. "Quá hạn" is computed here, at read time:
  * it changes with the clock, so it is never stored.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import { trusted, Types, type Connection } from 'mongoose';
 import { assignmentModel, type Assignment } from '../assignments/model';
+import { rawCollection } from '../db/raw';
 import { moduleModel, type LearningModule, type Topic } from '../modules/model';
 import { findVersion } from '../modules/versions';
 // a shared collator: localeCompare(…, 'vi') builds a new one for every comparison
@@ -30,12 +31,38 @@ export interface MyModule {
   progress: ModuleProgress | null;
 }
 
+/** What "Học phần của tôi" needs of an assignment: never its officer list, which can be long. */
+export type AssignmentDue = Pick<Assignment, 'year' | 'moduleId' | 'dueDate'>;
+
+// read with the driver (server/db/raw.ts): the ids come from the learner record
+const reaching = (learner: Learner) => ({ active: true, $or: [{ unitId: { $in: [learner.unitId, ...learner.ancestors] } }, { officerIds: learner.officerId }] });
+const DUE = { _id: 0, year: 1, moduleId: 1, dueDate: 1 };
+
 /** Assignments of `year` that reach the learner: their unit, a unit above it, or by name. */
-async function assignmentsFor(db: Connection, learner: Learner, year: number): Promise<Assignment[]> {
-  const units = [learner.unitId, ...learner.ancestors];
-  return assignmentModel(db)
-    .find({ year, active: true, $or: [{ unitId: trusted({ $in: units }) }, { officerIds: learner.officerId }] })
-    .lean<Assignment[]>();
+async function assignmentsFor(db: Connection, learner: Learner, year: number): Promise<AssignmentDue[]> {
+  return rawCollection(assignmentModel(db)).find<AssignmentDue>({ year, ...reaching(learner) }, { projection: DUE }).toArray();
+}
+
+/** The assignments of every year that reach the learner: /learn takes this year's rows and the years to pick from one read. */
+export async function allAssignmentsFor(db: Connection, learner: Learner): Promise<AssignmentDue[]> {
+  return rawCollection(assignmentModel(db)).find<AssignmentDue>(reaching(learner), { projection: DUE }).toArray();
+}
+
+/** What the officer's lists show of a module: the plan's title (draft), code, published version, archived. */
+export type ModuleFacts = Pick<LearningModule, '_id' | 'code' | 'publishedVersion' | 'archived'> & { draft: Pick<LearningModule['draft'], 'title'> };
+
+/**
+ * The modules `ids` (those of `known` are not read again), by id. The home page reads the
+ * modules of the officer's rows once for "Học phần của tôi" and the plan.
+ */
+export async function readModuleFacts(db: Connection, ids: readonly Types.ObjectId[], known?: ReadonlyMap<string, ModuleFacts>): Promise<Map<string, ModuleFacts>> {
+  const facts = new Map(known ?? []);
+  const missing = [...new Map(ids.filter((id) => !facts.has(id.toHexString())).map((id) => [id.toHexString(), id])).values()];
+  if (missing.length) {
+    const found = await rawCollection(moduleModel(db)).find<ModuleFacts>({ _id: { $in: missing } }, { projection: { code: 1, publishedVersion: 1, archived: 1, 'draft.title': 1 } }).toArray();
+    for (const m of found) facts.set(m._id.toHexString(), m);
+  }
+  return facts;
 }
 
 /**
@@ -56,12 +83,16 @@ async function enrolmentDues(db: Connection, learner: Learner, year: number): Pr
 export interface OfficerYearRows {
   enrolments: { moduleId: Types.ObjectId; dueDate: Date; state: 'enrolled' | 'exempt' }[];
   progresses: ModuleProgress[];
+  /** the active assignments of every year that reach the learner, when the caller read them (allAssignmentsFor) */
+  assignments?: AssignmentDue[];
+  /** modules the caller already read (readModuleFacts), by id */
+  modules?: ReadonlyMap<string, ModuleFacts>;
 }
 
 export async function loadOfficerYear(db: Connection, officerId: Types.ObjectId, year: number): Promise<OfficerYearRows> {
   const [enrolments, progresses] = await Promise.all([
-    db.collection<OfficerYearRows['enrolments'][number]>('enrolments').find({ officerId, year, state: { $in: ['enrolled', 'exempt'] } }, { projection: { _id: 0, moduleId: 1, dueDate: 1, state: 1 } }).toArray(),
-    progressModel(db).find({ officerId, year: trusted({ $lte: year }) }).lean<ModuleProgress[]>(),
+    db.db!.collection('enrolments').find<OfficerYearRows['enrolments'][number]>({ officerId, year, state: { $in: ['enrolled', 'exempt'] } }, { projection: { _id: 0, moduleId: 1, dueDate: 1, state: 1 } }).toArray(),
+    rawCollection(progressModel(db)).find<ModuleProgress>({ officerId, year: { $lte: year } }).toArray(),
   ]);
   return { enrolments, progresses };
 }
@@ -76,7 +107,7 @@ export function statusAt(progress: Pick<ModuleProgress, 'status'> | null, dueDat
 /** The learner's modules of `year`, soonest due first (voluntary ones last), then by title; `rows`: the officer's rows of that year, when the caller has them. */
 export async function myModules(db: Connection, learner: Learner, year: number, now: Date, rows?: OfficerYearRows): Promise<MyModule[]> {
   const [assignments, enrolments, progresses] = await Promise.all([
-    assignmentsFor(db, learner, year),
+    rows?.assignments ? rows.assignments.filter((a) => a.year === year) : assignmentsFor(db, learner, year),
     rows ? rows.enrolments.filter((e) => e.state === 'enrolled') : enrolmentDues(db, learner, year),
     rows ? rows.progresses.filter((p) => p.year === year) : progressModel(db).find({ officerId: learner.officerId, year }).lean<ModuleProgress[]>(),
   ]);
@@ -95,9 +126,8 @@ export async function myModules(db: Connection, learner: Learner, year: number, 
   const progressOf = new Map(progresses.map((p) => [String(p.moduleId), p]));
   const ids = [...new Set([...due.keys(), ...progressOf.keys()])];
   if (!ids.length) return [];
-  const modules = await moduleModel(db)
-    .find({ _id: trusted({ $in: ids }) }, { code: 1, publishedVersion: 1, archived: 1 })
-    .lean<Pick<LearningModule, '_id' | 'code' | 'publishedVersion' | 'archived'>[]>();
+  const read = await readModuleFacts(db, ids.map((id) => new Types.ObjectId(id)), rows?.modules);
+  const modules = ids.map((id) => read.get(id)).filter((m) => m !== undefined);
   // an unpublished or archived module is shown only if the officer already started it
   const wanted = modules
     .map((m) => ({ module: m, progress: progressOf.get(String(m._id)) ?? null }))
@@ -119,14 +149,13 @@ export async function myModules(db: Connection, learner: Learner, year: number, 
 
 /**
  * Years the learner has anything in (assignments or progress), plus `current`; newest
- * first. `progressYears`: the years of the learner's progress up to `current` when the
- * caller has read that progress already (one round trip fewer).
+ * first. `known`: the years of the learner's progress up to `current` and of the
+ * assignments reaching them, when the caller has read those already (no round trip).
  */
-export async function learningYears(db: Connection, learner: Learner, current: number, progressYears?: number[]): Promise<number[]> {
+export async function learningYears(db: Connection, learner: Learner, current: number, known?: { progress: number[]; assignments: number[] }): Promise<number[]> {
   const units = [learner.unitId, ...learner.ancestors];
-  const [fromProgress, fromAssignments] = await Promise.all([
-    progressYears ?? progressModel(db).distinct('year', { officerId: learner.officerId }),
-    assignmentModel(db).distinct('year', { active: true, $or: [{ unitId: trusted({ $in: units }) }, { officerIds: learner.officerId }] }),
-  ]);
+  const [fromProgress, fromAssignments] = known
+    ? [known.progress, known.assignments]
+    : await Promise.all([progressModel(db).distinct('year', { officerId: learner.officerId }), assignmentModel(db).distinct('year', { active: true, $or: [{ unitId: trusted({ $in: units }) }, { officerIds: learner.officerId }] })]);
   return [...new Set([current, ...fromProgress, ...fromAssignments].map(Number))].filter((y) => y <= current).sort((a, b) => b - a);
 }

@@ -1,9 +1,15 @@
 /** The training year: the calendar year in Vietnam (Asia/Ho_Chi_Minh), whatever the server's time zone. */
-const yearFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' });
 
-/** The calendar year of `now` in Asia/Ho_Chi_Minh (31/12 18:00 UTC is already next year there). */
+/** Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving). */
+const VN_OFFSET_MS = 7 * 3600_000;
+
+/**
+ * The calendar year of `now` in Asia/Ho_Chi_Minh (31/12 18:00 UTC is already next year
+ * there). Plain arithmetic on the fixed offset: every page asks, and an Intl format per
+ * call showed in the pages' profile (issue #16).
+ */
 export function trainingYear(now: Date = new Date()): number {
-  return Number(yearFormat.format(now));
+  return new Date(now.getTime() + VN_OFFSET_MS).getUTCFullYear();
 }
 
 /**
@@ -11,7 +17,6 @@ export function trainingYear(now: Date = new Date()): number {
  * due on 30/06 is late from 01/07 00:00 Vietnam time.
  */
 export function endOfDueDay(date: Date): Date {
-  const VN_OFFSET_MS = 7 * 3600_000;
   const local = new Date(date.getTime() + VN_OFFSET_MS);
   const end = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - VN_OFFSET_MS;
   return new Date(end);
