@@ -86,7 +86,13 @@ export function summarise(input: {
   const { root, rule } = input;
   const unitById = new Map(input.units.map((u) => [u.id, u]));
   const officerById = new Map(input.officers.map((o) => [o.id, o]));
-  const progressOf = new Map(input.progress.map((p) => [`${p.officerId}:${p.moduleId}`, p]));
+  // officer → module → progress: a composite "officer:module" string key cost a new string per lookup (four per module and officer)
+  const progressByOfficer = new Map<string, Map<string, ProgressRow>>();
+  for (const p of input.progress) {
+    const mine = progressByOfficer.get(p.officerId) ?? progressByOfficer.set(p.officerId, new Map()).get(p.officerId)!;
+    mine.set(p.moduleId, p);
+  }
+  const NO_PROGRESS = new Map<string, ProgressRow>();
 
   // officer → module → the enrolment that counts
   const byOfficer = new Map<string, { unitId: string; modules: Map<string, EnrolmentRow> }>();
@@ -120,6 +126,7 @@ export function summarise(input: {
     const category = officer?.category ?? 'cong-chuc';
     const sub = directChild(unitId);
     const tallies = [total, byCategory.get(category)!, bySubUnit.get(sub) ?? bySubUnit.set(sub, tally()).get(sub)!];
+    const progressOf = progressByOfficer.get(officerId) ?? NO_PROGRESS;
     const enrolled = [...modules.values()].filter((e) => e.state === 'enrolled');
     for (const e of modules.values()) {
       const m = moduleTally.get(e.moduleId) ?? moduleTally.set(e.moduleId, { enrolled: 0, completed: 0, exempt: 0, scores: [], attempts: [] }).get(e.moduleId)!;
@@ -128,7 +135,7 @@ export function summarise(input: {
         continue;
       }
       m.enrolled++;
-      const p = progressOf.get(`${officerId}:${e.moduleId}`);
+      const p = progressOf.get(e.moduleId);
       if (p?.status === 'completed') m.completed++;
       if (p?.bestScore !== null && p?.bestScore !== undefined) m.scores.push(p.bestScore);
       if (p && p.attempts > 0) m.attempts.push(p.attempts);
@@ -141,7 +148,7 @@ export function summarise(input: {
       continue;
     }
     for (const t of tallies) t.enrolled++;
-    const done = enrolled.filter((e) => progressOf.get(`${officerId}:${e.moduleId}`)?.status === 'completed');
+    const done = enrolled.filter((e) => progressOf.get(e.moduleId)?.status === 'completed');
     const unitName = unitById.get(unitId)?.name ?? '';
     const who = { officerId, code: officer?.code ?? '', fullName: officer?.fullName ?? '', unitName };
     if (done.length < enrolled.length) {
@@ -150,10 +157,10 @@ export function summarise(input: {
     }
     for (const t of tallies) t.completed++;
     const early = enrolled.every((e) => {
-      const at = progressOf.get(`${officerId}:${e.moduleId}`)?.completedAt;
+      const at = progressOf.get(e.moduleId)?.completedAt;
       return at !== null && at !== undefined && at.getTime() <= e.dueDate.getTime() - rule.daysAhead * DAY_MS;
     });
-    const scores = enrolled.map((e) => progressOf.get(`${officerId}:${e.moduleId}`)?.bestScore).filter((s): s is number => typeof s === 'number');
+    const scores = enrolled.map((e) => progressOf.get(e.moduleId)?.bestScore).filter((s): s is number => typeof s === 'number');
     const average = mean(scores);
     if (early && average !== null && average >= rule.minAverage) commendations.push({ ...who, averageScore: Math.round(average * 10) / 10, modules: enrolled.length });
   }
