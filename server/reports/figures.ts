@@ -86,7 +86,13 @@ export function summarise(input: {
   const { root, rule } = input;
   const unitById = new Map(input.units.map((u) => [u.id, u]));
   const officerById = new Map(input.officers.map((o) => [o.id, o]));
-  const progressOf = new Map(input.progress.map((p) => [`${p.officerId}:${p.moduleId}`, p]));
+  // officer → module → progress: a composite "officer:module" string key cost a new string per lookup (four per module and officer)
+  const progressByOfficer = new Map<string, Map<string, ProgressRow>>();
+  for (const p of input.progress) {
+    const mine = progressByOfficer.get(p.officerId) ?? progressByOfficer.set(p.officerId, new Map()).get(p.officerId)!;
+    mine.set(p.moduleId, p);
+  }
+  const NO_PROGRESS = new Map<string, ProgressRow>();
 
   // officer → module → the enrolment that counts
   const byOfficer = new Map<string, { unitId: string; modules: Map<string, EnrolmentRow> }>();
@@ -120,6 +126,7 @@ export function summarise(input: {
     const category = officer?.category ?? 'cong-chuc';
     const sub = directChild(unitId);
     const tallies = [total, byCategory.get(category)!, bySubUnit.get(sub) ?? bySubUnit.set(sub, tally()).get(sub)!];
+    const progressOf = progressByOfficer.get(officerId) ?? NO_PROGRESS;
     const enrolled = [...modules.values()].filter((e) => e.state === 'enrolled');
     for (const e of modules.values()) {
       const m = moduleTally.get(e.moduleId) ?? moduleTally.set(e.moduleId, { enrolled: 0, completed: 0, exempt: 0, scores: [], attempts: [] }).get(e.moduleId)!;
@@ -128,7 +135,7 @@ export function summarise(input: {
         continue;
       }
       m.enrolled++;
-      const p = progressOf.get(`${officerId}:${e.moduleId}`);
+      const p = progressOf.get(e.moduleId);
       if (p?.status === 'completed') m.completed++;
       if (p?.bestScore !== null && p?.bestScore !== undefined) m.scores.push(p.bestScore);
       if (p && p.attempts > 0) m.attempts.push(p.attempts);
@@ -141,7 +148,7 @@ export function summarise(input: {
       continue;
     }
     for (const t of tallies) t.enrolled++;
-    const done = enrolled.filter((e) => progressOf.get(`${officerId}:${e.moduleId}`)?.status === 'completed');
+    const done = enrolled.filter((e) => progressOf.get(e.moduleId)?.status === 'completed');
     const unitName = unitById.get(unitId)?.name ?? '';
     const who = { officerId, code: officer?.code ?? '', fullName: officer?.fullName ?? '', unitName };
     if (done.length < enrolled.length) {
@@ -150,10 +157,10 @@ export function summarise(input: {
     }
     for (const t of tallies) t.completed++;
     const early = enrolled.every((e) => {
-      const at = progressOf.get(`${officerId}:${e.moduleId}`)?.completedAt;
+      const at = progressOf.get(e.moduleId)?.completedAt;
       return at !== null && at !== undefined && at.getTime() <= e.dueDate.getTime() - rule.daysAhead * DAY_MS;
     });
-    const scores = enrolled.map((e) => progressOf.get(`${officerId}:${e.moduleId}`)?.bestScore).filter((s): s is number => typeof s === 'number');
+    const scores = enrolled.map((e) => progressOf.get(e.moduleId)?.bestScore).filter((s): s is number => typeof s === 'number');
     const average = mean(scores);
     if (early && average !== null && average >= rule.minAverage) commendations.push({ ...who, averageScore: Math.round(average * 10) / 10, modules: enrolled.length });
   }
@@ -195,6 +202,22 @@ export function summarise(input: {
 }
 
 const hex = (id: Types.ObjectId) => id.toHexString();
+/**
+ * One string per id: a province's rows hold 300,000 enrolments of 60,000 officers over a few
+ * modules and 250 units, plus their progress, and a fresh hex string per field and row kept
+ * over a million copies alive until summarise() ends — garbage collection was a third of the
+ * province's figures in the profile.
+ */
+function hexInterner(): (id: Types.ObjectId) => string {
+  const seen = new Map<string, string>();
+  return (id) => {
+    const h = hex(id);
+    const known = seen.get(h);
+    if (known !== undefined) return known;
+    seen.set(h, h);
+    return h;
+  };
+}
 /** find() with a projection, not aggregate() with $project: the embedded engine's pipeline projection cost ~0.4 s a unit report in the bench's profile. */
 const ENROLMENT_FIELDS = { _id: 0, officerId: 1, moduleId: 1, unitId: 1, state: 1, exemptReason: 1, dueDate: 1 } as const;
 /** Documents per batch of the set queries below. */
@@ -233,6 +256,7 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
   const enrolments: EnrolmentRow[] = [];
   const officerIds = new Map<string, Types.ObjectId>();
   const moduleIds = new Map<string, Types.ObjectId>();
+  const shared = hexInterner();
   // the latest cut-off of the campaigns that count someone here
   let cutoffDate: Date | null = null;
   for (const c of yearCampaigns) {
@@ -242,11 +266,11 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
     const cursor = enrolmentModel(db).collection.find<RawEnrolment>({ campaignId: c._id, unitId: { $in: unitIds } }, { projection: ENROLMENT_FIELDS, batchSize: BATCH });
     await eachDocument(cursor, (e) => {
       if (e.state !== 'enrolled' && e.state !== 'exempt') return;
-      const officerId = hex(e.officerId);
-      const moduleId = hex(e.moduleId);
+      const officerId = shared(e.officerId);
+      const moduleId = shared(e.moduleId);
       if (!officerIds.has(officerId)) officerIds.set(officerId, e.officerId);
       if (!moduleIds.has(moduleId)) moduleIds.set(moduleId, e.moduleId);
-      enrolments.push({ officerId, moduleId, unitId: hex(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: e.dueDate });
+      enrolments.push({ officerId, moduleId, unitId: shared(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: e.dueDate });
     });
     if (enrolments.length > before && (!cutoffDate || c.cutoffDate > cutoffDate)) cutoffDate = c.cutoffDate;
   }
@@ -260,7 +284,7 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
     await Promise.all([
       eachDocument(
         progressModel(db).collection.find<RawProgress>({ year, officerId: { $in: ids }, moduleId: { $in: moduleList } }, { projection: { _id: 0, officerId: 1, moduleId: 1, status: 1, bestScore: 1, attempts: 1, completedAt: 1 }, batchSize: BATCH }),
-        (r) => progress.push({ officerId: hex(r.officerId), moduleId: hex(r.moduleId), status: r.status, bestScore: r.bestScore ?? null, attempts: r.attempts ?? 0, completedAt: r.completedAt ?? null }),
+        (r) => progress.push({ officerId: shared(r.officerId), moduleId: shared(r.moduleId), status: r.status, bestScore: r.bestScore ?? null, attempts: r.attempts ?? 0, completedAt: r.completedAt ?? null }),
       ),
       eachDocument(
         officerModel(db).collection.find<RawOfficer>({ _id: { $in: ids } }, { projection: { code: 1, fullName: 1, sortName: 1, category: 1 }, batchSize: BATCH }),
