@@ -8,7 +8,8 @@ import { moduleModel, type LearningModule } from '../modules/model';
 import { officerModel, type Officer } from '../officers/model';
 import { endOfDueDay, trainingYear } from '../progress/year';
 import { personSortKey } from '../i18n/vietnamese';
-import { unitModel, type Unit } from '../units/model';
+import type { Unit } from '../units/model';
+import { allUnits } from './unit-tree';
 import { byCategory, countersOf, daysLate, emptySum, figuresOf, sumBy, total, trend, type Figures, type TrendWeek } from './figures';
 import { entryModel, type DashboardEntry } from './model';
 import type { CounterRow } from './snapshot';
@@ -20,12 +21,12 @@ export type SubtreeUnit = Pick<Unit, '_id' | 'name' | 'code' | 'parentId' | 'anc
 
 /**
  * The units of the subtree rooted at `root` (null: every unit): the root and the units below
- * it, read by the ancestors index (an `$or` of both made the engine test every unit).
+ * it, from the held unit tree (unit-tree.ts, exact across instances).
  */
 export async function subtreeUnits(db: Connection, root: SubtreeUnit | null): Promise<SubtreeUnit[]> {
-  const fields = { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 };
-  if (!root) return unitModel(db).find({}, fields).lean<SubtreeUnit[]>();
-  const below = await unitModel(db).find({ ancestors: root._id }, fields).lean<SubtreeUnit[]>();
+  const all = await allUnits(db);
+  if (!root) return [...all];
+  const below = all.filter((u) => u.ancestors.some((id) => id.equals(root._id)));
   const { _id, name, code, parentId, ancestors, depth } = root;
   return [{ _id, name, code, parentId, ancestors, depth }, ...below];
 }

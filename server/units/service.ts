@@ -11,6 +11,7 @@ import { parse } from '../validation';
 import { EMPLOYED_STATUSES, readyOfficerModel } from '../officers/model';
 import { moveServingOfficers } from '../officers/memberships';
 import { officersChanged } from '../officers/events';
+import { bumpUnitsGeneration } from './generation';
 import { readyUnitModel, type Unit } from './model';
 import { presentUnit, type UnitTreeNode } from './presenters';
 import { createUnitSchema, mergeUnitsSchema, moveUnitSchema, renameUnitSchema, unitIdSchema, type CreateUnitInput } from './schema';
@@ -34,6 +35,7 @@ export async function createUnit(db: Connection, input: CreateUnitInput): Promis
   const ancestors = parent ? [...parent.ancestors, parent._id] : [];
   try {
     const created = await Unit.create({ code: fields.code, name: fields.name, kind: fields.kind, parentId: parent?._id ?? null, ancestors, depth: ancestors.length });
+    await bumpUnitsGeneration(db);
     return created.toObject();
   } catch (error) {
     throw isCodeTaken(error) ? conflict('unit_code_taken', { code: fields.code }) : error;
@@ -46,6 +48,7 @@ export async function renameUnit(db: Connection, unitId: string | Types.ObjectId
   const Unit = await readyUnitModel(db);
   const renamed = await Unit.findByIdAndUpdate(args.unitId, { $set: { name: args.name } }, { returnDocument: 'after' }).lean<Unit>();
   if (!renamed) throw notFound('unit_not_found');
+  await bumpUnitsGeneration(db);
   return renamed;
 }
 
@@ -81,6 +84,7 @@ export async function moveUnit(db: Connection, unitId: string | Types.ObjectId, 
     const ancestors = parent ? [...parent.ancestors, parent._id] : [];
     await reanchorDescendants(Unit, session, unit._id, [...ancestors, unit._id]);
     const moved = await Unit.findByIdAndUpdate(unit._id, { $set: { parentId: parent?._id ?? null, ancestors, depth: ancestors.length } }, { returnDocument: 'after', session }).lean<Unit>();
+    await bumpUnitsGeneration(db, session);
     return moved as Unit;
   });
   await officersChangedIn(db, Unit, moved._id);
@@ -109,6 +113,7 @@ export async function deactivateUnit(db: Connection, unitId: string | Types.Obje
     const officers = await Officer.countDocuments({ unitId: unit._id, status: trusted({ $in: EMPLOYED_STATUSES }) }).session(session);
     if (officers > 0) throw conflict('unit_has_active_officers', { count: officers });
     const deactivated = await Unit.findByIdAndUpdate(unit._id, { $set: { active: false } }, { returnDocument: 'after', session }).lean<Unit>();
+    await bumpUnitsGeneration(db, session);
     return deactivated as Unit;
   });
 }
@@ -138,6 +143,7 @@ export async function mergeUnits(db: Connection, sourceId: string | Types.Object
     const officersMoved = await moveServingOfficers(Officer, session, source._id, target._id, args.effectiveDate);
     const subUnitsMoved = await reanchorDescendants(Unit, session, source._id, [...target.ancestors, target._id]);
     const merged = await Unit.findByIdAndUpdate(source._id, { $set: { active: false, mergedInto: target._id } }, { returnDocument: 'after', session }).lean<Unit>();
+    await bumpUnitsGeneration(db, session);
     return { source: merged as Unit, target, officersMoved, subUnitsMoved };
   });
   // the moved officers and those of the re-anchored sub-units now sit elsewhere in the tree
