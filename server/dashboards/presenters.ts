@@ -36,7 +36,20 @@ export function presentDashboard(d: Dashboard, officers: UnitOfficerRow[] | null
   };
 }
 
-function formatFigures(f: Figures, locale: Locale) {
+type Formatted = Record<'enrolled' | 'completed' | 'inProgress' | 'notStarted' | 'overdue' | 'exempt' | 'rate' | 'average', string>;
+
+/** Formatted once per figures object and locale: the held figures (held-figures.ts) are the same objects page after page. */
+const formatted = new WeakMap<Figures, Map<Locale, Formatted>>();
+
+function formatFigures(f: Figures, locale: Locale): Formatted {
+  let byLocale = formatted.get(f);
+  if (!byLocale) formatted.set(f, (byLocale = new Map()));
+  let out = byLocale.get(locale);
+  if (!out) byLocale.set(locale, (out = Object.freeze(formatOnce(f, locale))));
+  return out;
+}
+
+function formatOnce(f: Figures, locale: Locale): Formatted {
   const n = (v: number) => formatNumber(v, locale);
   return {
     enrolled: n(f.enrolled),
@@ -62,14 +75,48 @@ export interface PageOptions {
   exportUnitId: string | null;
 }
 
+/**
+ * View parts drawn from held objects (held-figures.ts: the sub-unit rows, the trend) are
+ * kept with them, per locale and whatever else they depend on (`variant`): a page whose
+ * figures did not move formats no number and draws no chart again.
+ */
+function memo<K extends object, V>(store: WeakMap<K, Map<string, V>>, of: K, variant: string, make: () => V): V {
+  let byVariant = store.get(of);
+  if (!byVariant) store.set(of, (byVariant = new Map()));
+  let view = byVariant.get(variant);
+  if (view === undefined) {
+    // a handful of variants per object (locales × campaign choices); cleared rather than grown
+    if (byVariant.size > 16) byVariant.clear();
+    byVariant.set(variant, (view = make()));
+  }
+  return view;
+}
+
+function subUnitsView(d: Dashboard, locale: Locale, chosenCampaignId: string | null) {
+  const query = `?year=${d.year}${chosenCampaignId ? `&campaignId=${chosenCampaignId}` : ''}`;
+  const rows = d.subUnits.map((s) => ({
+    name: s.own ? t(locale, 'dashboard_own_officers', { unit: s.unit.name }) : s.unit.name,
+    link: s.own ? null : `/dashboards/units/${s.unit._id.toHexString()}${query}`,
+    figures: formatFigures(s.figures, locale),
+  }));
+  return { rows, bars: barChart(d.subUnits.map((s, i) => ({ label: rows[i]!.name, percent: s.figures.ratePercent, value: rows[i]!.figures.rate }))) };
+}
+const subUnitViews = new WeakMap<Dashboard['subUnits'], Map<string, ReturnType<typeof subUnitsView>>>();
+
+function trendView(trend: Dashboard['trend'], locale: Locale) {
+  const label = (monday: string) => formatDate(new Date(`${monday}T00:00:00+07:00`));
+  return {
+    rows: trend.map((w) => ({ label: label(w.monday), completed: formatNumber(w.completed, locale), cumulative: formatNumber(w.cumulative, locale), due: w.due })),
+    line: lineChart(trend.map((w) => ({ cumulative: w.cumulative, due: w.due, label: label(w.monday) }))),
+  };
+}
+const trendViews = new WeakMap<Dashboard['trend'], Map<string, ReturnType<typeof trendView>>>();
+
 /** The pages' view model. */
 export function dashboardView(d: Dashboard, o: PageOptions) {
   const { locale } = o;
-  const subUnits = d.subUnits.map((s) => ({
-    name: s.own ? t(locale, 'dashboard_own_officers', { unit: s.unit.name }) : s.unit.name,
-    link: s.own ? null : `/dashboards/units/${s.unit._id.toHexString()}?year=${d.year}${o.chosenCampaignId ? `&campaignId=${o.chosenCampaignId}` : ''}`,
-    figures: formatFigures(s.figures, locale),
-  }));
+  const subUnits = memo(subUnitViews, d.subUnits, `${locale}|${d.year}|${o.chosenCampaignId ?? ''}`, () => subUnitsView(d, locale, o.chosenCampaignId));
+  const trend = memo(trendViews, d.trend, locale, () => trendView(d.trend, locale));
   const moduleIds = d.modules.map((m) => m.moduleId.toHexString());
   return {
     heading: o.heading,
@@ -79,12 +126,12 @@ export function dashboardView(d: Dashboard, o: PageOptions) {
     campaignOptions: o.campaignChoices.map((c) => ({ value: c.id, label: c.name, selected: c.id === o.chosenCampaignId })),
     hasCampaigns: d.campaigns.length > 0,
     totals: formatFigures(d.totals, locale),
-    subUnits,
-    bars: barChart(d.subUnits.map((s, i) => ({ label: subUnits[i]!.name, percent: s.figures.ratePercent, value: subUnits[i]!.figures.rate }))),
+    subUnits: subUnits.rows,
+    bars: subUnits.bars,
     modules: d.modules.map((m) => ({ title: m.title, due: formatDate(m.dueDate), figures: formatFigures(m.figures, locale) })),
     categories: d.categories.map((c) => ({ label: t(locale, officerCategoryLabels[c.category]), figures: formatFigures(c.figures, locale) })),
-    trend: d.trend.map((w) => ({ label: formatDate(new Date(`${w.monday}T00:00:00+07:00`)), completed: formatNumber(w.completed, locale), cumulative: formatNumber(w.cumulative, locale), due: w.due })),
-    line: lineChart(d.trend.map((w) => ({ cumulative: w.cumulative, due: w.due, label: formatDate(new Date(`${w.monday}T00:00:00+07:00`)) }))),
+    trend: trend.rows,
+    line: trend.line,
     overdue: d.overdue.map((r) => ({ officerId: r.officerId.toHexString(), code: r.code, fullName: r.fullName, unit: r.unitName, module: r.module, due: formatDate(r.dueDate), daysLate: formatNumber(r.daysLate, locale) })),
     overdueNote: d.overdueTotal > d.overdue.length ? t(locale, 'dashboard_overdue_more', { shown: d.overdue.length, total: d.overdueTotal }) : null,
     // the reminders route belongs to one campaign: the selection form needs exactly one

@@ -8,14 +8,16 @@ import type { Connection } from 'mongoose';
 import type { Services } from '../http/context';
 import { route, type SignedInContext } from '../http/route';
 import { findCampaignOr404 } from '../campaigns/service';
-import { findUnitOr404, INSTALLATION, unitRef } from '../units/scope';
+import { notFound } from '../errors';
+import { INSTALLATION, unitRef } from '../units/scope';
 import { unitModel } from '../units/model';
 import { registerExportRoutes } from './export-routes';
-import { loadDashboard, loadFor, type Loaded } from './load';
+import { loadDashboard, loadFor, yearOf, type Loaded } from './load';
 import { dashboardView, presentDashboard } from './presenters';
 import { campaignDashboardQuery, unitDashboardQuery } from './schema';
-import type { SubtreeUnit } from './service';
+import { heldUnit, type SubtreeUnit } from './service';
 import { dashboardAnswer } from './response-schemas';
+import { readYearState } from './year-state';
 
 const UNIT_FIELDS = { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 } as const;
 
@@ -40,9 +42,13 @@ export function registerDashboardRoutes(router: Router, services: Services): voi
       doc: { summary: "A unit's completion dashboard, with its officers", response: dashboardAnswer },
       input: unitDashboardQuery,
       handle: async (ctx) => {
-        const unit = await findUnitOr404(db, ctx.input.unitId);
+        const now = new Date();
+        // one read for what must be fresh (the year's campaigns, every generation token); the unit then comes from the held tree
+        const state = await readYearState(db, yearOf(ctx.input, now));
+        const unit = await heldUnit(db, ctx.input.unitId, { token: state.unitsToken });
+        if (!unit) throw notFound('unit_not_found');
         ctx.authorize('dashboard.view', unitRef(unit));
-        const loaded = await loadDashboard(db, unit, ctx.input, new Date(), true);
+        const loaded = await loadDashboard(db, unit, ctx.input, now, true, state);
         if (api) return ctx.res.json({ dashboard: presentDashboard(loaded.dashboard, loaded.officers) });
         render(ctx, loaded, ctx.t('dashboard_unit_title', { unit: unit.name }), `/dashboards/units/${unit._id.toHexString()}`, unit._id.toHexString());
       },

@@ -10,25 +10,48 @@ import { endOfDueDay, trainingYear } from '../progress/year';
 import { personSortKey } from '../i18n/vietnamese';
 import type { Unit } from '../units/model';
 import { allUnits } from './unit-tree';
-import { byCategory, countersOf, daysLate, emptySum, figuresOf, sumBy, total, trend, type Figures, type TrendWeek } from './figures';
+import { daysLate, emptySum, figuresOf, type Figures, type TrendWeek } from './figures';
+import { heldTrend, subtreeFigures } from './held-figures';
 import { entryModel, type DashboardEntry } from './model';
-import type { CounterRow } from './snapshot';
+import { campaignCounters, type CounterRow } from './snapshot';
 import type { OfficerCategory } from '../officers/model';
 
 const OVERDUE_LIMIT = 200;
 
 export type SubtreeUnit = Pick<Unit, '_id' | 'name' | 'code' | 'parentId' | 'ancestors' | 'depth'>;
 
+/** Per held tree (replaced when a unit changes, and these with it): subtrees and units by id (hex). */
+const ofTree = new WeakMap<readonly SubtreeUnit[], { subtrees: Map<string, readonly SubtreeUnit[]>; byId: Map<string, SubtreeUnit> }>();
+
+function treeIndex(all: readonly SubtreeUnit[]) {
+  let index = ofTree.get(all);
+  if (!index) ofTree.set(all, (index = { subtrees: new Map(), byId: new Map(all.map((u) => [u._id.toHexString(), u])) }));
+  return index;
+}
+
 /**
  * The units of the subtree rooted at `root` (null: every unit): the root and the units below
- * it, from the held unit tree (unit-tree.ts, exact across instances).
+ * it, from the held unit tree (unit-tree.ts, exact across instances). The same array for as
+ * long as the tree is held (held-figures.ts checks it by identity): read only.
+ * `known`: the units' token as just read (year-state.ts).
  */
-export async function subtreeUnits(db: Connection, root: SubtreeUnit | null): Promise<SubtreeUnit[]> {
-  const all = await allUnits(db);
-  if (!root) return [...all];
-  const below = all.filter((u) => u.ancestors.some((id) => id.equals(root._id)));
-  const { _id, name, code, parentId, ancestors, depth } = root;
-  return [{ _id, name, code, parentId, ancestors, depth }, ...below];
+export async function subtreeUnits(db: Connection, root: SubtreeUnit | null, known?: { token: string | null }): Promise<readonly SubtreeUnit[]> {
+  const all = await allUnits(db, known);
+  if (!root) return all;
+  const index = treeIndex(all);
+  const hex = root._id.toHexString();
+  let subtree = index.subtrees.get(hex);
+  if (!subtree) {
+    const below = all.filter((u) => u.ancestors.some((id) => id.equals(root._id)));
+    const { _id, name, code, parentId, ancestors, depth } = index.byId.get(hex) ?? root;
+    index.subtrees.set(hex, (subtree = Object.freeze([Object.freeze({ _id, name, code, parentId, ancestors, depth }), ...below])));
+  }
+  return subtree;
+}
+
+/** A unit of the held tree (any unit, as a read by id would find it), or null. */
+export async function heldUnit(db: Connection, id: Types.ObjectId, known?: { token: string | null }): Promise<SubtreeUnit | null> {
+  return treeIndex(await allUnits(db, known)).byId.get(id.toHexString()) ?? null;
 }
 
 /** "CODE — title" of modules, by id (hex). */
@@ -43,14 +66,13 @@ export async function chosenCampaigns(db: Connection, year: number, campaignId: 
   return campaignModel(db).find({ year, status: 'open' }).sort({ name: 1 }).lean<Campaign[]>();
 }
 
-/** The year's campaigns, by name. */
-export function yearCampaigns(db: Connection, year: number): Promise<Campaign[]> {
-  return campaignModel(db).find({ year }).sort({ name: 1 }).lean<Campaign[]>();
-}
+/** The ids (hex) of a held subtree's units, once per subtree. */
+const idsOf = new WeakMap<readonly SubtreeUnit[], ReadonlySet<string>>();
 
 /** Of `campaigns`, those that count someone in these units (the dashboard's choices): those with a counter there. */
 export function campaignChoices(campaigns: readonly Campaign[], counters: Map<string, readonly CounterRow[]>, units: readonly SubtreeUnit[]): Campaign[] {
-  const ids = new Set(units.map((u) => u._id.toHexString()));
+  const ids = idsOf.get(units) ?? new Set(units.map((u) => u._id.toHexString()));
+  idsOf.set(units, ids);
   return campaigns.filter((c) => counters.get(c._id.toHexString())?.some((row) => ids.has(row.unit)));
 }
 
@@ -71,27 +93,24 @@ export interface Dashboard {
   campaigns: Campaign[];
   totals: Figures;
   /** the root's children (each with its whole subtree), then the root's own officers when any */
-  subUnits: { unit: SubtreeUnit; own: boolean; figures: Figures }[];
+  subUnits: readonly { unit: SubtreeUnit; own: boolean; figures: Figures }[];
   modules: { moduleId: Types.ObjectId; title: string; dueDate: Date | null; figures: Figures }[];
-  categories: { category: OfficerCategory; figures: Figures }[];
-  trend: TrendWeek[];
+  categories: readonly { category: OfficerCategory; figures: Figures }[];
+  trend: readonly TrendWeek[];
   overdue: OverdueRow[];
   /** how many overdue (officer, module) there are in all (the list shows the latest first, up to 200) */
   overdueTotal: number;
 }
 
 /** The rows of these campaigns' held counters at these units. */
-function inUnits(held: (readonly CounterRow[])[], units: Map<string, SubtreeUnit>): CounterRow[] {
+function inUnits(held: readonly (readonly CounterRow[])[], units: ReadonlyMap<string, SubtreeUnit>): CounterRow[] {
   const rows: CounterRow[] = [];
   for (const campaign of held) for (const row of campaign) if (units.has(row.unit)) rows.push(row);
   return rows;
 }
 
-/** Which row of the sub-unit table a unit's counters go to: the root's child on its path, or the root itself. */
-function childOnPath(root: SubtreeUnit | null, unit: SubtreeUnit): string {
-  const depth = root ? root.ancestors.length + 1 : 0;
-  return (unit.ancestors[depth] ?? unit._id).toHexString();
-}
+const NO_COUNTERS: readonly CounterRow[] = Object.freeze([]);
+const NO_FIGURES: Figures = Object.freeze(figuresOf(emptySum()));
 
 /**
  * The longest overdue entries (up to 200) of the subtree, the earliest due first. How many
@@ -103,7 +122,7 @@ function childOnPath(root: SubtreeUnit | null, unit: SubtreeUnit): string {
  * exactly and lets the engine stop at the limit. (Sorting every late entry of the
  * province by due date made a page read up to 300,000 entries.)
  */
-async function overdueList(db: Connection, campaigns: readonly Campaign[], units: Map<string, SubtreeUnit>, counters: readonly CounterRow[], now: Date): Promise<OverdueRow[]> {
+async function overdueList(db: Connection, campaigns: readonly Campaign[], units: ReadonlyMap<string, SubtreeUnit>, counters: readonly CounterRow[], now: Date): Promise<OverdueRow[]> {
   const lateByDue = new Map<number, { dueDate: Date; count: number; units: Set<string> }>();
   for (const c of counters) {
     const late = c.enrolled - c.completed;
@@ -149,41 +168,39 @@ async function overdueList(db: Connection, campaigns: readonly Campaign[], units
   });
 }
 
-/** The dashboard of `root`'s subtree for `campaigns` at `now`. */
+/**
+ * The dashboard of `root`'s subtree for `campaigns` at `now`. `subtree` and `held`: the
+ * held unit subtree and counters as the caller just got them (load.ts), else read here.
+ */
 export async function buildDashboard(db: Connection, root: SubtreeUnit | null, campaigns: readonly Campaign[], now: Date, subtree?: readonly SubtreeUnit[], held?: Map<string, readonly CounterRow[]>): Promise<Dashboard> {
   const year = campaigns[0]?.year ?? trainingYear(now);
-  const units = new Map((subtree ?? (await subtreeUnits(db, root))).map((u) => [u._id.toHexString(), u]));
-  const counters: CounterRow[] = !campaigns.length ? [] : held ? inUnits(campaigns.map((c) => held.get(c._id.toHexString()) ?? []), units) : await countersOf(db, campaigns.map((c) => c._id), [...units.values()].map((u) => u._id));
-  const sum = total(counters, now);
-  // each unit's row of the sub-unit table, once per unit rather than once per counter
-  const rowOf = new Map([...units].map(([hex, unit]) => [hex, childOnPath(root, unit)]));
-  const bySub = sumBy(counters, now, (c) => rowOf.get(c.unit) ?? null);
-  const subUnits = [...bySub.entries()]
-    .map(([id, s]) => ({ unit: units.get(id)!, own: root !== null && id === root._id.toHexString(), figures: figuresOf(s) }))
-    .sort((a, b) => Number(a.own) - Number(b.own) || a.unit.name.localeCompare(b.unit.name, 'vi'));
+  const units = subtree ?? (await subtreeUnits(db, root));
+  const counters = held ?? (await campaignCounters(db, campaigns.map((c) => c._id)));
+  const ids = campaigns.map((c) => c._id.toHexString());
+  const rows = ids.map((id) => counters.get(id) ?? NO_COUNTERS);
+  const figures = subtreeFigures(db, root, ids, units, rows, now);
   const moduleIds = [...new Map(campaigns.flatMap((c) => c.modules).map((m) => [m.moduleId.toHexString(), m.moduleId])).values()];
   const titles = await moduleTitles(db, moduleIds);
-  const byModule = sumBy(counters, now, (c) => c.module);
   const modules = moduleIds.map((id) => {
     const due = campaigns.flatMap((c) => c.modules).filter((m) => m.moduleId.equals(id)).map((m) => m.dueDate);
-    return { moduleId: id, title: titles.get(id.toHexString()) ?? '', dueDate: due.length ? due.reduce((a, b) => (a < b ? a : b)) : null, figures: figuresOf(byModule.get(id.toHexString()) ?? emptySum()) };
+    return { moduleId: id, title: titles.get(id.toHexString()) ?? '', dueDate: due.length ? due.reduce((a, b) => (a < b ? a : b)) : null, figures: figures.modules.get(id.toHexString()) ?? NO_FIGURES };
   });
   const dueDates = campaigns.flatMap((c) => c.modules.map((m) => m.dueDate));
   const from = campaigns.length ? campaigns.map((c) => c.opensOn).reduce((a, b) => (a < b ? a : b)) : now;
   const to = [now, ...dueDates].reduce((a, b) => (a > b ? a : b));
-  const overdue = sum.overdue > 0 ? await overdueList(db, campaigns, units, counters, now) : [];
+  const overdue = figures.sum.overdue > 0 ? await overdueList(db, campaigns, figures.units, inUnits(rows, figures.units), now) : [];
   return {
     year,
     asOf: now,
     root,
     campaigns: [...campaigns],
-    totals: figuresOf(sum),
-    subUnits,
+    totals: figures.totals,
+    subUnits: figures.subUnits,
     modules,
-    categories: byCategory(counters, now),
-    trend: trend(sum, from, to, dueDates),
+    categories: figures.categories,
+    trend: heldTrend(figures, from, to, dueDates),
     overdue,
-    overdueTotal: sum.overdue,
+    overdueTotal: figures.sum.overdue,
   };
 }
 
@@ -206,12 +223,54 @@ export interface UnitOfficerRow {
   modules: Map<string, OfficerStatus>;
 }
 
-/** The officers counted at `unit` itself (not its sub-units) with their status per module. */
-export async function unitOfficers(db: Connection, unitId: Types.ObjectId, campaigns: readonly Campaign[], now: Date): Promise<UnitOfficerRow[]> {
+type OwnEntry = Pick<DashboardEntry, 'officerId' | 'moduleId' | 'category' | 'state' | 'status' | 'dueDate'>;
+
+/**
+ * A unit's own entries, held per (unit, campaigns) with the held counters of those campaigns
+ * they were read after (snapshot.ts): every write of an entry that the list shows (state,
+ * progress status, due date, unit, category) moves its campaign's counters, so a new
+ * roll-up generation and new held counters — then the entries are read again. Their
+ * officers' names and codes are read on each page (officers carry no generation).
+ */
+const heldEntries = new WeakMap<Connection, Map<string, { rows: readonly (readonly CounterRow[])[]; entries: Promise<readonly OwnEntry[]> }>>();
+const MAX_HELD_UNITS = 500;
+
+function readOwnEntries(db: Connection, unitId: Types.ObjectId, campaigns: readonly Campaign[]): Promise<readonly OwnEntry[]> {
+  return entryModel(db)
+    .find({ campaignId: trusted({ $in: campaigns.map((c) => c._id) }), unitId, state: trusted({ $in: ['enrolled', 'exempt'] }) }, { officerId: 1, moduleId: 1, category: 1, state: 1, status: 1, dueDate: 1 })
+    .lean<OwnEntry[]>()
+    .exec(); // a promise, awaited by several pages (a query would run again each time)
+}
+
+function ownEntries(db: Connection, unitId: Types.ObjectId, campaigns: readonly Campaign[], held: Map<string, readonly CounterRow[]> | undefined): Promise<readonly OwnEntry[]> {
+  if (!held) return readOwnEntries(db, unitId, campaigns);
+  const ids = campaigns.map((c) => c._id.toHexString());
+  const rows = ids.map((id) => held.get(id) ?? NO_COUNTERS);
+  const key = `${unitId.toHexString()}|${ids.join(',')}`;
+  let cache = heldEntries.get(db);
+  if (!cache) heldEntries.set(db, (cache = new Map()));
+  let entry = cache.get(key);
+  cache.delete(key); // re-inserted below: the Map's order is the recency order
+  if (!entry || entry.rows.length !== rows.length || entry.rows.some((r, i) => r !== rows[i])) {
+    const fresh = { rows, entries: readOwnEntries(db, unitId, campaigns) };
+    // a failed read is not kept
+    fresh.entries.catch(() => cache.get(key) === fresh && cache.delete(key));
+    entry = fresh;
+  }
+  cache.set(key, entry);
+  while (cache.size > MAX_HELD_UNITS) cache.delete(cache.keys().next().value!);
+  return entry.entries;
+}
+
+/**
+ * The officers counted at `unit` itself (not its sub-units) with their status per module.
+ * `held`: the campaigns' held counters as the caller just got them (their entries are then
+ * held with them), else every entry is read.
+ */
+export async function unitOfficers(db: Connection, unitId: Types.ObjectId, campaigns: readonly Campaign[], now: Date, held?: Map<string, readonly CounterRow[]>): Promise<UnitOfficerRow[]> {
   if (!campaigns.length) return [];
-  const entries = await entryModel(db)
-    .find({ campaignId: trusted({ $in: campaigns.map((c) => c._id) }), unitId, state: trusted({ $in: ['enrolled', 'exempt'] }) })
-    .lean<DashboardEntry[]>();
+  const entries = await ownEntries(db, unitId, campaigns, held);
+  if (!entries.length) return [];
   const officers = await officerModel(db).find({ _id: trusted({ $in: [...new Set(entries.map((e) => e.officerId.toHexString()))] }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
   const rows = new Map(officers.map((o) => [o._id.toHexString(), { officerId: o._id, code: o.code, fullName: o.fullName, category: 'cong-chuc' as OfficerCategory, modules: new Map<string, OfficerStatus>() }]));
   for (const entry of entries) {

@@ -60,12 +60,15 @@ async function read(db: Connection, campaignId: Types.ObjectId): Promise<readonl
   return Object.freeze(counters.map(rowOf));
 }
 
-/** The counters of these campaigns (hex id → rows), each re-read only when its generation moved. */
-export async function campaignCounters(db: Connection, campaignIds: readonly Types.ObjectId[]): Promise<Map<string, readonly CounterRow[]>> {
+/**
+ * The counters of these campaigns (hex id → rows), each re-read only when its generation
+ * moved. `known`: the tokens as the caller just read them (year-state.ts, hex id → token,
+ * absent: none), which saves reading them here; they must have been read before this call.
+ */
+export async function campaignCounters(db: Connection, campaignIds: readonly Types.ObjectId[], known?: ReadonlyMap<string, string>): Promise<Map<string, readonly CounterRow[]>> {
   const ids = [...new Map(campaignIds.map((id) => [id.toHexString(), id])).values()];
   if (!ids.length) return new Map();
-  const generations = await generationModel(db).find({ _id: trusted({ $in: ids }) }).lean<DashboardGeneration[]>();
-  const tokens = new Map(generations.map((g) => [g._id.toHexString(), g.token]));
+  const tokens = known ?? new Map((await generationModel(db).find({ _id: trusted({ $in: ids }) }).lean<DashboardGeneration[]>()).map((g) => [g._id.toHexString(), g.token]));
   let cache = held.get(db);
   if (!cache) held.set(db, (cache = new Map()));
   const out = new Map<string, readonly CounterRow[]>();

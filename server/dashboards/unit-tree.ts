@@ -27,9 +27,12 @@ async function read(db: Connection): Promise<readonly SubtreeUnit[]> {
   return Object.freeze(units.map((u) => Object.freeze(u)));
 }
 
-/** Every unit (the fields a dashboard needs), re-read only when the units' generation moved. */
-export async function allUnits(db: Connection): Promise<readonly SubtreeUnit[]> {
-  const token = await unitsGeneration(db);
+/**
+ * Every unit (the fields a dashboard needs), re-read only when the units' generation moved.
+ * `known`: the token as the caller just read it (year-state.ts), which saves reading it here.
+ */
+export async function allUnits(db: Connection, known?: { token: string | null }): Promise<readonly SubtreeUnit[]> {
+  const token = known ? known.token : await unitsGeneration(db);
   let entry = held.get(db);
   if (!entry || entry.token !== token) {
     const fresh: Held = { token, units: read(db) };

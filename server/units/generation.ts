@@ -10,6 +10,9 @@ import { Types, type ClientSession, type Connection } from 'mongoose';
 const COLLECTION = 'unit_generations';
 const ID = 'units';
 
+/** Where the token lives, for a reader that fetches it together with other data in one command (dashboards). */
+export const UNITS_GENERATION = Object.freeze({ collection: COLLECTION, id: ID });
+
 interface GenerationDoc {
   _id: string;
   token: string;
