@@ -14,6 +14,9 @@ import { officerModel, OFFICER_CATEGORIES, type OfficerCategory } from '../offic
 import { unitModel, type Unit } from '../units/model';
 import { moduleModel, moduleVersionModel } from '../modules/model';
 import { vietnameseCollator } from '../i18n/vietnamese';
+import { fieldSet, readFields, type FieldSet } from './raw-fields';
+
+type RawEnrolmentState = 'enrolled' | 'exempt' | 'left' | 'stopped';
 
 const compareVietnamese = (a: string, b: string) => vietnameseCollator.compare(a, b);
 
@@ -206,40 +209,47 @@ const hex = (id: Types.ObjectId) => id.toHexString();
  * One string per id: a province's rows hold 300,000 enrolments of 60,000 officers over a few
  * modules and 250 units, plus their progress, and a fresh hex string per field and row kept
  * over a million copies alive until summarise() ends — garbage collection was a third of the
- * province's figures in the profile.
+ * province's figures in the profile. The same for the few due dates (one Date per value).
  */
-function hexInterner(): (id: Types.ObjectId) => string {
-  const seen = new Map<string, string>();
-  return (id) => {
-    const h = hex(id);
-    const known = seen.get(h);
+function interner<K, V>(make: (key: K) => V): (key: K) => V {
+  const seen = new Map<K, V>();
+  return (key) => {
+    const known = seen.get(key);
     if (known !== undefined) return known;
-    seen.set(h, h);
-    return h;
+    const value = make(key);
+    seen.set(key, value);
+    return value;
   };
 }
-/** find() with a projection, not aggregate() with $project: the embedded engine's pipeline projection cost ~0.4 s a unit report in the bench's profile. */
-const ENROLMENT_FIELDS = { _id: 0, officerId: 1, moduleId: 1, unitId: 1, state: 1, exemptReason: 1, dueDate: 1 } as const;
-/** Documents per batch of the set queries below. */
+/**
+ * Documents per batch of the set queries below (10,000 enrolments are ~2.4 MB; 100,000 cost
+ * more CPU in the driver than ten batches of 10,000).
+ */
 const BATCH = 10_000;
-type RawEnrolment = { officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; state: 'enrolled' | 'exempt' | 'left' | 'stopped'; exemptReason?: string | null; dueDate: Date };
-type RawProgress = { officerId: Types.ObjectId; moduleId: Types.ObjectId; status: string; bestScore?: number | null; attempts?: number; completedAt?: Date | null };
-type RawOfficer = { _id: Types.ObjectId; code: string; fullName: string; sortName: string; category: OfficerCategory };
+/**
+ * The fields each set query reads from the raw documents (raw-fields.ts). Whole documents,
+ * no projection: the embedded engine sends stored documents as they are but builds a new one
+ * per projected document (0.85 s of CPU for a province's 300,000 enrolments), and the
+ * unwanted fields cost the reader only a skip.
+ */
+const ENROLMENT_FIELDS = fieldSet(['officerId', 'moduleId', 'unitId', 'state', 'exemptReason', 'dueDate']);
+const PROGRESS_FIELDS = fieldSet(['officerId', 'moduleId', 'status', 'bestScore', 'attempts', 'completedAt']);
+const OFFICER_FIELDS = fieldSet(['_id', 'code', 'fullName', 'sortName', 'category']);
 
 /**
- * Hands every document of `cursor` to `each`, a batch at a time, through the driver (no
- * mongoose document layer). A province's campaign has 300,000 enrolments: turning each batch
- * into rows at once leaves the driver's documents as short-lived garbage, where reading them
- * all first kept a second copy of the whole set alive — most of the report's time went to
- * garbage collection.
+ * Hands `fields` of every document of `cursor` to `each`, a batch at a time, read from the
+ * documents' bytes (`raw: true`: the driver builds no objects). `each` gets one reused array
+ * and must copy what it keeps.
  */
-async function eachDocument<T>(cursor: FindCursor<T>, each: (doc: T) => void): Promise<void> {
+async function eachRaw(cursor: FindCursor<Buffer>, fields: FieldSet, each: (values: unknown[]) => void): Promise<void> {
+  const values: unknown[] = [];
   try {
-    while (await cursor.hasNext()) for (const doc of cursor.readBufferedDocuments()) each(doc);
+    while (await cursor.hasNext()) for (const doc of cursor.readBufferedDocuments()) each(readFields(doc, fields, values));
   } finally {
     await cursor.close();
   }
 }
+const RAW = { raw: true, batchSize: BATCH } as const;
 
 /** The figures of `unitId`'s subtree for `year`, computed now. */
 export async function computeFigures(db: Connection, unitId: Types.ObjectId, year: number, rule: CommendationRule = DEFAULT_RULE, now = new Date()): Promise<ReportFigures> {
@@ -256,21 +266,23 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
   const enrolments: EnrolmentRow[] = [];
   const officerIds = new Map<string, Types.ObjectId>();
   const moduleIds = new Map<string, Types.ObjectId>();
-  const shared = hexInterner();
+  const shared = interner((h: string) => h);
+  const dateOf = interner((ms: number) => new Date(ms));
   // the latest cut-off of the campaigns that count someone here
   let cutoffDate: Date | null = null;
   for (const c of yearCampaigns) {
     const before = enrolments.length;
     // the state is checked here, not in the query: matching it made the embedded engine decode every enrolment (a third of its time for a province);
     // `left` and `stopped` enrolments are few
-    const cursor = enrolmentModel(db).collection.find<RawEnrolment>({ campaignId: c._id, unitId: { $in: unitIds } }, { projection: ENROLMENT_FIELDS, batchSize: BATCH });
-    await eachDocument(cursor, (e) => {
-      if (e.state !== 'enrolled' && e.state !== 'exempt') return;
-      const officerId = shared(e.officerId);
-      const moduleId = shared(e.moduleId);
-      if (!officerIds.has(officerId)) officerIds.set(officerId, e.officerId);
-      if (!moduleIds.has(moduleId)) moduleIds.set(moduleId, e.moduleId);
-      enrolments.push({ officerId, moduleId, unitId: shared(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: e.dueDate });
+    const cursor = enrolmentModel(db).collection.find({ campaignId: c._id, unitId: { $in: unitIds } }, RAW) as unknown as FindCursor<Buffer>;
+    await eachRaw(cursor, ENROLMENT_FIELDS, (v) => {
+      const state = v[3] as RawEnrolmentState;
+      if (state !== 'enrolled' && state !== 'exempt') return;
+      const officerId = shared(v[0] as string);
+      const moduleId = shared(v[1] as string);
+      if (!officerIds.has(officerId)) officerIds.set(officerId, new Types.ObjectId(officerId));
+      if (!moduleIds.has(moduleId)) moduleIds.set(moduleId, new Types.ObjectId(moduleId));
+      enrolments.push({ officerId, moduleId, unitId: shared(v[2] as string), state, exemptReason: (v[4] as string | null | undefined) ?? null, dueDate: dateOf(v[5] as number) });
     });
     if (enrolments.length > before && (!cutoffDate || c.cutoffDate > cutoffDate)) cutoffDate = c.cutoffDate;
   }
@@ -279,17 +291,20 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
 
   const progress: ProgressRow[] = [];
   const officers: OfficerRow[] = [];
+  const optionalDate = (ms: unknown) => (typeof ms === 'number' ? new Date(ms) : null);
   for (let i = 0; i < officerList.length; i += CHUNK) {
     const ids = officerList.slice(i, i + CHUNK);
     await Promise.all([
-      eachDocument(
-        progressModel(db).collection.find<RawProgress>({ year, officerId: { $in: ids }, moduleId: { $in: moduleList } }, { projection: { _id: 0, officerId: 1, moduleId: 1, status: 1, bestScore: 1, attempts: 1, completedAt: 1 }, batchSize: BATCH }),
-        (r) => progress.push({ officerId: shared(r.officerId), moduleId: shared(r.moduleId), status: r.status, bestScore: r.bestScore ?? null, attempts: r.attempts ?? 0, completedAt: r.completedAt ?? null }),
-      ),
-      eachDocument(
-        officerModel(db).collection.find<RawOfficer>({ _id: { $in: ids } }, { projection: { code: 1, fullName: 1, sortName: 1, category: 1 }, batchSize: BATCH }),
-        (r) => officers.push({ id: hex(r._id), code: r.code, fullName: r.fullName, sortName: r.sortName, category: r.category }),
-      ),
+      // without the module list: {officerId, year} on the { officerId, moduleId, year } index costs the embedded engine a seek per officer, where
+      // the module list made it one per officer × module (0.4 vs 1.6 s of CPU for a province); other modules' progress is dropped here
+      eachRaw(progressModel(db).collection.find({ year, officerId: { $in: ids } }, RAW) as unknown as FindCursor<Buffer>, PROGRESS_FIELDS, (v) => {
+        const moduleId = moduleIds.has(v[1] as string) ? shared(v[1] as string) : null;
+        if (moduleId === null) return;
+        progress.push({ officerId: shared(v[0] as string), moduleId, status: v[2] as string, bestScore: (v[3] as number | null | undefined) ?? null, attempts: (v[4] as number | undefined) ?? 0, completedAt: optionalDate(v[5]) });
+      }),
+      eachRaw(officerModel(db).collection.find({ _id: { $in: ids } }, RAW) as unknown as FindCursor<Buffer>, OFFICER_FIELDS, (v) => {
+        officers.push({ id: shared(v[0] as string), code: v[1] as string, fullName: v[2] as string, sortName: v[3] as string, category: v[4] as OfficerCategory });
+      }),
     ]);
   }
   // the title as last published (the draft's while nothing was)
