@@ -222,10 +222,12 @@ function interner<K, V>(make: (key: K) => V): (key: K) => V {
   };
 }
 /**
- * Documents per batch of the set queries below (10,000 enrolments are ~2.4 MB; 100,000 cost
- * more CPU in the driver than ten batches of 10,000).
+ * Documents per batch of the set queries below. Measured on the bench's 300,000 enrolments
+ * (~240 bytes each, raw reads, CPU of both threads, three alternating rounds on the shared
+ * machine): 3,000 and 5,000 a batch 2.1–2.7 s, 10,000 (~2.4 MB replies) 5.0–5.7 s, 30,000
+ * 5.4–6.0 s, 1,000–2,000 2.2–3.4 s.
  */
-const BATCH = 10_000;
+const BATCH = 3_000;
 /**
  * The fields each set query reads from the raw documents (raw-fields.ts). Whole documents,
  * no projection: the embedded engine sends stored documents as they are but builds a new one
