@@ -8,11 +8,11 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { useSharedFaces } from '../fonts/shared-faces';
 import { reusableImage } from './images';
-import type { Certificate } from './model';
+import type { Certificate, CertifiedModule } from './model';
 import type { CertificateSettings } from './settings';
 
 /** What a certificate shows (a stored certificate, or the settings page's sample). */
-export type PrintedCertificate = Pick<Certificate, 'kind' | 'year' | 'officerName' | 'unitName' | 'registerNumber' | 'modules' | 'issuedAt' | 'code'>;
+export type PrintedCertificate = Pick<Certificate, 'kind' | 'year' | 'officerName' | 'unitName' | 'registerNumber' | 'issuedAt' | 'code'> & { modules: Array<Pick<CertifiedModule, 'title'>> };
 
 export interface CertificateArt {
   settings: Pick<CertificateSettings, 'parentAgency' | 'issuer' | 'place' | 'signerTitle' | 'signerName'>;
