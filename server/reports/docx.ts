@@ -5,6 +5,7 @@
  * body 14 pt justified with a 1.27 cm first-line indent; tables 12 pt.
  */
 import { AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType } from 'docx';
+import { randomBytes } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { Block, ReportDocument } from './document';
 
@@ -48,12 +49,12 @@ function header(doc: ReportDocument): Table {
 
 /**
  * A body table: docx writes the table (properties, grid, header row) and a marker row in
- * place of the data rows, which `rowsXml` writes as text into document.xml once it is packed
+ * place of the data rows, which `rowXml` writes as text into document.xml once it is packed
  * (`withRows`). A report's tables hold ~600 cells; built as docx objects, they were ~80% of
  * the DOCX's cost (an object tree per cell, formatted then serialised), as text they cost
  * nothing. The XML is the one docx wrote for them (test/reports compares it).
  */
-function bodyTable(block: Extract<Block, { kind: 'table' }>, rows: RowsXml[]): Table {
+function bodyTable(block: Extract<Block, { kind: 'table' }>, rows: TableRows): Table {
   const total = block.columns.reduce((s, c) => s + c.width, 0);
   const widths = block.columns.map((c) => Math.floor((c.width / total) * CONTENT));
   const head = new TableRow({
@@ -64,17 +65,19 @@ function bodyTable(block: Extract<Block, { kind: 'table' }>, rows: RowsXml[]): T
   const data = [...block.rows.map((r) => rowXml(r, widths, block, false)), ...(block.totalRow ? [rowXml(block.totalRow, widths, block, true)] : [])];
   const children = [head];
   if (data.length) {
-    const marker = `${ROWS_MARKER}${rows.length}${ROWS_MARKER}`;
-    rows.push({ marker, xml: data.join('') });
+    const marker = `\u2060rows-${rows.nonce}-${rows.tables.length}\u2060`;
+    rows.tables.push({ marker, xml: data.join('') });
     children.push(new TableRow({ children: [new TableCell({ children: [new Paragraph(marker)] })] }));
   }
   return new Table({ width: { size: CONTENT, type: WidthType.DXA }, columnWidths: widths, margins: { left: 60, right: 60, top: 30, bottom: 30 }, rows: children });
 }
 
-/** A table's data rows as XML, and the text of the marker row they replace. */
-interface RowsXml { marker: string; xml: string }
-/** Around a table's number in its marker row: word joiners (U+2060), which no report's text holds. */
-const ROWS_MARKER = '\u2060rows\u2060';
+/**
+ * The tables' data rows as XML, each with the text of the marker row they replace: the
+ * table's number and a random nonce of the document, so that no text of the report (the
+ * narrative is typed by people) can pass for a marker.
+ */
+interface TableRows { nonce: string; tables: Array<{ marker: string; xml: string }> }
 
 /** Text escaped as docx escapes it (control characters XML 1.0 forbids are dropped). */
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&apos;', '<': '&lt;', '>': '&gt;' };
@@ -93,11 +96,11 @@ function rowXml(cells: string[], widths: number[], block: Extract<Block, { kind:
 }
 
 /** The packed DOCX with each marker row of word/document.xml replaced by its table's rows. */
-function withRows(packed: Buffer, rows: RowsXml[]): Buffer {
-  if (!rows.length) return packed;
+function withRows(packed: Buffer, rows: TableRows): Buffer {
+  if (!rows.tables.length) return packed;
   const files = unzipSync(packed);
   let xml = strFromU8(files[DOCUMENT_XML]!);
-  for (const { marker, xml: rowsXml } of rows) {
+  for (const { marker, xml: rowsXml } of rows.tables) {
     const at = xml.indexOf(marker);
     const start = xml.lastIndexOf('<w:tr>', at);
     const end = xml.indexOf('</w:tr>', at) + '</w:tr>'.length;
@@ -110,7 +113,7 @@ function withRows(packed: Buffer, rows: RowsXml[]): Buffer {
 }
 const DOCUMENT_XML = 'word/document.xml';
 
-function body(blocks: Block[], rows: RowsXml[]): Array<Paragraph | Table> {
+function body(blocks: Block[], rows: TableRows): Array<Paragraph | Table> {
   return blocks.map((b) => {
     switch (b.kind) {
       case 'heading':
@@ -141,7 +144,7 @@ function signature(doc: ReportDocument): Table {
 
 /** The DOCX file of `doc`. */
 export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
-  const rows: RowsXml[] = [];
+  const rows: TableRows = { nonce: randomBytes(8).toString('hex'), tables: [] };
   const document = new Document({
     creator: 'VHCV e-learning',
     title: `${doc.title} ${doc.subject}`,
