@@ -36,8 +36,9 @@ export async function zipCount(db: Connection, unitId: Types.ObjectId, year: num
 /**
  * Writes the ZIP to `out` (ended when done); `progress(done, total)` after each certificate. Returns how many it holds.
  *
- * One PDF in flight: the next certificate is rendered only once the ZIP has taken the
- * previous one's bytes (yazl asks for an entry's data when the entry before it is written).
+ * Two PDFs at most: the one being written, and the next one rendering (in the worker); the
+ * one after is asked for only once the ZIP has taken the previous one's bytes (yazl asks for
+ * an entry's data when the entry before it is written).
  * A backlog of rendered PDFs (it was up to 8 MB, ~120 of them) most likely outlived the
  * young generation's collections, so their buffers waited for full collections: the CLI's
  * peak RSS for 2,000 certificates went from 272 to 209 MB with this (docs/certificates.md).
@@ -72,8 +73,8 @@ async function writeZip(certificates: AsyncIterable<Certificate>, total: number,
   zip.on('error', fail);
   zip.outputStream.pipe(out);
   let done = 0;
-  for await (const certificate of certificates) {
-    const pdf = await render(certificate);
+  /** Adds one PDF to the ZIP, resolved once yazl has taken its bytes. */
+  const addPdf = async (certificate: Certificate, pdf: Buffer): Promise<void> => {
     let taken = false;
     // PDFs are compressed already: stored, not deflated again (half the CPU, same size).
     // Not addBuffer: yazl keeps each entry's pump function, and what it holds, until the ZIP
@@ -97,6 +98,26 @@ async function writeZip(certificates: AsyncIterable<Certificate>, total: number,
       });
     }
     if (failure) throw failure;
+  };
+  const cursor = certificates[Symbol.asyncIterator]();
+  // the next PDF renders (in the worker) while this one is written: without it, the two
+  // threads took turns and the ZIP took twice as long on a loaded machine
+  const renderNext = async (): Promise<{ certificate: Certificate; pdf: Promise<Buffer> } | null> => {
+    const next = await cursor.next();
+    if (next.done) return null;
+    const pdf = render(next.value);
+    pdf.catch(() => undefined); // awaited below; not an unhandled rejection while the previous PDF is written
+    return { certificate: next.value, pdf };
+  };
+  try {
+    for (let ahead = await renderNext(); ahead; ) {
+      const { certificate } = ahead;
+      const pdf = await ahead.pdf;
+      ahead = await renderNext();
+      await addPdf(certificate, pdf);
+    }
+  } finally {
+    await cursor.return?.();
   }
   zip.end();
   await finished(out);
