@@ -6,7 +6,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { Types } from 'mongoose';
-import { rawCollection } from '../db/raw';
+import { findFirst, rawCollection } from '../db/raw';
 import type { Services } from '../http/context';
 import type { Actor } from '../policies';
 import { userModel, type User } from '../users/model';
@@ -39,7 +39,7 @@ export async function loadSession(services: Services, req: Request): Promise<Ses
   const claims = verifySession(found.token, services.secret);
   if (!claims || !/^[0-9a-f]{24}$/.test(claims.sub)) return null;
   // every request: the driver's read, without mongoose's query layer (server/db/raw.ts); the id was checked above
-  const account = await rawCollection(userModel(services.db)).findOne<User>({ _id: new Types.ObjectId(claims.sub) });
+  const account = await findFirst<User>(rawCollection(userModel(services.db)), { _id: new Types.ObjectId(claims.sub) });
   if (!account || !account.active || account.tokenVersion !== claims.ver || isRevoked(account, claims.jti)) return null;
   return { account, claims, via: found.via };
 }

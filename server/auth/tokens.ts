@@ -38,8 +38,32 @@ export function signSession(account: { id: string; tokenVersion: number }, secre
   return { token, claims };
 }
 
+/**
+ * Tokens whose signature and claims were already checked, by secret and token: every
+ * page request verifies its session token, and an officer sends the same one for hours.
+ * The verdict is a pure function of the token's bytes and the secret, so it holds on every
+ * instance; only the expiry moves with the clock, and is checked again on each use.
+ * Revocation is not decided here (the account is read on every request: session.ts).
+ * Bounded: past VERIFIED_MAX entries the oldest are dropped (Map keeps insertion order).
+ */
+const verified = new Map<string, SessionClaims>();
+const VERIFIED_MAX = 20_000;
+
 /** The claims of a valid token, or null for anything tampered, expired, unsigned or malformed. */
 export function verifySession(token: string, secret: string): SessionClaims | null {
+  const key = `${secret}\u0000${token}`;
+  const known = verified.get(key);
+  // the same test as jsonwebtoken's (no clock tolerance): expired once now ≥ exp
+  if (known) return Math.floor(Date.now() / 1000) < known.exp ? known : null;
+  const claims = checkToken(token, secret);
+  if (claims) {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(key, Object.freeze(claims));
+  }
+  return claims;
+}
+
+function checkToken(token: string, secret: string): SessionClaims | null {
   try {
     const claims = jwt.verify(token, keyOf(secret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
     if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims['ver'] !== 'number' || typeof claims.exp !== 'number') return null;

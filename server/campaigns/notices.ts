@@ -5,7 +5,7 @@
  */
 import { Schema, type Connection, type Types } from 'mongoose';
 import { defineModel } from '../db/models';
-import { rawCollection } from '../db/raw';
+import { findMany, rawCollection } from '../db/raw';
 import type { MessageId } from '../i18n';
 
 export interface Notice {
@@ -42,5 +42,5 @@ export async function notifyOfficers(db: Connection, officerIds: readonly Types.
 /** The officer's newest notices, newest first. */
 export function recentNotices(db: Connection, officerId: Types.ObjectId, limit = 20): Promise<Notice[]> {
   // the driver's read (server/db/raw.ts): the officer id comes from their record; the home page asks every time
-  return rawCollection(noticeModel(db)).find<Notice>({ officerId }).sort({ createdAt: -1 }).limit(limit).toArray();
+  return findMany<Notice>(rawCollection(noticeModel(db)), { officerId }, { sort: { createdAt: -1 }, limit });
 }

@@ -6,13 +6,13 @@
  */
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { useSharedFaces } from './faces';
+import { useSharedFaces } from '../fonts/shared-faces';
 import { reusableImage } from './images';
-import type { Certificate } from './model';
+import type { Certificate, CertifiedModule } from './model';
 import type { CertificateSettings } from './settings';
 
 /** What a certificate shows (a stored certificate, or the settings page's sample). */
-export type PrintedCertificate = Pick<Certificate, 'kind' | 'year' | 'officerName' | 'unitName' | 'registerNumber' | 'modules' | 'issuedAt' | 'code'>;
+export type PrintedCertificate = Pick<Certificate, 'kind' | 'year' | 'officerName' | 'unitName' | 'registerNumber' | 'issuedAt' | 'code'> & { modules: Array<Pick<CertifiedModule, 'title'>> };
 
 export interface CertificateArt {
   settings: Pick<CertificateSettings, 'parentAgency' | 'issuer' | 'place' | 'signerTitle' | 'signerName'>;
@@ -187,7 +187,7 @@ export async function renderCertificatePdf(cert: PrintedCertificate, art: Certif
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  useSharedFaces(doc);
+  useSharedFaces(doc, { regular: 'regular', bold: 'bold', italic: 'italic' });
   drawFrame(doc);
   drawHeader(doc, cert, art);
   doc.font('bold').fontSize(34).fillColor(RED);

@@ -106,7 +106,7 @@ export function registerCertificateSettingsRoutes(router: Router, services: Serv
           officerName: ctx.t('certificate_sample_name'),
           unitName: ctx.t('certificate_sample_unit'),
           registerNumber: `1/${year}/CN-MAU`,
-          modules: [{ moduleId: null as never, title: ctx.t('certificate_sample_module') }],
+          modules: [{ title: ctx.t('certificate_sample_module') }],
           issuedAt: new Date(),
           code: 'mauthumaukhonghople0',
         },

@@ -17,3 +17,33 @@ export function rawCollection<T>(model: Model<T>): Collection<Document> {
   if (!db) throw new Error(`the database is not connected (${model.modelName})`);
   return db.collection(model.collection.collectionName);
 }
+
+/**
+ * The busiest reads as one `find` command each (db.command), without the driver's cursor
+ * machinery (cursor objects, their tracking and closing): about a fifth less CPU per
+ * round trip on the app's thread, measured against the embedded engine (issue #16). The
+ * answer comes back in a single batch, so these are for small documents (a batch holds
+ * 16 MiB) and short lists: an answer of ONE_BATCH documents or more is read again through
+ * an ordinary cursor, so a long list is never cut short. Same trust rule as rawCollection.
+ */
+const ONE_BATCH = 1000;
+
+export interface FindOptions {
+  projection?: Document;
+  sort?: Document;
+  limit?: number;
+}
+
+export async function findMany<T extends Document>(collection: Collection<Document>, filter: Document, options: FindOptions = {}): Promise<T[]> {
+  const batch = options.limit !== undefined && options.limit > 0 && options.limit < ONE_BATCH ? options.limit : ONE_BATCH;
+  const reply = await collection.db.command({ find: collection.collectionName, filter, ...options, batchSize: batch, singleBatch: true });
+  const docs = (reply['cursor'] as { firstBatch: T[] }).firstBatch;
+  if (docs.length < ONE_BATCH) return docs;
+  return collection.find<T>(filter, options).toArray();
+}
+
+/** The first document matching `filter` (in `sort` order, when given), or null: one `find` command, as findMany. */
+export async function findFirst<T extends Document>(collection: Collection<Document>, filter: Document, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
+  const reply = await collection.db.command({ find: collection.collectionName, filter, ...options, limit: 1, batchSize: 1, singleBatch: true });
+  return (reply['cursor'] as { firstBatch: T[] }).firstBatch[0] ?? null;
+}

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { listAudit } from '../audit/service';
 import { presentAuditEvent } from '../admin/presenters';
 import type { Services } from '../http/context';
-import { rawCollection } from '../db/raw';
+import { findFirst, rawCollection } from '../db/raw';
 import { route } from '../http/route';
 import { homeUnitOf } from '../http/views';
 import { officerModel, officerCategoryLabels, officerStatusLabels, type Officer } from '../officers/model';
@@ -36,7 +36,7 @@ export function registerHomeRoutes(router: Router, services: Services): void {
       // read once per request through the view locals (server/http/views.ts)
       const unit = await homeUnitOf(res);
       if (account.role === 'officer') {
-        const officer = account.officerId ? await rawCollection(officerModel(services.db)).findOne<Officer>({ _id: account.officerId }) : null;
+        const officer = account.officerId ? await findFirst<Officer>(rawCollection(officerModel(services.db)), { _id: account.officerId }) : null;
         const view = officer && {
           fullName: officer.fullName,
           code: officer.code,

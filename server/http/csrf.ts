@@ -9,8 +9,9 @@
  * the token of that seed under the victim's session id. Bearer-token API calls carry no
  * ambient credential and need no token.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { randomBase64url } from './random-pool';
 
 export const CSRF_COOKIE = 'vhcv_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -27,7 +28,7 @@ export function tokenFor(secret: string, seed: string, sessionId: string): strin
 export function csrfToken(req: Request, res: Response, secret: string, secure: boolean, sessionId: string): string {
   let seed = req.cookies?.[CSRF_COOKIE] as string | undefined;
   if (typeof seed !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(seed)) {
-    seed = randomBytes(32).toString('base64url');
+    seed = randomBase64url(32);
     res.cookie(CSRF_COOKIE, seed, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
     req.cookies = { ...req.cookies, [CSRF_COOKIE]: seed };
   }

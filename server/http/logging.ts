@@ -3,9 +3,9 @@
  * taken from a well-formed X-Request-Id (set by a proxy) or made here, echoed in the
  * response and in every log line, and shown on error pages so a user can quote it.
  */
-import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import pino, { type Logger } from 'pino';
+import { randomHex } from './random-pool';
 
 export function createLogger(level: string): Logger {
   return pino({ level, base: { app: 'vhcv' }, redact: ['req.headers.cookie', 'req.headers.authorization'] });
@@ -14,7 +14,7 @@ export function createLogger(level: string): Logger {
 export function requestLogger(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const given = req.get('x-request-id');
-    const requestId = given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomBytes(8).toString('hex');
+    const requestId = given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomHex(8);
     res.locals['requestId'] = requestId;
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { t, type Locale, type MessageId } from '../i18n';
 import { homeAbilities } from '../policies';
 import { actorOf, type Session } from '../auth/session';
-import { rawCollection } from '../db/raw';
+import { findFirst, rawCollection } from '../db/raw';
 import { unitModel, type Unit } from '../units/model';
 import { roleLabels } from '../users/model';
 import type { Services } from './context';
@@ -83,7 +83,7 @@ export function viewLocals(services: Services) {
     // ancestors), at most once per request: most pages never do (issue #16)
     let homeUnit: Promise<HomeUnit | null> | null = null;
     res.locals['homeUnit'] = (): Promise<HomeUnit | null> =>
-      (homeUnit ??= account.unitId ? rawCollection(unitModel(services.db)).findOne<HomeUnit>({ _id: account.unitId }, { projection: { ancestors: 1, name: 1 } }) : Promise.resolve(null));
+      (homeUnit ??= account.unitId ? findFirst<HomeUnit>(rawCollection(unitModel(services.db)), { _id: account.unitId }, { projection: { ancestors: 1, name: 1 } }) : Promise.resolve(null));
     next();
   };
 }

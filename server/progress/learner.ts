@@ -4,7 +4,7 @@
  * route acts on this record only, so another officer's data is never reachable by id.
  */
 import type { Connection, Types } from 'mongoose';
-import { rawCollection } from '../db/raw';
+import { findFirst, rawCollection } from '../db/raw';
 import { AppError } from '../errors';
 import { officerModel, type Officer } from '../officers/model';
 import type { Actor, OfficerRef } from '../policies';
@@ -30,14 +30,14 @@ export type HomeUnitSource = KnownUnit | (() => Promise<KnownUnit>);
  */
 export async function findLearner(db: Connection, actor: Actor, known?: HomeUnitSource): Promise<Learner | null> {
   if (!actor.officerId) return null;
-  const officer = await rawCollection(officerModel(db)).findOne<Pick<Officer, '_id' | 'unitId' | 'fullName'>>({ _id: actor.officerId }, { projection: { unitId: 1, fullName: 1 } });
+  const officer = await findFirst<Pick<Officer, '_id' | 'unitId' | 'fullName'>>(rawCollection(officerModel(db)), { _id: actor.officerId }, { projection: { unitId: 1, fullName: 1 } });
   return officer && learnerOf(db, officer, known);
 }
 
 /** The learner of an officer record already loaded. */
 export async function learnerOf(db: Connection, officer: Pick<Officer, '_id' | 'unitId' | 'fullName'>, source?: HomeUnitSource): Promise<Learner> {
   const known = typeof source === 'function' ? await source() : source;
-  const unit = known?._id.equals(officer.unitId) ? known : await rawCollection(unitModel(db)).findOne<Pick<Unit, '_id' | 'ancestors'>>({ _id: officer.unitId }, { projection: { ancestors: 1 } });
+  const unit = known?._id.equals(officer.unitId) ? known : await findFirst<Pick<Unit, '_id' | 'ancestors'>>(rawCollection(unitModel(db)), { _id: officer.unitId }, { projection: { ancestors: 1 } });
   return { officerId: officer._id, unitId: officer.unitId, ancestors: unit?.ancestors ?? [], fullName: officer.fullName };
 }
 

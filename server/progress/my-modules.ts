@@ -6,7 +6,7 @@
  */
 import { trusted, Types, type Connection } from 'mongoose';
 import { assignmentModel, type Assignment } from '../assignments/model';
-import { rawCollection } from '../db/raw';
+import { findMany, rawCollection } from '../db/raw';
 import { moduleModel, type LearningModule, type Topic } from '../modules/model';
 import { findVersion } from '../modules/versions';
 // a shared collator: localeCompare(…, 'vi') builds a new one for every comparison
@@ -40,12 +40,12 @@ const DUE = { _id: 0, year: 1, moduleId: 1, dueDate: 1 };
 
 /** Assignments of `year` that reach the learner: their unit, a unit above it, or by name. */
 async function assignmentsFor(db: Connection, learner: Learner, year: number): Promise<AssignmentDue[]> {
-  return rawCollection(assignmentModel(db)).find<AssignmentDue>({ year, ...reaching(learner) }, { projection: DUE }).toArray();
+  return findMany<AssignmentDue>(rawCollection(assignmentModel(db)), { year, ...reaching(learner) }, { projection: DUE });
 }
 
 /** The assignments of every year that reach the learner: /learn takes this year's rows and the years to pick from one read. */
 export async function allAssignmentsFor(db: Connection, learner: Learner): Promise<AssignmentDue[]> {
-  return rawCollection(assignmentModel(db)).find<AssignmentDue>(reaching(learner), { projection: DUE }).toArray();
+  return findMany<AssignmentDue>(rawCollection(assignmentModel(db)), reaching(learner), { projection: DUE });
 }
 
 /** What the officer's lists show of a module: the plan's title (draft), code, published version, archived. */
@@ -59,7 +59,7 @@ export async function readModuleFacts(db: Connection, ids: readonly Types.Object
   const facts = new Map(known ?? []);
   const missing = [...new Map(ids.filter((id) => !facts.has(id.toHexString())).map((id) => [id.toHexString(), id])).values()];
   if (missing.length) {
-    const found = await rawCollection(moduleModel(db)).find<ModuleFacts>({ _id: { $in: missing } }, { projection: { code: 1, publishedVersion: 1, archived: 1, 'draft.title': 1 } }).toArray();
+    const found = await findMany<ModuleFacts>(rawCollection(moduleModel(db)), { _id: { $in: missing } }, { projection: { code: 1, publishedVersion: 1, archived: 1, 'draft.title': 1 } });
     for (const m of found) facts.set(m._id.toHexString(), m);
   }
   return facts;
@@ -91,8 +91,8 @@ export interface OfficerYearRows {
 
 export async function loadOfficerYear(db: Connection, officerId: Types.ObjectId, year: number): Promise<OfficerYearRows> {
   const [enrolments, progresses] = await Promise.all([
-    db.db!.collection('enrolments').find<OfficerYearRows['enrolments'][number]>({ officerId, year, state: { $in: ['enrolled', 'exempt'] } }, { projection: { _id: 0, moduleId: 1, dueDate: 1, state: 1 } }).toArray(),
-    rawCollection(progressModel(db)).find<ModuleProgress>({ officerId, year: { $lte: year } }).toArray(),
+    findMany<OfficerYearRows['enrolments'][number]>(db.db!.collection('enrolments'), { officerId, year, state: { $in: ['enrolled', 'exempt'] } }, { projection: { _id: 0, moduleId: 1, dueDate: 1, state: 1 } }),
+    findMany<ModuleProgress>(rawCollection(progressModel(db)), { officerId, year: { $lte: year } }),
   ]);
   return { enrolments, progresses };
 }

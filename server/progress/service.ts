@@ -4,7 +4,7 @@
  * `module_progress` current after every event so that reports never scan attempts.
  */
 import { trusted, Types, type Connection } from 'mongoose';
-import { rawCollection } from '../db/raw';
+import { findFirst, rawCollection } from '../db/raw';
 import { conflict, notFound } from '../errors';
 import { moduleModel, moduleOrderOf, type LearningModule, type LessonItem, type ModuleItem, type ModuleVersion } from '../modules/model';
 import { findVersion, latestVersion } from '../modules/versions';
@@ -31,7 +31,7 @@ export async function findLearnableModule(db: Connection, moduleId: Types.Object
 
 export async function findProgress(db: Connection, officerId: Types.ObjectId, moduleId: Types.ObjectId, year: number): Promise<ModuleProgress | null> {
   // the driver's read (server/db/raw.ts): typed ids from the learner record and validated params
-  return rawCollection(progressModel(db)).findOne<ModuleProgress>({ officerId, moduleId, year });
+  return findFirst<ModuleProgress>(rawCollection(progressModel(db)), { officerId, moduleId, year });
 }
 
 /** The version a progress record pins (it always exists: versions are never deleted). */

@@ -6,6 +6,7 @@
  */
 import { Schema, type Connection, type Types } from 'mongoose';
 import { defineModel } from '../db/models';
+import { findMany, rawCollection } from '../db/raw';
 
 export interface AttemptGrant {
   _id: Types.ObjectId;
@@ -37,7 +38,7 @@ export const attemptGrantModel = grantModels.model;
 export async function grantsFor(db: Connection, key: { officerId: Types.ObjectId; moduleId: Types.ObjectId; year: number }): Promise<{ extraAttempts: number; resetAt: Date | null }> {
   // the driver's own find, on the three fields of the index (callers may pass a wider filter)
   const filter = { officerId: key.officerId, moduleId: key.moduleId, year: key.year };
-  const grants = await attemptGrantModel(db).collection.find<Pick<AttemptGrant, 'extraAttempts' | 'resetAt'>>(filter, { projection: { extraAttempts: 1, resetAt: 1 } }).toArray();
+  const grants = await findMany<Pick<AttemptGrant, 'extraAttempts' | 'resetAt'>>(rawCollection(attemptGrantModel(db)), filter, { projection: { extraAttempts: 1, resetAt: 1 } });
   const resets = grants.flatMap((g) => (g.resetAt ? [g.resetAt.getTime()] : []));
   return { extraAttempts: grants.reduce((n, g) => n + g.extraAttempts, 0), resetAt: resets.length ? new Date(Math.max(...resets)) : null };
 }

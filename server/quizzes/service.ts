@@ -12,6 +12,7 @@ import { questionModel, type Question } from '../questions/model';
 import { drawQuestions, scoreAnswers, secureRandom, SINGLE_ANSWER_KINDS, snapshotQuestion, type Random } from './engine';
 import { attemptModel, readyAttemptModel, type Attempt } from './model';
 import { grantsFor } from './grants';
+import { findFirst, findMany, rawCollection } from '../db/raw';
 
 /** The quiz settings that the deployment may override (server/env.ts). */
 export interface QuizSettings {
@@ -59,8 +60,8 @@ export async function quizState(db: Connection, progress: ModuleProgress, quiz: 
 async function readState(db: Connection, progress: ModuleProgress, quiz: QuizItem, now: Date, settings: QuizSettings, lazyGrants: boolean): Promise<QuizState> {
   const filter = { officerId: progress.officerId, moduleId: progress.moduleId, itemKey: quiz.key, year: progress.year };
   // the driver's own find: the filter is built here with its stored types, nothing to cast
-  const Attempts = attemptModel(db).collection;
-  const list = () => Attempts.find<Attempt>(filter, { sort: { number: 1 } }).toArray();
+  const Attempts = rawCollection(attemptModel(db));
+  const list = () => findMany<Attempt>(Attempts, filter, { sort: { number: 1 } });
   // a coordinator's override (extra attempts, or a reset after which earlier attempts no
   // longer count): read alongside the attempts, two independent reads — or after them, lazily
   const noGrants = { extraAttempts: 0, resetAt: null };
@@ -97,9 +98,9 @@ async function readState(db: Connection, progress: ModuleProgress, quiz: QuizIte
  * draw's input (a fixed random source then draws the same paper).
  */
 async function bankFor(db: Connection, quiz: QuizItem): Promise<Question[]> {
-  const Questions = questionModel(db).collection;
+  const Questions = rawCollection(questionModel(db));
   const lists = await Promise.all(
-    quiz.draw.map((d) => Questions.find<Question>(d.pool ? { pools: d.pool, topic: d.topic, active: true } : { topic: d.topic, active: true }).toArray()),
+    quiz.draw.map((d) => findMany<Question>(Questions, d.pool ? { pools: d.pool, topic: d.topic, active: true } : { topic: d.topic, active: true })),
   );
   const byId = new Map(lists.flat().map((q) => [q._id.toHexString(), q]));
   return [...byId.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
@@ -168,7 +169,7 @@ export async function startAttempt(
 export async function findOwnAttempt(db: Connection, attemptId: Types.ObjectId, officerId: Types.ObjectId): Promise<Attempt> {
   // by _id alone, which the engine answers from its index without decoding the attempt;
   // whose it is is checked here (the same 404 either way)
-  const attempt = await attemptModel(db).collection.findOne<Attempt>({ _id: attemptId });
+  const attempt = await findFirst<Attempt>(rawCollection(attemptModel(db)), { _id: attemptId });
   if (!attempt || !attempt.officerId.equals(officerId)) throw notFound('learn_attempt_not_found');
   return attempt;
 }

@@ -14,6 +14,9 @@ import { officerModel, OFFICER_CATEGORIES, type OfficerCategory } from '../offic
 import { unitModel, type Unit } from '../units/model';
 import { moduleModel, moduleVersionModel } from '../modules/model';
 import { vietnameseCollator } from '../i18n/vietnamese';
+import { fieldSet, readFields, type FieldSet } from './raw-fields';
+
+type RawEnrolmentState = 'enrolled' | 'exempt' | 'left' | 'stopped';
 
 const compareVietnamese = (a: string, b: string) => vietnameseCollator.compare(a, b);
 
@@ -206,40 +209,64 @@ const hex = (id: Types.ObjectId) => id.toHexString();
  * One string per id: a province's rows hold 300,000 enrolments of 60,000 officers over a few
  * modules and 250 units, plus their progress, and a fresh hex string per field and row kept
  * over a million copies alive until summarise() ends — garbage collection was a third of the
- * province's figures in the profile.
+ * province's figures in the profile. The same for the few due dates (one Date per value).
  */
-function hexInterner(): (id: Types.ObjectId) => string {
-  const seen = new Map<string, string>();
-  return (id) => {
-    const h = hex(id);
-    const known = seen.get(h);
+function interner<K, V>(make: (key: K) => V): (key: K) => V {
+  const seen = new Map<K, V>();
+  return (key) => {
+    const known = seen.get(key);
     if (known !== undefined) return known;
-    seen.set(h, h);
-    return h;
+    const value = make(key);
+    seen.set(key, value);
+    return value;
   };
 }
-/** find() with a projection, not aggregate() with $project: the embedded engine's pipeline projection cost ~0.4 s a unit report in the bench's profile. */
-const ENROLMENT_FIELDS = { _id: 0, officerId: 1, moduleId: 1, unitId: 1, state: 1, exemptReason: 1, dueDate: 1 } as const;
-/** Documents per batch of the set queries below. */
-const BATCH = 10_000;
-type RawEnrolment = { officerId: Types.ObjectId; moduleId: Types.ObjectId; unitId: Types.ObjectId; state: 'enrolled' | 'exempt' | 'left' | 'stopped'; exemptReason?: string | null; dueDate: Date };
-type RawProgress = { officerId: Types.ObjectId; moduleId: Types.ObjectId; status: string; bestScore?: number | null; attempts?: number; completedAt?: Date | null };
-type RawOfficer = { _id: Types.ObjectId; code: string; fullName: string; sortName: string; category: OfficerCategory };
+/**
+ * Documents per batch of the set queries below. Measured on the bench's 300,000 enrolments
+ * (~240 bytes each, raw reads, CPU of both threads, three alternating rounds on the shared
+ * machine): 3,000 and 5,000 a batch 2.1–2.7 s, 10,000 (~2.4 MB replies) 5.0–5.7 s, 30,000
+ * 5.4–6.0 s, 1,000–2,000 2.2–3.4 s.
+ */
+const BATCH = 3_000;
+/**
+ * The fields each set query reads from the raw documents (raw-fields.ts). Whole documents,
+ * no projection: the embedded engine sends stored documents as they are but builds a new one
+ * per projected document (0.85 s of CPU for a province's 300,000 enrolments), and the
+ * unwanted fields cost the reader only a skip.
+ */
+const ENROLMENT_FIELDS = fieldSet(['officerId', 'moduleId', 'unitId', 'state', 'exemptReason', 'dueDate']);
+const PROGRESS_FIELDS = fieldSet(['officerId', 'moduleId', 'status', 'bestScore', 'attempts', 'completedAt']);
+const OFFICER_FIELDS = fieldSet(['_id', 'code', 'fullName', 'sortName', 'category']);
 
 /**
- * Hands every document of `cursor` to `each`, a batch at a time, through the driver (no
- * mongoose document layer). A province's campaign has 300,000 enrolments: turning each batch
- * into rows at once leaves the driver's documents as short-lived garbage, where reading them
- * all first kept a second copy of the whole set alive — most of the report's time went to
- * garbage collection.
+ * A raw read started: its first batch asked for at once (the driver sends the query on the
+ * first `hasNext()`), so the engine works on it while this thread reads an earlier one.
  */
-async function eachDocument<T>(cursor: FindCursor<T>, each: (doc: T) => void): Promise<void> {
+interface Started { cursor: FindCursor<Buffer>; first: Promise<boolean> }
+function start(cursor: FindCursor): Started {
+  const raw = cursor as unknown as FindCursor<Buffer>;
+  const first = raw.hasNext();
+  first.catch(() => undefined); // handled where it is awaited; not an unhandled rejection meanwhile
+  return { cursor: raw, first };
+}
+
+/**
+ * Hands `fields` of every document of a started read to `each`, a batch at a time, read from
+ * the documents' bytes (`raw: true`: the driver builds no objects). `each` gets one reused
+ * array and must copy what it keeps.
+ */
+async function eachRaw({ cursor, first }: Started, fields: FieldSet, each: (values: unknown[]) => void): Promise<void> {
+  const values: unknown[] = [];
   try {
-    while (await cursor.hasNext()) for (const doc of cursor.readBufferedDocuments()) each(doc);
+    for (let more = await first; more; more = await cursor.hasNext()) for (const doc of cursor.readBufferedDocuments()) each(readFields(doc, fields, values));
   } finally {
     await cursor.close();
   }
 }
+const RAW = { raw: true, batchSize: BATCH } as const;
+/** A campaign's enrolments are read in this many parts of the subtree's units, each asked for while the one before is read. */
+const PARTS = 4;
+
 
 /** The figures of `unitId`'s subtree for `year`, computed now. */
 export async function computeFigures(db: Connection, unitId: Types.ObjectId, year: number, rule: CommendationRule = DEFAULT_RULE, now = new Date()): Promise<ReportFigures> {
@@ -252,44 +279,65 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
 
   // one query per campaign of the year, on the { campaignId, unitId } index (a year-wide scan of the enrolments is what made a unit's report slow)
   const yearCampaigns = await campaignModel(db).find({ year }, { _id: 1, cutoffDate: 1 }).lean<{ _id: Types.ObjectId; cutoffDate: Date }[]>();
-  const unitIds = unitDocs.map((u) => u._id);
+  // in the index's order (ObjectId bytes, as their hex): the parts below, read one after the other, give the rows in the order of one query
+  const unitIds = unitDocs.map((u) => u._id).sort((a, b) => (hex(a) < hex(b) ? -1 : 1));
+  const partSize = Math.ceil(unitIds.length / PARTS);
+  const unitParts = Array.from({ length: Math.ceil(unitIds.length / partSize) }, (_, i) => unitIds.slice(i * partSize, (i + 1) * partSize));
+  const shared = interner((h: string) => h);
+  const dateOf = interner((ms: number) => new Date(ms));
+  const officers = new Map<string, OfficerRow>();
+  const officerRow = (v: unknown[]) => {
+    const id = shared(v[0] as string);
+    officers.set(id, { id, code: v[1] as string, fullName: v[2] as string, sortName: v[3] as string, category: v[4] as OfficerCategory });
+  };
+  // the records of the officers in the subtree now, read by the engine while this thread reads the enrolments; those counted here who have
+  // moved out since the cut-off are read by id afterwards, the others are dropped (summarise() looks officers up by id)
+  const present = eachRaw(start(officerModel(db).collection.find({ unitId: { $in: unitIds } }, RAW)), OFFICER_FIELDS, officerRow);
+  present.catch(() => undefined); // awaited below
+
   const enrolments: EnrolmentRow[] = [];
   const officerIds = new Map<string, Types.ObjectId>();
   const moduleIds = new Map<string, Types.ObjectId>();
-  const shared = hexInterner();
   // the latest cut-off of the campaigns that count someone here
   let cutoffDate: Date | null = null;
   for (const c of yearCampaigns) {
     const before = enrolments.length;
     // the state is checked here, not in the query: matching it made the embedded engine decode every enrolment (a third of its time for a province);
     // `left` and `stopped` enrolments are few
-    const cursor = enrolmentModel(db).collection.find<RawEnrolment>({ campaignId: c._id, unitId: { $in: unitIds } }, { projection: ENROLMENT_FIELDS, batchSize: BATCH });
-    await eachDocument(cursor, (e) => {
-      if (e.state !== 'enrolled' && e.state !== 'exempt') return;
-      const officerId = shared(e.officerId);
-      const moduleId = shared(e.moduleId);
-      if (!officerIds.has(officerId)) officerIds.set(officerId, e.officerId);
-      if (!moduleIds.has(moduleId)) moduleIds.set(moduleId, e.moduleId);
-      enrolments.push({ officerId, moduleId, unitId: shared(e.unitId), state: e.state, exemptReason: e.exemptReason ?? null, dueDate: e.dueDate });
-    });
+    const read = (units: Types.ObjectId[]) => start(enrolmentModel(db).collection.find({ campaignId: c._id, unitId: { $in: units } }, RAW));
+    let next = read(unitParts[0]!);
+    for (let i = 0; i < unitParts.length; i++) {
+      const current = next;
+      if (i + 1 < unitParts.length) next = read(unitParts[i + 1]!);
+      await eachRaw(current, ENROLMENT_FIELDS, (v) => {
+        const state = v[3] as RawEnrolmentState;
+        if (state !== 'enrolled' && state !== 'exempt') return;
+        const officerId = shared(v[0] as string);
+        const moduleId = shared(v[1] as string);
+        if (!officerIds.has(officerId)) officerIds.set(officerId, new Types.ObjectId(officerId));
+        if (!moduleIds.has(moduleId)) moduleIds.set(moduleId, new Types.ObjectId(moduleId));
+        enrolments.push({ officerId, moduleId, unitId: shared(v[2] as string), state, exemptReason: (v[4] as string | null | undefined) ?? null, dueDate: dateOf(v[5] as number) });
+      });
+    }
     if (enrolments.length > before && (!cutoffDate || c.cutoffDate > cutoffDate)) cutoffDate = c.cutoffDate;
   }
   const officerList = [...officerIds.values()];
   const moduleList = [...moduleIds.values()];
+  await present;
+  const movedOut = officerList.filter((id) => !officers.has(hex(id)));
 
   const progress: ProgressRow[] = [];
-  const officers: OfficerRow[] = [];
-  for (let i = 0; i < officerList.length; i += CHUNK) {
-    const ids = officerList.slice(i, i + CHUNK);
+  const optionalDate = (ms: unknown) => (typeof ms === 'number' ? new Date(ms) : null);
+  for (let i = 0; i < Math.max(officerList.length, movedOut.length); i += CHUNK) {
     await Promise.all([
-      eachDocument(
-        progressModel(db).collection.find<RawProgress>({ year, officerId: { $in: ids }, moduleId: { $in: moduleList } }, { projection: { _id: 0, officerId: 1, moduleId: 1, status: 1, bestScore: 1, attempts: 1, completedAt: 1 }, batchSize: BATCH }),
-        (r) => progress.push({ officerId: shared(r.officerId), moduleId: shared(r.moduleId), status: r.status, bestScore: r.bestScore ?? null, attempts: r.attempts ?? 0, completedAt: r.completedAt ?? null }),
-      ),
-      eachDocument(
-        officerModel(db).collection.find<RawOfficer>({ _id: { $in: ids } }, { projection: { code: 1, fullName: 1, sortName: 1, category: 1 }, batchSize: BATCH }),
-        (r) => officers.push({ id: hex(r._id), code: r.code, fullName: r.fullName, sortName: r.sortName, category: r.category }),
-      ),
+      // without the module list: {officerId, year} on the { officerId, moduleId, year } index costs the embedded engine a seek per officer, where
+      // the module list made it one per officer × module (0.4 vs 1.6 s of CPU for a province); other modules' progress is dropped here
+      eachRaw(start(progressModel(db).collection.find({ year, officerId: { $in: officerList.slice(i, i + CHUNK) } }, RAW)), PROGRESS_FIELDS, (v) => {
+        const moduleId = moduleIds.has(v[1] as string) ? shared(v[1] as string) : null;
+        if (moduleId === null) return;
+        progress.push({ officerId: shared(v[0] as string), moduleId, status: v[2] as string, bestScore: (v[3] as number | null | undefined) ?? null, attempts: (v[4] as number | undefined) ?? 0, completedAt: optionalDate(v[5]) });
+      }),
+      movedOut.length > i ? eachRaw(start(officerModel(db).collection.find({ _id: { $in: movedOut.slice(i, i + CHUNK) } }, RAW)), OFFICER_FIELDS, officerRow) : null,
     ]);
   }
   // the title as last published (the draft's while nothing was)
@@ -298,7 +346,8 @@ export async function computeFigures(db: Connection, unitId: Types.ObjectId, yea
   const titles = new Map(drafts.map((m) => [hex(m._id), versions.find((v) => v.moduleId.equals(m._id) && v.version === m.publishedVersion)?.content.title ?? m.draft.title]));
 
   return summarise({
-    year, rule, now, cutoffDate, units, enrolments, progress, officers,
+    year, rule, now, cutoffDate, units, enrolments, progress,
+    officers: [...officers.values()].filter((o) => officerIds.has(o.id)),
     root: units.find((u) => u.id === hex(unitId))!,
     parentName: parent?.name ?? null,
     moduleTitles: titles,

@@ -2,10 +2,13 @@
  * The report as PDF (pdfkit), the same layout as the DOCX (Nghị định 30/2020/NĐ-CP Phụ lục
  * I): A4, margins top / bottom 20 mm, left 30 mm, right 15 mm; Tinos — metric-compatible
  * with Times New Roman, shipped through npm (@expo-google-fonts/tinos) and embedded, so
- * the Vietnamese diacritics do not depend on the reader's fonts.
+ * the Vietnamese diacritics do not depend on the reader's fonts. The faces, their laid-out
+ * words and their embedded subsets are shared by every PDF of the process (../fonts/shared-faces.ts):
+ * shaping every word and subsetting four faces again were most of a report's PDF.
  */
 import PDFDocument from 'pdfkit';
-import { tinos, type TinosStyle } from '../fonts/tinos';
+import { useSharedFaces } from '../fonts/shared-faces';
+import type { TinosStyle } from '../fonts/tinos';
 import type { Block, ReportDocument } from './document';
 
 const MM = 72 / 25.4;
@@ -122,10 +125,9 @@ function signature(pdf: Doc, doc: ReportDocument, L: ReturnType<typeof layout>):
 
 /** The PDF file of `doc`. */
 export function reportPdf(doc: ReportDocument): Promise<Buffer> {
-  // no default font (pdfkit would load Helvetica's metrics for nothing); the faces parsed once per process
+  // no default font (pdfkit would load Helvetica's metrics for nothing)
   const pdf = new PDFDocument({ size: 'A4', margins: MARGIN, info: { Title: `${doc.title} ${doc.subject}`, Creator: 'VHCV e-learning' }, font: '' });
-  // (pdfkit's types know only file names and bytes; its code takes a parsed font too)
-  for (const [name, style] of Object.entries(FONTS)) pdf.registerFont(name, tinos(style) as unknown as Buffer);
+  useSharedFaces(pdf, FONTS);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));

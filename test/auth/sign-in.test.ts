@@ -171,6 +171,16 @@ describe('auth: sign-in, tokens, revocation, CSRF', function () {
       expect(await me(jwt.sign({ ...base, exp: 9_999_999_999 }, secret, { algorithm: 'HS512' })), 'HS512').to.equal(401);
     });
 
+    it('a token accepted before (its verdict held in memory) is refused once it expires, and a tampered copy never is accepted', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = jwt.sign({ ver: 0, sub: officerAccount._id.toHexString(), jti: 'short-lived', iss: 'vhcv', aud: 'vhcv-session', exp }, secret, { algorithm: 'HS256' });
+      expect(await me(token), 'fresh').to.equal(200);
+      expect(await me(token), 'again, from memory').to.equal(200);
+      expect(await me(`${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`), 'other signature').to.equal(401);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 50));
+      expect(await me(token), 'expired since').to.equal(401);
+    });
+
     it('logout revokes that token only; logout everywhere, password change and deactivation revoke all', async () => {
       const db = tp.platform.services.db;
       await createAccount(db, { username: 'revoke.me', displayName: 'Thu hồi', role: 'officer', password: PASSWORD }, 4);

@@ -18,6 +18,10 @@ import type { Role } from '../../server/users/model';
 import type { Officer } from '../../server/officers/model';
 import { certificateModel, type Certificate } from '../../server/certificates/model';
 import { zipPath } from '../../server/certificates/jobs';
+import { liveRenderers, startRenderer } from '../../server/certificates/renderer';
+import { checkEmbeddable } from '../../server/certificates/pdf';
+import { saveSettings, storeTemplateImage } from '../../server/certificates/settings';
+import { mediaPath } from '../../server/media/store';
 import { cleanupJobKind } from '../../server/jobs/cleanup';
 import { startTestPlatform, type Client, type TestPlatform } from '../http';
 import { buildCertificateWorld, completeModule, YEAR, type CertificateWorld } from './world';
@@ -89,6 +93,16 @@ describe('certificates: pages, PDF, verification, ZIP', function () {
     const file = path.join(ARTIFACTS, name);
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     return file;
+  }
+
+  /** The job's state once it has ended (done or failed). */
+  async function jobEnd(url: string): Promise<{ status: string; errorId: string | null }> {
+    let job = { status: 'running', errorId: null as string | null };
+    for (let i = 0; i < 240 && job.status !== 'done' && job.status !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      job = (await coordinator.get(`${url}/status`)).json<{ job: typeof job }>().job;
+    }
+    return job;
   }
 
   before(async () => {
@@ -188,12 +202,8 @@ describe('certificates: pages, PDF, verification, ZIP', function () {
     const start = await coordinator.request('POST', `/certificates/units/${world.units.A._id.toHexString()}/zip`, { json: { year: YEAR }, headers: JSON_ACCEPT });
     expect(start.status, start.text).to.equal(202);
     const { url } = start.json<{ url: string }>();
-    let status = '';
-    for (let i = 0; i < 120 && status !== 'done' && status !== 'failed'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      status = (await coordinator.get(`${url}/status`)).json<{ job: { status: string } }>().job.status;
-    }
-    expect(status).to.equal('done');
+    expect((await jobEnd(url)).status).to.equal('done');
+    expect(liveRenderers(), 'the renderer worker ended with the job').to.equal(0);
     const page = await coordinator.get(url);
     expect(page.text).to.include('<progress').and.to.include('id="zip-download"');
     const file = await download(coordinator, `${url}/download`, 'unit.zip');
@@ -227,5 +237,36 @@ describe('certificates: pages, PDF, verification, ZIP', function () {
     expect(result.stdout.normalize('NFC')).to.include(`Đã ghi ${expected} giấy chứng nhận`);
     fs.rmSync(out, { force: true });
     expect((await run(['--unit', world.units.A.code])).code).to.equal(2);
+  });
+
+  it('fails the ZIP job cleanly when a PDF cannot be rendered: no file left, the renderer worker ended', async () => {
+    // a seal saved in the template, then its file damaged on disk: every PDF fails to embed it
+    const seal = fs.readFileSync(path.resolve(__dirname, '../../../public/icons/icon-192.png'));
+    const sealSha256 = await storeTemplateImage(tp.dataDir, seal, checkEmbeddable);
+    await saveSettings(db, { sealSha256 });
+    fs.writeFileSync(mediaPath(tp.dataDir, sealSha256), 'this is not an image any more');
+    try {
+      const start = await coordinator.request('POST', `/certificates/units/${world.units.A._id.toHexString()}/zip`, { json: { year: YEAR }, headers: JSON_ACCEPT });
+      expect(start.status, start.text).to.equal(202);
+      const { url } = start.json<{ url: string }>();
+      const job = await jobEnd(url);
+      expect(job.status).to.equal('failed');
+      expect(job.errorId).to.equal('certificate_zip_failed');
+      expect(fs.existsSync(zipPath(tp.dataDir, url.split('/').pop()!)), 'no half-written ZIP is left').to.equal(false);
+      expect((await coordinator.get(`${url}/download`)).status).to.equal(409);
+      expect(liveRenderers(), 'the renderer worker ended with the failed job').to.equal(0);
+    } finally {
+      await saveSettings(db, { sealSha256: null });
+    }
+  });
+
+  it('a renderer that has ended refuses to render rather than hang', async () => {
+    const renderer = startRenderer({ settings: { parentAgency: '', issuer: 'Sở Nội vụ', place: '', signerTitle: 'Giám đốc', signerName: 'A' }, seal: null, signature: null, publicUrl: tp.base });
+    const printed = { kind: 'plan' as const, year: YEAR, officerName: 'Nguyễn Thị Thu Hường', unitName: 'Sở A', registerNumber: `1/${YEAR}/CN-A`, modules: [{ title: 'Học phần' }], issuedAt: new Date(), code: 'ABCDEFGHIJKLMNOPQRST' };
+    expect((await renderer.render(printed)).subarray(0, 5).toString()).to.equal('%PDF-');
+    await renderer.close();
+    expect(liveRenderers()).to.equal(0);
+    const error = await renderer.render(printed).then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(Error);
   });
 });

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { trusted, Types } from 'mongoose';
 import { enrolmentModel } from '../../server/campaigns/model';
+import { progressModel } from '../../server/progress/model';
 import { computeFigures, type ReportFigures } from '../../server/reports/figures';
 import { narrativeOf } from '../../server/reports/presenters';
 import { startTestPlatform, type TestPlatform } from '../http';
@@ -92,6 +93,20 @@ describe('reports: the figures of a unit subtree for a year', function () {
     expect(n.shortcomings).to.contain('Còn 3 người').and.contain('«Học phần kế hoạch 2» (50%)');
     expect(n.proposals).to.contain(`năm ${YEAR + 1}`).and.contain('biểu dương 1 người');
   });
+  it('progress of another year, or of a module outside the year\'s plan, counts nowhere', async () => {
+    // completed progress for an officer not yet complete: in the year before on the plan's modules, and this year on a module of no campaign
+    const db = tp.platform.services.db;
+    const officerId = new Types.ObjectId(f.notCompleted[0]!.officerId);
+    const base = { officerId, version: 1, unitId: w.units.A1._id, status: 'completed', itemCount: 1, percent: 100, bestScore: 100, attempts: 1, startedAt: new Date(`${YEAR}-01-02T00:00:00Z`), completedAt: new Date(`${YEAR}-01-03T00:00:00Z`) };
+    const written = await progressModel(db).insertMany([{ ...base, moduleId: w.M1, year: YEAR - 1 }, { ...base, moduleId: w.M2, year: YEAR - 1 }, { ...base, moduleId: new Types.ObjectId(), year: YEAR }]);
+    try {
+      const again = await computeFigures(db, w.units.A._id, YEAR);
+      expect({ ...again, computedAt: f.computedAt }).to.deep.equal(f);
+    } finally {
+      await progressModel(db).deleteMany({ _id: trusted({ $in: written.map((p) => p._id) }) });
+    }
+  });
+
   it('enrolments that left the plan (left, stopped) count nowhere', async () => {
     // an officer of A1 whose only enrolments are `left` and `stopped` (written as the campaign service leaves them): the figures must not change
     const db = tp.platform.services.db;

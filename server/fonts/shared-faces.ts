@@ -1,6 +1,7 @@
 /**
- * The Tinos faces of the certificates, shared by every PDF of the process (measured on the
- * bench: parsing, laying out words and subsetting the fonts were two thirds of a certificate).
+ * The Tinos faces of the PDFs (certificates, reports), shared by every PDF of the process
+ * (measured on the bench: parsing, laying out words and subsetting the fonts were two thirds
+ * of a certificate, and most of a report's PDF).
  *
  * - Each face is parsed once (../fonts/tinos.ts).
  * - Words are laid out once: pdfkit keeps the shaped words of a document in
@@ -17,9 +18,7 @@
  * checks the text layer and the fonts of the PDFs, so an upgrade that changes them fails there.
  */
 import zlib from 'node:zlib';
-import { PRINTABLE, tinos, type TinosStyle } from '../fonts/tinos';
-
-export type Face = 'regular' | 'bold' | 'italic';
+import { PRINTABLE, tinos, type TinosStyle } from './tinos';
 
 /** Words kept per face: a unit's names and places repeat; codes and numbers do not, hence a bound. */
 const MAX_WORDS = 5_000;
@@ -167,15 +166,23 @@ class SharedFace {
   }
 }
 
-let faces: Record<Face, SharedFace> | null = null;
-const shared = (): Record<Face, SharedFace> => (faces ??= { regular: new SharedFace('regular'), bold: new SharedFace('bold'), italic: new SharedFace('italic') });
+const faces = new Map<TinosStyle, SharedFace>();
+const shared = (style: TinosStyle): SharedFace => {
+  let face = faces.get(style);
+  if (!face) faces.set(style, (face = new SharedFace(style)));
+  return face;
+};
 
-/** Registers the three faces on `doc` (pdfkit) under their names and attaches the shared words and subsets. */
-export function useSharedFaces(doc: PDFKit.PDFDocument): void {
-  for (const [face, f] of Object.entries(shared()) as [Face, SharedFace][]) {
+/**
+ * Registers the faces on `doc` (pdfkit) under the given names (name → style) and attaches
+ * the shared words and subsets (pdfkit embeds only the faces a page printed with).
+ */
+export function useSharedFaces(doc: PDFKit.PDFDocument, names: Record<string, TinosStyle>): void {
+  for (const [name, style] of Object.entries(names)) {
+    const f = shared(style);
     // (pdfkit's types know only file names and bytes; its code takes a parsed font too)
-    doc.registerFont(face, f.font as unknown as Buffer);
-    doc.font(face);
+    doc.registerFont(name, f.font as unknown as Buffer);
+    doc.font(name);
     f.attach((doc as unknown as { _font: PdfkitFont })._font);
   }
 }
