@@ -36,9 +36,9 @@ export async function zipCount(db: Connection, unitId: Types.ObjectId, year: num
 /**
  * Writes the ZIP to `out` (ended when done); `progress(done, total)` after each certificate. Returns how many it holds.
  *
- * Two PDFs at most: the one being written, and the next one rendering (in the worker); the
- * one after is asked for only once the ZIP has taken the previous one's bytes (yazl asks for
- * an entry's data when the entry before it is written).
+ * Three PDFs at most: the one being written, and the next two rendering or rendered (in the
+ * worker); the one after is asked for only once the ZIP has taken the previous one's bytes
+ * (yazl asks for an entry's data when the entry before it is written).
  * A backlog of rendered PDFs (it was up to 8 MB, ~120 of them) most likely outlived the
  * young generation's collections, so their buffers waited for full collections: the CLI's
  * peak RSS for 2,000 certificates went from 272 to 209 MB with this (docs/certificates.md).
@@ -100,8 +100,8 @@ async function writeZip(certificates: AsyncIterable<Certificate>, total: number,
     if (failure) throw failure;
   };
   const cursor = certificates[Symbol.asyncIterator]();
-  // the next PDF renders (in the worker) while this one is written: without it, the two
-  // threads took turns and the ZIP took twice as long on a loaded machine
+  // the worker always has the next PDF to render while this thread fetches certificates and
+  // writes the ZIP: taking turns, the two threads made the ZIP twice as long on a loaded machine
   const renderNext = async (): Promise<{ certificate: Certificate; pdf: Promise<Buffer> } | null> => {
     const next = await cursor.next();
     if (next.done) return null;
@@ -110,11 +110,10 @@ async function writeZip(certificates: AsyncIterable<Certificate>, total: number,
     return { certificate: next.value, pdf };
   };
   try {
-    for (let ahead = await renderNext(); ahead; ) {
-      const { certificate } = ahead;
-      const pdf = await ahead.pdf;
-      ahead = await renderNext();
-      await addPdf(certificate, pdf);
+    for (let current = await renderNext(); current; ) {
+      const following = await renderNext(); // queued in the worker behind `current`
+      await addPdf(current.certificate, await current.pdf);
+      current = following;
     }
   } finally {
     await cursor.return?.();

@@ -8,6 +8,7 @@ import { moduleModel, type LearningModule } from '../modules/model';
 import { officerModel, type Officer } from '../officers/model';
 import { endOfDueDay, trainingYear } from '../progress/year';
 import { personSortKey } from '../i18n/vietnamese';
+import { rawCollection } from '../db/raw';
 import type { Unit } from '../units/model';
 import { allUnits } from './unit-tree';
 import { daysLate, emptySum, figuresOf, type Figures, type TrendWeek } from './figures';
@@ -54,9 +55,9 @@ export async function heldUnit(db: Connection, id: Types.ObjectId, known?: { tok
   return treeIndex(await allUnits(db, known)).byId.get(id.toHexString()) ?? null;
 }
 
-/** "CODE — title" of modules, by id (hex). */
+/** "CODE — title" of modules, by id (hex). Through the driver (server/db/raw.ts): a read of every page, by ids the server holds. */
 export async function moduleTitles(db: Connection, ids: readonly Types.ObjectId[]): Promise<Map<string, string>> {
-  const found = ids.length ? await moduleModel(db).find({ _id: trusted({ $in: [...ids] }) }, { code: 1, 'draft.title': 1 }).lean<Pick<LearningModule, '_id' | 'code' | 'draft'>[]>() : [];
+  const found = ids.length ? await rawCollection(moduleModel(db)).find<Pick<LearningModule, '_id' | 'code' | 'draft'>>({ _id: { $in: [...ids] } }, { projection: { code: 1, 'draft.title': 1 } }).toArray() : [];
   return new Map(found.map((m) => [m._id.toHexString(), `${m.code} — ${m.draft?.title ?? ''}`]));
 }
 
@@ -271,7 +272,9 @@ export async function unitOfficers(db: Connection, unitId: Types.ObjectId, campa
   if (!campaigns.length) return [];
   const entries = await ownEntries(db, unitId, campaigns, held);
   if (!entries.length) return [];
-  const officers = await officerModel(db).find({ _id: trusted({ $in: [...new Set(entries.map((e) => e.officerId.toHexString()))] }) }, { code: 1, fullName: 1 }).lean<Pick<Officer, '_id' | 'code' | 'fullName'>[]>();
+  // through the driver (server/db/raw.ts): a read of every unit page, by the entries' ids
+  const ids = [...new Map(entries.map((e) => [e.officerId.toHexString(), e.officerId])).values()];
+  const officers = await rawCollection(officerModel(db)).find<Pick<Officer, '_id' | 'code' | 'fullName'>>({ _id: { $in: ids } }, { projection: { code: 1, fullName: 1 } }).toArray();
   const rows = new Map(officers.map((o) => [o._id.toHexString(), { officerId: o._id, code: o.code, fullName: o.fullName, category: 'cong-chuc' as OfficerCategory, modules: new Map<string, OfficerStatus>() }]));
   for (const entry of entries) {
     const row = rows.get(entry.officerId.toHexString());

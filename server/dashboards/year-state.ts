@@ -11,6 +11,7 @@
  */
 import type { Connection } from 'mongoose';
 import { campaignModel, type Campaign } from '../campaigns/model';
+import { rawCollection } from '../db/raw';
 import { UNITS_GENERATION } from '../units/generation';
 import { generationModel } from './model';
 
@@ -28,15 +29,16 @@ type Row = (Campaign & { generation?: { token: string }[] }) | { _id: string; to
 
 /**
  * The year's campaigns with their generation tokens (a `$lookup` by `_id`) and the units'
- * token (a `$unionWith` of its one document, told apart by its string `_id`).
+ * token (a `$unionWith` of its one document, told apart by its string `_id`). Through the
+ * driver (server/db/raw.ts): `year` is a number the route validated.
  */
 export async function readYearState(db: Connection, year: number): Promise<YearState> {
-  const rows = await campaignModel(db).aggregate<Row>([
+  const rows = await rawCollection(campaignModel(db)).aggregate<Row>([
     { $match: { year } },
     { $sort: { name: 1 } },
     { $lookup: { from: generationModel(db).collection.collectionName, localField: '_id', foreignField: '_id', as: 'generation' } },
     { $unionWith: { coll: UNITS_GENERATION.collection, pipeline: [{ $match: { _id: UNITS_GENERATION.id } }] } },
-  ]);
+  ]).toArray();
   const state: YearState = { year, campaigns: [], tokens: new Map(), unitsToken: null };
   for (const row of rows) {
     if (typeof row._id === 'string') {

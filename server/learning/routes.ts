@@ -98,7 +98,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: itemPageQuery,
     handle: async (ctx) => {
-      const { learner, now, id, started } = await learnerInModule(ctx);
+      const { officerId, now, id, started } = await learnerInModule(ctx);
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const { progress, version } = started;
       const item = itemOf(version, ctx.input.itemKey);
@@ -114,7 +114,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
         const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
         if (!record) throw notFound('playback_item_package_missing');
         const context = { moduleId: progress.moduleId, itemKey: item.key, year: progress.year };
-        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId: learner.officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title, itemKey: item.key, pageScript: 'package-item' } });
+        return renderPlayer(ctx, { record, sco: ctx.input.sco ?? item.sco, officerId, context, pageHref: `/learn/modules/${id}/items/${item.key}`, view: 'learn/package', locals: { ...common, itemTitle: item.title, itemKey: item.key, pageScript: 'package-item' } });
       }
       const settings = quizSettings(services);
       const state = await quizState(db, progress, item, now, settings);
@@ -145,7 +145,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
     access: 'signed-in',
     input: itemPageQuery,
     handle: async (ctx) => {
-      const { learner, id, started } = await learnerInModule(ctx);
+      const { officerId, id, started } = await learnerInModule(ctx);
       if (!started) return ctx.res.redirect(303, `/learn/modules/${id}`);
       const item = itemOf(started.version, ctx.input.itemKey);
       const page = `/learn/modules/${id}/items/${item.key}${ctx.input.sco ? `?sco=${encodeURIComponent(ctx.input.sco)}` : ''}`;
@@ -154,7 +154,7 @@ export function registerLearningRoutes(router: Router, services: Services): void
       const record = await packageModel(db).findById(item.packageId).lean<ContentPackage>();
       if (!record) throw notFound('playback_item_package_missing');
       const sco = ctx.input.sco ?? item.sco;
-      await startNewAttempt(ctx, { record, sco, officerId: learner.officerId, context: { moduleId: started.progress.moduleId, itemKey: item.key, year: started.progress.year } });
+      await startNewAttempt(ctx, { record, sco, officerId, context: { moduleId: started.progress.moduleId, itemKey: item.key, year: started.progress.year } });
       ctx.res.redirect(303, page);
     },
   });

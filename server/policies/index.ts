@@ -97,8 +97,8 @@ interface Subjects {
   'module.view': ModuleViewRef;
   /** assign a module to this unit's subtree (or to officers of it) */
   'module.assign': UnitRef;
-  /** take modules and quizzes as this officer (one's own learning) */
-  'learning.take': OfficerRef;
+  /** take modules and quizzes as this officer (one's own learning): whose learning it is is all the rule needs */
+  'learning.take': Pick<OfficerRef, 'id'>;
   /** answer, submit or review a quiz attempt (one's own only) */
   'learning.attempt': AttemptRef;
   /** see an officer's learning progress */
