@@ -6,9 +6,6 @@
  * through instance B, and A's pages must then show exactly what the database holds, summed
  * and read here directly — and differ from before the step.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { trusted, Types, type Connection } from 'mongoose';
 import { decideExemption, proposeExemption } from '../../server/campaigns/exemptions';
@@ -28,8 +25,8 @@ import type { Attempt } from '../../server/quizzes/model';
 import { unitModel, type Unit } from '../../server/units/model';
 import { renameUnit } from '../../server/units/service';
 import { createAccount } from '../../server/users/service';
-import { startEngineProcess, type EngineProc } from '../engine/engine-process';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 import { buildDashboardWorld, OPENS, PASSWORD, YEAR, type DashboardWorld } from './world';
 
 interface ApiFigures { enrolled: number; completed: number; inProgress: number; overdue: number; exempt: number }
@@ -57,8 +54,7 @@ const figures = (f: ApiFigures) => [f.enrolled, f.completed, f.inProgress, f.exe
 
 describe('dashboards: what a page holds follows every write, across instances', function () {
   this.timeout(120_000);
-  let dir: string;
-  let engine: EngineProc;
+  let instances: TwoInstances | undefined;
   let a: TestPlatform;
   let b: TestPlatform;
   let w: DashboardWorld;
@@ -157,19 +153,14 @@ describe('dashboards: what a page holds follows every write, across instances', 
   }
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-dash-pages-held-'));
-    engine = await startEngineProcess(path.join(dir, 'db'));
-    a = await startTestPlatform('dash-pages-held-a', { MONGODB_URI: engine.uri });
-    b = await startTestPlatform('dash-pages-held-b', { MONGODB_URI: engine.uri });
+    instances = await startTwoInstances('dash-pages-held');
+    ({ a, b } = instances);
     dbA = a.platform.services.db;
     dbB = b.platform.services.db;
     w = await buildDashboardWorld(a);
   });
   after(async () => {
-    for (const tp of [a, b]) await tp?.close().catch(() => undefined);
-    engine?.proc.kill('SIGKILL');
-    await engine?.proc.exited;
-    fs.rmSync(dir, { recursive: true, force: true });
+    await instances?.close();
   });
 
   it('the overdue figures follow the time, with nothing written (held sums end with a due day)', async () => {

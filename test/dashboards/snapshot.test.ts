@@ -6,9 +6,6 @@
  * rebuild — and A's figures per unit must then equal the counters in the database (read
  * here directly) and differ from before the step.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { Types, type Connection } from 'mongoose';
 import { decideExemption, proposeExemption } from '../../server/campaigns/exemptions';
@@ -19,8 +16,8 @@ import { rebuildDashboards } from '../../server/dashboards/rollup';
 import { recordAttempt, startModule } from '../../server/progress/service';
 import type { Attempt } from '../../server/quizzes/model';
 import { unitModel, type Unit } from '../../server/units/model';
-import { startEngineProcess, type EngineProc } from '../engine/engine-process';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 import { createAccount } from '../../server/users/service';
 import { buildDashboardWorld, PASSWORD, YEAR, type DashboardWorld } from './world';
 
@@ -29,8 +26,7 @@ type PerUnit = Record<string, number[]>;
 
 describe('dashboards: held counters follow every write, across instances', function () {
   this.timeout(120_000);
-  let dir: string;
-  let engine: EngineProc;
+  let instances: TwoInstances | undefined;
   let a: TestPlatform;
   let b: TestPlatform;
   let w: DashboardWorld;
@@ -68,18 +64,13 @@ describe('dashboards: held counters follow every write, across instances', funct
   }
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-dash-held-'));
-    engine = await startEngineProcess(path.join(dir, 'db'));
-    a = await startTestPlatform('dash-held-a', { MONGODB_URI: engine.uri });
-    b = await startTestPlatform('dash-held-b', { MONGODB_URI: engine.uri });
+    instances = await startTwoInstances('dash-held');
+    ({ a, b } = instances);
     dbB = b.platform.services.db;
     w = await buildDashboardWorld(a);
   });
   after(async () => {
-    for (const tp of [a, b]) await tp?.close().catch(() => undefined);
-    engine?.proc.kill('SIGKILL');
-    await engine?.proc.exited;
-    fs.rmSync(dir, { recursive: true, force: true });
+    await instances?.close();
   });
 
   it('a completion', () =>

@@ -5,24 +5,20 @@
  * (create, rename, move, merge, deactivate), and A's subtree must then equal the units in
  * the database (read here directly) — and A's dashboard page shows the change.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from 'mongoose';
 import { subtreeUnits } from '../../server/dashboards/service';
 import { unitModel, type Unit } from '../../server/units/model';
 import { createUnit, deactivateUnit, mergeUnits, moveUnit, renameUnit } from '../../server/units/service';
-import { startEngineProcess, type EngineProc } from '../engine/engine-process';
-import { startTestPlatform, type TestPlatform } from '../http';
+import type { TestPlatform } from '../http';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 import { buildDashboardWorld, YEAR, type DashboardWorld } from './world';
 
 type Tree = Record<string, { name: string; parent: string | null; ancestors: string[] }>;
 
 describe('dashboards: the held unit tree follows every unit write, across instances', function () {
   this.timeout(120_000);
-  let dir: string;
-  let engine: EngineProc;
+  let instances: TwoInstances | undefined;
   let a: TestPlatform;
   let b: TestPlatform;
   let w: DashboardWorld;
@@ -61,19 +57,14 @@ describe('dashboards: the held unit tree follows every unit write, across instan
   }
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vhcv-dash-tree-'));
-    engine = await startEngineProcess(path.join(dir, 'db'));
-    a = await startTestPlatform('dash-tree-a', { MONGODB_URI: engine.uri });
-    b = await startTestPlatform('dash-tree-b', { MONGODB_URI: engine.uri });
+    instances = await startTwoInstances('dash-tree');
+    ({ a, b } = instances);
     dbA = a.platform.services.db;
     dbB = b.platform.services.db;
     w = await buildDashboardWorld(a);
   });
   after(async () => {
-    for (const tp of [a, b]) await tp?.close().catch(() => undefined);
-    engine?.proc.kill('SIGKILL');
-    await engine?.proc.exited;
-    fs.rmSync(dir, { recursive: true, force: true });
+    await instances?.close();
   });
 
   it('a created unit', () => step(() => createUnit(dbB, { code: 'TREE-NEW', name: 'Phòng Mới lập', kind: 'division', parentId: String(w.units.A1._id) })));
