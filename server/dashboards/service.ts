@@ -13,6 +13,7 @@ import type { Unit } from '../units/model';
 import { allUnits } from './unit-tree';
 import { daysLate, emptySum, figuresOf, type Figures, type TrendWeek } from './figures';
 import { heldTrend, subtreeFigures } from './held-figures';
+import { heldReads } from './held';
 import { entryModel, type DashboardEntry } from './model';
 import { campaignCounters, type CounterRow } from './snapshot';
 import type { OfficerCategory } from '../officers/model';
@@ -233,8 +234,9 @@ type OwnEntry = Pick<DashboardEntry, 'officerId' | 'moduleId' | 'category' | 'st
  * roll-up generation and new held counters — then the entries are read again. Their
  * officers' names and codes are read on each page (officers carry no generation).
  */
-const heldEntries = new WeakMap<Connection, Map<string, { rows: readonly (readonly CounterRow[])[]; entries: Promise<readonly OwnEntry[]> }>>();
 const MAX_HELD_UNITS = 500;
+const sameArrays = (a: readonly (readonly CounterRow[])[], b: readonly (readonly CounterRow[])[]) => a.length === b.length && a.every((rows, i) => rows === b[i]);
+const heldEntries = heldReads<readonly (readonly CounterRow[])[], readonly OwnEntry[]>(MAX_HELD_UNITS, sameArrays);
 
 function readOwnEntries(db: Connection, unitId: Types.ObjectId, campaigns: readonly Campaign[]): Promise<readonly OwnEntry[]> {
   return entryModel(db)
@@ -248,19 +250,7 @@ function ownEntries(db: Connection, unitId: Types.ObjectId, campaigns: readonly 
   const ids = campaigns.map((c) => c._id.toHexString());
   const rows = ids.map((id) => held.get(id) ?? NO_COUNTERS);
   const key = `${unitId.toHexString()}|${ids.join(',')}`;
-  let cache = heldEntries.get(db);
-  if (!cache) heldEntries.set(db, (cache = new Map()));
-  let entry = cache.get(key);
-  cache.delete(key); // re-inserted below: the Map's order is the recency order
-  if (!entry || entry.rows.length !== rows.length || entry.rows.some((r, i) => r !== rows[i])) {
-    const fresh = { rows, entries: readOwnEntries(db, unitId, campaigns) };
-    // a failed read is not kept
-    fresh.entries.catch(() => cache.get(key) === fresh && cache.delete(key));
-    entry = fresh;
-  }
-  cache.set(key, entry);
-  while (cache.size > MAX_HELD_UNITS) cache.delete(cache.keys().next().value!);
-  return entry.entries;
+  return heldEntries(db, key, rows, () => readOwnEntries(db, unitId, campaigns));
 }
 
 /**

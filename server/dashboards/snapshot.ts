@@ -13,6 +13,7 @@
 import { trusted, type Connection, type Types } from 'mongoose';
 import type { OfficerCategory } from '../officers/model';
 import { endOfDueDay } from '../progress/year';
+import { heldReads } from './held';
 import { counterModel, generationModel, type CounterFigures, type DashboardCounter, type DashboardGeneration } from './model';
 
 /** A counter as the pages sum it: ids as hex, the end of its due day precomputed. */
@@ -26,18 +27,13 @@ export interface CounterRow extends CounterFigures {
   dueEnd: number;
 }
 
-interface Held {
-  token: string | null;
-  rows: Promise<readonly CounterRow[]>;
-}
-
 /**
  * Campaigns held per connection; the least recently used goes first past this. Large
  * enough for every campaign of a year (the choices read them all on each page): fewer
  * would make every page re-read some. The memory is that of the counters themselves.
  */
 const MAX_CAMPAIGNS = 1_000;
-const held = new WeakMap<Connection, Map<string, Held>>();
+const held = heldReads<string | null, readonly CounterRow[]>(MAX_CAMPAIGNS);
 
 const rowOf = (c: DashboardCounter): CounterRow => ({
   campaign: c.campaignId.toHexString(),
@@ -69,24 +65,11 @@ export async function campaignCounters(db: Connection, campaignIds: readonly Typ
   const ids = [...new Map(campaignIds.map((id) => [id.toHexString(), id])).values()];
   if (!ids.length) return new Map();
   const tokens = known ?? new Map((await generationModel(db).find({ _id: trusted({ $in: ids }) }).lean<DashboardGeneration[]>()).map((g) => [g._id.toHexString(), g.token]));
-  let cache = held.get(db);
-  if (!cache) held.set(db, (cache = new Map()));
   const out = new Map<string, readonly CounterRow[]>();
   await Promise.all(
     ids.map(async (id) => {
       const hex = id.toHexString();
-      const token = tokens.get(hex) ?? null;
-      let entry = cache.get(hex);
-      cache.delete(hex); // re-inserted below: the Map's order is the recency order
-      if (!entry || entry.token !== token) {
-        entry = { token, rows: read(db, id) };
-        // a failed read is not kept
-        const failed = entry;
-        entry.rows.catch(() => cache.get(hex) === failed && cache.delete(hex));
-      }
-      cache.set(hex, entry);
-      while (cache.size > MAX_CAMPAIGNS) cache.delete(cache.keys().next().value!);
-      out.set(hex, await entry.rows);
+      out.set(hex, await held(db, hex, tokens.get(hex) ?? null, () => read(db, id)));
     }),
   );
   return out;

@@ -13,14 +13,11 @@
 import type { Connection } from 'mongoose';
 import { unitsGeneration } from '../units/generation';
 import { unitModel } from '../units/model';
+import { heldReads } from './held';
 import type { SubtreeUnit } from './service';
 
-interface Held {
-  token: string | null;
-  units: Promise<readonly SubtreeUnit[]>;
-}
-
-const held = new WeakMap<Connection, Held>();
+/** One tree per connection, under the units' token it was read under. */
+const held = heldReads<string | null, readonly SubtreeUnit[]>(1);
 
 async function read(db: Connection): Promise<readonly SubtreeUnit[]> {
   const units = await unitModel(db).find({}, { name: 1, code: 1, parentId: 1, ancestors: 1, depth: 1 }).lean<SubtreeUnit[]>();
@@ -33,12 +30,5 @@ async function read(db: Connection): Promise<readonly SubtreeUnit[]> {
  */
 export async function allUnits(db: Connection, known?: { token: string | null }): Promise<readonly SubtreeUnit[]> {
   const token = known ? known.token : await unitsGeneration(db);
-  let entry = held.get(db);
-  if (!entry || entry.token !== token) {
-    const fresh: Held = { token, units: read(db) };
-    // a failed read is not kept
-    fresh.units.catch(() => held.get(db) === fresh && held.delete(db));
-    held.set(db, (entry = fresh));
-  }
-  return entry.units;
+  return held(db, 'units', token, () => read(db));
 }
