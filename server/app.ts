@@ -6,6 +6,7 @@
 import compression from 'compression';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
+import ejs from 'ejs';
 import express from 'express';
 import helmet from 'helmet';
 import { sessionLoader } from './auth/session';
@@ -60,7 +61,15 @@ export function createApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.TRUST_PROXY);
-  app.set('views', path.join(ROOT_DIR, 'views'));
+  const viewsDir = path.join(ROOT_DIR, 'views');
+  app.set('views', viewsDir);
+  // ejs itself, with the views folder as its root: an include written from the root
+  // ('/partials/head') resolves without a file-system check, where ejs tests every relative
+  // one with existsSync on each render (issue #16). The view cache follows the setting below.
+  app.engine('ejs', (file: string, data: object, done: (err: Error | null, html?: string) => void) => {
+    const settings = (data as { settings?: Record<string, unknown> }).settings;
+    ejs.renderFile(file, data, { root: viewsDir, cache: settings?.['view cache'] === true }, done);
+  });
   app.set('view engine', 'ejs');
   if (services.config.NODE_ENV === 'production') app.enable('view cache');
 
