@@ -20,7 +20,7 @@ import { parseEnv } from '../../server/env';
 import { startPlatform } from '../../server/platform';
 import { machineFacts } from './bench-report';
 import { gcNow } from './bench-data';
-import type { Context, Report, Section } from './platform/common';
+import { scriptNodeFlags, type Context, type Report, type Section } from './platform/common';
 import { ceilingSection, homeSection } from './platform/home.section';
 import { importSection } from './platform/import.section';
 import { renderReport, writeDocs } from './platform/report';
@@ -64,6 +64,10 @@ async function main(): Promise<number> {
   const loadStart = os.loadavg()[0]!;
   log(`platform benchmark; data in ${dataDir}`);
   for (const f of machineFacts()) log(f);
+  // this process builds the reports as the app does (the Reports section): with `npm start`'s node flags
+  const missing = scriptNodeFlags('start').filter((flag) => !process.execArgv.includes(flag));
+  log(`node flags: ${process.execArgv.join(' ') || '(none)'}${missing.length ? ` — WITHOUT ${missing.join(' ')} of npm start: run it as \`npm run bench\`` : ''}`);
+  if (missing.length) report.notes.push(`This process ran without ${missing.join(' ')} (npm start's node flags): the Reports figures are not those of the app.`);
   let child: ServerChild | null = null;
   const ctx: Context = {
     dataDir,

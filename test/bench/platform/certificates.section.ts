@@ -26,7 +26,7 @@ import { checkEmbeddable, renderCertificatePdf } from '../../../server/certifica
 import { saveSettings, storeTemplateImage } from '../../../server/certificates/settings';
 import { trainingYear } from '../../../server/progress/year';
 import { buildUnit, useFactoryConnection } from '../../factories';
-import { int, requireDefined, verdict, type Context, type Section } from './common';
+import { int, requireDefined, scriptNodeFlags, verdict, type Context, type Section } from './common';
 
 // BENCH_ZIP_COUNT: a larger unit, to show that the peak does not grow with it (the target is for 2,000)
 const ZIP_COUNT = Number(process.env.BENCH_ZIP_COUNT ?? 2_000);
@@ -54,9 +54,7 @@ async function zipEntries(file: string): Promise<number> {
  */
 function cliNodeFlags(): string[] {
   if (process.env.BENCH_ZIP_NODE_FLAGS !== undefined) return process.env.BENCH_ZIP_NODE_FLAGS.split(' ').filter(Boolean);
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = requireDefined(manifest.scripts.certificates, 'the certificates script').split(/\s+/);
-  return words.slice(1, words.indexOf('scripts/run.js')).filter((word) => word.startsWith('--'));
+  return scriptNodeFlags('certificates');
 }
 
 /** A 400×400 translucent round seal: an image pdfkit must decode and split (alpha) in every PDF. */

@@ -7,6 +7,8 @@
  * accounts). `measure` runs after that platform has been closed, against the platform
  * served by a child process (so the load generator's CPU is not counted as the server's).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Platform } from '../../../server/platform';
 import type { ServerChild } from './server-child-control';
 
@@ -61,4 +63,15 @@ export function median(values: readonly number[]): number {
 export function requireDefined<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`${what} is missing (an earlier step failed?)`);
   return value;
+}
+
+/**
+ * The node flags package.json's `script` starts its process with (the words between `node`
+ * and `scripts/run.js`, e.g. `start`'s `--max-semi-space-size=64`), so that the benchmark
+ * measures a process as `npm start` / `npm run certificates` runs it.
+ */
+export function scriptNodeFlags(script: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = requireDefined(manifest.scripts[script], `the ${script} script`).split(/\s+/);
+  return words.slice(1, words.indexOf('scripts/run.js')).filter((word) => word.startsWith('--'));
 }

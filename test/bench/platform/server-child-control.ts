@@ -1,6 +1,7 @@
 /** Parent side of server-child.ts: start it, ask for its CPU usage, stop it. */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { scriptNodeFlags } from './common';
 
 export interface Usage {
   /** µs of CPU (user + system) the child process has used since it started */
@@ -17,11 +18,12 @@ export interface ServerChild {
 }
 
 /**
- * Forks server-child.js in `mode` with `env` and resolves once it listens. BENCH_CHILD_ARGS
- * adds node flags to the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+ * Forks server-child.js in `mode` with `env` and resolves once it listens, with the node flags
+ * of `npm start` (package.json). BENCH_CHILD_ARGS adds more, e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" to profile the server.
  */
 export async function startServerChild(mode: 'platform' | 'bare', env: Record<string, string>): Promise<ServerChild> {
-  const child: ChildProcess = fork(path.join(__dirname, 'server-child.js'), [mode], { env: { ...process.env, ...env }, execArgv: (process.env.BENCH_CHILD_ARGS ?? '').split(' ').filter(Boolean), stdio: 'inherit' });
+  const child: ChildProcess = fork(path.join(__dirname, 'server-child.js'), [mode], { env: { ...process.env, ...env }, execArgv: [...scriptNodeFlags('start'), ...(process.env.BENCH_CHILD_ARGS ?? '').split(' ').filter(Boolean)], stdio: 'inherit' });
   const { port, contentPort } = await new Promise<{ port: number; contentPort: number | null }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`server child (${mode}) exited with code ${code} before it listened`)));
