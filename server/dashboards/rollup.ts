@@ -12,6 +12,7 @@ import { trusted, Types, type Connection } from 'mongoose';
 import { enrolmentModel, type Enrolment } from '../campaigns/model';
 import { officerModel, type OfficerCategory } from '../officers/model';
 import { progressModel } from '../progress/model';
+import { findMany, rawCollection } from '../db/raw';
 import { addEntry, counterKey, emptyFigures, entryOf, sameEntry, type CounterKey, type EntryFields, type ProgressFields } from './entries';
 import { generationModel, readyCounterModel, readyEntryModel, type CounterFigures, type DashboardEntry } from './model';
 
@@ -31,10 +32,11 @@ export interface SyncScope {
 
 /** The entries the officers' enrolments make now (those in `scope`). */
 async function desiredEntries(db: Connection, officerIds: readonly Types.ObjectId[], scope: SyncScope): Promise<EntryFields[]> {
-  const filter: Record<string, unknown> = { officerId: trusted({ $in: [...officerIds] }) };
+  // the driver's read (server/db/raw.ts): ids typed by the callers, the year a number
+  const filter: Record<string, unknown> = { officerId: { $in: [...officerIds] } };
   if (scope.year !== undefined) filter.year = scope.year;
   if (scope.moduleId) filter.moduleId = scope.moduleId;
-  return entriesOf(db, await enrolmentModel(db).find(filter, ENROLMENT_FIELDS).lean<EnrolmentFields[]>());
+  return entriesOf(db, await findMany<EnrolmentFields>(rawCollection(enrolmentModel(db)), filter, { projection: ENROLMENT_FIELDS }));
 }
 
 /** The entries these enrolments make, with their officers' categories and progress read now. */
@@ -116,9 +118,9 @@ export async function bumpGenerations(db: Connection, campaignIds: readonly Type
 async function syncChunk(db: Connection, officerIds: readonly Types.ObjectId[], scope: SyncScope, moves: CounterMoves): Promise<boolean> {
   const Entries = await readyEntryModel(db);
   const desired = await desiredEntries(db, officerIds, scope);
-  const existing = new Map(
-    (await Entries.find({ _id: trusted({ $in: desired.map((e) => e._id) }) }).lean<DashboardEntry[]>()).map((e) => [e._id.toHexString(), e]),
-  );
+  // an entry's _id is its enrolment's: no enrolment, no entry to compare (a learning event of an officer in no campaign)
+  if (!desired.length) return true;
+  const existing = new Map((await findMany<DashboardEntry>(rawCollection(Entries), { _id: { $in: desired.map((e) => e._id) } })).map((e) => [e._id.toHexString(), e]));
   const changed = desired.filter((want) => {
     const old = existing.get(want._id.toHexString());
     return old ? !sameEntry(old, want) : want.state !== 'gone';

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { defaultListenOptions, startEmbeddedMongo, type EmbeddedMongo } from './engine';
+import { attachEngineLink, EngineLink } from './engine-link';
 
 export interface Database {
   connection: mongoose.Connection;
@@ -26,21 +27,27 @@ export interface DatabaseOptions {
 
 export async function connectDatabase(options: DatabaseOptions): Promise<Database> {
   let engine: EmbeddedMongo | null = null;
+  let link: EngineLink | null = null;
   let uri = options.uri;
   if (!uri) {
     const dataDir = path.join(options.dataDir, 'db');
     const { checkpointSeconds, checkpointRecords, noSpaceFaultFile } = options;
-    engine = await startEmbeddedMongo({ dataDir, ...defaultListenOptions(dataDir), checkpointSeconds, checkpointRecords, noSpaceFaultFile, onLog: options.log });
+    const listen = defaultListenOptions(dataDir);
+    engine = await startEmbeddedMongo({ dataDir, ...listen, checkpointSeconds, checkpointRecords, noSpaceFaultFile, onLog: options.log });
     uri = engine.uri;
+    // the hot reads go over a direct link (server/db/engine-link.ts); Windows listens on TCP and keeps the driver
+    if ('socketPath' in listen) link = new EngineLink(listen.socketPath);
   }
   // sanitizeFilter / strictQuery: a request body can never smuggle query operators or unknown paths into a filter
   mongoose.set('strictQuery', true);
   const connection = mongoose.createConnection(uri, { sanitizeFilter: true, serverSelectionTimeoutMS: 10_000 });
   await connection.asPromise();
+  if (link) attachEngineLink(connection.getClient(), link);
   return {
     connection,
     embedded: engine !== null,
     async close() {
+      link?.close();
       await connection.close();
       await engine?.stop();
     },

@@ -11,6 +11,7 @@
  */
 import type { Collection, Document } from 'mongodb';
 import type { Model } from 'mongoose';
+import { engineLinkOf } from './engine-link';
 
 export function rawCollection<T>(model: Model<T>): Collection<Document> {
   const db = model.db.db;
@@ -34,9 +35,17 @@ export interface FindOptions {
   limit?: number;
 }
 
+/** A read command: over the embedded engine's direct link when there is one (server/db/engine-link.ts), else through the driver. */
+function read(collection: Collection<Document>, command: Document): Promise<Document> {
+  const link = engineLinkOf(collection.db.client);
+  return link ? link.command(collection.db.databaseName, command) : collection.db.command(command);
+}
+
+const linkOf = (collection: Collection<Document>) => engineLinkOf(collection.db.client);
+
 export async function findMany<T extends Document>(collection: Collection<Document>, filter: Document, options: FindOptions = {}): Promise<T[]> {
   const batch = options.limit !== undefined && options.limit > 0 && options.limit < ONE_BATCH ? options.limit : ONE_BATCH;
-  const reply = await collection.db.command({ find: collection.collectionName, filter, ...options, batchSize: batch, singleBatch: true });
+  const reply = await read(collection, { find: collection.collectionName, filter, ...options, batchSize: batch, singleBatch: true });
   const docs = (reply['cursor'] as { firstBatch: T[] }).firstBatch;
   if (docs.length < ONE_BATCH) return docs;
   return collection.find<T>(filter, options).toArray();
@@ -44,6 +53,39 @@ export async function findMany<T extends Document>(collection: Collection<Docume
 
 /** The first document matching `filter` (in `sort` order, when given), or null: one `find` command, as findMany. */
 export async function findFirst<T extends Document>(collection: Collection<Document>, filter: Document, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
-  const reply = await collection.db.command({ find: collection.collectionName, filter, ...options, limit: 1, batchSize: 1, singleBatch: true });
+  const reply = await read(collection, { find: collection.collectionName, filter, ...options, limit: 1, batchSize: 1, singleBatch: true });
   return (reply['cursor'] as { firstBatch: T[] }).firstBatch[0] ?? null;
+}
+
+/**
+ * The busiest writes (a quiz attempt, its progress roll-up, the learning events), over the
+ * embedded engine's link when there is one, else the driver's own method (its retries and
+ * write concern for a real MongoDB). Same trust rule: documents and filters built here with
+ * their stored types; a duplicate key rejects with code 11000 either way.
+ */
+export async function insertOne(collection: Collection<Document>, doc: Document): Promise<void> {
+  const link = linkOf(collection);
+  if (!link) {
+    await collection.insertOne(doc);
+    return;
+  }
+  await link.command(collection.db.databaseName, { insert: collection.collectionName, documents: [doc] }, 'write');
+}
+
+export async function updateOne(collection: Collection<Document>, filter: Document, update: Document): Promise<{ matchedCount: number; modifiedCount: number }> {
+  const link = linkOf(collection);
+  if (!link) {
+    const { matchedCount, modifiedCount } = await collection.updateOne(filter, update);
+    return { matchedCount, modifiedCount };
+  }
+  const reply = await link.command(collection.db.databaseName, { update: collection.collectionName, updates: [{ q: filter, u: update }] }, 'write');
+  return { matchedCount: Number(reply['n'] ?? 0), modifiedCount: Number(reply['nModified'] ?? 0) };
+}
+
+/** The document after the update (null: none matched). */
+export async function findOneAndUpdate<T extends Document>(collection: Collection<Document>, filter: Document, update: Document): Promise<T | null> {
+  const link = linkOf(collection);
+  if (!link) return (await collection.findOneAndUpdate(filter, update, { returnDocument: 'after' })) as T | null;
+  const reply = await link.command(collection.db.databaseName, { findAndModify: collection.collectionName, query: filter, update, new: true }, 'write');
+  return (reply['value'] as T | null) ?? null;
 }

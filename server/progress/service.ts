@@ -4,7 +4,7 @@
  * `module_progress` current after every event so that reports never scan attempts.
  */
 import { trusted, Types, type Connection } from 'mongoose';
-import { findFirst, rawCollection } from '../db/raw';
+import { findFirst, findOneAndUpdate, insertOne, rawCollection } from '../db/raw';
 import { conflict, notFound } from '../errors';
 import { moduleModel, moduleOrderOf, type LearningModule, type LessonItem, type ModuleItem, type ModuleVersion } from '../modules/model';
 import { findVersion, latestVersion } from '../modules/versions';
@@ -18,7 +18,7 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.
 /** Appends one raw event (audit trail of learning), then tells the listeners of ./events. */
 export async function recordEvent(db: Connection, event: LearningEvent): Promise<void> {
   // built complete here, so a plain insert (no mongoose document for an append-only record)
-  await learningEventModel(db).collection.insertOne({ _id: new Types.ObjectId(), itemKey: null, details: {}, ...event });
+  await insertOne(rawCollection(learningEventModel(db)), { _id: new Types.ObjectId(), itemKey: null, details: {}, ...event });
   await learningEventRecorded(db, event);
 }
 
@@ -139,11 +139,11 @@ export async function recordAttempt(db: Connection, attempt: Attempt, now: Date)
   const score = attempt.score ?? 0;
   // the driver's own update: every value comes typed from the attempt, nothing for mongoose
   // to cast (so the schema's updatedAt timestamp is set here)
-  const progress = await progressModel(db).collection.findOneAndUpdate(
+  const progress = await findOneAndUpdate<ModuleProgress>(
+    rawCollection(progressModel(db)),
     { officerId: attempt.officerId, moduleId: attempt.moduleId, year: attempt.year },
     { $inc: { attempts: 1 }, $set: { lastScore: score, updatedAt: now }, $max: { bestScore: score }, ...(attempt.passed ? { $addToSet: { doneItems: attempt.itemKey } } : {}) },
-    { returnDocument: 'after' },
-  ) as ModuleProgress | null;
+  );
   if (!progress) return null;
   await recordEvent(db, {
     type: 'attempt_submitted',

@@ -12,7 +12,7 @@ import { questionModel, type Question } from '../questions/model';
 import { drawQuestions, scoreAnswers, secureRandom, SINGLE_ANSWER_KINDS, snapshotQuestion, type Random } from './engine';
 import { attemptModel, readyAttemptModel, type Attempt } from './model';
 import { grantsFor } from './grants';
-import { findFirst, findMany, rawCollection } from '../db/raw';
+import { findFirst, findMany, insertOne, rawCollection, updateOne } from '../db/raw';
 
 /** The quiz settings that the deployment may override (server/env.ts). */
 export interface QuizSettings {
@@ -155,7 +155,7 @@ export async function startAttempt(
         passed: null,
         results: [],
       };
-      await Attempts.collection.insertOne(attempt);
+      await insertOne(rawCollection(Attempts), attempt);
       await recordEvent(db, { type: 'attempt_started', at: now, officerId: attempt.officerId, moduleId: attempt.moduleId, year: attempt.year, version: attempt.version, itemKey: quiz.key, details: { attemptId: attempt._id, number: attempt.number } });
       return { attempt, resumed: false };
     } catch (error) {
@@ -229,7 +229,7 @@ async function closeAttempt(db: Connection, attempt: Attempt, quiz: QuizItem, no
   // the closed attempt is the loaded one plus what we set: no need to read its questions
   // back. The driver's own updateOne: every value is built here with its stored type, and
   // mongoose casting the ten results as sub-documents cost more than the write itself.
-  const { matchedCount } = await Attempts.collection.updateOne({ _id: attempt._id, status: 'open' }, { $set: set });
+  const { matchedCount } = await updateOne(rawCollection(Attempts), { _id: attempt._id, status: 'open' }, { $set: set });
   if (matchedCount === 0) return (await Attempts.findById(attempt._id).lean<Attempt>())!;
   const closed: Attempt = { ...attempt, ...set, answers };
   await recordAttempt(db, closed, now);
