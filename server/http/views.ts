@@ -12,9 +12,9 @@ import { unitModel, type Unit } from '../units/model';
 import { roleLabels } from '../users/model';
 import type { Services } from './context';
 import { csrfToken } from './csrf';
+import { vietnamClock } from '../progress/year';
 
 export const LOCALE_COOKIE = 'vhcv_lang';
-const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** The signed-in account's unit as routes read it through res.locals.homeUnit(). */
 export type HomeUnit = Pick<Unit, '_id' | 'ancestors' | 'name'>;
@@ -22,17 +22,18 @@ export type HomeUnit = Pick<Unit, '_id' | 'ancestors' | 'name'>;
 /** The account's home unit, read on first use and then shared by the rest of the request (null: none, or signed out). */
 export const homeUnitOf = (res: Response): Promise<HomeUnit | null> => (res.locals['homeUnit'] as () => Promise<HomeUnit | null>)();
 
-const dateFormat = { vi: new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' }) };
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
 /** dd/mm/yyyy in Vietnam's time zone (the same in both languages, as on official papers). */
 export function formatDate(value: Date | null | undefined): string {
-  return value ? dateFormat.vi.format(value) : '';
+  return value ? dmy(vietnamClock(value).day) : '';
 }
 
 /** dd/mm/yyyy hh:mm in Vietnam's time zone. */
 export function formatDateTime(value: Date | null | undefined): string {
-  return value ? dateTimeFormat.format(value).replace(',', '') : '';
+  if (!value) return '';
+  const { day, time } = vietnamClock(value);
+  return `${dmy(day)} ${time}`;
 }
 
 /** toLocaleString(locale) builds a number format on every call: one per language instead. */

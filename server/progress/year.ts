@@ -12,6 +12,12 @@ export function trainingYear(now: Date = new Date()): number {
   return new Date(now.getTime() + VN_OFFSET_MS).getUTCFullYear();
 }
 
+/** yyyy-mm-dd and hh:mm of `at` in Asia/Ho_Chi_Minh, by the same arithmetic (an Intl format costs ~10 µs a call). */
+export function vietnamClock(at: Date): { day: string; time: string } {
+  const iso = new Date(at.getTime() + VN_OFFSET_MS).toISOString();
+  return { day: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
 /**
  * The end of `date`'s day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving): an assignment
  * due on 30/06 is late from 01/07 00:00 Vietnam time.
