@@ -76,12 +76,12 @@ class Channel {
     this.chunks.push(chunk);
     this.bytes += chunk.length;
     while (this.bytes >= 4) {
+      // the length from the first chunk; joined only once the whole message is here (joining on every chunk cost
+      // a 16 MiB reply about 0.5 s of copying)
+      const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      const length = head.readInt32LE(0);
+      if (this.bytes < length) return;
       const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      const length = all.readInt32LE(0);
-      if (this.bytes < length) {
-        this.chunks = [all];
-        return;
-      }
       const rest = all.subarray(length);
       this.chunks = rest.length ? [rest] : [];
       this.bytes = rest.length;

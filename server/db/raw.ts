@@ -9,7 +9,7 @@
  * validated params or the session, numbers, fixed strings): nothing here casts or
  * sanitises a filter, so a request body must never reach one.
  */
-import type { Collection, Document } from 'mongodb';
+import { Long, type Collection, type Document } from 'mongodb';
 import type { Model } from 'mongoose';
 import { engineLinkOf } from './engine-link';
 
@@ -22,10 +22,10 @@ export function rawCollection<T>(model: Model<T>): Collection<Document> {
 /**
  * The busiest reads as one `find` command each (db.command), without the driver's cursor
  * machinery (cursor objects, their tracking and closing): about a fifth less CPU per
- * round trip on the app's thread, measured against the embedded engine (issue #16). The
- * answer comes back in a single batch, so these are for small documents (a batch holds
- * 16 MiB) and short lists: an answer of ONE_BATCH documents or more is read again through
- * an ordinary cursor, so a long list is never cut short. Same trust rule as rawCollection.
+ * round trip on the app's thread, measured against the embedded engine (issue #16). Meant
+ * for short lists of small documents, which come back in one batch: an answer that does not
+ * fit in one (ONE_BATCH documents, or 16 MiB) is read again through an ordinary cursor, so a
+ * long list is never cut short. Same trust rule as rawCollection.
  */
 const ONE_BATCH = 1000;
 
@@ -45,9 +45,12 @@ const linkOf = (collection: Collection<Document>) => engineLinkOf(collection.db.
 
 export async function findMany<T extends Document>(collection: Collection<Document>, filter: Document, options: FindOptions = {}): Promise<T[]> {
   const batch = options.limit !== undefined && options.limit > 0 && options.limit < ONE_BATCH ? options.limit : ONE_BATCH;
-  const reply = await read(collection, { find: collection.collectionName, filter, ...options, batchSize: batch, singleBatch: true });
-  const docs = (reply['cursor'] as { firstBatch: T[] }).firstBatch;
-  if (docs.length < ONE_BATCH) return docs;
+  // not singleBatch: a batch also ends at 16 MiB, and only an open cursor (id not 0) says that more documents remain
+  const reply = await read(collection, { find: collection.collectionName, filter, ...options, batchSize: batch });
+  const cursor = reply['cursor'] as { id: unknown; firstBatch: T[] };
+  if (String(cursor.id) === '0') return cursor.firstBatch;
+  // best effort: a real MongoDB may refuse it from another implicit session, and then times the cursor out
+  await read(collection, { killCursors: collection.collectionName, cursors: [Long.fromValue(cursor.id as number | Long)] }).catch(() => undefined);
   return collection.find<T>(filter, options).toArray();
 }
 
