@@ -9,7 +9,7 @@
  * validated params or the session, numbers, fixed strings): nothing here casts or
  * sanitises a filter, so a request body must never reach one.
  */
-import { Long, type Collection, type Document } from 'mongodb';
+import { Long, type Collection, type Document, type ObjectId } from 'mongodb';
 import type { Model } from 'mongoose';
 import { engineLinkOf } from './engine-link';
 
@@ -66,7 +66,16 @@ export async function findFirst<T extends Document>(collection: Collection<Docum
  * write concern for a real MongoDB). Same trust rule: documents and filters built here with
  * their stored types; a duplicate key rejects with code 11000 either way.
  */
-export async function insertOne(collection: Collection<Document>, doc: Document): Promise<void> {
+/** Update operators only ($set, $inc …): a plain document would replace the stored one, which the driver refuses and so does this. */
+export type UpdateOperators = { [operator: `$${string}`]: Document };
+
+function operatorsOnly(update: UpdateOperators): Document {
+  if (Object.keys(update).some((key) => !key.startsWith('$'))) throw new Error('an update takes operators ($set, $inc …), not a replacement document');
+  return update;
+}
+
+/** `doc` carries its own _id (the driver would add one; the link sends the document as it is). */
+export async function insertOne(collection: Collection<Document>, doc: Document & { _id: ObjectId }): Promise<void> {
   const link = linkOf(collection);
   if (!link) {
     await collection.insertOne(doc);
@@ -75,7 +84,8 @@ export async function insertOne(collection: Collection<Document>, doc: Document)
   await link.command(collection.db.databaseName, { insert: collection.collectionName, documents: [doc] }, 'write');
 }
 
-export async function updateOne(collection: Collection<Document>, filter: Document, update: Document): Promise<{ matchedCount: number; modifiedCount: number }> {
+export async function updateOne(collection: Collection<Document>, filter: Document, operators: UpdateOperators): Promise<{ matchedCount: number; modifiedCount: number }> {
+  const update = operatorsOnly(operators);
   const link = linkOf(collection);
   if (!link) {
     const { matchedCount, modifiedCount } = await collection.updateOne(filter, update);
@@ -86,7 +96,8 @@ export async function updateOne(collection: Collection<Document>, filter: Docume
 }
 
 /** The document after the update (null: none matched). */
-export async function findOneAndUpdate<T extends Document>(collection: Collection<Document>, filter: Document, update: Document): Promise<T | null> {
+export async function findOneAndUpdate<T extends Document>(collection: Collection<Document>, filter: Document, operators: UpdateOperators): Promise<T | null> {
+  const update = operatorsOnly(operators);
   const link = linkOf(collection);
   if (!link) return (await collection.findOneAndUpdate(filter, update, { returnDocument: 'after' })) as T | null;
   const reply = await link.command(collection.db.databaseName, { findAndModify: collection.collectionName, query: filter, update, new: true }, 'write');

@@ -12,7 +12,7 @@ import { Long, MongoClient, MongoServerError, ObjectId, type Collection, type Do
 import { connectDatabase, type Database } from '../../server/db/connect';
 import { defaultListenOptions, startEmbeddedMongo, startServer } from '../../server/db/engine';
 import { EngineLink, engineLinkOf } from '../../server/db/engine-link';
-import { findFirst, findMany, findOneAndUpdate, insertOne, updateOne } from '../../server/db/raw';
+import { findFirst, findMany, findOneAndUpdate, insertOne, updateOne, type UpdateOperators } from '../../server/db/raw';
 
 const BAD_VALUE = 2;
 const DUPLICATE_KEY = 11000;
@@ -51,7 +51,7 @@ const nfc = (s: string) => s.normalize('NFC');
 const at = new Date('2026-03-08T01:02:03.456Z');
 const ids = [new ObjectId(), new ObjectId(), new ObjectId()];
 /** Documents of every shape the platform stores: ObjectId, Date, nested arrays and objects, Vietnamese text, null, numbers. */
-const sample: Document[] = [
+const sample: Array<Document & { _id: ObjectId }> = [
   { _id: ids[0], rank: 1, name: nfc('Nguyễn Thị Ánh Tuyết'), at, score: 9.5, count: 3, big: Long.fromString('9007199254740993'), tags: ['an toàn', ['lớp', 2]], unit: { code: 'HN-01', levels: [1, 2, { deep: null }] }, note: null },
   { _id: ids[1], rank: 2, name: nfc('Trần Quốc Việt'), at, score: -0.25, count: 0, big: 2 ** 31, tags: [], unit: { code: 'HP-02', levels: [] }, note: nfc('Đã hoàn thành') },
   { _id: ids[2], rank: 3, name: nfc('Lê Đức Thọ'), at: new Date(0), score: 7, count: 12, big: -1, tags: [['ưu tiên']], unit: { code: 'ĐN-03', levels: [{ a: [null] }] }, note: null },
@@ -139,6 +139,15 @@ describe('db: the embedded engine link (server/db/engine-link.ts, raw.ts)', func
         expect(await findOneAndUpdate(c, { _id: ids[0] }, { $inc: { count: 2 }, $set: { 'unit.code': 'HN-09' } })).to.deep.equal({ ...sample[0], count: 5, unit: { ...sample[0]!['unit'], code: 'HN-09' } });
         expect(await findOneAndUpdate(c, { rank: 99 }, { $inc: { count: 1 } })).to.equal(null);
         expect(await findFirst(c, { _id: ids[0] }, { projection: { count: 1, _id: 0 } })).to.deep.equal({ count: 5 });
+      });
+
+      it('an update without operators is refused before it is sent, and replaces nothing', async () => {
+        const replacement = { count: 0 } as unknown as UpdateOperators;
+        for (const write of [() => updateOne(c, { _id: ids[0] }, replacement), () => findOneAndUpdate(c, { _id: ids[0] }, replacement)]) {
+          const refused = await write().then(() => null, (e: Error) => e);
+          expect(refused?.message).to.match(/operators/);
+        }
+        expect(await findFirst(c, { _id: ids[0] })).to.deep.equal(sample[0]);
       });
 
       it("an invalid operator rejects with the engine's code while the reads around it still answer right", async () => {
