@@ -1,10 +1,11 @@
 /**
- * A direct link to the embedded engine for the reads every page makes (issue #16): the
- * same OP_MSG commands the driver sends, over the same owner-only unix socket, without the
- * driver's per-command machinery (implicit sessions, server selection, pool checkout,
- * command monitoring, option resolution). Measured on the embedded engine, a `find` by _id
- * costs about a third of the CPU (both threads) it costs through the driver; the saving
- * is per round trip, and a page makes several (docs/benchmarks.md "Round trips").
+ * A direct link to the embedded engine for the reads every page makes and the quiz's
+ * writes (issue #16, through server/db/raw.ts): the same OP_MSG commands the driver sends,
+ * over the same owner-only unix socket, without the driver's per-command machinery
+ * (implicit sessions, server selection, pool checkout, command monitoring, options).
+ * Measured on the embedded engine, a `find` by _id costs about a third of the CPU (both
+ * threads) it costs through the driver; the saving is per round trip, and a page makes
+ * several (`npm run bench:round-trip`; docs/benchmarks.md "Round trips").
  *
  * Reads share a few sockets (each reply carries the id of its request), so under load the
  * engine takes several in one go instead of waking up once per request. The engine answers
