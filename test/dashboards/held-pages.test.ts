@@ -24,10 +24,9 @@ import { endOfDueDay } from '../../server/progress/year';
 import type { Attempt } from '../../server/quizzes/model';
 import { unitModel, type Unit } from '../../server/units/model';
 import { renameUnit } from '../../server/units/service';
-import { createAccount } from '../../server/users/service';
 import type { TestPlatform } from '../http';
-import { startTwoInstances, type TwoInstances } from './two-instances';
-import { buildDashboardWorld, OPENS, PASSWORD, YEAR, type DashboardWorld } from './world';
+import { startTwoInstances, stepAcrossInstances, transferThroughB, type TwoInstances } from './two-instances';
+import { buildDashboardWorld, OPENS, YEAR, type DashboardWorld } from './world';
 
 interface ApiFigures { enrolled: number; completed: number; inProgress: number; overdue: number; exempt: number }
 interface ApiDashboard {
@@ -142,15 +141,8 @@ describe('dashboards: what a page holds follows every write, across instances', 
     };
   }
 
-  /** Warms A, runs `change` through B, then A must show exactly the database's new state. */
-  async function step(change: () => Promise<unknown>): Promise<void> {
-    const before = await viaA();
-    expect(before).to.deep.equal(await direct());
-    await change();
-    const after = await direct();
-    expect(after, 'the change moved what the pages show').to.not.deep.equal(before);
-    expect(await viaA()).to.deep.equal(after);
-  }
+  /** Warms A, makes `change` through B, then A must show exactly the database's new state. */
+  const step = (change: () => Promise<unknown>) => stepAcrossInstances(viaA, () => direct(), change, 'the change moved what the pages show');
 
   before(async () => {
     instances = await startTwoInstances('dash-pages-held');
@@ -194,13 +186,7 @@ describe('dashboards: what a page holds follows every write, across instances', 
 
   it('a transfer out of A11 (before the cut-off: the officer leaves its list)', () =>
     step(async () => {
-      await createAccount(dbB, { username: 'bsl.pages.admin.b', displayName: 'Quản trị B', role: 'admin', password: PASSWORD }, 4);
-      const admin = b.client();
-      const login = await admin.request('POST', '/api/v1/auth/login', { json: { login: 'bsl.pages.admin.b', password: PASSWORD } });
-      expect(login.status, login.text).to.equal(200);
-      admin.bearer = login.json<{ token: string }>().token;
-      const reply = await admin.request('POST', `/api/v1/officers/${w.officers.o6._id}/transfer`, { json: { unitId: String(w.units.A2._id), effectiveDate: new Date(`${YEAR}-01-01T18:00:00+07:00`).toISOString() } });
-      expect(reply.status, reply.text).to.equal(200);
+      await transferThroughB(b, 'bsl.pages.admin.b', w.officers.o6._id, w.units.A2._id, YEAR);
     }));
 
   it("a module's due date moved", () =>

@@ -17,9 +17,8 @@ import { recordAttempt, startModule } from '../../server/progress/service';
 import type { Attempt } from '../../server/quizzes/model';
 import { unitModel, type Unit } from '../../server/units/model';
 import type { TestPlatform } from '../http';
-import { startTwoInstances, type TwoInstances } from './two-instances';
-import { createAccount } from '../../server/users/service';
-import { buildDashboardWorld, PASSWORD, YEAR, type DashboardWorld } from './world';
+import { startTwoInstances, stepAcrossInstances, transferThroughB, type TwoInstances } from './two-instances';
+import { buildDashboardWorld, YEAR, type DashboardWorld } from './world';
 
 /** unit code → [enrolled, completed, in progress, exempt] */
 type PerUnit = Record<string, number[]>;
@@ -53,15 +52,8 @@ describe('dashboards: held counters follow every write, across instances', funct
     return Object.fromEntries(Object.entries(out).filter(([, r]) => r.some((n) => n !== 0)));
   }
 
-  /** Warms A, runs `change` through B, then A must show exactly the database's new figures. */
-  async function step(change: () => Promise<unknown>): Promise<void> {
-    const before = await viaA();
-    expect(before).to.deep.equal(await direct());
-    await change();
-    const after = await direct();
-    expect(after, 'the change moved the counters').to.not.deep.equal(before);
-    expect(await viaA()).to.deep.equal(after);
-  }
+  /** Warms A, makes `change` through B, then A must show exactly the database's new state. */
+  const step = (change: () => Promise<unknown>) => stepAcrossInstances(viaA, () => direct(), change, 'the change moved the counters');
 
   before(async () => {
     instances = await startTwoInstances('dash-held');
@@ -91,13 +83,7 @@ describe('dashboards: held counters follow every write, across instances', funct
   it('a transfer (before the cut-off: the officer counts at the new unit)', () =>
     step(async () => {
       // an admin signed in on instance B
-      await createAccount(dbB, { username: 'bsl.admin.b', displayName: 'Quản trị B', role: 'admin', password: PASSWORD }, 4);
-      const admin = b.client();
-      const login = await admin.request('POST', '/api/v1/auth/login', { json: { login: 'bsl.admin.b', password: PASSWORD } });
-      expect(login.status, login.text).to.equal(200);
-      admin.bearer = login.json<{ token: string }>().token;
-      const reply = await admin.request('POST', `/api/v1/officers/${w.officers.o2._id}/transfer`, { json: { unitId: String(w.units.A2._id), effectiveDate: new Date(`${YEAR}-01-01T18:00:00+07:00`).toISOString() } });
-      expect(reply.status, reply.text).to.equal(200);
+      await transferThroughB(b, 'bsl.admin.b', w.officers.o2._id, w.units.A2._id, YEAR);
     }));
 
   it("a campaign's due date moved (the counters' buckets move)", async () => {

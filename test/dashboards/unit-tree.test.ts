@@ -11,7 +11,7 @@ import { subtreeUnits } from '../../server/dashboards/service';
 import { unitModel, type Unit } from '../../server/units/model';
 import { createUnit, deactivateUnit, mergeUnits, moveUnit, renameUnit } from '../../server/units/service';
 import type { TestPlatform } from '../http';
-import { startTwoInstances, type TwoInstances } from './two-instances';
+import { startTwoInstances, stepAcrossInstances, type TwoInstances } from './two-instances';
 import { buildDashboardWorld, YEAR, type DashboardWorld } from './world';
 
 type Tree = Record<string, { name: string; parent: string | null; ancestors: string[] }>;
@@ -40,14 +40,8 @@ describe('dashboards: the held unit tree follows every unit write, across instan
     return { all: shape(all), p: shape(all.filter((u) => u._id.equals(w.units.P._id) || u.ancestors.some((id) => id.equals(w.units.P._id)))) };
   }
 
-  async function step(change: () => Promise<unknown>): Promise<void> {
-    const before = await viaA();
-    expect(before).to.deep.equal(await direct());
-    await change();
-    const after = await direct();
-    expect(after, 'the change moved the tree').to.not.deep.equal(before);
-    expect(await viaA()).to.deep.equal(after);
-  }
+  /** Warms A, makes `change` through B, then A must show exactly the database's new state. */
+  const step = (change: () => Promise<unknown>) => stepAcrossInstances(viaA, () => direct(), change, 'the change moved the tree');
 
   /** The names of the sub-unit rows of P's dashboard page on instance A. */
   async function subUnitNames(): Promise<string[]> {
