@@ -35,7 +35,7 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
     const listen = defaultListenOptions(dataDir);
     engine = await startEmbeddedMongo({ dataDir, ...listen, checkpointSeconds, checkpointRecords, noSpaceFaultFile, onLog: options.log });
     uri = engine.uri;
-    // the hot reads go over a direct link (server/db/engine-link.ts); Windows listens on TCP and keeps the driver
+    // the hot reads and writes go over a direct link (server/db/engine-link.ts); Windows listens on TCP and keeps the driver
     if ('socketPath' in listen) link = new EngineLink(listen.socketPath);
   }
   // sanitizeFilter / strictQuery: a request body can never smuggle query operators or unknown paths into a filter

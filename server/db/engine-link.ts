@@ -170,7 +170,7 @@ export class EngineLink {
 
 const links = new WeakMap<MongoClient, EngineLink>();
 
-/** Sends the hot reads of `client`'s connection over `link` (connectDatabase does it for the embedded engine). */
+/** Sends the hot reads and writes of `client`'s connection (server/db/raw.ts) over `link` (connectDatabase does it for the embedded engine). */
 export function attachEngineLink(client: MongoClient, link: EngineLink): void {
   links.set(client, link);
 }

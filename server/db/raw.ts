@@ -35,13 +35,14 @@ export interface FindOptions {
   limit?: number;
 }
 
-/** A read command: over the embedded engine's direct link when there is one (server/db/engine-link.ts), else through the driver. */
+/** The embedded engine's direct link of the collection's client, if it has one (server/db/engine-link.ts). */
+const linkOf = (collection: Collection<Document>) => engineLinkOf(collection.db.client);
+
+/** A read command: over the direct link when there is one, else through the driver. */
 function read(collection: Collection<Document>, command: Document): Promise<Document> {
-  const link = engineLinkOf(collection.db.client);
+  const link = linkOf(collection);
   return link ? link.command(collection.db.databaseName, command) : collection.db.command(command);
 }
-
-const linkOf = (collection: Collection<Document>) => engineLinkOf(collection.db.client);
 
 export async function findMany<T extends Document>(collection: Collection<Document>, filter: Document, options: FindOptions = {}): Promise<T[]> {
   const batch = options.limit !== undefined && options.limit > 0 && options.limit < ONE_BATCH ? options.limit : ONE_BATCH;
@@ -60,12 +61,6 @@ export async function findFirst<T extends Document>(collection: Collection<Docum
   return (reply['cursor'] as { firstBatch: T[] }).firstBatch[0] ?? null;
 }
 
-/**
- * The busiest writes (a quiz attempt, its progress roll-up, the learning events), over the
- * embedded engine's link when there is one, else the driver's own method (its retries and
- * write concern for a real MongoDB). Same trust rule: documents and filters built here with
- * their stored types; a duplicate key rejects with code 11000 either way.
- */
 /** Update operators only ($set, $inc …): a plain document would replace the stored one, which the driver refuses and so does this. */
 export type UpdateOperators = { [operator: `$${string}`]: Document };
 
@@ -73,6 +68,13 @@ function operatorsOnly(update: UpdateOperators): Document {
   if (Object.keys(update).some((key) => !key.startsWith('$'))) throw new Error('an update takes operators ($set, $inc …), not a replacement document');
   return update;
 }
+
+/*
+ * The busiest writes (a quiz attempt, its progress roll-up, the learning events), over the
+ * embedded engine's link when there is one, else the driver's own method (its retries and
+ * write concern for a real MongoDB). Same trust rule: documents and filters built here with
+ * their stored types; a duplicate key rejects with code 11000 either way.
+ */
 
 /** `doc` carries its own _id (the driver would add one; the link sends the document as it is). */
 export async function insertOne(collection: Collection<Document>, doc: Document & { _id: ObjectId }): Promise<void> {
